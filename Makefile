@@ -1,0 +1,45 @@
+# mlctl — make targets for a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+GO    ?= go
+export PATH := $(CURDIR)/bin:$(PATH)
+
+GO_SOURCES := $(shell find . -name '*.go' -not -path './.dev/*' -not -path './bin/*') go.mod go.sum
+
+.PHONY: all build tools pyref up down demo test bench clean
+
+all: build
+
+## build: compile bin/mlctl
+build: bin/mlctl
+bin/mlctl: $(GO_SOURCES) $(shell find registry/migration -name '*.sql')
+	$(GO) build -o bin/mlctl ./cmd/mlctl
+
+## tools: the Temporal CLI v1.5.1 in bin/ (built once) and the python reference tools
+tools: bin/temporal pyref
+bin/temporal:
+	@echo "building the Temporal CLI v1.5.1 into bin/ (once; about 3 minutes)"
+	GOBIN=$(CURDIR)/bin $(GO) install github.com/temporalio/cli/cmd/temporal@v1.5.1
+pyref:
+	@deploy/dev/pyref.sh
+
+## up / down: the local dev stack (PostgreSQL + Temporal dev server with web UI on :8233)
+up: bin/temporal
+	@deploy/dev/up.sh
+down:
+	@deploy/dev/down.sh
+
+## demo: the whole path end to end on the local stack
+demo: up build
+	@deploy/dev/demo.sh
+
+## test: every test, on real PostgreSQL and a real Temporal dev server
+test: up build pyref
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 80m ./...
+
+## bench: side-by-side benchmarks against xgboost (table + bench/out/bench.json)
+bench: build pyref
+	$(GO) run ./bench/cmd/mlctl-bench -out bench/out/bench.json
+
+clean:
+	rm -rf bin/mlctl bench/out

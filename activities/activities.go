@@ -1,0 +1,42 @@
+// Package activities holds mlctl's Temporal activities: methods on structs
+// that carry their dependencies (the registry, a Temporal client). Long work
+// heartbeats; bad data is a non-retryable error.
+package activities
+
+import (
+	"errors"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/mlctl/mlctl/registry"
+)
+
+// Activities is the set of activities the TrainModel workflow runs.
+type Activities struct {
+	DB *registry.DB
+	// Client, when set, lets long activities signal progress to their workflow.
+	Client client.Client
+}
+
+// nonRetryable marks errors caused by bad input (missing dataset, one-class
+// data, corrupt artifact) so Temporal does not retry them.
+func nonRetryable(err error) error {
+	if err == nil {
+		return nil
+	}
+	switch registry.ErrorCode(err) {
+	case registry.ENOTFOUND, registry.EINVALID, registry.ECORRUPT, registry.ECONFLICT:
+		return temporal.NewNonRetryableApplicationError(err.Error(), registry.ErrorCode(err), err)
+	}
+	var bad *BadInputError
+	if errors.As(err, &bad) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), "bad_input", err)
+	}
+	return err
+}
+
+// BadInputError is data that no retry can fix.
+type BadInputError struct{ Msg string }
+
+func (e *BadInputError) Error() string { return e.Msg }

@@ -1,0 +1,152 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/registry"
+)
+
+// DatasetRef identifies one resolved dataset version.
+type DatasetRef struct {
+	ID     int64  `json:"id"`
+	Ref    string `json:"ref"`
+	Kind   string `json:"kind"`
+	Rows   int64  `json:"rows"`
+	SHA256 string `json:"sha256"`
+}
+
+// ParseRef splits "NAME[@V]" into a name and a version (0 = newest).
+func ParseRef(ref string) (name string, version int, err error) {
+	name, v, found := strings.Cut(ref, "@")
+	if name == "" {
+		return "", 0, fmt.Errorf("%q: empty name (want NAME or NAME@VERSION)", ref)
+	}
+	if !found {
+		return name, 0, nil
+	}
+	version, err = strconv.Atoi(v)
+	if err != nil || version < 1 {
+		return "", 0, fmt.Errorf("%q: version %q is not a positive number (want NAME@VERSION)", ref, v)
+	}
+	return name, version, nil
+}
+
+// ResolveDatasets turns NAME[@V] references into fixed dataset versions, so
+// the rest of a workflow uses exactly these even if newer ones appear.
+func (a *Activities) ResolveDatasets(ctx context.Context, refs []string) ([]DatasetRef, error) {
+	if len(refs) == 0 {
+		return nil, nonRetryable(&BadInputError{"no dataset given"})
+	}
+	var out []DatasetRef
+	kind := ""
+	for _, r := range refs {
+		name, version, err := ParseRef(r)
+		if err != nil {
+			return nil, nonRetryable(&BadInputError{"dataset " + err.Error()})
+		}
+		d, err := a.DB.Dataset(ctx, name, version)
+		if err != nil {
+			return nil, nonRetryable(err)
+		}
+		if kind != "" && d.Kind != kind {
+			return nil, nonRetryable(&BadInputError{fmt.Sprintf("datasets mix kinds %s and %s", kind, d.Kind)})
+		}
+		kind = d.Kind
+		out = append(out, DatasetRef{ID: d.ID, Ref: d.Ref(), Kind: d.Kind, Rows: d.Rows, SHA256: d.SHA256})
+	}
+	return out, nil
+}
+
+// SplitInput names the rows to split and how.
+type SplitInput struct {
+	DatasetIDs      []int64  `json:"dataset_ids"`
+	Seed            uint64   `json:"seed"`
+	HoldoutFamilies []string `json:"holdout_families"`
+}
+
+// SplitResult identifies a stored split.
+type SplitResult struct {
+	SplitID    int64 `json:"split_id"`
+	Train      int   `json:"train"`
+	Validation int   `json:"validation"`
+	Test       int   `json:"test"`
+}
+
+// SplitDatasets assigns the rows of the datasets to train, validation and
+// test (stratified, seeded 80/10/10, held-out families all in test) and
+// stores the assignment.
+func (a *Activities) SplitDatasets(ctx context.Context, in SplitInput) (SplitResult, error) {
+	rows, err := a.loadRows(ctx, in.DatasetIDs)
+	if err != nil {
+		return SplitResult{}, err
+	}
+	parts, err := datasets.Split(rows, in.Seed, in.HoldoutFamilies)
+	if err != nil {
+		return SplitResult{}, nonRetryable(&BadInputError{err.Error()})
+	}
+	assign := make([]byte, len(rows))
+	for i := range assign {
+		assign[i] = 255
+	}
+	for _, i := range parts.Train {
+		assign[i] = registry.PartTrain
+	}
+	for _, i := range parts.Validation {
+		assign[i] = registry.PartValidation
+	}
+	for _, i := range parts.Test {
+		assign[i] = registry.PartTest
+	}
+	id, err := a.DB.SaveSplit(ctx, registry.Split{
+		DatasetIDs: in.DatasetIDs, Seed: in.Seed, HoldoutFamilies: in.HoldoutFamilies, Assignment: assign,
+		Train: len(parts.Train), Validation: len(parts.Validation), Test: len(parts.Test),
+	})
+	if err != nil {
+		return SplitResult{}, err
+	}
+	return SplitResult{SplitID: id, Train: len(parts.Train), Validation: len(parts.Validation), Test: len(parts.Test)}, nil
+}
+
+// loadRows concatenates the rows of the datasets in the given order.
+func (a *Activities) loadRows(ctx context.Context, ids []int64) ([]datasets.Row, error) {
+	var rows []datasets.Row
+	for _, id := range ids {
+		r, err := a.DB.DatasetRows(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, r...)
+	}
+	return rows, nil
+}
+
+// partRows returns the rows of the split's part, in dataset order.
+func partRows(rows []datasets.Row, s *registry.Split, part byte) []datasets.Row {
+	var out []datasets.Row
+	for i, p := range s.Assignment {
+		if p == part {
+			out = append(out, rows[i])
+		}
+	}
+	return out
+}
+
+// loadSplitRows loads the datasets' rows and their stored split, checking they match.
+func (a *Activities) loadSplitRows(ctx context.Context, datasetIDs []int64, splitID int64) ([]datasets.Row, *registry.Split, error) {
+	rows, err := a.loadRows(ctx, datasetIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := a.DB.SplitByID(ctx, splitID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(s.Assignment) != len(rows) {
+		return nil, nil, registry.Errorf(registry.ECORRUPT, "split %d covers %d rows, datasets have %d", splitID, len(s.Assignment), len(rows))
+	}
+	return rows, s, nil
+}

@@ -1,0 +1,114 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/mlctl/mlctl/artifact"
+	"github.com/mlctl/mlctl/registry"
+	"github.com/mlctl/mlctl/training/eval"
+)
+
+// PublishInput carries everything the manifest records.
+type PublishInput struct {
+	WorkflowID      string            `json:"workflow_id"`
+	Model           string            `json:"model"`
+	Algo            string            `json:"algo"`
+	CandidateID     int64             `json:"candidate_id"`
+	Datasets        []DatasetRef      `json:"datasets"`
+	Split           SplitResult       `json:"split"`
+	Seed            uint64            `json:"seed"`
+	HoldoutFamilies []string          `json:"holdout_families"`
+	Params          map[string]string `json:"params"`
+	Evaluation      EvaluateResult    `json:"evaluation"`
+}
+
+// PublishResult names the published version.
+type PublishResult struct {
+	ModelID int64  `json:"model_id"`
+	Name    string `json:"name"`
+	Version int    `json:"version"`
+	SHA256  string `json:"sha256"`
+	Created bool   `json:"created"`
+}
+
+// Publish stores the candidate as a new model version with its manifest and
+// evaluations. It is idempotent: a retry returns the version the first
+// attempt created.
+func (a *Activities) Publish(ctx context.Context, in PublishInput) (PublishResult, error) {
+	if m, err := a.DB.ModelByWorkflow(ctx, in.WorkflowID); err == nil {
+		return PublishResult{ModelID: m.ID, Name: m.Name, Version: m.Version, SHA256: m.SHA256}, nil
+	}
+	c, err := a.DB.CheckpointByID(ctx, in.CandidateID)
+	if err != nil {
+		return PublishResult{}, nonRetryable(err)
+	}
+	art, err := artifact.Decode(c.Artifact, c.SHA256)
+	if err != nil {
+		return PublishResult{}, nonRetryable(registry.Errorf(registry.ECORRUPT, "candidate %d: %v", in.CandidateID, err))
+	}
+	refs := make([]string, len(in.Datasets))
+	ids := make([]int64, len(in.Datasets))
+	for i, d := range in.Datasets {
+		refs[i], ids[i] = d.Ref, d.ID
+	}
+	metrics, err := json.Marshal(in.Evaluation.Test.Metrics)
+	if err != nil {
+		return PublishResult{}, err
+	}
+	holdout := in.HoldoutFamilies
+	if holdout == nil {
+		holdout = []string{}
+	}
+	man := artifact.Manifest{
+		FormatVersion: artifact.FormatVersion, Algo: art.Algo,
+		FeatureSet: art.FeatureSet.Name, FeatureVersion: art.FeatureSet.Version, FeatureNames: art.FeatureSet.Names,
+		Threshold: in.Evaluation.Threshold, ThresholdRule: "best F1 on the validation split",
+		Params: art.Params, Metrics: metrics, DatasetVersions: refs,
+		Split: artifact.SplitInfo{Seed: in.Seed, HoldoutFamilies: holdout,
+			Train: in.Split.Train, Validation: in.Split.Validation, Test: in.Split.Test},
+		WorkflowID: in.WorkflowID, SHA256: c.SHA256, SizeBytes: len(c.Artifact),
+	}
+	manJSON, err := json.Marshal(man)
+	if err != nil {
+		return PublishResult{}, err
+	}
+	var evals []registry.Evaluation
+	for _, e := range []struct {
+		part string
+		rep  eval.Report
+	}{{"validation", in.Evaluation.Validation}, {"test", in.Evaluation.Test}} {
+		if e.rep.Rows > 0 {
+			evals = append(evals, evaluationRow(0, ids, e.part, e.rep))
+		}
+	}
+	m, created, err := a.DB.PublishModel(ctx, registry.NewModel{
+		Name: in.Model, Algo: art.Algo, Artifact: c.Artifact, SHA256: c.SHA256, Manifest: manJSON,
+		DatasetVersions: refs, WorkflowID: in.WorkflowID, Evaluations: evals,
+	})
+	if err != nil {
+		return PublishResult{}, nonRetryable(err)
+	}
+	if err := a.DB.DeleteCheckpoints(ctx, in.WorkflowID); err != nil {
+		return PublishResult{}, err
+	}
+	return PublishResult{ModelID: m.ID, Name: m.Name, Version: m.Version, SHA256: m.SHA256, Created: created}, nil
+}
+
+func evaluationRow(modelID int64, ids []int64, part string, rep eval.Report) registry.Evaluation {
+	c, _ := json.Marshal(rep.Confusion)
+	m, _ := json.Marshal(rep.Metrics)
+	f, _ := json.Marshal(rep.FamilyRecall)
+	return registry.Evaluation{ModelID: modelID, DatasetIDs: ids, Part: part, Threshold: rep.Threshold,
+		Confusion: c, Metrics: m, FamilyRecall: f, Rows: int64(rep.Rows)}
+}
+
+// ParseManifest decodes a model's manifest.
+func ParseManifest(m *registry.Model) (*artifact.Manifest, error) {
+	var man artifact.Manifest
+	if err := json.Unmarshal(m.Manifest, &man); err != nil {
+		return nil, fmt.Errorf("manifest of %s: %w", m.Ref(), err)
+	}
+	return &man, nil
+}

@@ -1,0 +1,31 @@
+package artifact
+
+import "encoding/json"
+
+// Manifest describes an artifact's bytes. It is stored beside them (never
+// inside, since it carries their SHA-256) and returned by `mlctl models show`.
+type Manifest struct {
+	FormatVersion   int               `json:"format_version"`
+	Algo            string            `json:"algo"`
+	FeatureSet      string            `json:"feature_set"`
+	FeatureVersion  int               `json:"feature_set_version"`
+	FeatureNames    []string          `json:"feature_names"`
+	Threshold       float64           `json:"threshold"`
+	ThresholdRule   string            `json:"threshold_rule"`
+	Params          map[string]string `json:"params"`
+	Metrics         json.RawMessage   `json:"metrics"`
+	DatasetVersions []string          `json:"dataset_versions"`
+	Split           SplitInfo         `json:"split"`
+	WorkflowID      string            `json:"workflow_id"`
+	SHA256          string            `json:"sha256"`
+	SizeBytes       int               `json:"size_bytes"`
+}
+
+// SplitInfo records how the training rows were chosen.
+type SplitInfo struct {
+	Seed            uint64   `json:"seed"`
+	HoldoutFamilies []string `json:"holdout_families"`
+	Train           int      `json:"train_rows"`
+	Validation      int      `json:"validation_rows"`
+	Test            int      `json:"test_rows"`
+}

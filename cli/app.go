@@ -1,0 +1,75 @@
+// Package cli builds mlctl's command line (urfave/cli/v2): one file per
+// command group. Commands parse flags, call the other packages and print.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/mlctl/mlctl/registry"
+)
+
+// App returns the mlctl command line application.
+func App(stdout, stderr io.Writer) *ucli.App {
+	return &ucli.App{
+		Name:      "mlctl",
+		Usage:     "ML lifecycle for network threat detection: ingest, train, evaluate, publish, score",
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "db", EnvVars: []string{"MLCTL_DATABASE_URL"}, Usage: "PostgreSQL connection string (pgx); default: the dev stack's, from ./.dev/env"},
+			&ucli.StringFlag{Name: "temporal", EnvVars: []string{"TEMPORAL_ADDRESS"}, Value: "127.0.0.1:7233", Usage: "Temporal frontend host:port"},
+			&ucli.StringFlag{Name: "namespace", EnvVars: []string{"TEMPORAL_NAMESPACE"}, Value: "default", Usage: "Temporal namespace"},
+		},
+		Commands: []*ucli.Command{
+			migrateCommand(),
+			workerCommand(),
+			datasetCommand(),
+			trainCommand(),
+			modelsCommand(),
+			evalCommand(),
+			scoreCommand(),
+			featuresCommand(),
+		},
+		HideHelpCommand: true,
+		ExitErrHandler:  func(*ucli.Context, error) {},
+	}
+}
+
+// Main runs the application and returns the process exit status. Errors are
+// one line on stderr: users see the message, never a stack.
+func Main(args []string) int {
+	app := App(os.Stdout, os.Stderr)
+	err := app.Run(args)
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(os.Stderr, "mlctl: %s\n", oneLine(err.Error()))
+	var u *usageError
+	switch {
+	case errors.As(err, &u):
+		return 2
+	case registry.ErrorCode(err) == registry.ENOTFOUND:
+		return 3
+	case registry.ErrorCode(err) == registry.ECORRUPT:
+		return 4
+	}
+	return 1
+}
+
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	return strings.ReplaceAll(s, "\n", "; ")
+}
+
+// usageError is wrong command-line input (exit status 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }

@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	ucli "github.com/urfave/cli/v2"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
+
+	"github.com/mlctl/mlctl/registry"
+)
+
+// openDB connects to the registry named by --db / MLCTL_DATABASE_URL, or the
+// dev stack's database recorded in ./.dev/env by `make up`.
+func openDB(c *ucli.Context) (*registry.DB, error) {
+	url := c.String("db")
+	if url == "" {
+		url = devEnv("MLCTL_DATABASE_URL")
+	}
+	if url == "" {
+		return nil, registry.Errorf(registry.EINVALID, "no database: set MLCTL_DATABASE_URL or --db (or run `make up`, which writes .dev/env)")
+	}
+	return registry.Open(c.Context, url)
+}
+
+// devEnv reads one setting from ./.dev/env, written by deploy/dev/up.sh.
+func devEnv(key string) string {
+	f, err := os.Open(".dev/env")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimPrefix(strings.TrimSpace(sc.Text()), "export ")
+		if v, ok := strings.CutPrefix(line, key+"="); ok {
+			return strings.Trim(v, `'"`)
+		}
+	}
+	return ""
+}
+
+// dialTemporal connects to the Temporal frontend; logs at or above level go to w.
+func dialTemporal(c *ucli.Context, w io.Writer, level slog.Level) (client.Client, error) {
+	addr := c.String("temporal")
+	logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})))
+	tc, err := client.DialContext(c.Context, client.Options{HostPort: addr, Namespace: c.String("namespace"), Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("connect to Temporal at %s: %w (is it running? `make up` starts a dev server)", addr, err)
+	}
+	return tc, nil
+}
+
+// uiURL is the web UI address of a workflow run.
+func uiURL(c *ucli.Context, workflowID string) string {
+	base := os.Getenv("MLCTL_TEMPORAL_UI")
+	if base == "" {
+		base = devEnv("MLCTL_TEMPORAL_UI")
+	}
+	if base == "" {
+		base = "http://127.0.0.1:8233"
+	}
+	return fmt.Sprintf("%s/namespaces/%s/workflows/%s", strings.TrimRight(base, "/"), c.String("namespace"), workflowID)
+}
+
+var _ = context.Background

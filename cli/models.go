@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/registry"
+	"github.com/mlctl/mlctl/training/eval"
+)
+
+func modelsCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "models",
+		Usage: "list, show and export published models",
+		Subcommands: []*ucli.Command{
+			{Name: "list", Usage: "list model versions", Flags: []ucli.Flag{&ucli.BoolFlag{Name: "json", Usage: "print JSON lines"}}, Action: modelsList},
+			{Name: "show", Usage: "show a model version's manifest and evaluations", ArgsUsage: "MODEL[@V]",
+				Flags: []ucli.Flag{&ucli.BoolFlag{Name: "json", Usage: "print one JSON object"}}, Action: modelsShow},
+			{Name: "export", Usage: "write a model version to a file (checksum verified)", ArgsUsage: "MODEL@V",
+				Flags: []ucli.Flag{
+					&ucli.StringFlag{Name: "format", Value: "native", Usage: "xgboost-json (xgboost.Booster().load_model reads it) or native (the checksummed artifact bytes)"},
+					&ucli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "output file"},
+					&ucli.BoolFlag{Name: "json", Usage: "print one JSON object"},
+				}, Action: modelsExport},
+		},
+	}
+}
+
+func modelsList(c *ucli.Context) error {
+	db, err := openDB(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ms, err := db.Models(c.Context)
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		for _, m := range ms {
+			if err := printJSON(c.App.Writer, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var rows [][]string
+	for _, m := range ms {
+		auc := ""
+		var met eval.Metrics
+		if man, err := activities.ParseManifest(m); err == nil && json.Unmarshal(man.Metrics, &met) == nil {
+			auc = strconv.FormatFloat(met.AUCROC, 'f', 4, 64)
+		}
+		rows = append(rows, []string{m.Ref(), m.Algo, fmt.Sprint(m.DatasetVersions), auc, m.SHA256[:12], strconv.FormatInt(m.Size, 10), m.CreatedAt.Local().Format("2006-01-02 15:04")})
+	}
+	table(c.App.Writer, []string{"MODEL", "ALGO", "DATASETS", "TEST_AUC", "SHA256", "BYTES", "CREATED"}, rows)
+	return nil
+}
+
+// modelView is what `models show --json` prints.
+type modelView struct {
+	*registry.Model
+	Evaluations []registry.Evaluation `json:"evaluations"`
+}
+
+func modelsShow(c *ucli.Context) error {
+	if c.NArg() != 1 {
+		return usagef("models show: want MODEL[@V]")
+	}
+	name, version, err := activities.ParseRef(c.Args().First())
+	if err != nil {
+		return usagef("models show: %v", err)
+	}
+	db, err := openDB(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	m, err := db.Model(c.Context, name, version)
+	if err != nil {
+		return err
+	}
+	evs, err := db.Evaluations(c.Context, m.ID)
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		return printJSON(c.App.Writer, modelView{Model: m, Evaluations: evs})
+	}
+	man, err := activities.ParseManifest(m)
+	if err != nil {
+		return err
+	}
+	w := c.App.Writer
+	fmt.Fprintf(w, "model      %s (%s)\nsha256     %s (%d bytes)\nfeatures   %s v%d (%d features)\nthreshold  %.6f (%s)\ndatasets   %v\nsplit      seed %d, train/validation/test %d/%d/%d, held out %v\nworkflow   %s\ncreated    %s\n",
+		m.Ref(), m.Algo, m.SHA256, m.Size, man.FeatureSet, man.FeatureVersion, len(man.FeatureNames), man.Threshold, man.ThresholdRule,
+		m.DatasetVersions, man.Split.Seed, man.Split.Train, man.Split.Validation, man.Split.Test, man.Split.HoldoutFamilies,
+		m.WorkflowID, m.CreatedAt.Local().Format("2006-01-02 15:04:05"))
+	fmt.Fprintf(w, "params     %v\n", man.Params)
+	for _, e := range evs {
+		rep := eval.Report{Threshold: e.Threshold, Rows: int(e.Rows)}
+		_ = json.Unmarshal(e.Confusion, &rep.Confusion)
+		_ = json.Unmarshal(e.Metrics, &rep.Metrics)
+		_ = json.Unmarshal(e.FamilyRecall, &rep.FamilyRecall)
+		fmt.Fprintf(w, "\nevaluation #%d on %s of datasets %v (%d rows):\n", e.ID, e.Part, e.DatasetIDs, e.Rows)
+		fmt.Fprint(w, eval.Format(rep))
+	}
+	return nil
+}
+
+func modelsExport(c *ucli.Context) error {
+	if c.NArg() != 1 {
+		return usagef("models export: want MODEL@V")
+	}
+	format := c.String("format")
+	if format != "native" && format != "xgboost-json" {
+		return usagef("models export: --format %s: want xgboost-json or native", format)
+	}
+	db, err := openDB(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	l, err := loadModel(c.Context, db, c.Args().First())
+	if err != nil {
+		return err
+	}
+	out := c.String("output")
+	f, err := os.Create(out)
+	if err != nil {
+		return fmt.Errorf("models export: %w", err)
+	}
+	switch format {
+	case "native":
+		_, err = f.Write(l.Bytes)
+	case "xgboost-json":
+		err = l.Artifact.GBDT.WriteXGBoostJSON(f, l.Artifact.FeatureSet.Names)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(out)
+		return fmt.Errorf("models export %s: %w", l.Model.Ref(), err)
+	}
+	if c.Bool("json") {
+		return printJSON(c.App.Writer, map[string]any{"model": l.Model.Name, "version": l.Model.Version, "sha256": l.Model.SHA256, "format": format, "file": out})
+	}
+	fmt.Fprintf(c.App.Writer, "wrote %s (%s) to %s\n", l.Model.Ref(), format, out)
+	return nil
+}

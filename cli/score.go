@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/artifact"
+	"github.com/mlctl/mlctl/datasets"
+)
+
+func scoreCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "score",
+		Usage: "score a file offline with a published model (checksum verified first; no Temporal)",
+		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "model", Usage: "MODEL[@V]"},
+			&ucli.StringFlag{Name: "alias", Usage: "score with the model an alias points at"},
+			&ucli.StringFlag{Name: "file", Required: true, Usage: "input file: a list of names, or CSV/TSV with a domain column"},
+			&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank"},
+			&ucli.BoolFlag{Name: "json", Usage: "print JSON lines"},
+		},
+		Action: score,
+	}
+}
+
+func score(c *ucli.Context) error {
+	ref := c.String("model")
+	if (ref == "") == (c.String("alias") == "") {
+		return usagef("score: give exactly one of --model MODEL@V or --alias A")
+	}
+	if c.String("alias") != "" {
+		return usagef("score: --alias %s: no aliases exist yet; `mlctl promote` sets them (use --model MODEL@V)", c.String("alias"))
+	}
+	inputs, err := readInputs(c, c.String("file"), c.String("format"))
+	if err != nil {
+		return err
+	}
+	db, err := openDB(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	l, err := loadModel(c.Context, db, ref)
+	if err != nil {
+		return err
+	}
+	sc, err := artifact.NewScorer(l.Artifact)
+	if err != nil {
+		return err
+	}
+	scores := make([]float64, len(inputs))
+	sc.Score(inputs, scores)
+	w := bufio.NewWriter(c.App.Writer)
+	defer w.Flush()
+	th := l.Manifest.Threshold
+	for i, in := range inputs {
+		label := 0
+		if scores[i] >= th {
+			label = 1
+		}
+		if c.Bool("json") {
+			if err := printJSON(w, scoreLine{Input: in, Score: scores[i], Label: label, Model: l.Model.Name, Version: l.Model.Version}); err != nil {
+				return err
+			}
+			continue
+		}
+		fmt.Fprintf(w, "%.6f\t%d\t%s\n", scores[i], label, in)
+	}
+	return nil
+}
+
+// scoreLine is one line of `score --json`.
+type scoreLine struct {
+	Input   string  `json:"input"`
+	Score   float64 `json:"score"`
+	Label   int     `json:"label"`
+	Model   string  `json:"model"`
+	Version int     `json:"version"`
+}
+
+// readInputs reads the names of a file in order; bad lines are reported on
+// stderr with file:line and skipped, never fatal.
+func readInputs(c *ucli.Context, path, format string) ([]string, error) {
+	r, err := datasets.ReadInputs(path, format)
+	if err != nil {
+		return nil, err
+	}
+	for i, b := range r.Bad {
+		if i == 5 {
+			fmt.Fprintf(c.App.ErrWriter, "  … and %d more bad lines\n", len(r.Bad)-5)
+			break
+		}
+		fmt.Fprintf(c.App.ErrWriter, "skipped %s\n", b)
+	}
+	return r.Inputs, nil
+}
+
+var _ = activities.ParseRef

@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/training/eval"
+	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/workflows"
+)
+
+func trainCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "train",
+		Usage: "train, evaluate and publish a model in a TrainModel workflow",
+		Flags: []ucli.Flag{
+			&ucli.StringSliceFlag{Name: "dataset", Required: true, Usage: "NAME[@V] (repeatable)"},
+			&ucli.StringFlag{Name: "algo", Value: "gbdt", Usage: "gbdt (rf, iforest and lstm come later)"},
+			&ucli.StringSliceFlag{Name: "param", Usage: "k=v training parameter in XGBoost's names, e.g. max_depth=4 (repeatable); feature_set=heidgaf44 picks the feature set"},
+			&ucli.StringSliceFlag{Name: "holdout-family", Usage: "keep this family out of train and validation, all of it in test (repeatable)"},
+			&ucli.StringFlag{Name: "model", Usage: "model name (default <first dataset>-<algo>)"},
+			&ucli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the split and the trainer"},
+			&ucli.BoolFlag{Name: "wait", Usage: "wait for the result, showing progress"},
+			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object"},
+		},
+		Action: train,
+	}
+}
+
+func train(c *ucli.Context) error {
+	algo := c.String("algo")
+	if algo != "gbdt" {
+		return usagef("train: --algo %s is not available yet (have: gbdt)", algo)
+	}
+	refs := c.StringSlice("dataset")
+	for _, r := range refs {
+		if _, _, err := activities.ParseRef(r); err != nil {
+			return usagef("train: --dataset %v", err)
+		}
+	}
+	params := map[string]string{}
+	for _, kv := range c.StringSlice("param") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return usagef("train: --param %q: want key=value", kv)
+		}
+		params[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	if err := validateParams(params); err != nil {
+		return usagef("train: %v", err)
+	}
+	first, _, _ := activities.ParseRef(refs[0])
+	model := c.String("model")
+	if model == "" {
+		model = first + "-" + algo
+	}
+	in := workflows.TrainModelInput{
+		Model: model, Datasets: refs, Algo: algo, FeatureSet: params["feature_set"], Params: params,
+		HoldoutFamilies: c.StringSlice("holdout-family"), Seed: c.Uint64("seed"),
+	}
+	tc, err := dialTemporal(c, c.App.ErrWriter, slog.LevelWarn)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	id := fmt.Sprintf("train-%s-%s", model, time.Now().UTC().Format("20060102T150405.000Z"))
+	run, err := tc.ExecuteWorkflow(c.Context, client.StartWorkflowOptions{
+		ID: id, TaskQueue: workflows.ControlQueue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			temporal.NewSearchAttributeKeyKeyword(workflows.SearchModel).ValueSet(model),
+			temporal.NewSearchAttributeKeyKeyword(workflows.SearchAlgo).ValueSet(algo),
+			temporal.NewSearchAttributeKeyKeyword(workflows.SearchDataset).ValueSet(strings.Join(refs, ",")),
+		),
+	}, workflows.TrainModel, in)
+	if err != nil {
+		return fmt.Errorf("start TrainModel: %w (is the worker running and are the search attributes registered? `make up` registers them)", err)
+	}
+	ui := uiURL(c, id)
+	if !c.Bool("wait") {
+		if c.Bool("json") {
+			return printJSON(c.App.Writer, map[string]string{"workflow_id": id, "run_id": run.GetRunID(), "ui": ui})
+		}
+		fmt.Fprintf(c.App.Writer, "started TrainModel %s\nweb UI: %s\n", id, ui)
+		return nil
+	}
+	fmt.Fprintf(c.App.ErrWriter, "TrainModel %s\nweb UI: %s\n", id, ui)
+	res, err := waitTrain(c.Context, tc, run, c.App.ErrWriter)
+	if err != nil {
+		return fmt.Errorf("TrainModel %s failed: %w", id, rootCause(err))
+	}
+	if c.Bool("json") {
+		return printJSON(c.App.Writer, res)
+	}
+	w := c.App.Writer
+	fmt.Fprintf(w, "published %s@%d  sha256 %s\n", res.Model, res.Version, res.SHA256)
+	fmt.Fprintf(w, "datasets %s, split train/validation/test %d/%d/%d, %d trees", res.Dataset, res.Split.Train, res.Split.Validation, res.Split.Test, res.Trees)
+	if res.ResumedFrom > 0 {
+		fmt.Fprintf(w, " (resumed from tree %d)", res.ResumedFrom)
+	}
+	fmt.Fprintf(w, "\nvalidation ROC-AUC %.4f  (threshold chosen there by best F1)\n\n", res.Validation.AUCROC)
+	fmt.Fprintln(w, "test split:")
+	fmt.Fprint(w, eval.Format(eval.Report{Threshold: res.Threshold, Confusion: res.Confusion, Metrics: res.Metrics, FamilyRecall: res.FamilyRecall, Rows: res.TestRows}))
+	fmt.Fprintf(w, "web UI: %s\n", ui)
+	return nil
+}
+
+// waitTrain polls the progress query once a second, drawing one live line on
+// w, until the workflow ends.
+func waitTrain(ctx context.Context, tc client.Client, run client.WorkflowRun, w io.Writer) (*workflows.TrainModelResult, error) {
+	done := make(chan error, 1)
+	var res workflows.TrainModelResult
+	go func() { done <- run.Get(ctx, &res) }()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	drawn := false
+	for {
+		select {
+		case err := <-done:
+			if drawn {
+				fmt.Fprintln(w)
+			}
+			if err != nil {
+				return nil, err
+			}
+			return &res, nil
+		case <-tick.C:
+			qctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+			v, err := tc.QueryWorkflow(qctx, run.GetID(), run.GetRunID(), workflows.ProgressQuery)
+			cancel()
+			if err != nil {
+				continue
+			}
+			var p workflows.Progress
+			if v.Get(&p) != nil {
+				continue
+			}
+			fmt.Fprintf(w, "\r%-80s", progressLine(p))
+			drawn = true
+		}
+	}
+}
+
+func progressLine(p workflows.Progress) string {
+	el := fmtDuration(p.Elapsed)
+	switch p.Stage {
+	case "train":
+		if p.TreesTotal == 0 || p.Attempt == "features" {
+			return fmt.Sprintf("train: computing features  elapsed %s", el)
+		}
+		s := fmt.Sprintf("train: %d/%d trees  elapsed %s  ETA %s", p.TreesDone, p.TreesTotal, el, fmtDuration(p.ETA))
+		if p.ResumedFrom > 0 {
+			s += fmt.Sprintf("  (resumed at %d)", p.ResumedFrom)
+		}
+		return s
+	default:
+		return fmt.Sprintf("%s  elapsed %s", p.Stage, el)
+	}
+}
+
+func fmtDuration(sec float64) string {
+	d := time.Duration(sec * float64(time.Second)).Round(time.Second)
+	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+// rootCause unwraps Temporal's workflow and activity error chain to the message that matters.
+func rootCause(err error) error {
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		return errors.New(app.Error())
+	}
+	return err
+}
+
+func validateParams(params map[string]string) error {
+	if fs, ok := params["feature_set"]; ok && fs == "" {
+		return errors.New("--param feature_set= needs a name")
+	}
+	p := activities.DefaultGBDTParams()
+	rest := map[string]string{}
+	for k, v := range params {
+		if k != "feature_set" {
+			rest[k] = v
+		}
+	}
+	return gbdt.ParseParams(rest, &p)
+}

@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os/signal"
+	"syscall"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/worker"
+)
+
+func workerCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "worker",
+		Usage: "run a Temporal worker for mlctl's workflows and activities",
+		Flags: []ucli.Flag{
+			&ucli.StringSliceFlag{Name: "task-queue", Usage: fmt.Sprintf("task queue to serve (repeatable; default all: %v)", worker.Queues())},
+		},
+		Action: func(c *ucli.Context) error {
+			ctx, stop := signal.NotifyContext(c.Context, syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			queues := c.StringSlice("task-queue")
+			if len(queues) == 0 {
+				queues = worker.Queues()
+			}
+			db, err := openDB(c)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if _, err := db.Migrate(ctx); err != nil {
+				return err
+			}
+			tc, err := dialTemporal(c, c.App.ErrWriter, slog.LevelInfo)
+			if err != nil {
+				return err
+			}
+			defer tc.Close()
+			if err := worker.EnsureSearchAttributes(ctx, tc, c.String("namespace")); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.App.ErrWriter, "mlctl worker: serving %v on %s\n", queues, c.String("temporal"))
+			return worker.Run(ctx, tc, queues, &activities.Activities{DB: db, Client: tc})
+		},
+	}
+}
+
+var _ = context.Background

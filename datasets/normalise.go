@@ -1,0 +1,110 @@
+package datasets
+
+import (
+	"fmt"
+	"strings"
+
+	"golang.org/x/net/idna"
+)
+
+// MaxNameLength is the longest domain name accepted, in characters of its
+// ASCII (punycode) form without the trailing dot.
+const MaxNameLength = 253
+
+// MaxLabelLength is the longest label accepted, in characters of its ASCII form.
+const MaxLabelLength = 63
+
+// BadName is the error NormaliseDomain returns for a name a DNS resolver
+// could not carry. Reason is short enough to show to the person who supplied it.
+type BadName struct {
+	// Name is the input as given.
+	Name string
+	// Reason says what is wrong, e.g. "label over 63 characters".
+	Reason string
+}
+
+// Error implements error.
+func (e *BadName) Error() string {
+	return fmt.Sprintf("bad domain name %q: %s", e.Name, e.Reason)
+}
+
+// lookup maps Unicode names to punycode the way resolvers do, but accepts
+// what real DNS traffic carries: underscores (_dmarc, _sip._tcp) and hyphens
+// anywhere (r3---sn-abc.googlevideo.com).
+var lookup = idna.New(
+	idna.MapForLookup(),
+	idna.Transitional(false),
+	idna.StrictDomainName(false),
+	idna.CheckHyphens(false),
+	idna.BidiRule(),
+)
+
+// NormaliseDomain returns the canonical form of a domain name: trimmed,
+// lower-case, without one trailing dot, Unicode labels in punycode. It
+// returns a *BadName when the result is empty, longer than 253 characters,
+// has an empty label or one over 63 characters, or holds a character other
+// than a-z, 0-9, '-', '_' and '.'.
+func NormaliseDomain(s string) (string, error) {
+	in := s
+	s = strings.TrimSpace(s)
+	if !plainASCII(s) {
+		a, err := lookup.ToASCII(s)
+		if err != nil {
+			return "", &BadName{Name: in, Reason: err.Error()}
+		}
+		s = a
+	}
+	s = strings.ToLower(s)
+	s = strings.TrimSuffix(s, ".")
+	if reason := invalidName(s); reason != "" {
+		return "", &BadName{Name: in, Reason: reason}
+	}
+	return s, nil
+}
+
+// plainASCII reports whether s needs no IDNA processing: only letters,
+// digits, '-', '_' and '.', and no label that claims to be punycode.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == '-', c == '_', c == '.':
+		default:
+			return false
+		}
+		if (i == 0 || s[i-1] == '.') && len(s)-i >= 4 && strings.EqualFold(s[i:i+4], "xn--") {
+			return false
+		}
+	}
+	return true
+}
+
+// invalidName returns why the lower-case ASCII name s is not a DNS name, or "".
+func invalidName(s string) string {
+	if s == "" {
+		return "empty"
+	}
+	if len(s) > MaxNameLength {
+		return fmt.Sprintf("name over %d characters", MaxNameLength)
+	}
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '.' {
+			switch n := i - start; {
+			case n == 0:
+				return "empty label"
+			case n > MaxLabelLength:
+				return fmt.Sprintf("label over %d characters", MaxLabelLength)
+			}
+			start = i + 1
+			continue
+		}
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			r := []rune(s[i:])[0]
+			return fmt.Sprintf("invalid character %q", r)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,61 @@
+package datasets
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestNormaliseDomain(t *testing.T) {
+	good := []struct{ in, want string }{
+		{"example.com", "example.com"},
+		{"  WWW.Example.COM.  ", "www.example.com"},
+		{"bücher.de", "xn--bcher-kva.de"},
+		{"BÜCHER.DE", "xn--bcher-kva.de"},
+		{"xn--bcher-kva.de", "xn--bcher-kva.de"},
+		{"日本語.jp", "xn--wgv71a119e.jp"},
+		{"ｅｘａｍｐｌｅ．ｃｏｍ", "example.com"},
+		{"_dmarc.example.com", "_dmarc.example.com"},
+		{"_sip._tcp.example.org", "_sip._tcp.example.org"},
+		{"r3---sn-abc.googlevideo.com", "r3---sn-abc.googlevideo.com"},
+		{"-lead.example", "-lead.example"},
+		{"localhost", "localhost"},
+		{strings.Repeat("a", 63) + ".com", strings.Repeat("a", 63) + ".com"},
+	}
+	for _, c := range good {
+		got, err := NormaliseDomain(c.in)
+		if err != nil || got != c.want {
+			t.Errorf("NormaliseDomain(%q) = %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
+	long := strings.Repeat("abcdefghi.", 25) + "com" // 253 characters: accepted
+	if got, err := NormaliseDomain(long); err != nil || got != long {
+		t.Errorf("253-character name: %q, %v", got, err)
+	}
+	bad := []struct{ in, reason string }{
+		{"", "empty"},
+		{"   ", "empty"},
+		{".", "empty"},
+		{"a..b", "empty label"},
+		{".example.com", "empty label"},
+		{"example.com..", "empty label"},
+		{strings.Repeat("a", 64) + ".com", "label over 63 characters"},
+		{long + "x", "name over 253 characters"},
+		{"ex!ample.com", "invalid character '!'"},
+		{"two words.com", "invalid character ' '"},
+		{"a/b.com", "invalid character '/'"},
+		{"xn--zz.com", `idna: invalid label "zz"`},
+		{"a\u200db.com", `idna: invalid label "a\u200db"`},
+	}
+	for _, c := range bad {
+		got, err := NormaliseDomain(c.in)
+		var bn *BadName
+		if !errors.As(err, &bn) {
+			t.Errorf("NormaliseDomain(%q) = %q, %v; want a *BadName", c.in, got, err)
+			continue
+		}
+		if bn.Reason != c.reason || bn.Name != c.in {
+			t.Errorf("NormaliseDomain(%q): reason %q name %q; want reason %q", c.in, bn.Reason, bn.Name, c.reason)
+		}
+	}
+}

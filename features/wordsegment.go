@@ -1,0 +1,83 @@
+package features
+
+import (
+	_ "embed"
+	"strings"
+	"sync"
+)
+
+// englishWords is a word list derived from SCOWL via Debian's wamerican
+// (see wordlist/README.md and wordlist/COPYRIGHT).
+//
+//go:embed wordlist/english.txt
+var englishWords string
+
+// maxSegmentLen is the longest label wordSegmentation segments; longer labels
+// are segmented in their first maxSegmentLen bytes.
+const maxSegmentLen = 63
+
+// englishTrie returns the trie of the embedded word list, built once.
+var englishTrie = sync.OnceValue(func() *wordTrie {
+	t, err := newWordTrie(strings.Fields(englishWords))
+	if err != nil {
+		// The list is embedded and checked by tests; this cannot happen at run time.
+		panic("features: embedded word list: " + err.Error())
+	}
+	return t
+})
+
+// wordStats describe how well a label splits into dictionary words.
+type wordStats struct {
+	coverage float64 // letters inside words ÷ label length, for the best split
+	count    float64 // words in the best split
+	longest  float64 // length of the longest word anywhere in the label
+}
+
+// segmentWords splits s into non-overlapping dictionary words, covering as
+// many bytes as possible with as few words as possible. Bytes other than a-z
+// (digits, hyphens) are never inside a word.
+func segmentWords(t *wordTrie, s string) wordStats {
+	if len(s) > maxSegmentLen {
+		s = s[:maxSegmentLen]
+	}
+	if s == "" {
+		return wordStats{}
+	}
+	// best[i] is the best (covered, words) for the prefix s[:i], packed as
+	// covered*256 - words so that a larger value is a better split.
+	var best [maxSegmentLen + 1]int
+	longest := 0
+	for i := 0; i < len(s); i++ {
+		// skip byte i
+		if best[i] > best[i+1] {
+			best[i+1] = best[i]
+		}
+		n := int32(0)
+		for j := i; j < len(s); j++ {
+			c := uint32(s[j] - 'a')
+			if c >= 26 {
+				break
+			}
+			if n = t.child(n, c); n < 0 {
+				break
+			}
+			if t.isWord(n) {
+				l := j + 1 - i
+				if l > longest {
+					longest = l
+				}
+				if v := best[i] + l*256 - 1; v > best[j+1] {
+					best[j+1] = v
+				}
+			}
+		}
+	}
+	v := best[len(s)]
+	covered := (v + 255) / 256
+	words := covered*256 - v
+	return wordStats{
+		coverage: float64(covered) / float64(len(s)),
+		count:    float64(words),
+		longest:  float64(longest),
+	}
+}

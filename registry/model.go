@@ -1,0 +1,178 @@
+package registry
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Model is one published, immutable model version (without its bytes).
+type Model struct {
+	ID              int64           `json:"id"`
+	Name            string          `json:"name"`
+	Version         int             `json:"version"`
+	Algo            string          `json:"algo"`
+	SHA256          string          `json:"sha256"`
+	Size            int64           `json:"size_bytes"`
+	Manifest        json.RawMessage `json:"manifest"`
+	DatasetVersions []string        `json:"dataset_versions"`
+	WorkflowID      string          `json:"workflow_id"`
+	CreatedAt       time.Time       `json:"created_at"`
+}
+
+// Ref names the model version, e.g. "dga-gbdt@2".
+func (m *Model) Ref() string { return fmt.Sprintf("%s@%d", m.Name, m.Version) }
+
+// NewModel is what publish hands the registry.
+type NewModel struct {
+	Name            string
+	Algo            string
+	Artifact        []byte
+	SHA256          string // of Artifact; checked before storing
+	Manifest        json.RawMessage
+	DatasetVersions []string
+	WorkflowID      string
+	// Evaluations are stored in the same transaction (ModelID is filled in).
+	Evaluations []Evaluation
+}
+
+// PublishModel stores a new model version. Publishing is idempotent per
+// workflow ID: a retried publish returns the version the first one created
+// (created is false) and never makes a second one.
+func (db *DB) PublishModel(ctx context.Context, in NewModel) (m *Model, created bool, err error) {
+	sum := sha256.Sum256(in.Artifact)
+	if got := hex.EncodeToString(sum[:]); got != in.SHA256 {
+		return nil, false, Errorf(ECORRUPT, "artifact of %s has sha256 %s, expected %s", in.Name, got, in.SHA256)
+	}
+	if in.WorkflowID == "" {
+		return nil, false, Errorf(EINVALID, "publish %s: workflow id is empty", in.Name)
+	}
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('model:' || $1))`, in.Name); err != nil {
+			return fmt.Errorf("lock model %s: %w", in.Name, err)
+		}
+		existing, err := findModel(ctx, tx, `workflow_id = $1`, in.WorkflowID)
+		if err == nil {
+			m = existing
+			return nil
+		}
+		if ErrorCode(err) != ENOTFOUND {
+			return err
+		}
+		var version int
+		if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) + 1 FROM models WHERE name = $1`, in.Name).Scan(&version); err != nil {
+			return fmt.Errorf("next version of %s: %w", in.Name, err)
+		}
+		var id int64
+		err = tx.QueryRow(ctx, `INSERT INTO models (name, version, algo, sha256, size_bytes, manifest, artifact, dataset_versions, workflow_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			in.Name, version, in.Algo, in.SHA256, len(in.Artifact), in.Manifest, in.Artifact, in.DatasetVersions, in.WorkflowID).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("insert model %s: %w", in.Name, err)
+		}
+		for _, e := range in.Evaluations {
+			e.ModelID = id
+			if _, err := addEvaluation(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		m, err = findModel(ctx, tx, `id = $1`, id)
+		created = true
+		return err
+	})
+	return m, created, err
+}
+
+// ModelByWorkflow returns the model a workflow published, if any.
+func (db *DB) ModelByWorkflow(ctx context.Context, workflowID string) (*Model, error) {
+	return findModel(ctx, db.pool, `workflow_id = $1`, workflowID)
+}
+
+// Model returns a version by name; version 0 means the newest.
+func (db *DB) Model(ctx context.Context, name string, version int) (*Model, error) {
+	var m *Model
+	var err error
+	if version == 0 {
+		m, err = findModel(ctx, db.pool, `name = $1 ORDER BY version DESC LIMIT 1`, name)
+	} else {
+		m, err = findModel(ctx, db.pool, `name = $1 AND version = $2`, name, version)
+	}
+	if ErrorCode(err) == ENOTFOUND {
+		ref := name
+		if version > 0 {
+			ref = fmt.Sprintf("%s@%d", name, version)
+		}
+		return nil, Errorf(ENOTFOUND, "model %s not found (see `mlctl models list`)", ref)
+	}
+	return m, err
+}
+
+// ModelByID returns a version by id.
+func (db *DB) ModelByID(ctx context.Context, id int64) (*Model, error) {
+	return findModel(ctx, db.pool, `id = $1`, id)
+}
+
+// Models lists every model version, newest first within each name.
+func (db *DB) Models(ctx context.Context) ([]*Model, error) {
+	rows, err := db.pool.Query(ctx, modelSelect+` ORDER BY name, version DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("list models: %w", err)
+	}
+	defer rows.Close()
+	var out []*Model
+	for rows.Next() {
+		m, err := scanModel(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Artifact returns the stored bytes of a model version and the SHA-256 that
+// was recorded when it was published. Callers must verify the bytes against
+// it before use (see package artifact).
+func (db *DB) Artifact(ctx context.Context, modelID int64) (data []byte, sha string, err error) {
+	err = db.pool.QueryRow(ctx, `SELECT artifact, sha256 FROM models WHERE id = $1`, modelID).Scan(&data, &sha)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, "", Errorf(ENOTFOUND, "model %d not found", modelID)
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("read artifact of model %d: %w", modelID, err)
+	}
+	return data, sha, nil
+}
+
+const modelSelect = `SELECT id, name, version, algo, sha256, size_bytes, manifest, dataset_versions, workflow_id, created_at FROM models`
+
+func findModel(ctx context.Context, q querier, where string, args ...any) (*Model, error) {
+	m, err := scanModel(q.QueryRow(ctx, modelSelect+` WHERE `+where, args...))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, Errorf(ENOTFOUND, "model not found")
+	}
+	return m, err
+}
+
+func scanModel(row pgx.Row) (*Model, error) {
+	var m Model
+	var manifest, versions []byte
+	err := row.Scan(&m.ID, &m.Name, &m.Version, &m.Algo, &m.SHA256, &m.Size, &manifest, &versions, &m.WorkflowID, &m.CreatedAt)
+	if err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("read model: %w", err)
+	}
+	m.Manifest = manifest
+	if err := json.Unmarshal(versions, &m.DatasetVersions); err != nil {
+		return nil, fmt.Errorf("model %d dataset versions: %w", m.ID, err)
+	}
+	return &m, nil
+}

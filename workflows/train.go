@@ -1,0 +1,175 @@
+package workflows
+
+import (
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/training/eval"
+)
+
+// ProgressQuery is the query `mlctl train --wait` polls.
+const ProgressQuery = "progress"
+
+// TrainModelInput is what `mlctl train` starts a TrainModel workflow with.
+type TrainModelInput struct {
+	Model           string            `json:"model"`
+	Datasets        []string          `json:"datasets"`
+	Algo            string            `json:"algo"`
+	FeatureSet      string            `json:"feature_set"`
+	Params          map[string]string `json:"params"`
+	HoldoutFamilies []string          `json:"holdout_families"`
+	Seed            uint64            `json:"seed"`
+	// TrainHeartbeatTimeout bounds how long a dead training worker goes
+	// unnoticed (default 30s).
+	TrainHeartbeatTimeout time.Duration `json:"train_heartbeat_timeout"`
+	// CheckpointEvery is the shortest time between training checkpoints (default 5s).
+	CheckpointEvery time.Duration `json:"checkpoint_every"`
+}
+
+// TrainModelResult is the published model with its test-split evaluation.
+type TrainModelResult struct {
+	Model        string                 `json:"model"`
+	Version      int                    `json:"version"`
+	SHA256       string                 `json:"sha256"`
+	Algo         string                 `json:"algo"`
+	Dataset      string                 `json:"dataset"`
+	Datasets     []string               `json:"datasets"`
+	Metrics      eval.Metrics           `json:"metrics"`
+	Confusion    eval.Confusion         `json:"confusion"`
+	Threshold    float64                `json:"threshold"`
+	WorkflowID   string                 `json:"workflow_id"`
+	Validation   eval.Metrics           `json:"validation_metrics"`
+	FamilyRecall []eval.FamilyRecall    `json:"family_recall"`
+	TestRows     int                    `json:"test_rows"`
+	Trees        int                    `json:"trees"`
+	ResumedFrom  int                    `json:"resumed_from"`
+	Split        activities.SplitResult `json:"split"`
+}
+
+// Progress is what the progress query answers.
+type Progress struct {
+	Stage       string  `json:"stage"` // resolve, split, train, evaluate, publish, done, failed
+	TreesDone   int     `json:"trees_done"`
+	TreesTotal  int     `json:"trees_total"`
+	Elapsed     float64 `json:"elapsed_seconds"` // since the workflow started
+	ETA         float64 `json:"eta_seconds"`     // of the training step
+	ResumedFrom int     `json:"resumed_from"`
+	Attempt     string  `json:"train_stage,omitempty"`
+}
+
+// TrainModel resolves dataset versions, splits them, trains on the training
+// queue (resuming from checkpoints after a worker dies), evaluates, and
+// publishes one checksummed model version.
+func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, error) {
+	var a *activities.Activities
+	started := workflow.Now(ctx)
+	prog := Progress{Stage: "resolve"}
+	if err := workflow.SetQueryHandler(ctx, ProgressQuery, func() (Progress, error) {
+		p := prog
+		p.Elapsed = workflow.Now(ctx).Sub(started).Seconds()
+		return p, nil
+	}); err != nil {
+		return nil, err
+	}
+	sig := workflow.GetSignalChannel(ctx, activities.ProgressSignal)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var p activities.TrainProgress
+			if !sig.Receive(ctx, &p) {
+				return
+			}
+			prog.Attempt = p.Stage
+			prog.TreesDone, prog.TreesTotal, prog.ETA, prog.ResumedFrom = p.Done, p.Total, p.ETA, p.ResumedFrom
+		}
+	})
+
+	control := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		TaskQueue:           ControlQueue,
+		StartToCloseTimeout: 10 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
+			MaximumInterval: 30 * time.Second, MaximumAttempts: 5},
+	})
+	hbTimeout := in.TrainHeartbeatTimeout
+	if hbTimeout <= 0 {
+		hbTimeout = 30 * time.Second
+	}
+	training := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		TaskQueue:           TrainingQueue,
+		StartToCloseTimeout: 4 * time.Hour,
+		HeartbeatTimeout:    hbTimeout,
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
+			MaximumInterval: time.Minute, MaximumAttempts: 10},
+	})
+	fail := func(err error) (*TrainModelResult, error) {
+		prog.Stage = "failed"
+		return nil, err
+	}
+
+	var ds []activities.DatasetRef
+	if err := workflow.ExecuteActivity(control, a.ResolveDatasets, in.Datasets).Get(ctx, &ds); err != nil {
+		return fail(err)
+	}
+	ids := make([]int64, len(ds))
+	refs := make([]string, len(ds))
+	for i, d := range ds {
+		ids[i], refs[i] = d.ID, d.Ref
+	}
+
+	prog.Stage = "split"
+	var split activities.SplitResult
+	if err := workflow.ExecuteActivity(control, a.SplitDatasets, activities.SplitInput{
+		DatasetIDs: ids, Seed: in.Seed, HoldoutFamilies: in.HoldoutFamilies,
+	}).Get(ctx, &split); err != nil {
+		return fail(err)
+	}
+
+	prog.Stage = "train"
+	wfID := workflow.GetInfo(ctx).WorkflowExecution.ID
+	var trained activities.TrainResult
+	if err := workflow.ExecuteActivity(training, a.Train, activities.TrainInput{
+		WorkflowID: wfID, DatasetIDs: ids, SplitID: split.SplitID, Algo: in.Algo,
+		FeatureSet: in.FeatureSet, Params: in.Params, Seed: in.Seed, CheckpointEvery: in.CheckpointEvery,
+	}).Get(ctx, &trained); err != nil {
+		return fail(err)
+	}
+	prog.TreesDone, prog.TreesTotal, prog.ETA = trained.Trees, trained.Trees, 0
+
+	prog.Stage = "evaluate"
+	evalCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		TaskQueue: TrainingQueue, StartToCloseTimeout: 30 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
+			MaximumInterval: 30 * time.Second, MaximumAttempts: 5},
+	})
+	var ev activities.EvaluateResult
+	if err := workflow.ExecuteActivity(evalCtx, a.Evaluate, activities.EvaluateInput{
+		CandidateID: trained.CandidateID, DatasetIDs: ids, SplitID: split.SplitID,
+	}).Get(ctx, &ev); err != nil {
+		return fail(err)
+	}
+
+	prog.Stage = "publish"
+	var pub activities.PublishResult
+	if err := workflow.ExecuteActivity(control, a.Publish, activities.PublishInput{
+		WorkflowID: wfID, Model: in.Model, Algo: in.Algo, CandidateID: trained.CandidateID,
+		Datasets: ds, Split: split, Seed: in.Seed, HoldoutFamilies: in.HoldoutFamilies,
+		Params: trained.Params, Evaluation: ev,
+	}).Get(ctx, &pub); err != nil {
+		return fail(err)
+	}
+	prog.Stage = "done"
+	rep := ev.Test
+	if rep.Rows == 0 {
+		rep = ev.Validation
+	}
+	return &TrainModelResult{
+		Model: pub.Name, Version: pub.Version, SHA256: pub.SHA256, Algo: in.Algo,
+		Dataset: strings.Join(refs, ","), Datasets: refs,
+		Metrics: rep.Metrics, Confusion: rep.Confusion, Threshold: ev.Threshold, WorkflowID: wfID,
+		Validation: ev.Validation.Metrics, FamilyRecall: rep.FamilyRecall, TestRows: rep.Rows,
+		Trees: trained.Trees, ResumedFrom: trained.ResumedFrom, Split: split,
+	}, nil
+}
