@@ -13,6 +13,13 @@ import (
 func FeatureMatrix(set features.Set, inputs []string) *gbdt.Matrix {
 	width := len(set.Names())
 	m := &gbdt.Matrix{Rows: len(inputs), Cols: width, Values: make([]float32, len(inputs)*width)}
+	fillFeatures(set, inputs, m)
+	return m
+}
+
+// fillFeatures writes the features of inputs into m's rows, on every core.
+func fillFeatures(set features.Set, inputs []string, m *gbdt.Matrix) {
+	width := m.Cols
 	workers := runtime.GOMAXPROCS(0)
 	chunk := (len(inputs) + workers - 1) / workers
 	var wg sync.WaitGroup
@@ -32,5 +39,4 @@ func FeatureMatrix(set features.Set, inputs []string) *gbdt.Matrix {
 		}(lo, hi)
 	}
 	wg.Wait()
-	return m
 }

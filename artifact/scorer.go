@@ -2,8 +2,6 @@ package artifact
 
 import (
 	"fmt"
-	"runtime"
-	"sync"
 
 	"github.com/mlctl/mlctl/features"
 	"github.com/mlctl/mlctl/training/gbdt"
@@ -41,69 +39,24 @@ func NewScorer(a *Artifact) (*Scorer, error) {
 // FeatureSet returns the scorer's feature set.
 func (s *Scorer) FeatureSet() features.Set { return s.set }
 
-// blockRows is how many rows one goroutine featurises and predicts at a time.
-const blockRows = 512
+// chunkRows bounds the feature matrix Score builds at once.
+const chunkRows = 16384
 
 // Score writes the probability of the positive class for each input into
-// out (len(out) == len(inputs)), using every core.
+// out (len(out) == len(inputs)): features and trees both on every core.
 func (s *Scorer) Score(inputs []string, out []float64) {
 	if len(out) != len(inputs) {
 		panic(fmt.Sprintf("artifact: Score: %d outputs for %d inputs", len(out), len(inputs)))
 	}
-	workers := runtime.GOMAXPROCS(0)
-	blocks := (len(inputs) + blockRows - 1) / blockRows
-	if workers > blocks {
-		workers = blocks
-	}
-	if workers <= 1 {
-		s.scoreRange(inputs, out, newScratch(s.width))
-		return
-	}
-	var wg sync.WaitGroup
-	next := make(chan int, blocks)
-	for b := 0; b < blocks; b++ {
-		next <- b
-	}
-	close(next)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sc := newScratch(s.width)
-			for b := range next {
-				lo := b * blockRows
-				hi := min(lo+blockRows, len(inputs))
-				s.scoreRange(inputs[lo:hi], out[lo:hi], sc)
-			}
-		}()
-	}
-	wg.Wait()
-}
-
-type scratch struct {
-	row []float64
-	mat gbdt.Matrix
-}
-
-func newScratch(width int) *scratch {
-	return &scratch{row: make([]float64, width), mat: gbdt.Matrix{Cols: width, Values: make([]float32, blockRows*width)}}
-}
-
-// scoreRange scores up to blockRows inputs on the calling goroutine.
-func (s *Scorer) scoreRange(inputs []string, out []float64, sc *scratch) {
-	for lo := 0; lo < len(inputs); lo += blockRows {
-		hi := min(lo+blockRows, len(inputs))
-		n := hi - lo
-		vals := sc.mat.Values[:n*s.width]
-		for i := 0; i < n; i++ {
-			s.set.Extract(inputs[lo+i], sc.row)
-			dst := vals[i*s.width : (i+1)*s.width]
-			for j, v := range sc.row {
-				dst[j] = float32(v)
-			}
+	m := &gbdt.Matrix{Cols: s.width, Values: make([]float32, min(len(inputs), chunkRows)*s.width)}
+	for lo := 0; lo < len(inputs); lo += chunkRows {
+		hi := min(lo+chunkRows, len(inputs))
+		m.Rows = hi - lo
+		m.Values = m.Values[:m.Rows*s.width]
+		fillFeatures(s.set, inputs[lo:hi], m)
+		if err := s.model.Predict(m, out[lo:hi]); err != nil {
+			panic(fmt.Sprintf("artifact: Score: %v", err)) // shapes are ours: a bug, not input
 		}
-		m := gbdt.Matrix{Rows: n, Cols: s.width, Values: vals}
-		s.model.PredictSerial(&m, out[lo:hi])
 	}
 }
 

@@ -45,7 +45,7 @@ func App(stdout, stderr io.Writer) *ucli.App {
 // one line on stderr: users see the message, never a stack.
 func Main(args []string) int {
 	app := App(os.Stdout, os.Stderr)
-	err := app.Run(args)
+	err := app.Run(interspersed(app, args))
 	if err == nil {
 		return 0
 	}

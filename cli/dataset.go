@@ -22,6 +22,7 @@ func datasetCommand() *ucli.Command {
 		Name:  "dataset",
 		Usage: "ingest, list and show labeled datasets",
 		Subcommands: []*ucli.Command{
+			datasetGenerateCommand(),
 			{
 				Name:      "ingest",
 				Usage:     "read files into a new, immutable dataset version",

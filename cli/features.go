@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -57,10 +58,7 @@ func featuresAction(c *ucli.Context) error {
 			return usagef("features: %v", err)
 		}
 	default:
-		set, err = features.Lookup(features.DefaultDomainSet, nil)
-		if err != nil {
-			return err
-		}
+		set = defaultSet(c)
 	}
 	inputs, err := readInputs(c, c.String("file"), c.String("format"))
 	if err != nil {
@@ -93,7 +91,56 @@ func featuresAction(c *ucli.Context) error {
 
 // featureLine is one line of `features --json`.
 type featureLine struct {
-	Input  string    `json:"input"`
-	Names  []string  `json:"names"`
-	Values []float64 `json:"values"`
+	Input  string     `json:"input"`
+	Names  []string   `json:"names"`
+	Values jsonFloats `json:"values"`
+}
+
+// jsonFloats encodes NaN (a missing value) as null, which JSON can carry.
+type jsonFloats []float64
+
+// MarshalJSON implements json.Marshaler.
+func (f jsonFloats) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, 16*len(f)+2)
+	b = append(b, '[')
+	for i, v := range f {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			b = append(b, "null"...)
+			continue
+		}
+		b = strconv.AppendFloat(b, v, 'g', -1, 64)
+	}
+	return append(b, ']'), nil
+}
+
+// defaultSet is the kind's default feature set. Its learned parts are fitted
+// on training data, so it comes from the newest model that uses it; before
+// any model exists, the stateless heidgaf44 part is shown. Either way stderr
+// says which.
+func defaultSet(c *ucli.Context) features.Set {
+	if db, err := openDB(c); err == nil {
+		defer db.Close()
+		if ms, err := db.Models(c.Context); err == nil {
+			var newest *loaded
+			for _, m := range ms {
+				if newest != nil && !m.CreatedAt.After(newest.Model.CreatedAt) {
+					continue
+				}
+				if l, err := loadModel(c.Context, db, m.Ref()); err == nil && l.Artifact.FeatureSet.Name == "domain" {
+					newest = l
+				}
+			}
+			if newest != nil {
+				if set, err := features.Lookup("domain", newest.Artifact.FeatureSet.State); err == nil {
+					fmt.Fprintf(c.App.ErrWriter, "features: default set domain as fitted for %s\n", newest.Model.Ref())
+					return set
+				}
+			}
+		}
+	}
+	fmt.Fprintln(c.App.ErrWriter, "features: no trained model fits the default domain set yet; showing heidgaf44 (use --model MODEL@V for the full set)")
+	return features.Heidgaf44()
 }

@@ -13,6 +13,8 @@ type collector struct {
 	// conflicts holds, per row index, the first line that gave the name
 	// another label.
 	conflicts map[int][]conflict
+	// keepAll keeps every row in file order, duplicates included (scoring).
+	keepAll bool
 }
 
 // conflict is a later line that gave a name a different label.
@@ -20,6 +22,11 @@ type conflict struct{ line, label int }
 
 // add records one parsed row found on line n.
 func (c *collector) add(row Row, n int) {
+	if c.keepAll {
+		c.read.Rows = append(c.read.Rows, row)
+		c.read.lines = append(c.read.lines, n)
+		return
+	}
 	i, ok := c.seen[row.Name]
 	if !ok {
 		c.seen[row.Name] = len(c.read.Rows)

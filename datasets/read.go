@@ -77,7 +77,10 @@ func ReadDGA(path string, opt ReadOptions) (*Read, error) {
 // ReadDGAFrom is ReadDGA on an open stream; file names it in reports and
 // its extension guides format detection.
 func ReadDGAFrom(r io.Reader, file string, opt ReadOptions) (*Read, error) {
-	c := &collector{read: &Read{File: file}, seen: make(map[string]int)}
+	return readFrom(r, file, opt, &collector{read: &Read{File: file}, seen: make(map[string]int)})
+}
+
+func readFrom(r io.Reader, file string, opt ReadOptions, c *collector) (*Read, error) {
 	lr := newLineReader(r)
 	var p parser
 	for {

@@ -1495,4 +1495,3 @@ var pySpaceRanges = []pyRange{
 	{0x205F, 0x205F},
 	{0x3000, 0x3000},
 }
-

@@ -19,7 +19,7 @@ func Format(r Report) string {
 	fmt.Fprintf(&b, "threshold %.4f on %d rows (%d positive, %d negative)\n\n",
 		r.Threshold, r.Rows, c.TP+c.FN, c.FP+c.TN)
 
-	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "\tpredicted positive\tpredicted negative\t\n")
 	fmt.Fprintf(w, "actual positive\tTP %d\tFN %d\t\n", c.TP, c.FN)
 	fmt.Fprintf(w, "actual negative\tFP %d\tTN %d\t\n", c.FP, c.TN)

@@ -25,12 +25,12 @@ def ranges(pred):
     return out
 
 
-def emit(w, name, doc, pred):
+def emit(w, name, doc, pred, last=False):
     w.write("// %s %s\n" % (name, doc))
     w.write("var %s = []pyRange{\n" % name)
     for lo, hi in ranges(pred):
         w.write("\t{0x%04X, 0x%04X},\n" % (lo, hi))
-    w.write("}\n\n")
+    w.write("}\n" if last else "}\n\n")
 
 
 def main():
@@ -44,7 +44,7 @@ def main():
     emit(w, "pyAlphaRanges", "holds the code points where str.isalpha is true.", str.isalpha)
     emit(w, "pyDigitRanges", "holds the code points where str.isdigit is true.", str.isdigit)
     emit(w, "pyAlnumRanges", "holds the code points where str.isalnum is true.", str.isalnum)
-    emit(w, "pySpaceRanges", "holds the code points where str.isspace is true.", str.isspace)
+    emit(w, "pySpaceRanges", "holds the code points where str.isspace is true.", str.isspace, last=True)
 
 
 main()

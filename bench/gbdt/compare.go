@@ -1,0 +1,310 @@
+// Package gbdtbench compares mlctl's gbdt trainer with XGBoost 1.7
+// (tree_method=hist) side by side: on the same float32 matrix and the same
+// held-out 20%, with the same parameters and thread counts, it measures
+// training wall time (median of repeated fresh runs, data loading
+// included on both sides: Train from the raw matrix, DMatrix + train),
+// ROC-AUC, and prediction throughput. The XGBoost side is compare.py, run
+// with /usr/bin/python3 (Debian's python3-xgboost).
+package gbdtbench
+
+import (
+	"context"
+	_ "embed"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mlctl/mlctl/training/gbdt"
+)
+
+//go:embed compare.py
+var compareScript []byte
+
+// Python is the interpreter that has xgboost (Debian: apt-get install
+// python3-xgboost python3-sklearn).
+const Python = "/usr/bin/python3"
+
+// Repeats is how many times each measurement is taken; tables show medians.
+const Repeats = 3
+
+// testFraction is the share of rows held out for AUC and prediction.
+const testFraction = 0.2
+
+// Run holds the measurements at one thread count.
+type Run struct {
+	Threads int `json:"threads"`
+	// Train wall times in seconds, one per repeat, and their medians.
+	MlctlTrainSeconds   []float64 `json:"mlctl_train_seconds"`
+	XGBoostTrainSeconds []float64 `json:"xgboost_train_seconds"`
+	MlctlTrainMedian    float64   `json:"mlctl_train_median"`
+	XGBoostTrainMedian  float64   `json:"xgboost_train_median"`
+	// Ratio is mlctl's median over XGBoost's (below 1: mlctl is faster).
+	Ratio float64 `json:"ratio"`
+	// ROC-AUC on the held-out rows.
+	MlctlAUC   float64 `json:"mlctl_auc"`
+	XGBoostAUC float64 `json:"xgboost_auc"`
+	// Prediction throughput on the held-out rows (median), rows per second.
+	MlctlPredictRowsPerSec   float64 `json:"mlctl_predict_rows_per_sec"`
+	XGBoostPredictRowsPerSec float64 `json:"xgboost_predict_rows_per_sec"`
+}
+
+// Result is one comparison.
+type Result struct {
+	Rows           int         `json:"rows"`
+	Cols           int         `json:"cols"`
+	TrainRows      int         `json:"train_rows"`
+	TestRows       int         `json:"test_rows"`
+	Params         gbdt.Params `json:"params"`
+	XGBoostVersion string      `json:"xgboost_version"`
+	Runs           []Run       `json:"runs"`
+}
+
+// Compare trains mlctl's gbdt and XGBoost on the same random 80% of x's rows
+// (shuffled with p.Seed) for each thread count, Repeats times each, and
+// scores the other 20% with both. p.Threads is ignored; threads lists the
+// thread counts.
+func Compare(ctx context.Context, x *gbdt.Matrix, y []float32, p gbdt.Params, threads []int) (Result, error) {
+	if err := x.Validate(); err != nil {
+		return Result{}, err
+	}
+	if len(y) != x.Rows {
+		return Result{}, fmt.Errorf("gbdtbench: %d labels for %d rows", len(y), x.Rows)
+	}
+	if len(threads) == 0 {
+		return Result{}, errors.New("gbdtbench: no thread counts")
+	}
+	for _, t := range threads {
+		if t < 1 {
+			return Result{}, fmt.Errorf("gbdtbench: thread count %d, want at least 1", t)
+		}
+	}
+	xtr, ytr, xte, yte := holdout(x, y, p.Seed)
+	if xtr.Rows == 0 || xte.Rows == 0 {
+		return Result{}, fmt.Errorf("gbdtbench: %d rows are too few to hold out 20%%", x.Rows)
+	}
+	res := Result{Rows: x.Rows, Cols: x.Cols, TrainRows: xtr.Rows, TestRows: xte.Rows, Params: p}
+	dir, err := os.MkdirTemp("", "gbdtbench-")
+	if err != nil {
+		return Result{}, fmt.Errorf("gbdtbench: %w", err)
+	}
+	defer os.RemoveAll(dir)
+
+	for _, th := range threads {
+		run, err := measureMlctl(ctx, xtr, ytr, xte, yte, p, th)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Runs = append(res.Runs, run)
+	}
+	xr, err := runXGBoost(ctx, dir, xtr, ytr, xte, p, threads)
+	if err != nil {
+		return Result{}, err
+	}
+	res.XGBoostVersion = xr.Version
+	for i := range res.Runs {
+		r := &res.Runs[i]
+		xg := xr.Runs[i]
+		r.XGBoostTrainSeconds = xg.TrainSeconds
+		r.XGBoostTrainMedian = median(xg.TrainSeconds)
+		r.Ratio = r.MlctlTrainMedian / r.XGBoostTrainMedian
+		r.XGBoostPredictRowsPerSec = float64(xte.Rows) / median(xg.PredictSeconds)
+		pred, err := readFloat32s(filepath.Join(dir, fmt.Sprintf("xgb_pred_%d.f32", r.Threads)), xte.Rows)
+		if err != nil {
+			return Result{}, err
+		}
+		scores := make([]float64, len(pred))
+		for j, v := range pred {
+			scores[j] = float64(v)
+		}
+		r.XGBoostAUC = auc(scores, yte)
+	}
+	return res, nil
+}
+
+// measureMlctl times Repeats fresh trainings at th threads, then the
+// held-out AUC and prediction throughput (with GOMAXPROCS = th while
+// predicting, restored afterwards).
+func measureMlctl(ctx context.Context, xtr *gbdt.Matrix, ytr []float32, xte *gbdt.Matrix, yte []float32,
+	p gbdt.Params, th int) (Run, error) {
+	run := Run{Threads: th}
+	p.Threads = th
+	var m *gbdt.Model
+	for range Repeats {
+		runtime.GC()
+		start := time.Now()
+		var err error
+		m, err = gbdt.Train(ctx, xtr, ytr, p, gbdt.Options{})
+		if err != nil {
+			return Run{}, fmt.Errorf("gbdtbench: train with %d threads: %w", th, err)
+		}
+		run.MlctlTrainSeconds = append(run.MlctlTrainSeconds, time.Since(start).Seconds())
+	}
+	run.MlctlTrainMedian = median(run.MlctlTrainSeconds)
+	out := make([]float64, xte.Rows)
+	prev := runtime.GOMAXPROCS(th)
+	defer runtime.GOMAXPROCS(prev)
+	var perRow []float64
+	for range Repeats {
+		n, start := 0, time.Now()
+		for time.Since(start) < 200*time.Millisecond {
+			if err := m.Predict(xte, out); err != nil {
+				return Run{}, fmt.Errorf("gbdtbench: predict: %w", err)
+			}
+			n++
+		}
+		perRow = append(perRow, time.Since(start).Seconds()/float64(n*xte.Rows))
+	}
+	run.MlctlPredictRowsPerSec = 1 / median(perRow)
+	run.MlctlAUC = auc(out, yte)
+	return run, nil
+}
+
+// xgbResult is compare.py's output.
+type xgbResult struct {
+	Version string `json:"version"`
+	Runs    []struct {
+		Threads        int       `json:"threads"`
+		TrainSeconds   []float64 `json:"train_seconds"`
+		PredictSeconds []float64 `json:"predict_seconds"`
+	} `json:"runs"`
+}
+
+// runXGBoost writes the split matrices to dir and runs compare.py on them.
+func runXGBoost(ctx context.Context, dir string, xtr *gbdt.Matrix, ytr []float32, xte *gbdt.Matrix,
+	p gbdt.Params, threads []int) (xgbResult, error) {
+	files := []struct {
+		name string
+		v    []float32
+	}{{"x_train.f32", xtr.Values}, {"y_train.f32", ytr}, {"x_test.f32", xte.Values}}
+	for _, f := range files {
+		if err := writeFloat32s(filepath.Join(dir, f.name), f.v); err != nil {
+			return xgbResult{}, err
+		}
+	}
+	params, err := json.Marshal(map[string]any{
+		"num_round": p.Rounds, "max_depth": p.MaxDepth, "eta": p.Eta, "lambda": p.Lambda,
+		"alpha": p.Alpha, "gamma": p.Gamma, "min_child_weight": p.MinChildWeight,
+		"subsample": p.Subsample, "colsample_bytree": p.ColsampleByTree,
+		"scale_pos_weight": p.ScalePosWeight, "base_score": p.BaseScore, "max_bin": p.MaxBin,
+		"seed": p.Seed,
+	})
+	if err != nil {
+		return xgbResult{}, fmt.Errorf("gbdtbench: %w", err)
+	}
+	script := filepath.Join(dir, "compare.py")
+	for _, f := range []struct {
+		path string
+		b    []byte
+	}{{filepath.Join(dir, "params.json"), params}, {script, compareScript}} {
+		if err := os.WriteFile(f.path, f.b, 0o600); err != nil {
+			return xgbResult{}, fmt.Errorf("gbdtbench: %w", err)
+		}
+	}
+	ths := make([]string, len(threads))
+	for i, t := range threads {
+		ths[i] = strconv.Itoa(t)
+	}
+	cmd := exec.CommandContext(ctx, Python, script, dir, strconv.Itoa(xtr.Rows), strconv.Itoa(xte.Rows),
+		strconv.Itoa(xtr.Cols), filepath.Join(dir, "params.json"), strings.Join(ths, ","), strconv.Itoa(Repeats))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		hint := ""
+		if strings.Contains(stderr.String(), "No module named") {
+			hint = " (install the reference: apt-get install python3-xgboost python3-sklearn)"
+		}
+		return xgbResult{}, fmt.Errorf("gbdtbench: %s compare.py: %w%s: %s", Python, err, hint, strings.TrimSpace(stderr.String()))
+	}
+	var xr xgbResult
+	if err := json.Unmarshal(out, &xr); err != nil {
+		return xgbResult{}, fmt.Errorf("gbdtbench: compare.py output: %w", err)
+	}
+	if len(xr.Runs) != len(threads) {
+		return xgbResult{}, fmt.Errorf("gbdtbench: compare.py reported %d runs, want %d", len(xr.Runs), len(threads))
+	}
+	return xr, nil
+}
+
+// holdout shuffles the rows with seed and splits off the last 20% for testing.
+func holdout(x *gbdt.Matrix, y []float32, seed uint64) (xtr *gbdt.Matrix, ytr []float32, xte *gbdt.Matrix, yte []float32) {
+	perm := rand.New(rand.NewPCG(seed, 0x401d)).Perm(x.Rows)
+	nte := int(math.Round(float64(x.Rows) * testFraction))
+	ntr := x.Rows - nte
+	xtr, xte = gbdt.NewMatrix(ntr, x.Cols), gbdt.NewMatrix(nte, x.Cols)
+	ytr, yte = make([]float32, ntr), make([]float32, nte)
+	for i, r := range perm {
+		if i < ntr {
+			copy(xtr.Row(i), x.Row(r))
+			ytr[i] = y[r]
+		} else {
+			copy(xte.Row(i-ntr), x.Row(r))
+			yte[i-ntr] = y[r]
+		}
+	}
+	return xtr, ytr, xte, yte
+}
+
+// Table formats the result as a Markdown table.
+func (r Result) Table() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d rows × %d features (train %d, held out %d); depth %d, eta %g, %d rounds, max_bin %d; xgboost %s; medians of %d\n\n",
+		r.Rows, r.Cols, r.TrainRows, r.TestRows, r.Params.MaxDepth, r.Params.Eta, r.Params.Rounds, r.Params.MaxBin, r.XGBoostVersion, Repeats)
+	b.WriteString("| threads | mlctl train s | xgboost train s | ratio | mlctl AUC | xgboost AUC | mlctl predict rows/s | xgboost predict rows/s |\n")
+	b.WriteString("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, run := range r.Runs {
+		fmt.Fprintf(&b, "| %d | %.3f | %.3f | %.2f | %.4f | %.4f | %.0f | %.0f |\n",
+			run.Threads, run.MlctlTrainMedian, run.XGBoostTrainMedian, run.Ratio,
+			run.MlctlAUC, run.XGBoostAUC, run.MlctlPredictRowsPerSec, run.XGBoostPredictRowsPerSec)
+	}
+	return b.String()
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return math.NaN()
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func writeFloat32s(path string, v []float32) error {
+	b := make([]byte, 4*len(v))
+	for i, f := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(f))
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return fmt.Errorf("gbdtbench: %w", err)
+	}
+	return nil
+}
+
+func readFloat32s(path string, n int) ([]float32, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("gbdtbench: %w", err)
+	}
+	if len(b) != 4*n {
+		return nil, fmt.Errorf("gbdtbench: %s has %d bytes, want %d float32s", path, len(b), n)
+	}
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return v, nil
+}

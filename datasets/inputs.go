@@ -1,0 +1,39 @@
+package datasets
+
+import (
+	"fmt"
+	"os"
+)
+
+// Inputs are the names of a file to score or featurise, in file order with
+// duplicates kept, so every usable line gets an answer.
+type Inputs struct {
+	// File is the path read; Format the format it was read as.
+	File, Format string
+	// Inputs are the normalised names, one per usable line.
+	Inputs []string
+	// Labels are the labels of a file with a label column, else all 0.
+	Labels []int
+	// Bad are the lines that could not be used, with file:line and reason.
+	Bad []BadRow
+}
+
+// ReadInputs reads the names of a list or CSV/TSV file (domain column by
+// header name) for scoring. Labels are optional.
+func ReadInputs(path, format string) (*Inputs, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read inputs: %w", err)
+	}
+	defer f.Close()
+	zero := 0
+	r, err := readFrom(f, path, ReadOptions{Format: format, Label: &zero}, &collector{read: &Read{File: path}, keepAll: true})
+	if err != nil {
+		return nil, err
+	}
+	in := &Inputs{File: path, Format: r.Format, Bad: r.Bad, Inputs: make([]string, len(r.Rows)), Labels: make([]int, len(r.Rows))}
+	for i, row := range r.Rows {
+		in.Inputs[i], in.Labels[i] = row.Name, row.Label
+	}
+	return in, nil
+}

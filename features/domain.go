@@ -1,0 +1,287 @@
+package features
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/mlctl/mlctl/datasets"
+)
+
+// DomainVersion is the version of the values the domain set computes.
+const DomainVersion = 1
+
+// domainExtraNames are the features the domain set adds after heidgaf44's.
+var domainExtraNames = [...]string{
+	"main_length",                // length of the registered label (left of the TLD or of co.uk-style suffixes)
+	"main_vowel_ratio",           // a, e, i, o, u ÷ length of the main label
+	"main_digit_ratio",           // digits ÷ length of the main label
+	"main_consonant_run",         // longest run of consonants in the main label
+	"main_unique_ratio",          // distinct characters ÷ length of the main label
+	"main_hex",                   // 1 when the main label is hex digits with at least one digit
+	"main_letter_digit_switches", // changes between letters and digits in the main label
+	"main_hyphens",               // hyphens in the main label
+	"main_trigram_ll",            // mean log-probability of the main label under the benign trigram model
+	"label_trigram_ll_min",       // lowest such mean over all labels but the TLD
+	"tld_benign_ratio",           // smoothed share of benign training names under the TLD
+	"tld_log_count",              // log(1 + training names under the TLD)
+	"word_coverage",              // share of the main label covered by English words (best split)
+	"word_count",                 // words in that split
+	"word_longest",               // longest English word inside the main label
+	"ngram_score",                // logit of the cross-fitted character 2-5-gram logistic regression
+}
+
+// DomainLen is the number of features of the domain set.
+const DomainLen = Heidgaf44Len + len(domainExtraNames)
+
+// DomainOptions configure FitDomain; zero fields take the defaults below.
+// Fields are declared in the order of their JSON keys, so the state's JSON
+// has sorted keys.
+type DomainOptions struct {
+	// Folds is the number of cross-fitting folds (default 5, 2..16). Every
+	// learned part is fitted once per fold without that fold's names, and a
+	// name is always scored by the parts of the fold its hash falls in, so
+	// the values a training name gets are out-of-fold values.
+	Folds int `json:"folds"`
+	// NgramBits is log2 of the n-gram model's hash buckets (default 18, 12..22).
+	NgramBits int `json:"ngram_bits"`
+	// NgramEpochs is the number of passes over the rows (default 4, 1..50).
+	NgramEpochs int `json:"ngram_epochs"`
+	// Seed orders the n-gram model's updates; same rows and seed, same state.
+	Seed uint64 `json:"seed"`
+}
+
+// withDefaults fills zero fields and checks the ranges.
+func (o DomainOptions) withDefaults() (DomainOptions, error) {
+	if o.Folds == 0 {
+		o.Folds = 5
+	}
+	if o.NgramBits == 0 {
+		o.NgramBits = 18
+	}
+	if o.NgramEpochs == 0 {
+		o.NgramEpochs = 4
+	}
+	switch {
+	case o.Folds < 2 || o.Folds > 16:
+		return o, fmt.Errorf("domain options: folds %d outside 2..16", o.Folds)
+	case o.NgramBits < 12 || o.NgramBits > 22:
+		return o, fmt.Errorf("domain options: ngram bits %d outside 12..22", o.NgramBits)
+	case o.NgramEpochs < 1 || o.NgramEpochs > 50:
+		return o, fmt.Errorf("domain options: ngram epochs %d outside 1..50", o.NgramEpochs)
+	}
+	return o, nil
+}
+
+// Domain is the default domain-name feature set: heidgaf44 followed by
+// features that generalise to unseen DGA families and benign sources. Part of
+// it is learned from training rows by FitDomain; it is safe for concurrent use.
+type Domain struct {
+	opts  DomainOptions
+	folds []domainFold
+}
+
+// domainFold holds the parts learned without one fold's names.
+type domainFold struct {
+	trigram       trigramCounts
+	tldCounts     map[string]tldCounts
+	lm            *trigramModel
+	tlds          *tldTable
+	ngram         *ngramModel
+	trainedOnRows int
+}
+
+// FitDomain learns the domain set's state from TRAINING rows only (never
+// validation or test rows): benign character trigrams, TLD benign ratios and
+// the n-gram model, each cross-fitted over opts.Folds folds.
+func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	var benign, malicious int
+	for i, r := range rows {
+		switch r.Label {
+		case 0:
+			benign++
+		case 1:
+			malicious++
+		default:
+			return nil, fmt.Errorf("fit domain: row %d (%q) has label %d, want 0 or 1", i, r.Name, r.Label)
+		}
+	}
+	if benign == 0 || malicious == 0 {
+		return nil, fmt.Errorf("fit domain: need benign and malicious rows, got %d and %d", benign, malicious)
+	}
+	names := make([]string, len(rows))
+	labels := make([]int8, len(rows))
+	foldOfRow := make([]int, len(rows))
+	for i, r := range rows {
+		names[i] = strings.ToLower(strings.Trim(r.Name, "."))
+		labels[i] = int8(r.Label)
+		foldOfRow[i] = foldOf(names[i], opts.Folds)
+	}
+	d := &Domain{opts: opts, folds: make([]domainFold, opts.Folds)}
+	trainer := ngramTrainer{bits: opts.NgramBits, epochs: opts.NgramEpochs, rate: 0.5, l2: 1e-6}
+	g, _ := errgroup.WithContext(context.Background())
+	g.SetLimit(2)
+	for k := range d.folds {
+		g.Go(func() error {
+			var foldNames []string
+			var foldLabels []int8
+			f := domainFold{trigram: newTrigramCounts(), tldCounts: map[string]tldCounts{}}
+			for i, name := range names {
+				if foldOfRow[i] == k {
+					continue
+				}
+				foldNames = append(foldNames, name)
+				foldLabels = append(foldLabels, labels[i])
+				tld := splitDomain(name).tld
+				c := f.tldCounts[tld]
+				c.Total++
+				if labels[i] == 0 {
+					c.Benign++
+					f.trigram.addLabels(name)
+				}
+				f.tldCounts[tld] = c
+			}
+			f.trainedOnRows = len(foldNames)
+			rng := rand.New(rand.NewPCG(opts.Seed, uint64(k)))
+			texts := make([]string, len(foldNames))
+			for i, n := range foldNames {
+				texts[i] = ngramText(n)
+			}
+			m, err := trainer.train(texts, foldLabels, rng)
+			if err != nil {
+				return fmt.Errorf("fit domain: fold %d: %w", k, err)
+			}
+			f.ngram = m
+			if err := f.derive(); err != nil {
+				return fmt.Errorf("fit domain: fold %d: %w", k, err)
+			}
+			d.folds[k] = f
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// derive builds the lookup structures of a fold from its counts.
+func (f *domainFold) derive() error {
+	lm, err := newTrigramModel(f.trigram)
+	if err != nil {
+		return err
+	}
+	if f.ngram == nil {
+		return errors.New("fold has no n-gram model")
+	}
+	f.lm = lm
+	f.tlds = newTLDTable(f.tldCounts)
+	return nil
+}
+
+// foldOf assigns a normalised name to a cross-fitting fold by its FNV-1a hash.
+func foldOf(name string, folds int) int {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(name); i++ {
+		h = (h ^ uint64(name[i])) * 1099511628211
+	}
+	h ^= h >> 29
+	return int(h % uint64(folds))
+}
+
+// Name implements Set.
+func (d *Domain) Name() string { return "domain" }
+
+// Version implements Set.
+func (d *Domain) Version() int { return DomainVersion }
+
+// Names implements Set.
+func (d *Domain) Names() []string {
+	out := make([]string, 0, DomainLen)
+	out = append(out, heidgaf44Names[:]...)
+	return append(out, domainExtraNames[:]...)
+}
+
+// Options returns the options the set was fitted with, defaults filled in.
+func (d *Domain) Options() DomainOptions { return d.opts }
+
+// Extract implements Set; dst must hold at least DomainLen values. Names are
+// lower-cased as they are read, so "Example.COM" and "example.com" agree on
+// every feature but heidgaf44's case-sensitive ones.
+func (d *Domain) Extract(name string, dst []float64) {
+	dst = dst[:DomainLen]
+	extractHeidgaf44(name, dst[:Heidgaf44Len])
+	q := strings.Trim(name, ".")
+	lower := q
+	var buf [253]byte
+	if hasUpper(q) && len(q) <= len(buf) {
+		for i := 0; i < len(q); i++ {
+			c := q[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[i] = c
+		}
+		lower = unsafeString(buf[:len(q)])
+	}
+	f := &d.folds[foldOf(lower, len(d.folds))]
+	p := splitDomain(lower)
+	x := dst[Heidgaf44Len:]
+	lex := lexical(p.main)
+	x[0] = float64(len(p.main))
+	x[1] = lex.vowelRatio
+	x[2] = lex.digitRatio
+	x[3] = lex.consonantRun
+	x[4] = lex.uniqueRatio
+	x[5] = lex.hexOnly
+	x[6] = lex.letterDigitMix
+	x[7] = lex.hyphens
+	x[8] = f.lm.meanLogProb(p.main)
+	x[9] = f.lm.minLabelLogProb(lower)
+	x[10], x[11] = f.tlds.lookup(p.tld)
+	ws := segmentWords(englishTrie(), p.main)
+	x[12] = ws.coverage
+	x[13] = ws.count
+	x[14] = ws.longest
+	x[15] = f.ngram.score(ngramText(lower))
+}
+
+// hasUpper reports whether s holds an ASCII upper-case letter.
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// ngramText is the part of a normalised name the n-gram model reads.
+func ngramText(name string) string {
+	q := strings.Trim(name, ".")
+	switch os.Getenv("NGT") {
+	case "main":
+		return splitDomain(q).main
+	case "notld":
+		if last := strings.LastIndexByte(q, '.'); last >= 0 {
+			return q[:last]
+		}
+		return q
+	case "reg":
+		p := splitDomain(q)
+		if p.sub == "" {
+			return q
+		}
+		return q[len(p.sub)+1:]
+	}
+	return q
+}

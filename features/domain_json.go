@@ -1,0 +1,121 @@
+package features
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+)
+
+// domainState is the JSON form of a fitted Domain. Fields are declared in
+// the order of their keys, and maps marshal with sorted keys, so the same
+// state always gives the same bytes.
+type domainState struct {
+	Folds   []foldState   `json:"folds"`
+	Options DomainOptions `json:"options"`
+	Set     string        `json:"set"`
+	Version int           `json:"version"`
+}
+
+// foldState is the JSON form of what one fold learned.
+type foldState struct {
+	Ngram ngramState `json:"ngram"`
+	// Rows is how many training rows the fold learned from.
+	Rows int `json:"rows"`
+	// TLDs are benign and total counts per TLD.
+	TLDs map[string]tldCounts `json:"tlds"`
+	// Trigrams are benign symbol-trigram counts, packed by packCounts (base64 in JSON).
+	Trigrams []byte `json:"trigrams"`
+}
+
+// ngramState is the JSON form of an ngramModel.
+type ngramState struct {
+	Bias  float64 `json:"bias"`
+	Bits  int     `json:"bits"`
+	Scale float64 `json:"scale"`
+	// Weights are the int8 weights as bytes (base64 in JSON).
+	Weights []byte `json:"weights"`
+}
+
+// MarshalJSON encodes the fitted state as deterministic JSON.
+func (d *Domain) MarshalJSON() ([]byte, error) {
+	st := domainState{Options: d.opts, Set: d.Name(), Version: d.Version()}
+	for _, f := range d.folds {
+		w := make([]byte, len(f.ngram.weights))
+		for i, v := range f.ngram.weights {
+			w[i] = byte(v)
+		}
+		st.Folds = append(st.Folds, foldState{
+			Ngram:    ngramState{Bias: f.ngram.bias, Bits: f.ngram.bits, Scale: f.ngram.scale, Weights: w},
+			Rows:     f.trainedOnRows,
+			TLDs:     f.tldCounts,
+			Trigrams: packCounts(f.trigram),
+		})
+	}
+	return json.Marshal(st)
+}
+
+// UnmarshalJSON restores a state written by MarshalJSON; unknown keys and
+// inconsistent values are errors.
+func (d *Domain) UnmarshalJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var st domainState
+	if err := dec.Decode(&st); err != nil {
+		return fmt.Errorf("domain state: %w", err)
+	}
+	if st.Set != "domain" || st.Version != DomainVersion {
+		return fmt.Errorf("domain state: set %q version %d, want %q version %d", st.Set, st.Version, "domain", DomainVersion)
+	}
+	opts, err := st.Options.withDefaults()
+	if err != nil {
+		return fmt.Errorf("domain state: %w", err)
+	}
+	if opts != st.Options {
+		return fmt.Errorf("domain state: options %+v are incomplete", st.Options)
+	}
+	if len(st.Folds) != opts.Folds {
+		return fmt.Errorf("domain state: %d folds, options say %d", len(st.Folds), opts.Folds)
+	}
+	folds := make([]domainFold, len(st.Folds))
+	for k, fs := range st.Folds {
+		if fs.Ngram.Bits != opts.NgramBits || len(fs.Ngram.Weights) != 1<<opts.NgramBits {
+			return fmt.Errorf("domain state: fold %d: %d n-gram weights of %d bits, want %d bits", k, len(fs.Ngram.Weights), fs.Ngram.Bits, opts.NgramBits)
+		}
+		if !finite(fs.Ngram.Bias) || !finite(fs.Ngram.Scale) || fs.Ngram.Scale <= 0 {
+			return fmt.Errorf("domain state: fold %d: bad n-gram bias %v or scale %v", k, fs.Ngram.Bias, fs.Ngram.Scale)
+		}
+		counts, err := unpackCounts(fs.Trigrams, trigramSize)
+		if err != nil {
+			return fmt.Errorf("domain state: fold %d: %w", k, err)
+		}
+		w := make([]int8, len(fs.Ngram.Weights))
+		for i, v := range fs.Ngram.Weights {
+			w[i] = int8(v)
+		}
+		tlds := fs.TLDs
+		if tlds == nil {
+			tlds = map[string]tldCounts{}
+		}
+		for tld, c := range tlds {
+			if c.Benign > c.Total {
+				return fmt.Errorf("domain state: fold %d: TLD %q has %d benign of %d", k, tld, c.Benign, c.Total)
+			}
+		}
+		folds[k] = domainFold{
+			trigram:       counts,
+			tldCounts:     tlds,
+			ngram:         &ngramModel{bits: fs.Ngram.Bits, weights: w, scale: fs.Ngram.Scale, bias: fs.Ngram.Bias},
+			trainedOnRows: fs.Rows,
+		}
+		if err := folds[k].derive(); err != nil {
+			return fmt.Errorf("domain state: fold %d: %w", k, err)
+		}
+	}
+	d.opts = opts
+	d.folds = folds
+	return nil
+}
+
+// finite reports whether v is neither NaN nor infinite.
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -1,0 +1,128 @@
+package gbdt
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// python is the interpreter with Debian's python3-xgboost and python3-sklearn.
+const python = "/usr/bin/python3"
+
+// requireXGBoost fails the test when the reference XGBoost is missing.
+func requireXGBoost(t testing.TB) {
+	t.Helper()
+	out, err := exec.Command(python, "-c", "import xgboost, sklearn; print(xgboost.__version__)").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s cannot import xgboost and sklearn (%v: %s); install them with: apt-get install python3-xgboost python3-sklearn",
+			python, err, strings.TrimSpace(string(out)))
+	}
+}
+
+// runXGB runs testdata/xgb.py with args.
+func runXGB(t testing.TB, args ...string) {
+	t.Helper()
+	script, err := filepath.Abs("testdata/xgb.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(python, append([]string{script}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("xgb.py %s: %v\n%s", args[0], err, out)
+	}
+}
+
+func writeFloat32s(t testing.TB, path string, v []float32) {
+	t.Helper()
+	b := make([]byte, 4*len(v))
+	for i, f := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(f))
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFloat32s(t testing.TB, path string, n int) []float32 {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) != 4*n {
+		t.Fatalf("%s: %d bytes, want %d float32s", path, len(b), n)
+	}
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return v
+}
+
+// TestXGBoostInterop trains on mixed continuous, integer and NaN-bearing
+// features, exports XGBoost JSON, and requires xgboost's predictions on the
+// same rows to match Predict within 1e-6 on every row.
+func TestXGBoostInterop(t *testing.T) {
+	requireXGBoost(t)
+	x, y := synthetic(12000, 10, 11)
+	for _, tc := range []struct {
+		name  string
+		edit  func(*Params)
+		names []string
+	}{
+		{"defaults", func(*Params) {}, nil},
+		{"regularised-sampled", func(p *Params) {
+			p.Alpha, p.Gamma, p.Lambda, p.MinChildWeight = 0.5, 0.2, 2, 3
+			p.Subsample, p.ColsampleByTree, p.ScalePosWeight, p.BaseScore = 0.8, 0.7, 2.5, 0.3
+			p.MaxDepth, p.MaxBin, p.Eta = 8, 64, 0.1
+		}, []string{"f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := DefaultParams()
+			p.Rounds = 60
+			tc.edit(&p)
+			m, err := Train(context.Background(), x, y, p, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			var buf bytes.Buffer
+			if err := m.WriteXGBoostJSON(&buf, tc.names); err != nil {
+				t.Fatal(err)
+			}
+			if !json.Valid(buf.Bytes()) {
+				t.Fatal("WriteXGBoostJSON wrote invalid JSON")
+			}
+			modelPath := filepath.Join(dir, "model.json")
+			if err := os.WriteFile(modelPath, buf.Bytes(), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			writeFloat32s(t, filepath.Join(dir, "x.f32"), x.Values)
+			runXGB(t, "predict", modelPath, filepath.Join(dir, "x.f32"),
+				fmt.Sprint(x.Rows), fmt.Sprint(x.Cols), filepath.Join(dir, "p.f32"))
+			ref := readFloat32s(t, filepath.Join(dir, "p.f32"), x.Rows)
+			got := make([]float64, x.Rows)
+			if err := m.Predict(x, got); err != nil {
+				t.Fatal(err)
+			}
+			worst, at := 0.0, 0
+			for i := range got {
+				if d := math.Abs(got[i] - float64(ref[i])); d > worst || d != d {
+					worst, at = d, i
+				}
+			}
+			if !(worst <= 1e-6) {
+				t.Fatalf("row %d: mlctl %.9f, xgboost %.9f: |Δp| = %g > 1e-6", at, got[at], ref[at], worst)
+			}
+			t.Logf("%d rows, %d trees: max |Δp| = %.3g", x.Rows, m.NumTrees(), worst)
+		})
+	}
+}

@@ -1,0 +1,63 @@
+// Package temporaltest starts a real Temporal dev server (the CLI binary in
+// bin/, built by `make tools`) for tests; nothing is downloaded.
+package temporaltest
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/mlctl/mlctl/registry/registrytest"
+	"github.com/mlctl/mlctl/workflows"
+)
+
+// Binary returns the path of bin/temporal, failing the test with how to build it.
+func Binary(tb testing.TB) string {
+	tb.Helper()
+	root, err := registrytest.RepoRoot()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	path := filepath.Join(root, "bin", "temporal")
+	if _, err := os.Stat(path); err != nil {
+		tb.Fatalf("Temporal CLI not found at %s: build it with `make tools` (GOBIN=$PWD/bin go install github.com/temporalio/cli/cmd/temporal@v1.5.1)", path)
+	}
+	return path
+}
+
+// Start runs a fresh in-memory dev server with mlctl's search attributes
+// registered and returns it; it stops when the test ends.
+func Start(tb testing.TB) *testsuite.DevServer {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var out io.Writer = io.Discard
+	if testing.Verbose() {
+		out = os.Stderr
+	}
+	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
+		ExistingPath:  Binary(tb),
+		ClientOptions: &client.Options{Namespace: "default"},
+		LogLevel:      "error",
+		SearchAttributes: temporal.NewSearchAttributes(
+			temporal.NewSearchAttributeKeyKeyword(workflows.SearchModel).ValueSet(""),
+			temporal.NewSearchAttributeKeyKeyword(workflows.SearchAlgo).ValueSet(""),
+			temporal.NewSearchAttributeKeyKeyword(workflows.SearchDataset).ValueSet(""),
+			temporal.NewSearchAttributeKeyKeyword(workflows.SearchAlias).ValueSet(""),
+		),
+		Stdout: out,
+		Stderr: out,
+	})
+	if err != nil {
+		tb.Fatalf("start Temporal dev server: %v", err)
+	}
+	tb.Cleanup(func() { srv.Stop() })
+	return srv
+}
