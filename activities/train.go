@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strconv"
 	"sync"
 	"time"
@@ -88,21 +89,9 @@ func (a *Activities) Train(ctx context.Context, in TrainInput) (TrainResult, err
 	}
 
 	// Resume: a checkpoint carries the fitted features and the partial model.
-	var art *artifact.Artifact
-	resumed := 0
-	var last TrainHeartbeat
-	if activity.HasHeartbeatDetails(ctx) && activity.GetHeartbeatDetails(ctx, &last) == nil && last.CheckpointID > 0 {
-		c, err := a.DB.CheckpointByID(ctx, last.CheckpointID)
-		if err == nil {
-			art, err = artifact.Decode(c.Artifact, c.SHA256)
-		}
-		if err != nil {
-			activity.GetLogger(ctx).Warn("checkpoint unusable, training from the start", "checkpoint", last.CheckpointID, "error", err)
-			art = nil
-		} else {
-			resumed = art.GBDT.NumTrees()
-			hb.set(last)
-		}
+	art, resumed := a.resumePoint(ctx, in, resolved)
+	if resumed > 0 {
+		hb.set(TrainHeartbeat{Trees: resumed})
 	}
 
 	a.progress(ctx, TrainProgress{Stage: "features", Total: params.Rounds, ResumedFrom: resumed, Elapsed: time.Since(start).Seconds()})
@@ -180,6 +169,46 @@ func (a *Activities) Train(ctx context.Context, in TrainInput) (TrainResult, err
 	}
 	a.progress(ctx, TrainProgress{Stage: "trees", Done: params.Rounds, Total: params.Rounds, Elapsed: time.Since(start).Seconds(), ResumedFrom: resumed})
 	return TrainResult{CandidateID: id, SHA256: sha, Trees: model.NumTrees(), ResumedFrom: resumed, Params: resolved, Seconds: time.Since(start).Seconds()}, nil
+}
+
+// resumePoint finds where a retried attempt can continue: the checkpoint
+// named by the last heartbeat, or a newer one this workflow saved after it
+// (heartbeats are throttled, checkpoints are not). A checkpoint made with
+// other parameters or an unreadable one is ignored.
+func (a *Activities) resumePoint(ctx context.Context, in TrainInput, params map[string]string) (*artifact.Artifact, int) {
+	var best *registry.Checkpoint
+	var last TrainHeartbeat
+	if activity.HasHeartbeatDetails(ctx) && activity.GetHeartbeatDetails(ctx, &last) == nil && last.CheckpointID > 0 {
+		if c, err := a.DB.CheckpointByID(ctx, last.CheckpointID); err == nil {
+			best = c
+		}
+	}
+	if c, err := a.DB.LatestCheckpoint(ctx, in.WorkflowID, registry.KindCheckpoint); err == nil && (best == nil || c.Progress > best.Progress) {
+		best = c
+	}
+	if best == nil {
+		return nil, 0
+	}
+	art, err := artifact.Decode(best.Artifact, best.SHA256)
+	if err == nil && !maps.Equal(art.Params, params) {
+		err = fmt.Errorf("made with other parameters")
+	}
+	if err == nil && (art.GBDT == nil || art.FeatureSet.Name != featureSetName(in.FeatureSet)) {
+		err = fmt.Errorf("made for another model")
+	}
+	if err != nil {
+		activity.GetLogger(ctx).Warn("checkpoint unusable, training from the start", "checkpoint", best.ID, "error", err)
+		return nil, 0
+	}
+	activity.GetLogger(ctx).Info("resuming from checkpoint", "checkpoint", best.ID, "trees", art.GBDT.NumTrees())
+	return art, art.GBDT.NumTrees()
+}
+
+func featureSetName(name string) string {
+	if name == "" {
+		return "domain"
+	}
+	return name
 }
 
 // progress signals the workflow at most once a second (and always at the end).

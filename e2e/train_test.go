@@ -139,7 +139,7 @@ import json, sys, numpy as np, xgboost as xgb
 b = xgb.Booster(); b.load_model(sys.argv[1])
 rows = [json.loads(l) for l in open(sys.argv[2])]
 x = np.array([[np.nan if v is None else v for v in r["values"]] for r in rows], dtype=np.float32)
-p = b.predict(xgb.DMatrix(x, missing=np.nan))
+p = b.predict(xgb.DMatrix(x, missing=np.nan, feature_names=rows[0]["names"]))
 for r, v in zip(rows, p): print(r["input"], repr(float(v)))
 `, xgb, feats)
 	pout, err := py.CombinedOutput()
@@ -212,7 +212,7 @@ func TestWorkerKilledMidTrainingResumes(t *testing.T) {
 	s.run("dataset", "ingest", "demo", "--kind", "dga", "--file", corpus)
 	in := workflows.TrainModelInput{
 		Model: "killed", Datasets: []string{"demo"}, Algo: "gbdt", Seed: 9,
-		Params:                map[string]string{"rounds": "400", "max_depth": "8", "eta": "0.05", "max_bin": "256"},
+		Params:                map[string]string{"rounds": "1500", "max_depth": "8", "eta": "0.02", "max_bin": "256"},
 		TrainHeartbeatTimeout: 4 * time.Second, CheckpointEvery: 500 * time.Millisecond,
 	}
 	ctx := context.Background()
@@ -231,7 +231,7 @@ func TestWorkerKilledMidTrainingResumes(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if progress == 0 || progress >= 400 {
+	if progress == 0 || progress >= 1500 {
 		t.Fatalf("no mid-training checkpoint appeared (progress %d)\nworker log:\n%s", progress, w1.log)
 	}
 	w1.kill()

@@ -66,3 +66,18 @@ func (db *DB) DeleteCheckpoints(ctx context.Context, workflowID string) error {
 	}
 	return nil
 }
+
+// LatestCheckpoint returns the newest checkpoint of kind saved by a workflow.
+func (db *DB) LatestCheckpoint(ctx context.Context, workflowID, kind string) (*Checkpoint, error) {
+	var c Checkpoint
+	err := db.pool.QueryRow(ctx, `SELECT id, workflow_id, kind, progress, sha256, artifact FROM checkpoints
+		WHERE workflow_id = $1 AND kind = $2 ORDER BY progress DESC LIMIT 1`, workflowID, kind).
+		Scan(&c.ID, &c.WorkflowID, &c.Kind, &c.Progress, &c.SHA256, &c.Artifact)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, Errorf(ENOTFOUND, "no %s for %s", kind, workflowID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read latest %s of %s: %w", kind, workflowID, err)
+	}
+	return &c, nil
+}

@@ -77,7 +77,7 @@ func newModel(numFeatures int, p Params) *Model {
 // appendTree adds a tree (validated by construction) and its inference form.
 func (m *Model) appendTree(t tree) {
 	m.trees = append(m.trees, t)
-	m.compiled = append(m.compiled, compileTree(t))
+	m.compiled = append(m.compiled, compileTree(t, m.numFeatures))
 }
 
 // snapshot returns a model that shares m's trees so far; later appends to m

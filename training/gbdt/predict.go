@@ -2,6 +2,7 @@ package gbdt
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 )
 
@@ -9,24 +10,19 @@ import (
 // (2^depth leaves); deeper trees are walked in the depth-first layout.
 const maxHeapDepth = 12
 
-// heapNode is a split node of a compiledTree.
+// heapNode is a split node of a compiledTree: a row goes right unless
+// x[index] < threshold, where x is the row expanded by expandRows (index is
+// the feature, plus NumFeatures when missing values go left).
 type heapNode struct {
 	threshold float32
-	// feature holds the feature index in its low 31 bits and, in its top
-	// bit, whether missing values go right.
-	feature uint32
+	index     uint32
 }
-
-const (
-	heapMissingRight = 1 << 31
-	heapFeatureMask  = heapMissingRight - 1
-)
 
 // compiledTree is the inference layout of one tree: a complete binary tree
 // of its depth in heap order (children of i at 2i+1 and 2i+2), where a leaf
 // above the bottom level is repeated under pass-through nodes. Every row then
-// takes exactly depth steps without branching on the tree's shape, so rows
-// of a block are walked with few mispredictions.
+// takes exactly depth steps, each one comparison without a branch, so the
+// walks of a block's rows overlap in the CPU.
 type compiledTree struct {
 	depth  int
 	nodes  []heapNode // 2^depth - 1
@@ -35,8 +31,8 @@ type compiledTree struct {
 	deep *tree
 }
 
-// compileTree builds the inference layout of t.
-func compileTree(t tree) compiledTree {
+// compileTree builds the inference layout of t for numFeatures features.
+func compileTree(t tree, numFeatures int) compiledTree {
 	d := t.depth()
 	if d > maxHeapDepth {
 		return compiledTree{depth: d, deep: &t}
@@ -53,11 +49,11 @@ func compileTree(t tree) compiledTree {
 			return
 		}
 		n := t.nodes[ref]
-		f := n.feature
-		if n.flags&flagDefaultLeft == 0 {
-			f |= heapMissingRight
+		idx := n.feature
+		if n.flags&flagDefaultLeft != 0 {
+			idx += uint32(numFeatures)
 		}
-		ct.nodes[h] = heapNode{threshold: n.threshold, feature: f}
+		ct.nodes[h] = heapNode{threshold: n.threshold, index: idx}
 		fill(2*h+1, level+1, n.left, n.flags&flagLeftLeaf != 0)
 		fill(2*h+2, level+1, n.right, n.flags&flagRightLeaf != 0)
 	}
@@ -65,8 +61,8 @@ func compileTree(t tree) compiledTree {
 	return ct
 }
 
-// leafValue walks the depth-first layout (used for deep trees): a row goes
-// left when value < threshold, a missing value where the node says.
+// leafValue walks the depth-first layout on a raw row: a row goes left when
+// value < threshold, a missing value where the node says.
 func (t *tree) leafValue(row []float32) float32 {
 	if len(t.nodes) == 0 {
 		return t.leaves[0].value
@@ -93,74 +89,128 @@ func (t *tree) leafValue(row []float32) float32 {
 	}
 }
 
-// leafValue returns the value of the leaf row falls into.
+// leafValue returns the value of the leaf a raw row falls into.
 func (ct *compiledTree) leafValue(row []float32) float32 {
 	if ct.deep != nil {
 		return ct.deep.leafValue(row)
 	}
+	var buf [2 * 64]float32
+	var ex []float32
+	if 2*len(row) <= len(buf) {
+		ex = buf[:2*len(row)]
+	} else {
+		ex = make([]float32, 2*len(row))
+	}
+	expandRows(row, len(row), len(row), ex)
+	return ct.walk(ex)
+}
+
+// walk returns the leaf value of one expanded row.
+func (ct *compiledTree) walk(ex []float32) float32 {
 	nodes := ct.nodes
 	i := 0
 	for range ct.depth {
 		n := nodes[i]
-		v := row[n.feature&heapFeatureMask]
-		right := 0
-		if !(v < n.threshold) {
-			right = 1
+		r := 0
+		if !(ex[n.index] < n.threshold) {
+			r = 1
 		}
-		if v != v {
-			right = int(n.feature >> 31)
-		}
-		i = 2*i + 1 + right
+		i = 2*i + 1 + r
 	}
 	return ct.leaves[i-len(nodes)]
 }
 
+// expandRows writes each row of vals (rows of cols values, the first F used)
+// as 2F values into ex: first the row with missing values as +Inf (they
+// compare as going right), then with missing values as -Inf (going left).
+func expandRows(vals []float32, cols, F int, ex []float32) {
+	inf, ninf := float32(math.Inf(1)), float32(math.Inf(-1))
+	for j := 0; j < len(ex)/(2*F); j++ {
+		row := vals[j*cols : j*cols+F]
+		right := ex[2*F*j : 2*F*j+F]
+		left := ex[2*F*j+F : 2*F*j+2*F]
+		for f, v := range row {
+			r, l := v, v
+			if v != v {
+				r, l = inf, ninf
+			}
+			right[f], left[f] = r, l
+		}
+	}
+}
+
 // predictBlockRows is the number of rows walked through one tree before the
 // next tree (the tree stays in cache, the rows' walks overlap).
-const predictBlockRows = 64
+const predictBlockRows = 32
 
 // addMargins adds every tree's leaf to margin[j] for each row j of vals (rows
-// of cols values), tree by tree, in float32, as XGBoost accumulates.
-func (m *Model) addMargins(vals []float32, cols int, margin []float32) {
+// of cols values), tree by tree, in float32, as XGBoost accumulates. ex is
+// scratch for 2·NumFeatures values per row.
+func (m *Model) addMargins(vals []float32, cols int, margin, ex []float32) {
+	F := m.numFeatures
+	ex = ex[:2*F*len(margin)]
+	expandRows(vals, cols, F, ex)
 	for t := range m.compiled {
 		ct := &m.compiled[t]
-		if ct.deep != nil || ct.depth == 0 {
+		if ct.deep != nil {
 			for j := range margin {
-				margin[j] += ct.leafValue(vals[j*cols : j*cols+cols])
+				margin[j] += ct.deep.leafValue(vals[j*cols : j*cols+cols])
 			}
 			continue
 		}
-		nodes, leaves, depth := ct.nodes, ct.leaves, ct.depth
-		for j := range margin {
-			row := vals[j*cols : j*cols+cols]
-			i := 0
-			for range depth {
-				n := nodes[i]
-				v := row[n.feature&heapFeatureMask]
-				right := 0
-				if !(v < n.threshold) {
-					right = 1
-				}
-				if v != v {
-					right = int(n.feature >> 31)
-				}
-				i = 2*i + 1 + right
-			}
-			margin[j] += leaves[i-len(nodes)]
-		}
+		ct.walkBlock(ex, 2*F, margin)
 	}
+}
+
+// walkBlock adds the tree's leaf value to margin[j] for every expanded row j
+// of ex (stride values apart), walking four rows at a time so that their
+// independent chains of loads overlap.
+func (ct *compiledTree) walkBlock(ex []float32, stride int, margin []float32) {
+	nodes, leaves, depth := ct.nodes, ct.leaves, ct.depth
+	j := 0
+	for ; j+4 <= len(margin); j += 4 {
+		o0 := j * stride
+		o1, o2, o3 := o0+stride, o0+2*stride, o0+3*stride
+		i0, i1, i2, i3 := 0, 0, 0, 0
+		for range depth {
+			n0, n1, n2, n3 := nodes[i0], nodes[i1], nodes[i2], nodes[i3]
+			i0 = 2*i0 + 1 + b2i(!(ex[o0+int(n0.index)] < n0.threshold))
+			i1 = 2*i1 + 1 + b2i(!(ex[o1+int(n1.index)] < n1.threshold))
+			i2 = 2*i2 + 1 + b2i(!(ex[o2+int(n2.index)] < n2.threshold))
+			i3 = 2*i3 + 1 + b2i(!(ex[o3+int(n3.index)] < n3.threshold))
+		}
+		base := len(nodes)
+		margin[j] += leaves[i0-base]
+		margin[j+1] += leaves[i1-base]
+		margin[j+2] += leaves[i2-base]
+		margin[j+3] += leaves[i3-base]
+	}
+	for ; j < len(margin); j++ {
+		margin[j] += ct.walk(ex[j*stride : j*stride+stride])
+	}
+}
+
+// b2i converts a bool to 0 or 1 without a branch.
+func b2i(b bool) int {
+	var i int
+	if b {
+		i = 1
+	}
+	return i
 }
 
 // PredictRow returns the probability of one row of NumFeatures values (NaN
 // for missing). It panics if row is shorter than NumFeatures, like an
 // out-of-range index: check lengths where rows come from input.
 func (m *Model) PredictRow(row []float32) float64 {
-	row = row[:m.numFeatures]
-	margin := m.baseMargin
-	for t := range m.compiled {
-		margin += m.compiled[t].leafValue(row)
+	margin := [1]float32{m.baseMargin}
+	var buf [2 * 64]float32
+	ex := buf[:]
+	if 2*m.numFeatures > len(buf) {
+		ex = make([]float32, 2*m.numFeatures)
 	}
-	return float64(sigmoid32(margin))
+	m.addMargins(row[:m.numFeatures], m.numFeatures, margin[:], ex)
+	return float64(sigmoid32(margin[0]))
 }
 
 // Predict writes the probability of every row of x into out[:x.Rows], using
@@ -192,13 +242,14 @@ func (m *Model) predict(x *Matrix, threads int, emit func(lo int, margin []float
 	batches := min(threads, blocks)
 	forEach(batches, batches, func(_, b int) {
 		var buf [predictBlockRows]float32
+		ex := make([]float32, 2*m.numFeatures*predictBlockRows)
 		for k := b * blocks / batches; k < (b+1)*blocks/batches; k++ {
 			lo, hi := k*predictBlockRows, min((k+1)*predictBlockRows, x.Rows)
 			margin := buf[:hi-lo]
 			for j := range margin {
 				margin[j] = m.baseMargin
 			}
-			m.addMargins(x.Values[lo*x.Cols:hi*x.Cols], x.Cols, margin)
+			m.addMargins(x.Values[lo*x.Cols:hi*x.Cols], x.Cols, margin, ex)
 			emit(lo, margin)
 		}
 	})
