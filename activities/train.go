@@ -83,7 +83,7 @@ func (a *Activities) Train(ctx context.Context, in TrainInput) (TrainResult, err
 	if err := checkTwoClasses(train, "training part"); err != nil {
 		return TrainResult{}, nonRetryable(err)
 	}
-	params, resolved, err := gbdtParams(in.Params, in.Seed, train)
+	params, resolved, err := GBDTParams(in.Params, in.Seed, train)
 	if err != nil {
 		return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
 	}
@@ -333,9 +333,9 @@ func featureState(set features.Set) (json.RawMessage, error) {
 	return b, nil
 }
 
-// gbdtParams parses user parameters over mlctl's defaults for DGA models and
+// GBDTParams parses user parameters over mlctl's defaults for DGA models and
 // returns them with the fully resolved key=value map that goes in the manifest.
-func gbdtParams(kv map[string]string, seed uint64, train []datasets.Row) (gbdt.Params, map[string]string, error) {
+func GBDTParams(kv map[string]string, seed uint64, train []datasets.Row) (gbdt.Params, map[string]string, error) {
 	p := DefaultGBDTParams()
 	user := map[string]string{}
 	for k, v := range kv {

@@ -124,7 +124,7 @@ func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
 	for i, r := range rows {
 		names[i] = strings.ToLower(strings.Trim(r.Name, "."))
 		labels[i] = int8(r.Label)
-		foldOfRow[i] = foldOf(names[i], opts.Folds)
+		foldOfRow[i] = foldOf(foldKey(names[i]), opts.Folds)
 	}
 	d := &Domain{opts: opts, folds: make([]domainFold, opts.Folds)}
 	trainer := ngramTrainer{bits: opts.NgramBits, epochs: opts.NgramEpochs, rate: 0.5, l2: 1e-6}
@@ -233,7 +233,7 @@ func (d *Domain) Extract(name string, dst []float64) {
 		}
 		lower = unsafeString(buf[:len(q)])
 	}
-	f := &d.folds[foldOf(lower, len(d.folds))]
+	f := &d.folds[foldOf(foldKey(lower), len(d.folds))]
 	p := splitDomain(lower)
 	x := dst[Heidgaf44Len:]
 	lex := lexical(p.main)
@@ -284,4 +284,12 @@ func ngramText(name string) string {
 		return q[len(p.sub)+1:]
 	}
 	return q
+}
+
+// foldKey is the part of a name that picks its fold.
+func foldKey(name string) string {
+	if os.Getenv("FOLDKEY") == "main" {
+		return splitDomain(name).main
+	}
+	return name
 }

@@ -11,6 +11,7 @@ TEMPORAL_BIN=${TEMPORAL_BIN:-$ROOT/bin/temporal}
 TEMPORAL_PORT=${TEMPORAL_PORT:-7233}
 UI_PORT=${UI_PORT:-8233}
 PG_PRIVATE_PORT=${PG_PRIVATE_PORT:-55432}
+PG_SHARED_PORT=${PG_SHARED_PORT:-5432}   # where a reachable server is looked for
 
 log() { echo "dev: $*" >&2; }
 
@@ -24,6 +25,10 @@ pg_answers() { # host port
 }
 
 ensure_database() { # base-url-without-db dbname
+  if ! command -v psql >/dev/null 2>&1; then
+    log "installing Debian's postgresql-client (psql)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null
+  fi
   local admin="$1/postgres?sslmode=disable"
   if ! psql "$admin" -Atqc "select 1 from pg_database where datname='$2'" | grep -q 1; then
     psql "$admin" -qc "create database \"$2\"" >/dev/null
@@ -62,9 +67,9 @@ if [ -n "${MLCTL_DATABASE_URL:-}" ]; then
   DB_URL=$MLCTL_DATABASE_URL
   log "using MLCTL_DATABASE_URL"
 else
-  if pg_answers 127.0.0.1 5432; then
-    BASE="postgres://postgres@127.0.0.1:5432"
-    log "using PostgreSQL on 127.0.0.1:5432"
+  if pg_answers 127.0.0.1 "$PG_SHARED_PORT"; then
+    BASE="postgres://postgres@127.0.0.1:$PG_SHARED_PORT"
+    log "using PostgreSQL on 127.0.0.1:$PG_SHARED_PORT"
   else
     BASE=$(start_private_postgres)
   fi

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"unsafe"
 )
 
 // maxHeapDepth is the deepest tree compiled to the padded heap layout
@@ -165,20 +166,25 @@ func (m *Model) addMargins(vals []float32, cols int, margin, ex []float32) {
 // walkBlock adds the tree's leaf value to margin[j] for every expanded row j
 // of ex (stride values apart), walking four rows at a time so that their
 // independent chains of loads overlap.
+//
+// The loop reads through unsafe pointers: with bounds checks, Go keeps the
+// four walks' state on the stack and the loop runs at half speed. Every read
+// is in range by construction: i < len(nodes) while walking (heap order of a
+// complete tree of this depth), index < stride (compileTree: feature <
+// NumFeatures, plus NumFeatures for missing-left), and the rows read are
+// checked against len(ex) before the loop.
 func (ct *compiledTree) walkBlock(ex []float32, stride int, margin []float32) {
 	nodes, leaves, depth := ct.nodes, ct.leaves, ct.depth
+	if len(margin)*stride > len(ex) {
+		panic("gbdt: walkBlock: scratch shorter than the block")
+	}
+	if len(nodes) != 1<<depth-1 || len(leaves) != 1<<depth {
+		panic("gbdt: walkBlock: malformed compiled tree")
+	}
+	np := unsafe.Pointer(unsafe.SliceData(nodes))
 	j := 0
 	for ; j+4 <= len(margin); j += 4 {
-		o0 := j * stride
-		o1, o2, o3 := o0+stride, o0+2*stride, o0+3*stride
-		i0, i1, i2, i3 := 0, 0, 0, 0
-		for range depth {
-			n0, n1, n2, n3 := nodes[i0], nodes[i1], nodes[i2], nodes[i3]
-			i0 = 2*i0 + 1 + b2i(!(ex[o0+int(n0.index)] < n0.threshold))
-			i1 = 2*i1 + 1 + b2i(!(ex[o1+int(n1.index)] < n1.threshold))
-			i2 = 2*i2 + 1 + b2i(!(ex[o2+int(n2.index)] < n2.threshold))
-			i3 = 2*i3 + 1 + b2i(!(ex[o3+int(n3.index)] < n3.threshold))
-		}
+		i0, i1, i2, i3 := walk4(np, unsafe.Pointer(&ex[j*stride]), uintptr(4*stride), depth)
 		base := len(nodes)
 		margin[j] += leaves[i0-base]
 		margin[j+1] += leaves[i1-base]
@@ -188,6 +194,28 @@ func (ct *compiledTree) walkBlock(ex []float32, stride int, margin []float32) {
 	for ; j < len(margin); j++ {
 		margin[j] += ct.walk(ex[j*stride : j*stride+stride])
 	}
+}
+
+// walk4 walks four expanded rows, rowBytes apart from r0, through the heap
+// nodes at np for depth levels and returns their final heap indices. It is a
+// separate function so that its few live values stay in registers.
+//
+//go:noinline
+func walk4(np, r0 unsafe.Pointer, rowBytes uintptr, depth int) (i0, i1, i2, i3 int) {
+	r1 := unsafe.Add(r0, rowBytes)
+	r2 := unsafe.Add(r1, rowBytes)
+	r3 := unsafe.Add(r2, rowBytes)
+	for ; depth > 0; depth-- {
+		n0 := (*heapNode)(unsafe.Add(np, 8*i0))
+		n1 := (*heapNode)(unsafe.Add(np, 8*i1))
+		n2 := (*heapNode)(unsafe.Add(np, 8*i2))
+		n3 := (*heapNode)(unsafe.Add(np, 8*i3))
+		i0 = 2*i0 + 1 + b2i(!(*(*float32)(unsafe.Add(r0, 4*uintptr(n0.index))) < n0.threshold))
+		i1 = 2*i1 + 1 + b2i(!(*(*float32)(unsafe.Add(r1, 4*uintptr(n1.index))) < n1.threshold))
+		i2 = 2*i2 + 1 + b2i(!(*(*float32)(unsafe.Add(r2, 4*uintptr(n2.index))) < n2.threshold))
+		i3 = 2*i3 + 1 + b2i(!(*(*float32)(unsafe.Add(r3, 4*uintptr(n3.index))) < n3.threshold))
+	}
+	return
 }
 
 // b2i converts a bool to 0 or 1 without a branch.
