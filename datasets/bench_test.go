@@ -29,7 +29,7 @@ func BenchmarkReadDGASharedData(b *testing.B) {
 	}
 	for _, f := range files {
 		if _, err := os.Stat(filepath.Join(dir, f.path)); err != nil {
-			b.Skipf("real corpora not here (%v); set MLCTL_SHARED_DATA to the shared data folder", err)
+			b.Fatalf("real corpora not here (%v): set MLCTL_SHARED_DATA to the shared data folder, or run BenchmarkReadDGAGenerated", err)
 		}
 	}
 	for b.Loop() {

@@ -74,6 +74,9 @@ func (db *DB) CreateDataset(ctx context.Context, in NewDataset) (d *Dataset, cre
 		if err == nil && other != in.Kind {
 			return Errorf(ECONFLICT, "dataset %s already exists with kind %s, not %s", in.Name, other, in.Kind)
 		}
+		if in.SourceFiles == nil {
+			in.SourceFiles = []SourceFile{}
+		}
 		byLabel, byFamily := datasets.Counts(in.Rows)
 		labels := map[string]int{}
 		for k, v := range byLabel {

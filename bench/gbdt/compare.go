@@ -1,39 +1,29 @@
 // Package gbdtbench compares mlctl's gbdt trainer with XGBoost 1.7
 // (tree_method=hist) side by side: on the same float32 matrix and the same
 // held-out 20%, with the same parameters and thread counts, it measures
-// training wall time (median of repeated fresh runs, data loading
-// included on both sides: Train from the raw matrix, DMatrix + train),
-// ROC-AUC, and prediction throughput. The XGBoost side is compare.py, run
+// training wall time (median of repeated fresh runs, data loading included
+// on both sides: Train from the raw matrix, DMatrix + train), ROC-AUC and
+// prediction throughput. Runs of the two alternate, so load from elsewhere
+// on the machine hits both. The XGBoost side is compare.py (embedded), run
 // with /usr/bin/python3 (Debian's python3-xgboost).
 package gbdtbench
 
 import (
 	"context"
-	_ "embed"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mlctl/mlctl/training/gbdt"
 )
-
-//go:embed compare.py
-var compareScript []byte
-
-// Python is the interpreter that has xgboost (Debian: apt-get install
-// python3-xgboost python3-sklearn).
-const Python = "/usr/bin/python3"
 
 // Repeats is how many times each measurement is taken; tables show medians.
 const Repeats = 3
@@ -71,9 +61,9 @@ type Result struct {
 }
 
 // Compare trains mlctl's gbdt and XGBoost on the same random 80% of x's rows
-// (shuffled with p.Seed) for each thread count, Repeats times each, and
-// scores the other 20% with both. p.Threads is ignored; threads lists the
-// thread counts.
+// (shuffled with p.Seed) for each thread count, Repeats times each,
+// alternating the two, and scores the other 20% with both. p.Threads is
+// ignored; threads lists the thread counts.
 func Compare(ctx context.Context, x *gbdt.Matrix, y []float32, p gbdt.Params, threads []int) (Result, error) {
 	if err := x.Validate(); err != nil {
 		return Result{}, err
@@ -89,6 +79,9 @@ func Compare(ctx context.Context, x *gbdt.Matrix, y []float32, p gbdt.Params, th
 			return Result{}, fmt.Errorf("gbdtbench: thread count %d, want at least 1", t)
 		}
 	}
+	if err := p.Validate(); err != nil {
+		return Result{}, err
+	}
 	xtr, ytr, xte, yte := holdout(x, y, p.Seed)
 	if xtr.Rows == 0 || xte.Rows == 0 {
 		return Result{}, fmt.Errorf("gbdtbench: %d rows are too few to hold out 20%%", x.Rows)
@@ -99,44 +92,26 @@ func Compare(ctx context.Context, x *gbdt.Matrix, y []float32, p gbdt.Params, th
 		return Result{}, fmt.Errorf("gbdtbench: %w", err)
 	}
 	defer os.RemoveAll(dir)
-
+	xgb, err := startXGBoost(ctx, dir, xtr, ytr, xte, p)
+	if err != nil {
+		return Result{}, err
+	}
+	defer xgb.close()
+	res.XGBoostVersion = xgb.version
 	for _, th := range threads {
-		run, err := measureMlctl(ctx, xtr, ytr, xte, yte, p, th)
+		run, err := measure(ctx, xgb, dir, xtr, ytr, xte, yte, p, th)
 		if err != nil {
 			return Result{}, err
 		}
 		res.Runs = append(res.Runs, run)
 	}
-	xr, err := runXGBoost(ctx, dir, xtr, ytr, xte, p, threads)
-	if err != nil {
-		return Result{}, err
-	}
-	res.XGBoostVersion = xr.Version
-	for i := range res.Runs {
-		r := &res.Runs[i]
-		xg := xr.Runs[i]
-		r.XGBoostTrainSeconds = xg.TrainSeconds
-		r.XGBoostTrainMedian = median(xg.TrainSeconds)
-		r.Ratio = r.MlctlTrainMedian / r.XGBoostTrainMedian
-		r.XGBoostPredictRowsPerSec = float64(xte.Rows) / median(xg.PredictSeconds)
-		pred, err := readFloat32s(filepath.Join(dir, fmt.Sprintf("xgb_pred_%d.f32", r.Threads)), xte.Rows)
-		if err != nil {
-			return Result{}, err
-		}
-		scores := make([]float64, len(pred))
-		for j, v := range pred {
-			scores[j] = float64(v)
-		}
-		r.XGBoostAUC = auc(scores, yte)
-	}
 	return res, nil
 }
 
-// measureMlctl times Repeats fresh trainings at th threads, then the
-// held-out AUC and prediction throughput (with GOMAXPROCS = th while
-// predicting, restored afterwards).
-func measureMlctl(ctx context.Context, xtr *gbdt.Matrix, ytr []float32, xte *gbdt.Matrix, yte []float32,
-	p gbdt.Params, th int) (Run, error) {
+// measure takes the measurements at th threads, alternating mlctl's runs
+// with XGBoost's.
+func measure(ctx context.Context, xgb *xgbWorker, dir string, xtr *gbdt.Matrix, ytr []float32,
+	xte *gbdt.Matrix, yte []float32, p gbdt.Params, th int) (Run, error) {
 	run := Run{Threads: th}
 	p.Threads = th
 	var m *gbdt.Model
@@ -149,92 +124,57 @@ func measureMlctl(ctx context.Context, xtr *gbdt.Matrix, ytr []float32, xte *gbd
 			return Run{}, fmt.Errorf("gbdtbench: train with %d threads: %w", th, err)
 		}
 		run.MlctlTrainSeconds = append(run.MlctlTrainSeconds, time.Since(start).Seconds())
+		s, err := xgb.train(th)
+		if err != nil {
+			return Run{}, err
+		}
+		run.XGBoostTrainSeconds = append(run.XGBoostTrainSeconds, s)
 	}
 	run.MlctlTrainMedian = median(run.MlctlTrainSeconds)
+	run.XGBoostTrainMedian = median(run.XGBoostTrainSeconds)
+	run.Ratio = run.MlctlTrainMedian / run.XGBoostTrainMedian
+
 	out := make([]float64, xte.Rows)
-	prev := runtime.GOMAXPROCS(th)
-	defer runtime.GOMAXPROCS(prev)
-	var perRow []float64
+	var mine, theirs []float64
 	for range Repeats {
-		n, start := 0, time.Now()
-		for time.Since(start) < 200*time.Millisecond {
-			if err := m.Predict(xte, out); err != nil {
-				return Run{}, fmt.Errorf("gbdtbench: predict: %w", err)
-			}
-			n++
+		s, err := timePredict(m, xte, out, th)
+		if err != nil {
+			return Run{}, err
 		}
-		perRow = append(perRow, time.Since(start).Seconds()/float64(n*xte.Rows))
+		mine = append(mine, s)
+		if s, err = xgb.predict(th); err != nil {
+			return Run{}, err
+		}
+		theirs = append(theirs, s)
 	}
-	run.MlctlPredictRowsPerSec = 1 / median(perRow)
+	run.MlctlPredictRowsPerSec = float64(xte.Rows) / median(mine)
+	run.XGBoostPredictRowsPerSec = float64(xte.Rows) / median(theirs)
 	run.MlctlAUC = auc(out, yte)
+	pred, err := readFloat32s(filepath.Join(dir, fmt.Sprintf("xgb_pred_%d.f32", th)), xte.Rows)
+	if err != nil {
+		return Run{}, err
+	}
+	scores := make([]float64, len(pred))
+	for j, v := range pred {
+		scores[j] = float64(v)
+	}
+	run.XGBoostAUC = auc(scores, yte)
 	return run, nil
 }
 
-// xgbResult is compare.py's output.
-type xgbResult struct {
-	Version string `json:"version"`
-	Runs    []struct {
-		Threads        int       `json:"threads"`
-		TrainSeconds   []float64 `json:"train_seconds"`
-		PredictSeconds []float64 `json:"predict_seconds"`
-	} `json:"runs"`
-}
-
-// runXGBoost writes the split matrices to dir and runs compare.py on them.
-func runXGBoost(ctx context.Context, dir string, xtr *gbdt.Matrix, ytr []float32, xte *gbdt.Matrix,
-	p gbdt.Params, threads []int) (xgbResult, error) {
-	files := []struct {
-		name string
-		v    []float32
-	}{{"x_train.f32", xtr.Values}, {"y_train.f32", ytr}, {"x_test.f32", xte.Values}}
-	for _, f := range files {
-		if err := writeFloat32s(filepath.Join(dir, f.name), f.v); err != nil {
-			return xgbResult{}, err
+// timePredict returns the mean seconds per Predict call over at least 0.2 s,
+// with GOMAXPROCS = th meanwhile (Predict uses every core it is given).
+func timePredict(m *gbdt.Model, x *gbdt.Matrix, out []float64, th int) (float64, error) {
+	prev := runtime.GOMAXPROCS(th)
+	defer runtime.GOMAXPROCS(prev)
+	n, start := 0, time.Now()
+	for time.Since(start) < 200*time.Millisecond {
+		if err := m.Predict(x, out); err != nil {
+			return 0, fmt.Errorf("gbdtbench: predict: %w", err)
 		}
+		n++
 	}
-	params, err := json.Marshal(map[string]any{
-		"num_round": p.Rounds, "max_depth": p.MaxDepth, "eta": p.Eta, "lambda": p.Lambda,
-		"alpha": p.Alpha, "gamma": p.Gamma, "min_child_weight": p.MinChildWeight,
-		"subsample": p.Subsample, "colsample_bytree": p.ColsampleByTree,
-		"scale_pos_weight": p.ScalePosWeight, "base_score": p.BaseScore, "max_bin": p.MaxBin,
-		"seed": p.Seed,
-	})
-	if err != nil {
-		return xgbResult{}, fmt.Errorf("gbdtbench: %w", err)
-	}
-	script := filepath.Join(dir, "compare.py")
-	for _, f := range []struct {
-		path string
-		b    []byte
-	}{{filepath.Join(dir, "params.json"), params}, {script, compareScript}} {
-		if err := os.WriteFile(f.path, f.b, 0o600); err != nil {
-			return xgbResult{}, fmt.Errorf("gbdtbench: %w", err)
-		}
-	}
-	ths := make([]string, len(threads))
-	for i, t := range threads {
-		ths[i] = strconv.Itoa(t)
-	}
-	cmd := exec.CommandContext(ctx, Python, script, dir, strconv.Itoa(xtr.Rows), strconv.Itoa(xte.Rows),
-		strconv.Itoa(xtr.Cols), filepath.Join(dir, "params.json"), strings.Join(ths, ","), strconv.Itoa(Repeats))
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		hint := ""
-		if strings.Contains(stderr.String(), "No module named") {
-			hint = " (install the reference: apt-get install python3-xgboost python3-sklearn)"
-		}
-		return xgbResult{}, fmt.Errorf("gbdtbench: %s compare.py: %w%s: %s", Python, err, hint, strings.TrimSpace(stderr.String()))
-	}
-	var xr xgbResult
-	if err := json.Unmarshal(out, &xr); err != nil {
-		return xgbResult{}, fmt.Errorf("gbdtbench: compare.py output: %w", err)
-	}
-	if len(xr.Runs) != len(threads) {
-		return xgbResult{}, fmt.Errorf("gbdtbench: compare.py reported %d runs, want %d", len(xr.Runs), len(threads))
-	}
-	return xr, nil
+	return time.Since(start).Seconds() / float64(n), nil
 }
 
 // holdout shuffles the rows with seed and splits off the last 20% for testing.
@@ -259,7 +199,7 @@ func holdout(x *gbdt.Matrix, y []float32, seed uint64) (xtr *gbdt.Matrix, ytr []
 // Table formats the result as a Markdown table.
 func (r Result) Table() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d rows × %d features (train %d, held out %d); depth %d, eta %g, %d rounds, max_bin %d; xgboost %s; medians of %d\n\n",
+	fmt.Fprintf(&b, "%d rows × %d features (train %d, held out %d); depth %d, eta %g, %d rounds, max_bin %d; xgboost %s; medians of %d, runs alternated\n\n",
 		r.Rows, r.Cols, r.TrainRows, r.TestRows, r.Params.MaxDepth, r.Params.Eta, r.Params.Rounds, r.Params.MaxBin, r.XGBoostVersion, Repeats)
 	b.WriteString("| threads | mlctl train s | xgboost train s | ratio | mlctl AUC | xgboost AUC | mlctl predict rows/s | xgboost predict rows/s |\n")
 	b.WriteString("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")

@@ -1,9 +1,5 @@
 package gbdt
 
-import (
-	"math"
-)
-
 // binnedMatrix is the training matrix quantised once into byte bin codes,
 // kept twice: row-major for histogram building (a row's codes are
 // contiguous) and column-major for partitioning rows on one feature.
@@ -122,10 +118,4 @@ func (bm *binnedMatrix) threshold(f, bin int) float32 {
 		return bm.bins.minVal[f]
 	}
 	return bm.bins.cuts[f][bin]
-}
-
-// checkFloat32Range reports whether |v| < 1e38, so that cut values computed
-// from v stay finite.
-func checkFloat32Range(v float32) bool {
-	return math.Abs(float64(v)) < 1e38
 }

@@ -77,18 +77,3 @@ func binLimit(maxBin int, hasMissing bool) int {
 	}
 	return maxBin
 }
-
-// binOf returns the bin of value v (not NaN): the number of cuts <= v.
-func binOf(cuts []float32, v float32) int {
-	lo, n := 0, len(cuts)
-	for n > 0 {
-		half := n / 2
-		if cuts[lo+half] <= v {
-			lo += half + 1
-			n -= half + 1
-		} else {
-			n = half
-		}
-	}
-	return lo
-}

@@ -13,7 +13,9 @@ type gradSum struct{ g, h int64 }
 func (s gradSum) add(o gradSum) gradSum { return gradSum{s.g + o.g, s.h + o.h} }
 func (s gradSum) sub(o gradSum) gradSum { return gradSum{s.g - o.g, s.h - o.h} }
 
-// fixedScale converts float gradients to fixed point: q = round(v * scale).
+// fixedScale converts float gradients to fixed point: q = v * scale,
+// truncated toward zero (v is a float32, so v * scale is exact in float64
+// and only the bits below 2^-30 of the gradient's range are dropped).
 // Scales are powers of two chosen so that |q| <= 2^30: a sum over fewer than
 // 2^31 rows fits an int64.
 type fixedScale struct{ g, h float64 }
@@ -33,7 +35,10 @@ func (sc fixedScale) float(s gradSum) (g, h float64) {
 
 // sigmoid32 is XGBoost's float32 logistic function (common::Sigmoid).
 func sigmoid32(x float32) float32 {
-	x = min(-x, 88.7)
+	x = -x
+	if x > 88.7 { // std::min(-x, 88.7f); an if is cheaper than min's NaN rules
+		x = 88.7
+	}
 	e := float32(math.Exp(float64(x)))
 	return 1 / (e + 1 + 1e-16)
 }
@@ -57,11 +62,12 @@ func gradients(margin, y []float32, scalePosWeight float64, sc fixedScale, out [
 				w = spw
 			}
 			g := (p - label) * w
-			h := max(p*(1-p), 1e-16) * w
-			out[r] = gradPair{
-				g: int32(math.Round(float64(g) * sc.g)),
-				h: int32(math.Round(float64(h) * sc.h)),
+			h := p * (1 - p)
+			if h < 1e-16 { // XGBoost's floor; an if is cheaper than max's NaN rules
+				h = 1e-16
 			}
+			h *= w
+			out[r] = gradPair{g: int32(float64(g) * sc.g), h: int32(float64(h) * sc.h)}
 		}
 	})
 }

@@ -71,3 +71,9 @@ func validateTraining(x *Matrix, y []float32) error {
 	}
 	return nil
 }
+
+// checkFloat32Range reports whether |v| < 1e38, so that cut values computed
+// from v (XGBoost's max + |max| + 1e-5) stay finite.
+func checkFloat32Range(v float32) bool {
+	return math.Abs(float64(v)) < 1e38
+}

@@ -4,9 +4,9 @@ package gbdt
 // node: every node owns the contiguous segment rows[lo:hi], in ascending row
 // order. Splitting a node partitions its segment stably into left | right.
 type rowPartition struct {
-	rows       []int32
-	scratchL   []int32
-	scratchR   []int32
+	rows     []int32
+	scratchL []int32
+	scratchR []int32
 	// per partition block: rows sent left, where its lefts and rights go
 	blockLeft, leftStart, rightStart []int
 }

@@ -11,18 +11,23 @@ import (
 // (2^depth leaves); deeper trees are walked in the depth-first layout.
 const maxHeapDepth = 12
 
-// heapNode is a split node of a compiledTree: a row goes right unless
-// x[index] < threshold, where x is the row expanded by expandRows (index is
-// the feature, plus NumFeatures when missing values go left).
+// heapNode is a split node of a compiledTree. A row goes right unless its
+// value < threshold, where the value is read from the row's expanded block
+// (see expandBlock) at byte offset off: the feature, plus NumFeatures when
+// missing values go left, times blockRows·4.
 type heapNode struct {
 	threshold float32
-	index     uint32
+	off       uint32
 }
+
+// blockRows is the number of rows walked together through one tree: their
+// expanded values are interleaved, so row k of a block reads node.off + 4k.
+const blockRows = 8
 
 // compiledTree is the inference layout of one tree: a complete binary tree
 // of its depth in heap order (children of i at 2i+1 and 2i+2), where a leaf
 // above the bottom level is repeated under pass-through nodes. Every row then
-// takes exactly depth steps, each one comparison without a branch, so the
+// takes exactly depth steps, each one comparison without a branch, and the
 // walks of a block's rows overlap in the CPU.
 type compiledTree struct {
 	depth  int
@@ -54,7 +59,7 @@ func compileTree(t tree, numFeatures int) compiledTree {
 		if n.flags&flagDefaultLeft != 0 {
 			idx += uint32(numFeatures)
 		}
-		ct.nodes[h] = heapNode{threshold: n.threshold, index: idx}
+		ct.nodes[h] = heapNode{threshold: n.threshold, off: idx * blockRows * 4}
 		fill(2*h+1, level+1, n.left, n.flags&flagLeftLeaf != 0)
 		fill(2*h+2, level+1, n.right, n.flags&flagRightLeaf != 0)
 	}
@@ -90,67 +95,43 @@ func (t *tree) leafValue(row []float32) float32 {
 	}
 }
 
-// leafValue returns the value of the leaf a raw row falls into.
-func (ct *compiledTree) leafValue(row []float32) float32 {
-	if ct.deep != nil {
-		return ct.deep.leafValue(row)
-	}
-	var buf [2 * 64]float32
-	var ex []float32
-	if 2*len(row) <= len(buf) {
-		ex = buf[:2*len(row)]
-	} else {
-		ex = make([]float32, 2*len(row))
-	}
-	expandRows(row, len(row), len(row), ex)
-	return ct.walk(ex)
-}
-
-// walk returns the leaf value of one expanded row.
-func (ct *compiledTree) walk(ex []float32) float32 {
-	nodes := ct.nodes
-	i := 0
-	for range ct.depth {
-		n := nodes[i]
-		r := 0
-		if !(ex[n.index] < n.threshold) {
-			r = 1
-		}
-		i = 2*i + 1 + r
-	}
-	return ct.leaves[i-len(nodes)]
-}
-
-// expandRows writes each row of vals (rows of cols values, the first F used)
-// as 2F values into ex: first the row with missing values as +Inf (they
-// compare as going right), then with missing values as -Inf (going left).
-func expandRows(vals []float32, cols, F int, ex []float32) {
+// expandBlock writes up to blockRows rows of vals (rows of cols values, the
+// first F used) into ex (2·F·blockRows values), interleaved: value v of
+// feature f of row k goes to ex[f·blockRows+k] with a missing value as +Inf
+// (it compares as going right) and to ex[(F+f)·blockRows+k] with a missing
+// value as -Inf (going left). Rows past the end of vals are left as they are.
+func expandBlock(vals []float32, cols, F int, ex []float32) {
 	inf, ninf := float32(math.Inf(1)), float32(math.Inf(-1))
-	for j := 0; j < len(ex)/(2*F); j++ {
-		row := vals[j*cols : j*cols+F]
-		right := ex[2*F*j : 2*F*j+F]
-		left := ex[2*F*j+F : 2*F*j+2*F]
+	ex = ex[:2*F*blockRows]
+	for k := 0; k < blockRows && (k+1)*cols <= len(vals); k++ {
+		row := vals[k*cols : k*cols+F]
 		for f, v := range row {
 			r, l := v, v
 			if v != v {
 				r, l = inf, ninf
 			}
-			right[f], left[f] = r, l
+			ex[f*blockRows+k] = r
+			ex[(F+f)*blockRows+k] = l
 		}
 	}
 }
 
-// predictBlockRows is the number of rows walked through one tree before the
-// next tree (the tree stays in cache, the rows' walks overlap).
+// predictBlockRows is the number of rows scored tree by tree together (a
+// multiple of blockRows).
 const predictBlockRows = 32
 
 // addMargins adds every tree's leaf to margin[j] for each row j of vals (rows
 // of cols values), tree by tree, in float32, as XGBoost accumulates. ex is
-// scratch for 2·NumFeatures values per row.
+// scratch for 2·NumFeatures·predictBlockRows values.
 func (m *Model) addMargins(vals []float32, cols int, margin, ex []float32) {
 	F := m.numFeatures
-	ex = ex[:2*F*len(margin)]
-	expandRows(vals, cols, F, ex)
+	blocks := (len(margin) + blockRows - 1) / blockRows
+	size := 2 * F * blockRows
+	ex = ex[:blocks*size]
+	for b := range blocks {
+		expandBlock(vals[b*blockRows*cols:], cols, F, ex[b*size:(b+1)*size])
+	}
+	var tail [blockRows]float32
 	for t := range m.compiled {
 		ct := &m.compiled[t]
 		if ct.deep != nil {
@@ -159,63 +140,68 @@ func (m *Model) addMargins(vals []float32, cols int, margin, ex []float32) {
 			}
 			continue
 		}
-		ct.walkBlock(ex, 2*F, margin)
+		if len(ct.nodes) != 1<<ct.depth-1 || len(ct.leaves) != 1<<ct.depth {
+			panic("gbdt: malformed compiled tree")
+		}
+		np := unsafe.Pointer(unsafe.SliceData(ct.nodes))
+		lp := unsafe.Pointer(unsafe.SliceData(ct.leaves))
+		for b := range blocks {
+			blk := ex[b*size : (b+1)*size]
+			if mg := margin[b*blockRows:]; len(mg) >= blockRows {
+				walk8(np, lp, unsafe.Pointer(&blk[0]), ct.depth, (*[blockRows]float32)(mg))
+			} else {
+				copy(tail[:], mg)
+				walk8(np, lp, unsafe.Pointer(&blk[0]), ct.depth, &tail)
+				copy(mg, tail[:])
+			}
+		}
 	}
 }
 
-// walkBlock adds the tree's leaf value to margin[j] for every expanded row j
-// of ex (stride values apart), walking four rows at a time so that their
-// independent chains of loads overlap.
+// walk8 walks the eight interleaved rows of an expanded block at r through
+// the tree whose heap nodes are at np and leaves at lp, for depth levels,
+// and adds each row's leaf value to its margin. The eight walks are
+// independent chains of loads that the CPU overlaps; the function is kept
+// separate so that their state stays in registers.
 //
-// The loop reads through unsafe pointers: with bounds checks, Go keeps the
-// four walks' state on the stack and the loop runs at half speed. Every read
-// is in range by construction: i < len(nodes) while walking (heap order of a
-// complete tree of this depth), index < stride (compileTree: feature <
-// NumFeatures, plus NumFeatures for missing-left), and the rows read are
-// checked against len(ex) before the loop.
-func (ct *compiledTree) walkBlock(ex []float32, stride int, margin []float32) {
-	nodes, leaves, depth := ct.nodes, ct.leaves, ct.depth
-	if len(margin)*stride > len(ex) {
-		panic("gbdt: walkBlock: scratch shorter than the block")
-	}
-	if len(nodes) != 1<<depth-1 || len(leaves) != 1<<depth {
-		panic("gbdt: walkBlock: malformed compiled tree")
-	}
-	np := unsafe.Pointer(unsafe.SliceData(nodes))
-	j := 0
-	for ; j+4 <= len(margin); j += 4 {
-		i0, i1, i2, i3 := walk4(np, unsafe.Pointer(&ex[j*stride]), uintptr(4*stride), depth)
-		base := len(nodes)
-		margin[j] += leaves[i0-base]
-		margin[j+1] += leaves[i1-base]
-		margin[j+2] += leaves[i2-base]
-		margin[j+3] += leaves[i3-base]
-	}
-	for ; j < len(margin); j++ {
-		margin[j] += ct.walk(ex[j*stride : j*stride+stride])
-	}
-}
-
-// walk4 walks four expanded rows, rowBytes apart from r0, through the heap
-// nodes at np for depth levels and returns their final heap indices. It is a
-// separate function so that its few live values stay in registers.
+// It reads through unsafe pointers because bounds checks cost registers the
+// eight walks need. Every read is in range by construction, as addMargins
+// checks: while walking, i < 2^depth - 1 = len(nodes) (heap order of a
+// complete tree), at the end i - len(nodes) < 2^depth = len(leaves), and a
+// node's off + 4k lies within the block (compileTree: off is below
+// 2·NumFeatures·blockRows·4, the block's size).
 //
 //go:noinline
-func walk4(np, r0 unsafe.Pointer, rowBytes uintptr, depth int) (i0, i1, i2, i3 int) {
-	r1 := unsafe.Add(r0, rowBytes)
-	r2 := unsafe.Add(r1, rowBytes)
-	r3 := unsafe.Add(r2, rowBytes)
-	for ; depth > 0; depth-- {
+func walk8(np, lp, r unsafe.Pointer, depth int, margin *[blockRows]float32) {
+	i0, i1, i2, i3, i4, i5, i6, i7 := 0, 0, 0, 0, 0, 0, 0, 0
+	for d := depth; d > 0; d-- {
 		n0 := (*heapNode)(unsafe.Add(np, 8*i0))
 		n1 := (*heapNode)(unsafe.Add(np, 8*i1))
 		n2 := (*heapNode)(unsafe.Add(np, 8*i2))
 		n3 := (*heapNode)(unsafe.Add(np, 8*i3))
-		i0 = 2*i0 + 1 + b2i(!(*(*float32)(unsafe.Add(r0, 4*uintptr(n0.index))) < n0.threshold))
-		i1 = 2*i1 + 1 + b2i(!(*(*float32)(unsafe.Add(r1, 4*uintptr(n1.index))) < n1.threshold))
-		i2 = 2*i2 + 1 + b2i(!(*(*float32)(unsafe.Add(r2, 4*uintptr(n2.index))) < n2.threshold))
-		i3 = 2*i3 + 1 + b2i(!(*(*float32)(unsafe.Add(r3, 4*uintptr(n3.index))) < n3.threshold))
+		n4 := (*heapNode)(unsafe.Add(np, 8*i4))
+		n5 := (*heapNode)(unsafe.Add(np, 8*i5))
+		n6 := (*heapNode)(unsafe.Add(np, 8*i6))
+		n7 := (*heapNode)(unsafe.Add(np, 8*i7))
+		i0 = 2*i0 + 1 + b2i(*(*float32)(unsafe.Add(r, uintptr(n0.off))) >= n0.threshold)
+		i1 = 2*i1 + 1 + b2i(*(*float32)(unsafe.Add(r, uintptr(n1.off)+4)) >= n1.threshold)
+		i2 = 2*i2 + 1 + b2i(*(*float32)(unsafe.Add(r, uintptr(n2.off)+8)) >= n2.threshold)
+		i3 = 2*i3 + 1 + b2i(*(*float32)(unsafe.Add(r, uintptr(n3.off)+12)) >= n3.threshold)
+		i4 = 2*i4 + 1 + b2i(*(*float32)(unsafe.Add(r, uintptr(n4.off)+16)) >= n4.threshold)
+		i5 = 2*i5 + 1 + b2i(*(*float32)(unsafe.Add(r, uintptr(n5.off)+20)) >= n5.threshold)
+		i6 = 2*i6 + 1 + b2i(*(*float32)(unsafe.Add(r, uintptr(n6.off)+24)) >= n6.threshold)
+		i7 = 2*i7 + 1 + b2i(*(*float32)(unsafe.Add(r, uintptr(n7.off)+28)) >= n7.threshold)
 	}
-	return
+	base := 1<<depth - 1
+	leaf := func(i int) float32 { return *(*float32)(unsafe.Add(lp, 4*(i-base))) }
+	margin[0] += leaf(i0)
+	margin[1] += leaf(i1)
+	margin[2] += leaf(i2)
+	margin[3] += leaf(i3)
+	margin[4] += leaf(i4)
+	margin[5] += leaf(i5)
+	margin[6] += leaf(i6)
+	margin[7] += leaf(i7)
 }
 
 // b2i converts a bool to 0 or 1 without a branch.
@@ -231,14 +217,59 @@ func b2i(b bool) int {
 // for missing). It panics if row is shorter than NumFeatures, like an
 // out-of-range index: check lengths where rows come from input.
 func (m *Model) PredictRow(row []float32) float64 {
-	margin := [1]float32{m.baseMargin}
-	var buf [2 * 64]float32
+	row = row[:m.numFeatures]
+	const stackFeatures = 64
+	var buf [2 * stackFeatures * blockRows]float32
 	ex := buf[:]
-	if 2*m.numFeatures > len(buf) {
-		ex = make([]float32, 2*m.numFeatures)
+	if m.numFeatures > stackFeatures {
+		ex = make([]float32, 2*m.numFeatures*blockRows)
 	}
-	m.addMargins(row[:m.numFeatures], m.numFeatures, margin[:], ex)
-	return float64(sigmoid32(margin[0]))
+	expandBlock(row, len(row), len(row), ex)
+	margin := m.baseMargin
+	cs := m.compiled
+	for t := 0; t < len(cs); {
+		if t+4 <= len(cs) && cs[t].deep == nil && cs[t+1].deep == nil && cs[t+2].deep == nil && cs[t+3].deep == nil &&
+			cs[t].depth == cs[t+1].depth && cs[t].depth == cs[t+2].depth && cs[t].depth == cs[t+3].depth {
+			l := walkTrees4(&cs[t], &cs[t+1], &cs[t+2], &cs[t+3], unsafe.Pointer(&ex[0]))
+			margin += l[0]
+			margin += l[1]
+			margin += l[2]
+			margin += l[3]
+			t += 4
+			continue
+		}
+		if cs[t].deep != nil {
+			margin += cs[t].deep.leafValue(row)
+		} else {
+			margin += walkTrees4(&cs[t], &cs[t], &cs[t], &cs[t], unsafe.Pointer(&ex[0]))[0]
+		}
+		t++
+	}
+	return float64(sigmoid32(margin))
+}
+
+// walkTrees4 walks one expanded row (slot 0 of the block at r) through four
+// compiled trees of equal depth at once and returns their leaf values. The
+// unsafe reads are in range for the reasons walk8 gives.
+func walkTrees4(a, b, c, d *compiledTree, r unsafe.Pointer) [4]float32 {
+	for _, t := range [4]*compiledTree{a, b, c, d} {
+		if len(t.nodes) != 1<<a.depth-1 || len(t.leaves) != 1<<a.depth {
+			panic("gbdt: malformed compiled tree")
+		}
+	}
+	n0, n1 := unsafe.Pointer(unsafe.SliceData(a.nodes)), unsafe.Pointer(unsafe.SliceData(b.nodes))
+	n2, n3 := unsafe.Pointer(unsafe.SliceData(c.nodes)), unsafe.Pointer(unsafe.SliceData(d.nodes))
+	i0, i1, i2, i3 := 0, 0, 0, 0
+	for k := a.depth; k > 0; k-- {
+		h0, h1 := (*heapNode)(unsafe.Add(n0, 8*i0)), (*heapNode)(unsafe.Add(n1, 8*i1))
+		h2, h3 := (*heapNode)(unsafe.Add(n2, 8*i2)), (*heapNode)(unsafe.Add(n3, 8*i3))
+		i0 = 2*i0 + 1 + b2i(*(*float32)(unsafe.Add(r, uintptr(h0.off))) >= h0.threshold)
+		i1 = 2*i1 + 1 + b2i(*(*float32)(unsafe.Add(r, uintptr(h1.off))) >= h1.threshold)
+		i2 = 2*i2 + 1 + b2i(*(*float32)(unsafe.Add(r, uintptr(h2.off))) >= h2.threshold)
+		i3 = 2*i3 + 1 + b2i(*(*float32)(unsafe.Add(r, uintptr(h3.off))) >= h3.threshold)
+	}
+	base := len(a.nodes)
+	return [4]float32{a.leaves[i0-base], b.leaves[i1-base], c.leaves[i2-base], d.leaves[i3-base]}
 }
 
 // Predict writes the probability of every row of x into out[:x.Rows], using

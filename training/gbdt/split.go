@@ -1,5 +1,7 @@
 package gbdt
 
+import "math"
+
 // split is the best split found for a node.
 type split struct {
 	// lossChange is the split's gain: the children's scores minus the
@@ -23,36 +25,73 @@ type split struct {
 // false when no candidate was valid.
 func findSplit(h histogram, bm *binnedMatrix, feats []int32, sum gradSum, nodeScore float64,
 	reg regularization, sc fixedScale) (best split, ok bool) {
-	best.lossChange = -1
-	mcw := reg.minChildWeight
-	consider := func(left, right gradSum, f, bin int, defaultLeft bool) {
-		gl, hl := sc.float(left)
-		gr, hr := sc.float(right)
-		if hl < mcw || hr < mcw {
-			return
+	// Hessians are >= 0, so the left side's only grows and the right side's
+	// only shrinks along a scan: candidates before the left side reaches
+	// min_child_weight are skipped, and the scan stops once the right side
+	// drops below it. An empty bin repeats the previous candidate, which
+	// cannot win a strict comparison, so it is skipped too.
+	invG, invH := 1/sc.g, 1/sc.h // powers of two: exact
+	mcw, lambda, alpha := reg.minChildWeight, reg.lambda, reg.alpha
+	side := func(g, h int64) float64 {
+		gf, hf := float64(g)*invG, float64(h)*invH
+		if hf <= 0 {
+			return 0
 		}
-		chg := reg.childGain(gl, hl) + reg.childGain(gr, hr) - nodeScore
-		if !ok || chg > best.lossChange {
-			best = split{lossChange: chg, feature: f, bin: bin, defaultLeft: defaultLeft, left: left, right: right}
-			ok = true
+		t := gf
+		if alpha != 0 {
+			t = thresholdL1(gf, alpha)
 		}
+		return t * t / (hf + lambda)
 	}
+	best.lossChange = math.Inf(-1)
 	for _, f32 := range feats {
 		f := int(f32)
 		nb := bm.bins.nbins(f)
 		fh := h[bm.bins.offset[f] : int(bm.bins.offset[f])+nb+1]
 		var acc gradSum
 		for b := 0; b < nb; b++ {
-			acc = acc.add(fh[b])
-			consider(acc, sum.sub(acc), f, b, false)
+			e := fh[b]
+			if e.g == 0 && e.h == 0 {
+				continue
+			}
+			acc.g += e.g
+			acc.h += e.h
+			if float64(acc.h)*invH < mcw {
+				continue
+			}
+			rest := sum.sub(acc)
+			if float64(rest.h)*invH < mcw {
+				break
+			}
+			chg := side(acc.g, acc.h) + side(rest.g, rest.h) - nodeScore
+			if chg > best.lossChange {
+				best = split{lossChange: chg, feature: f, bin: b, left: acc, right: rest}
+				ok = true
+			}
 		}
-		if acc == sum {
+		if miss := fh[nb]; miss.g == 0 && miss.h == 0 {
 			continue // no missing values in this node
 		}
 		acc = gradSum{}
 		for b := nb - 1; b >= 0; b-- {
-			acc = acc.add(fh[b])
-			consider(sum.sub(acc), acc, f, b-1, true)
+			e := fh[b]
+			if e.g == 0 && e.h == 0 {
+				continue
+			}
+			acc.g += e.g
+			acc.h += e.h
+			if float64(acc.h)*invH < mcw {
+				continue
+			}
+			rest := sum.sub(acc)
+			if float64(rest.h)*invH < mcw {
+				break
+			}
+			chg := side(rest.g, rest.h) + side(acc.g, acc.h) - nodeScore
+			if chg > best.lossChange {
+				best = split{lossChange: chg, feature: f, bin: b - 1, defaultLeft: true, left: rest, right: acc}
+				ok = true
+			}
 		}
 	}
 	return best, ok

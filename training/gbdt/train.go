@@ -54,7 +54,7 @@ func Train(ctx context.Context, x *Matrix, y []float32, p Params, opt Options) (
 		gradients(margin, y, p.ScalePosWeight, g.sc, gp, threads)
 		tr, nodes := g.grow(t, gp)
 		m.appendTree(tr)
-		g.updateMargins(x, nodes, &m.compiled[len(m.compiled)-1], margin)
+		g.updateMargins(x, nodes, &m.trees[len(m.trees)-1], margin)
 		if opt.Progress != nil {
 			if err := opt.Progress(t+1, m.snapshot()); err != nil {
 				return nil, fmt.Errorf("gbdt: stopped after %d trees: %w", t+1, err)
@@ -81,7 +81,7 @@ func checkResume(r *Model, x *Matrix, p Params) error {
 // updateMargins adds the new tree's leaf values to every row's margin: rows
 // of the tree's sample from their leaf's row segment, the others by walking
 // the tree on their values (which routes them as their bins would).
-func (g *grower) updateMargins(x *Matrix, nodes []buildNode, ct *compiledTree, margin []float32) {
+func (g *grower) updateMargins(x *Matrix, nodes []buildNode, t *tree, margin []float32) {
 	rows := g.part.rows
 	var leaves []int
 	for i := range nodes {
@@ -101,7 +101,7 @@ func (g *grower) updateMargins(x *Matrix, nodes []buildNode, ct *compiledTree, m
 	chunks(g.threads, x.Rows, g.threads, 8192, func(_, lo, hi int) {
 		for r := lo; r < hi; r++ {
 			if !g.sampled[r] {
-				margin[r] += ct.leafValue(x.Row(r))
+				margin[r] += t.leafValue(x.Row(r))
 			}
 		}
 	})
