@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -68,5 +67,3 @@ func uiURL(c *ucli.Context, workflowID string) string {
 	}
 	return fmt.Sprintf("%s/namespaces/%s/workflows/%s", strings.TrimRight(base, "/"), c.String("namespace"), workflowID)
 }
-
-var _ = context.Background

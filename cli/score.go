@@ -6,7 +6,6 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
 )
@@ -97,5 +96,3 @@ func readInputs(c *ucli.Context, path, format string) ([]string, error) {
 	}
 	return r.Inputs, nil
 }
-
-var _ = activities.ParseRef

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"os/signal"
@@ -48,5 +47,3 @@ func workerCommand() *ucli.Command {
 		},
 	}
 }
-
-var _ = context.Background
