@@ -130,7 +130,7 @@ func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
 		}
 	}
 	d := &Domain{opts: opts, folds: make([]domainFold, opts.Folds)}
-	trainer := ngramTrainer{bits: opts.NgramBits, epochs: opts.NgramEpochs, rate: 0.5, l2: 1e-6}
+	trainer := ngramTrainer{bits: opts.NgramBits, epochs: opts.NgramEpochs, rate: envFloat("RATE", 0.5), l2: envFloat("L2", 1e-6)}
 	g, _ := errgroup.WithContext(context.Background())
 	g.SetLimit(2)
 	for k := range d.folds {

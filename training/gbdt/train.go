@@ -43,7 +43,15 @@ func Train(ctx context.Context, x *Matrix, y []float32, p Params, opt Options) (
 	threads := threadCount(p.Threads)
 	bm := newBinnedMatrix(x, p.MaxBin, threads)
 	margin := make([]float32, x.Rows)
-	m.predict(x, threads, func(lo int, mg []float32) { copy(margin[lo:], mg) })
+	if m.NumTrees() > 0 {
+		// The checkpoint's trees route rows by value exactly as training
+		// routed them by bin, so this restores the margins bit for bit.
+		m.predict(x, threads, func(lo int, mg []float32) { copy(margin[lo:], mg) })
+	} else {
+		for i := range margin {
+			margin[i] = m.baseMargin
+		}
+	}
 
 	g := newGrower(bm, p, threads)
 	gp := make([]gradPair, x.Rows)

@@ -169,7 +169,7 @@ func TestQualityMatchesXGBoost(t *testing.T) {
 				"max_depth": p.MaxDepth, "eta": p.Eta, "lambda": p.Lambda, "alpha": p.Alpha,
 				"gamma": p.Gamma, "min_child_weight": p.MinChildWeight, "subsample": p.Subsample,
 				"colsample_bytree": p.ColsampleByTree, "scale_pos_weight": p.ScalePosWeight,
-				"base_score": p.BaseScore, "max_bin": p.MaxBin, "seed": p.Seed, "nthread": 2,
+				"base_score": p.BaseScore, "max_bin": p.MaxBin, "seed": p.Seed,
 			})
 			if err != nil {
 				t.Fatal(err)
