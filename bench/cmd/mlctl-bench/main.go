@@ -146,4 +146,3 @@ func loadRows(dir string) ([]datasets.Row, string, error) {
 	rows, _, _ := datasets.Merge(reads...)
 	return rows, dir + " (dga/ + benign/umbrella-top-100k.txt)", nil
 }
-

@@ -9,8 +9,8 @@ import (
 	"sync"
 	"time"
 
-	gbdtbench "github.com/mlctl/mlctl/bench/gbdt"
 	"github.com/mlctl/mlctl/artifact"
+	gbdtbench "github.com/mlctl/mlctl/bench/gbdt"
 	"github.com/mlctl/mlctl/features"
 	"github.com/mlctl/mlctl/training/gbdt"
 )
