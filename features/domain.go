@@ -1,11 +1,9 @@
 package features
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
@@ -29,10 +27,11 @@ var domainExtraNames = [...]string{
 	"main_trigram_ll",            // mean log-probability of the main label under the benign trigram model
 	"label_trigram_ll_min",       // lowest such mean over all labels but the TLD
 	"tld_benign_ratio",           // smoothed share of benign training names under the TLD
-	"tld_log_count",              // log(1 + training names under the TLD)
 	"word_coverage",              // share of the main label covered by English words (best split)
 	"word_count",                 // words in that split
 	"word_longest",               // longest English word inside the main label
+	"word_coverage4",             // like word_coverage with words of four or more letters
+	"main_english_ll",            // mean log-probability of the main label under a trigram model of English words
 	"ngram_score",                // logit of the cross-fitted character 2-5-gram logistic regression
 }
 
@@ -80,7 +79,16 @@ func (o DomainOptions) withDefaults() (DomainOptions, error) {
 
 // Domain is the default domain-name feature set: heidgaf44 followed by
 // features that generalise to unseen DGA families and benign sources. Part of
-// it is learned from training rows by FitDomain; it is safe for concurrent use.
+// it is learned from training rows by FitDomain.
+//
+// Every learned part exists once per cross-fitting fold, fitted without the
+// names that hash to that fold, and Extract always uses the parts of the
+// name's own fold. So the vectors a trainer extracts for its training rows
+// are out-of-fold (a row never sees a model that learned from it), while a
+// new name gets the same kind of value, with no train/serve difference and
+// no special call for training. A Domain is safe for concurrent use; the
+// zero Domain is not usable (Extract panics): make one with FitDomain or
+// Lookup.
 type Domain struct {
 	opts  DomainOptions
 	folds []domainFold
@@ -122,17 +130,14 @@ func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
 	labels := make([]int8, len(rows))
 	foldOfRow := make([]int, len(rows))
 	for i, r := range rows {
-		names[i] = strings.ToLower(strings.Trim(r.Name, "."))
+		names[i] = lowerASCII(strings.Trim(r.Name, "."), nil)
 		labels[i] = int8(r.Label)
-		foldOfRow[i] = foldOf(foldKey(names[i]), opts.Folds)
-		if os.Getenv("INSAMPLE") != "" {
-			foldOfRow[i] = -1
-		}
+		foldOfRow[i] = foldOf(names[i], opts.Folds)
 	}
 	d := &Domain{opts: opts, folds: make([]domainFold, opts.Folds)}
-	trainer := ngramTrainer{bits: opts.NgramBits, epochs: opts.NgramEpochs, rate: envFloat("RATE", 0.5), l2: envFloat("L2", 1e-6)}
-	g, _ := errgroup.WithContext(context.Background())
-	g.SetLimit(2)
+	trainer := ngramTrainer{bits: opts.NgramBits, epochs: opts.NgramEpochs, rate: 2, l2: 1e-6}
+	var g errgroup.Group
+	g.SetLimit(2) // folds are independent; each writes only d.folds[k]
 	for k := range d.folds {
 		g.Go(func() error {
 			var foldNames []string
@@ -223,20 +228,9 @@ func (d *Domain) Options() DomainOptions { return d.opts }
 func (d *Domain) Extract(name string, dst []float64) {
 	dst = dst[:DomainLen]
 	extractHeidgaf44(name, dst[:Heidgaf44Len])
-	q := strings.Trim(name, ".")
-	lower := q
 	var buf [253]byte
-	if hasUpper(q) && len(q) <= len(buf) {
-		for i := 0; i < len(q); i++ {
-			c := q[i]
-			if c >= 'A' && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			buf[i] = c
-		}
-		lower = unsafeString(buf[:len(q)])
-	}
-	f := &d.folds[foldOf(foldKey(lower), len(d.folds))]
+	lower := lowerASCII(strings.Trim(name, "."), &buf)
+	f := &d.folds[foldOf(lower, len(d.folds))]
 	p := splitDomain(lower)
 	x := dst[Heidgaf44Len:]
 	lex := lexical(p.main)
@@ -250,49 +244,46 @@ func (d *Domain) Extract(name string, dst []float64) {
 	x[7] = lex.hyphens
 	x[8] = f.lm.meanLogProb(p.main)
 	x[9] = f.lm.minLabelLogProb(lower)
-	x[10], x[11] = f.tlds.lookup(p.tld)
+	x[10] = f.tlds.benignRatio(p.tld)
 	ws := segmentWords(englishTrie(), p.main)
-	x[12] = ws.coverage
-	x[13] = ws.count
-	x[14] = ws.longest
-	x[15] = f.ngram.score(ngramText(lower))
+	x[11] = ws.coverage
+	x[12] = ws.count
+	x[13] = ws.longest
+	x[14] = ws.coverage4
+	x[15] = englishTrigram().meanLogProb(p.main)
+	x[16] = f.ngram.score(p.main)
 }
 
-// hasUpper reports whether s holds an ASCII upper-case letter.
-func hasUpper(s string) bool {
+// lowerASCII lower-cases the ASCII letters of s (other bytes are kept), in
+// buf when buf is not nil and s fits (the longest valid name does), else in
+// a new string.
+func lowerASCII(s string, buf *[253]byte) string {
+	first := -1
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 'A' && s[i] <= 'Z' {
-			return true
+			first = i
+			break
 		}
 	}
-	return false
+	if first < 0 {
+		return s
+	}
+	var b []byte
+	if buf != nil && len(s) <= len(buf) {
+		b = buf[:len(s)]
+	} else {
+		b = make([]byte, len(s))
+	}
+	copy(b, s)
+	for i := first; i < len(b); i++ {
+		if c := b[i]; c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return unsafeString(b)
 }
 
-// ngramText is the part of a normalised name the n-gram model reads.
-func ngramText(name string) string {
-	q := strings.Trim(name, ".")
-	switch os.Getenv("NGT") {
-	case "main":
-		return splitDomain(q).main
-	case "notld":
-		if last := strings.LastIndexByte(q, '.'); last >= 0 {
-			return q[:last]
-		}
-		return q
-	case "reg":
-		p := splitDomain(q)
-		if p.sub == "" {
-			return q
-		}
-		return q[len(p.sub)+1:]
-	}
-	return q
-}
-
-// foldKey is the part of a name that picks its fold.
-func foldKey(name string) string {
-	if os.Getenv("FOLDKEY") == "main" {
-		return splitDomain(name).main
-	}
-	return name
-}
+// ngramText is the part of a normalised name the n-gram model reads: its
+// main label. Measured on held-out families and benign sources, the main
+// label alone generalises better than the whole name or the name without TLD.
+func ngramText(name string) string { return splitDomain(name).main }

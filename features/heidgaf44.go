@@ -134,22 +134,15 @@ func levelCounts(s string, dst []float64) {
 		return
 	}
 	var n, alpha, digit, special int
-	if isASCII(s) {
-		var classes [16]int
+	if len(s) < 1<<16 && isASCII(s) {
+		// One add per byte: the three counts live in 16-bit fields.
+		var packed uint64
 		for i := 0; i < len(s); i++ {
-			classes[pyASCIIClass[s[i]]]++
+			packed += asciiLevelCounts[s[i]]
 		}
-		for c, k := range classes {
-			if c&pyClassAlpha != 0 {
-				alpha += k
-			}
-			if c&pyClassDigit != 0 {
-				digit += k
-			}
-			if c&(pyClassAlnum|pyClassSpace) == 0 {
-				special += k
-			}
-		}
+		alpha = int(packed & 0xFFFF)
+		digit = int(packed >> 16 & 0xFFFF)
+		special = int(packed >> 32 & 0xFFFF)
 		n = len(s)
 	}
 	for i := n; i < len(s); {
@@ -274,6 +267,24 @@ func asciiEntropy(s string) float64 {
 var asciiLetter = func() (t [128]int8) {
 	for c := range t {
 		t[c] = int8(pyLowerLetter(rune(c)))
+	}
+	return t
+}()
+
+// asciiLevelCounts packs, for each ASCII byte, whether Python counts it as
+// alpha (bits 0-15), digit (bits 16-31) and special (bits 32-47).
+var asciiLevelCounts = func() (t [128]uint64) {
+	for c := range t {
+		k := pyASCIIClass[c]
+		if k&pyClassAlpha != 0 {
+			t[c] |= 1
+		}
+		if k&pyClassDigit != 0 {
+			t[c] |= 1 << 16
+		}
+		if k&(pyClassAlnum|pyClassSpace) == 0 {
+			t[c] |= 1 << 32
+		}
 	}
 	return t
 }()

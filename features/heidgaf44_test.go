@@ -40,8 +40,8 @@ func TestHeidgaf44Golden(t *testing.T) {
 	rows := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
 	set := Heidgaf44()
 	header := strings.Split(rows[0], "\t")
-	if got, want := strings.Join(header[1:], ","), strings.Join(set.Names(), ","); got != want {
-		t.Fatalf("feature names differ from gen.py:\n got %s\nwant %s", want, got)
+	if got, want := strings.Join(set.Names(), ","), strings.Join(header[1:], ","); got != want {
+		t.Fatalf("feature names differ from gen.py's:\n got %s\nwant %s", got, want)
 	}
 	if len(rows)-1 != len(names) {
 		t.Fatalf("expected.tsv has %d rows, names.txt %d names", len(rows)-1, len(names))

@@ -4,32 +4,16 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"strconv"
 )
 
 // The n-gram model is a logistic regression over hashed character n-grams
 // (lengths ngramMin..ngramMax) of the whole name framed by start and end
 // symbols, with each name's vector scaled to unit length as TF-IDF pipelines
 // do. Weights are quantised to int8 to keep the state small.
-var (
-	ngramMin = envInt("NGMIN", 2)
-	ngramMax = envInt("NGMAX", 5)
+const (
+	ngramMin = 2
+	ngramMax = 5
 )
-
-func envInt(k string, d int) int {
-	if v, err := strconv.Atoi(os.Getenv(k)); err == nil {
-		return v
-	}
-	return d
-}
-
-func envFloat(k string, d float64) float64 {
-	if v, err := strconv.ParseFloat(os.Getenv(k), 64); err == nil {
-		return v
-	}
-	return d
-}
 
 // ngramModel is one trained, quantised n-gram logistic regression.
 type ngramModel struct {

@@ -1,7 +1,5 @@
 package features
 
-import "math"
-
 // tldSmoothing is how many pseudo-names at the overall benign rate every TLD
 // starts with, so a TLD seen a few times does not get a ratio of 0 or 1.
 const tldSmoothing = 20.0
@@ -12,7 +10,7 @@ type tldCounts struct {
 	Total  uint32 `json:"total"`
 }
 
-// tldTable turns TLD counts into the benign ratio and popularity features.
+// tldTable turns TLD counts into the TLD benign ratio feature.
 type tldTable struct {
 	counts map[string]tldCounts
 	prior  float64 // benign share of all counted names
@@ -32,9 +30,8 @@ func newTLDTable(counts map[string]tldCounts) *tldTable {
 	return t
 }
 
-// lookup returns the smoothed benign ratio of tld and log(1 + names seen).
-func (t *tldTable) lookup(tld string) (ratio, logCount float64) {
+// benignRatio returns the smoothed benign ratio of names under tld.
+func (t *tldTable) benignRatio(tld string) float64 {
 	c := t.counts[tld]
-	ratio = (float64(c.Benign) + tldSmoothing*t.prior) / (float64(c.Total) + tldSmoothing)
-	return ratio, math.Log1p(float64(c.Total))
+	return (float64(c.Benign) + tldSmoothing*t.prior) / (float64(c.Total) + tldSmoothing)
 }

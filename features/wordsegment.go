@@ -28,14 +28,16 @@ var englishTrie = sync.OnceValue(func() *wordTrie {
 
 // wordStats describe how well a label splits into dictionary words.
 type wordStats struct {
-	coverage float64 // letters inside words ÷ label length, for the best split
-	count    float64 // words in the best split
-	longest  float64 // length of the longest word anywhere in the label
+	coverage  float64 // letters inside words ÷ label length, for the best split
+	count     float64 // words in the best split
+	longest   float64 // length of the longest word anywhere in the label
+	coverage4 float64 // coverage when only words of four or more letters count
 }
 
 // segmentWords splits s into non-overlapping dictionary words, covering as
 // many bytes as possible with as few words as possible. Bytes other than a-z
-// (digits, hyphens) are never inside a word.
+// (digits, hyphens) are never inside a word. It does the same with only the
+// words of four or more letters for coverage4.
 func segmentWords(t *wordTrie, s string) wordStats {
 	if len(s) > maxSegmentLen {
 		s = s[:maxSegmentLen]
@@ -44,14 +46,14 @@ func segmentWords(t *wordTrie, s string) wordStats {
 		return wordStats{}
 	}
 	// best[i] is the best (covered, words) for the prefix s[:i], packed as
-	// covered*256 - words so that a larger value is a better split.
-	var best [maxSegmentLen + 1]int
+	// covered*256 - words so that a larger value is a better split; best4
+	// is the same for long words only.
+	var best, best4 [maxSegmentLen + 1]int
 	longest := 0
 	for i := 0; i < len(s); i++ {
 		// skip byte i
-		if best[i] > best[i+1] {
-			best[i+1] = best[i]
-		}
+		best[i+1] = max(best[i+1], best[i])
+		best4[i+1] = max(best4[i+1], best4[i])
 		n := int32(0)
 		for j := i; j < len(s); j++ {
 			c := uint32(s[j] - 'a')
@@ -63,21 +65,39 @@ func segmentWords(t *wordTrie, s string) wordStats {
 			}
 			if t.isWord(n) {
 				l := j + 1 - i
-				if l > longest {
-					longest = l
-				}
-				if v := best[i] + l*256 - 1; v > best[j+1] {
-					best[j+1] = v
+				longest = max(longest, l)
+				best[j+1] = max(best[j+1], best[i]+l*256-1)
+				if l >= 4 {
+					best4[j+1] = max(best4[j+1], best4[i]+l*256-1)
 				}
 			}
 		}
 	}
-	v := best[len(s)]
-	covered := (v + 255) / 256
-	words := covered*256 - v
+	covered, words := unpackSplit(best[len(s)])
+	covered4, _ := unpackSplit(best4[len(s)])
 	return wordStats{
-		coverage: float64(covered) / float64(len(s)),
-		count:    float64(words),
-		longest:  float64(longest),
+		coverage:  float64(covered) / float64(len(s)),
+		count:     float64(words),
+		longest:   float64(longest),
+		coverage4: float64(covered4) / float64(len(s)),
 	}
 }
+
+// unpackSplit decodes covered*256 - words.
+func unpackSplit(v int) (covered, words int) {
+	covered = (v + 255) / 256
+	return covered, covered*256 - v
+}
+
+// englishTrigram returns a trigram model of the embedded English words.
+var englishTrigram = sync.OnceValue(func() *trigramModel {
+	counts := newTrigramCounts()
+	for _, w := range strings.Fields(englishWords) {
+		counts.add(w)
+	}
+	m, err := newTrigramModel(counts)
+	if err != nil {
+		panic("features: embedded word list: " + err.Error())
+	}
+	return m
+})
