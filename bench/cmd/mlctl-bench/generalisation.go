@@ -14,9 +14,10 @@ import (
 	"github.com/mlctl/mlctl/training/gbdt"
 )
 
-// Holdout is one generalisation run: DGA families held out of training, and
-// a benign source (OpenDNS) never seen in training, scored together.
+// Holdout is one generalisation run: DGA families held out of training and
+// scored against benign names never seen in training.
 type Holdout struct {
+	Protocol       string             `json:"protocol"`
 	FeatureSet     string             `json:"feature_set"`
 	Families       []string           `json:"held_out_families"`
 	TestPositives  int                `json:"test_positives"`
@@ -26,30 +27,42 @@ type Holdout struct {
 	FamilyRecall   map[string]float64 `json:"family_recall_at_1pct_fpr"`
 }
 
-// generalisation trains mlctl's default recipe (and heidgaf44's for
-// comparison) five times, each time with a fifth of the DGA families held
-// out, and scores the held-out families against OpenDNS names that are not
-// in the training rows.
-func generalisation(ctx context.Context, dir string, rows []datasets.Row) ([]Holdout, error) {
+// Protocols of the generalisation runs.
+const (
+	// unseenFamilies: benign rows of both lists split at random (10% test),
+	// a fifth of the DGA families held out entirely.
+	unseenFamilies = "unseen-families"
+	// unseenSource: as above, and the OpenDNS list kept out of training
+	// entirely and used as the test negatives (a benign source never seen).
+	// OpenDNS's 2014 list contains some DGA names, which caps this protocol.
+	unseenSource = "unseen-families+source"
+)
+
+// generalisation trains mlctl's default recipe five times per protocol and
+// feature set, each time with a fifth of the DGA families held out.
+func generalisation(ctx context.Context, dir string, rows []datasets.Row, params map[string]string, sets []string) ([]Holdout, error) {
 	zero := 0
 	od, err := datasets.ReadDGA(filepath.Join(dir, "benign", "opendns-top-10k.txt"), datasets.ReadOptions{Label: &zero, Family: "opendns"})
 	if err != nil {
 		return nil, err
 	}
-	known := map[string]bool{}
+	dga := map[string]bool{}
 	for _, r := range rows {
-		known[r.Name] = true
-	}
-	var unseenBenign []string
-	for _, r := range od.Rows {
-		if !known[r.Name] {
-			unseenBenign = append(unseenBenign, r.Name)
+		if r.Label == 1 {
+			dga[r.Name] = true
 		}
 	}
-	_, byFamily := datasets.Counts(rows)
+	all := append([]datasets.Row(nil), rows...)
+	for _, r := range od.Rows {
+		if !dga[r.Name] {
+			all = append(all, r)
+		}
+	}
+	all, _, _ = datasets.Merge(&datasets.Read{Rows: all})
+	_, byFamily := datasets.Counts(all)
 	var fams []string
 	for f := range byFamily {
-		if f != "umbrella" && f != "" {
+		if f != "umbrella" && f != "opendns" && f != "" {
 			fams = append(fams, f)
 		}
 	}
@@ -59,20 +72,22 @@ func generalisation(ctx context.Context, dir string, rows []datasets.Row) ([]Hol
 		groups[i%5] = append(groups[i%5], f)
 	}
 	var out []Holdout
-	for gi, g := range groups {
-		for _, setName := range []string{"domain", "heidgaf44"} {
-			fmt.Printf("generalisation: fold %d/5 (%d families held out), %s ...\n", gi+1, len(g), setName)
-			h, err := holdoutRun(ctx, rows, g, unseenBenign, setName)
-			if err != nil {
-				return nil, err
+	for _, proto := range []string{unseenFamilies, unseenSource} {
+		for gi, g := range groups {
+			for _, setName := range sets {
+				fmt.Printf("generalisation: %s, fold %d/5 (%d families held out), %s ...\n", proto, gi+1, len(g), setName)
+				h, err := holdoutRun(ctx, all, g, proto, setName, params)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, h)
 			}
-			out = append(out, h)
 		}
 	}
 	return out, nil
 }
 
-func holdoutRun(ctx context.Context, rows []datasets.Row, fams []string, benign []string, setName string) (Holdout, error) {
+func holdoutRun(ctx context.Context, rows []datasets.Row, fams []string, proto, setName string, params map[string]string) (Holdout, error) {
 	parts, err := datasets.Split(rows, 1, fams)
 	if err != nil {
 		return Holdout{}, err
@@ -83,6 +98,9 @@ func holdoutRun(ctx context.Context, rows []datasets.Row, fams []string, benign 
 	}
 	var train []datasets.Row
 	for _, i := range parts.Train {
+		if proto == unseenSource && rows[i].Family == "opendns" {
+			continue
+		}
 		train = append(train, rows[i])
 	}
 	var set features.Set = features.Heidgaf44()
@@ -98,7 +116,7 @@ func holdoutRun(ctx context.Context, rows []datasets.Row, fams []string, benign 
 	for i, r := range train {
 		names[i], y[i] = r.Name, float32(r.Label)
 	}
-	p, _, err := activities.GBDTParams(nil, 1, train)
+	p, _, err := activities.GBDTParams(params, 1, train)
 	if err != nil {
 		return Holdout{}, err
 	}
@@ -109,25 +127,33 @@ func holdoutRun(ctx context.Context, rows []datasets.Row, fams []string, benign 
 	var testNames []string
 	var labels []int
 	var families []string
+	add := func(r datasets.Row) {
+		testNames = append(testNames, r.Name)
+		labels = append(labels, r.Label)
+		families = append(families, r.Family)
+	}
 	for _, i := range parts.Test {
-		if held[rows[i].Family] {
-			testNames = append(testNames, rows[i].Name)
-			labels = append(labels, 1)
-			families = append(families, rows[i].Family)
+		if held[rows[i].Family] || (proto == unseenFamilies && rows[i].Label == 0) {
+			add(rows[i])
 		}
 	}
-	pos := len(testNames)
-	for _, n := range benign {
-		testNames = append(testNames, n)
-		labels = append(labels, 0)
-		families = append(families, "opendns")
+	if proto == unseenSource {
+		for _, r := range rows {
+			if r.Family == "opendns" {
+				add(r)
+			}
+		}
+	}
+	pos := 0
+	for _, l := range labels {
+		pos += l
 	}
 	scores := make([]float64, len(testNames))
 	if err := model.Predict(featureMatrix(set, testNames), scores); err != nil {
 		return Holdout{}, err
 	}
 	recall, th := eval.RecallAtFPR(scores, labels, 0.01)
-	h := Holdout{FeatureSet: setName, Families: fams, TestPositives: pos, TestNegatives: len(benign),
+	h := Holdout{Protocol: proto, FeatureSet: setName, Families: fams, TestPositives: pos, TestNegatives: len(labels) - pos,
 		AUC: eval.ROCAUC(scores, labels), RecallAt1PctFP: recall, FamilyRecall: map[string]float64{}}
 	for _, fr := range eval.Evaluate(scores, labels, families, th).FamilyRecall {
 		h.FamilyRecall[fr.Family] = fr.Recall
@@ -137,13 +163,34 @@ func holdoutRun(ctx context.Context, rows []datasets.Row, fams []string, benign 
 
 func holdoutTable(hs []Holdout) string {
 	var b strings.Builder
-	fmt.Fprintln(&b, "generalisation: DGA families held out of training (5 folds) vs OpenDNS names never seen in training")
-	fmt.Fprintf(&b, "  %-5s %-10s %8s %8s %9s %s\n", "fold", "features", "pos", "neg", "auc_roc", "recall@1%FPR")
-	for i, h := range hs {
-		fmt.Fprintf(&b, "  %-5d %-10s %8d %8d %9.4f %.3f\n", i/2+1, h.FeatureSet, h.TestPositives, h.TestNegatives, h.AUC, h.RecallAt1PctFP)
+	fmt.Fprintln(&b, "generalisation: a fifth of the DGA families held out of training (5 folds), scored against benign names never seen in training")
+	fmt.Fprintf(&b, "  %-24s %-5s %-10s %8s %8s %9s %s\n", "protocol", "fold", "features", "pos", "neg", "auc_roc", "recall@1%FPR")
+	type key struct{ proto, set string }
+	mean := map[key][3]float64{}
+	var keys []key
+	fold := map[key]int{}
+	for _, h := range hs {
+		k := key{h.Protocol, h.FeatureSet}
+		fold[k]++
+		fmt.Fprintf(&b, "  %-24s %-5d %-10s %8d %8d %9.4f %.3f\n", h.Protocol, fold[k], h.FeatureSet, h.TestPositives, h.TestNegatives, h.AUC, h.RecallAt1PctFP)
+		m, ok := mean[k]
+		if !ok {
+			keys = append(keys, k)
+		}
+		m[0] += h.AUC
+		m[1] += h.RecallAt1PctFP
+		m[2]++
+		mean[k] = m
 	}
-	fmt.Fprintln(&b, "  per-family recall at 1% FPR (domain / heidgaf44):")
-	for i := 0; i+1 < len(hs); i += 2 {
+	for _, k := range keys {
+		m := mean[k]
+		fmt.Fprintf(&b, "  %-24s mean  %-10s %17s %9.4f %.3f\n", k.proto, k.set, "", m[0]/m[2], m[1]/m[2])
+	}
+	if len(setsOf(hs)) != 2 {
+		return b.String()
+	}
+	fmt.Fprintln(&b, "  per-family recall at 1% FPR, unseen-families protocol (domain / heidgaf44):")
+	for i := 0; i+1 < len(hs) && hs[i].Protocol == unseenFamilies; i += 2 {
 		d, h := hs[i], hs[i+1]
 		var fams []string
 		for f := range d.FamilyRecall {
@@ -155,4 +202,16 @@ func holdoutTable(hs []Holdout) string {
 		}
 	}
 	return b.String()
+}
+
+func setsOf(hs []Holdout) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, h := range hs {
+		if !seen[h.FeatureSet] {
+			seen[h.FeatureSet] = true
+			out = append(out, h.FeatureSet)
+		}
+	}
+	return out
 }

@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	gbdtbench "github.com/mlctl/mlctl/bench/gbdt"
@@ -34,8 +35,14 @@ func main() {
 	rounds := flag.Int("rounds", 100, "boosting rounds for the speed comparison")
 	depth := flag.Int("depth", 6, "max_depth for the speed comparison")
 	skipGen := flag.Bool("skip-generalisation", false, "skip the held-out family runs")
+	onlyGen := flag.Bool("only-generalisation", false, "run only the held-out family runs")
+	var genParams paramFlag
+	flag.Var(&genParams, "gen-param", "k=v training parameter for the generalisation runs (repeatable; default mlctl's)")
+	genSets := flag.String("gen-sets", "domain,heidgaf44", "feature sets for the generalisation runs")
 	flag.Parse()
-	if err := run(context.Background(), *data, *out, *rounds, *depth, *skipGen); err != nil {
+	cfg := config{data: *data, out: *out, rounds: *rounds, depth: *depth, skipGen: *skipGen, onlyGen: *onlyGen,
+		genParams: genParams.m, genSets: strings.Split(*genSets, ",")}
+	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "mlctl-bench:", err)
 		os.Exit(1)
 	}
@@ -56,13 +63,48 @@ type Report struct {
 	Extra          map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
-func run(ctx context.Context, dataDir, outPath string, rounds, depth int, skipGen bool) error {
+type config struct {
+	data, out        string
+	rounds, depth    int
+	skipGen, onlyGen bool
+	genParams        map[string]string
+	genSets          []string
+}
+
+// paramFlag collects repeated k=v flags.
+type paramFlag struct{ m map[string]string }
+
+func (p *paramFlag) String() string { return fmt.Sprint(p.m) }
+
+func (p *paramFlag) Set(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok {
+		return fmt.Errorf("want k=v, got %q", s)
+	}
+	if p.m == nil {
+		p.m = map[string]string{}
+	}
+	p.m[k] = v
+	return nil
+}
+
+func run(ctx context.Context, cfg config) error {
+	dataDir, outPath, rounds, depth := cfg.data, cfg.out, cfg.rounds, cfg.depth
 	rows, source, err := loadRows(dataDir)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("data: %s, %d rows\n", source, len(rows))
 	rep := Report{When: time.Now().UTC(), Machine: fmt.Sprintf("%s/%s, %d cores", runtime.GOOS, runtime.GOARCH, runtime.NumCPU()), Data: source, Rows: len(rows)}
+
+	if cfg.onlyGen {
+		hs, err := generalisation(ctx, dataDir, rows, cfg.genParams, cfg.genSets)
+		if err != nil {
+			return err
+		}
+		fmt.Println(holdoutTable(hs))
+		return nil
+	}
 
 	// Features fitted on every row (cross-fitted: each name's learned values
 	// come from folds that did not see it), so both trainers get one matrix.
@@ -97,8 +139,8 @@ func run(ctx context.Context, dataDir, outPath string, rounds, depth int, skipGe
 	rep.Scoring = sc
 	fmt.Println(sc.Table())
 
-	if !skipGen && source != "generator" {
-		hs, err := generalisation(ctx, dataDir, rows)
+	if !cfg.skipGen && source != "generator" {
+		hs, err := generalisation(ctx, dataDir, rows, cfg.genParams, cfg.genSets)
 		if err != nil {
 			return err
 		}
