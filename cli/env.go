@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +11,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
 
+	"github.com/mlctl/mlctl/deploy/devenv"
 	"github.com/mlctl/mlctl/registry"
 )
 
@@ -29,21 +29,7 @@ func openDB(c *ucli.Context) (*registry.DB, error) {
 }
 
 // devEnv reads one setting from ./.dev/env, written by deploy/dev/up.sh.
-func devEnv(key string) string {
-	f, err := os.Open(".dev/env")
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimPrefix(strings.TrimSpace(sc.Text()), "export ")
-		if v, ok := strings.CutPrefix(line, key+"="); ok {
-			return strings.Trim(v, `'"`)
-		}
-	}
-	return ""
-}
+func devEnv(key string) string { return devenv.Lookup(".", key) }
 
 // dialTemporal connects to the Temporal frontend; logs at or above level go to w.
 func dialTemporal(c *ucli.Context, w io.Writer, level slog.Level) (client.Client, error) {

@@ -3,19 +3,18 @@
 package registrytest
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/mlctl/mlctl/deploy/devenv"
 	"github.com/mlctl/mlctl/registry"
 )
 
@@ -26,7 +25,7 @@ func ServerURL() string {
 		return u
 	}
 	if root, err := RepoRoot(); err == nil {
-		if u := readEnvFile(filepath.Join(root, ".dev", "env"), "MLCTL_DATABASE_URL"); u != "" {
+		if u := devenv.Lookup(root, "MLCTL_DATABASE_URL"); u != "" {
 			return u
 		}
 	}
@@ -49,22 +48,6 @@ func RepoRoot() (string, error) {
 		}
 		dir = parent
 	}
-}
-
-func readEnvFile(path, key string) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimPrefix(strings.TrimSpace(sc.Text()), "export ")
-		if v, ok := strings.CutPrefix(line, key+"="); ok {
-			return strings.Trim(v, `'"`)
-		}
-	}
-	return ""
 }
 
 // NewDatabase creates an empty database on the dev server and returns its
