@@ -383,12 +383,17 @@ func GBDTParams(kv map[string]string, seed uint64, train []datasets.Row) (gbdt.P
 }
 
 // DefaultGBDTParams are mlctl's defaults for domain models (depth 6, 200
-// rounds, eta 0.1); any of them can be overridden with --param.
+// rounds, eta 0.1, min_child_weight 20); any of them can be overridden with
+// --param. min_child_weight 20 (instead of 1) keeps leaves from fitting a few
+// hundred confidently scored training names: with DGA families held out it
+// raised ROC-AUC on unseen families and on an unseen benign source (mlctl-bench
+// generalisation runs).
 func DefaultGBDTParams() gbdt.Params {
 	p := gbdt.DefaultParams()
 	p.Rounds = 200
 	p.MaxDepth = 6
 	p.Eta = 0.1
+	p.MinChildWeight = 20
 	return p
 }
 

@@ -16,7 +16,7 @@ const DomainVersion = 1
 
 // domainExtraNames are the features the domain set adds after heidgaf44's.
 var domainExtraNames = [...]string{
-	"main_length",                // length of the registered label (left of the TLD or of co.uk-style suffixes)
+	"main_length",                // length of the registered label (left of the public suffix: com, co.uk, ddns.net, ...)
 	"main_vowel_ratio",           // a, e, i, o, u ÷ length of the main label
 	"main_digit_ratio",           // digits ÷ length of the main label
 	"main_consonant_run",         // longest run of consonants in the main label
@@ -26,7 +26,7 @@ var domainExtraNames = [...]string{
 	"main_hyphens",               // hyphens in the main label
 	"main_trigram_ll",            // mean log-probability of the main label under the benign trigram model
 	"label_trigram_ll_min",       // lowest such mean over all labels but the TLD
-	"tld_benign_ratio",           // smoothed share of benign training names under the TLD
+	"tld_benign_ratio",           // smoothed share of benign training names under the public suffix
 	"word_coverage",              // share of the main label covered by English words (best split)
 	"word_count",                 // words in that split
 	"word_longest",               // longest English word inside the main label
@@ -44,8 +44,10 @@ const DomainLen = Heidgaf44Len + len(domainExtraNames)
 type DomainOptions struct {
 	// Folds is the number of cross-fitting folds (default 5, 2..16). Every
 	// learned part is fitted once per fold without that fold's names, and a
-	// name is always scored by the parts of the fold its hash falls in, so
-	// the values a training name gets are out-of-fold values.
+	// name is always scored by the parts of its own fold, so the values a
+	// training name gets are out-of-fold values. A name's fold is its hash,
+	// except that training DGA names are kept in one fold per family (see
+	// folds.go).
 	Folds int `json:"folds"`
 	// NgramBits is log2 of the n-gram model's hash buckets (default 18, 12..22).
 	NgramBits int `json:"ngram_bits"`
@@ -82,16 +84,19 @@ func (o DomainOptions) withDefaults() (DomainOptions, error) {
 // it is learned from training rows by FitDomain.
 //
 // Every learned part exists once per cross-fitting fold, fitted without the
-// names that hash to that fold, and Extract always uses the parts of the
-// name's own fold. So the vectors a trainer extracts for its training rows
-// are out-of-fold (a row never sees a model that learned from it), while a
-// new name gets the same kind of value, with no train/serve difference and
-// no special call for training. A Domain is safe for concurrent use; the
+// names of that fold, and Extract always uses the parts of the name's own
+// fold. A name's fold is its hash, but a training DGA name's fold is the one
+// that held out its whole family (folds.go), so its values are those a name
+// of an unseen family gets. So the vectors a trainer extracts for its
+// training rows are out-of-fold (a row never sees a model that learned from
+// it), while a new name gets the same kind of value, with no train/serve
+// difference and no special call for training. A Domain is safe for concurrent use; the
 // zero Domain is not usable (Extract panics): make one with FitDomain or
 // Lookup.
 type Domain struct {
-	opts  DomainOptions
-	folds []domainFold
+	opts   DomainOptions
+	folds  []domainFold
+	pinned pinnedFolds // training DGA names held out with their family (see folds.go)
 }
 
 // domainFold holds the parts learned without one fold's names.
@@ -105,8 +110,10 @@ type domainFold struct {
 }
 
 // FitDomain learns the domain set's state from TRAINING rows only (never
-// validation or test rows): benign character trigrams, TLD benign ratios and
-// the n-gram model, each cross-fitted over opts.Folds folds.
+// validation or test rows): benign character trigrams, public-suffix benign
+// ratios and the n-gram model, each cross-fitted over opts.Folds folds. When
+// the malicious rows name at least opts.Folds families, each family falls
+// into one fold as a whole.
 func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
@@ -128,13 +135,12 @@ func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
 	}
 	names := make([]string, len(rows))
 	labels := make([]int8, len(rows))
-	foldOfRow := make([]int, len(rows))
 	for i, r := range rows {
 		names[i] = lowerASCII(strings.Trim(r.Name, "."), nil)
 		labels[i] = int8(r.Label)
-		foldOfRow[i] = foldOf(names[i], opts.Folds)
 	}
-	d := &Domain{opts: opts, folds: make([]domainFold, opts.Folds)}
+	foldOfRow, pinned := assignFolds(rows, names, opts.Folds)
+	d := &Domain{opts: opts, folds: make([]domainFold, opts.Folds), pinned: pinned}
 	trainer := ngramTrainer{bits: opts.NgramBits, epochs: opts.NgramEpochs, rate: 2, l2: 1e-6}
 	var g errgroup.Group
 	g.SetLimit(2) // folds are independent; each writes only d.folds[k]
@@ -149,7 +155,7 @@ func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
 				}
 				foldNames = append(foldNames, name)
 				foldLabels = append(foldLabels, labels[i])
-				tld := splitDomain(name).tld
+				tld := splitDomain(name).suffix // the "TLD" of tld_benign_ratio
 				c := f.tldCounts[tld]
 				c.Total++
 				if labels[i] == 0 {
@@ -198,12 +204,7 @@ func (f *domainFold) derive() error {
 
 // foldOf assigns a normalised name to a cross-fitting fold by its FNV-1a hash.
 func foldOf(name string, folds int) int {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(name); i++ {
-		h = (h ^ uint64(name[i])) * 1099511628211
-	}
-	h ^= h >> 29
-	return int(h % uint64(folds))
+	return int(nameHash(name) % uint64(folds))
 }
 
 // Name implements Set.
@@ -230,7 +231,7 @@ func (d *Domain) Extract(name string, dst []float64) {
 	extractHeidgaf44(name, dst[:Heidgaf44Len])
 	var buf [253]byte
 	lower := lowerASCII(strings.Trim(name, "."), &buf)
-	f := &d.folds[foldOf(lower, len(d.folds))]
+	f := &d.folds[d.foldOfName(lower)]
 	p := splitDomain(lower)
 	x := dst[Heidgaf44Len:]
 	lex := lexical(p.main)
@@ -244,7 +245,7 @@ func (d *Domain) Extract(name string, dst []float64) {
 	x[7] = lex.hyphens
 	x[8] = f.lm.meanLogProb(p.main)
 	x[9] = f.lm.minLabelLogProb(lower)
-	x[10] = f.tlds.benignRatio(p.tld)
+	x[10] = f.tlds.benignRatio(p.suffix)
 	ws := segmentWords(englishTrie(), p.main)
 	x[11] = ws.coverage
 	x[12] = ws.count

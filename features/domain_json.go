@@ -2,6 +2,7 @@ package features
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -13,8 +14,11 @@ import (
 type domainState struct {
 	Folds   []foldState   `json:"folds"`
 	Options DomainOptions `json:"options"`
-	Set     string        `json:"set"`
-	Version int           `json:"version"`
+	// Pinned are the folds of training DGA names cross-fitted with their
+	// family, as little-endian uint64 entries (base64 in JSON).
+	Pinned  []byte `json:"pinned,omitempty"`
+	Set     string `json:"set"`
+	Version int    `json:"version"`
 }
 
 // foldState is the JSON form of what one fold learned.
@@ -22,7 +26,8 @@ type foldState struct {
 	Ngram ngramState `json:"ngram"`
 	// Rows is how many training rows the fold learned from.
 	Rows int `json:"rows"`
-	// TLDs are benign and total counts per TLD.
+	// TLDs are benign and total counts per public suffix (a TLD, co.uk,
+	// ddns.net, ...; see publicSuffixLen).
 	TLDs map[string]tldCounts `json:"tlds"`
 	// Trigrams are benign symbol-trigram counts, packed by packCounts (base64 in JSON).
 	Trigrams []byte `json:"trigrams"`
@@ -40,6 +45,12 @@ type ngramState struct {
 // MarshalJSON encodes the fitted state as deterministic JSON.
 func (d *Domain) MarshalJSON() ([]byte, error) {
 	st := domainState{Options: d.opts, Set: d.Name(), Version: d.Version()}
+	if len(d.pinned) > 0 {
+		st.Pinned = make([]byte, 0, 8*len(d.pinned))
+		for _, v := range d.pinned {
+			st.Pinned = binary.LittleEndian.AppendUint64(st.Pinned, v)
+		}
+	}
 	for _, f := range d.folds {
 		w := make([]byte, len(f.ngram.weights))
 		for i, v := range f.ngram.weights {
@@ -76,6 +87,16 @@ func (d *Domain) UnmarshalJSON(data []byte) error {
 	}
 	if len(st.Folds) != opts.Folds {
 		return fmt.Errorf("domain state: %d folds, options say %d", len(st.Folds), opts.Folds)
+	}
+	if len(st.Pinned)%8 != 0 {
+		return fmt.Errorf("domain state: pinned folds have %d bytes, not a multiple of 8", len(st.Pinned))
+	}
+	var pinned pinnedFolds
+	for i := 0; i < len(st.Pinned); i += 8 {
+		pinned = append(pinned, binary.LittleEndian.Uint64(st.Pinned[i:]))
+	}
+	if !pinned.valid(opts.Folds) {
+		return fmt.Errorf("domain state: pinned folds are not sorted or name a fold outside 0..%d", opts.Folds-1)
 	}
 	folds := make([]domainFold, len(st.Folds))
 	for k, fs := range st.Folds {
@@ -114,6 +135,7 @@ func (d *Domain) UnmarshalJSON(data []byte) error {
 	}
 	d.opts = opts
 	d.folds = folds
+	d.pinned = pinned
 	return nil
 }
 
