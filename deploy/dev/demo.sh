@@ -32,8 +32,10 @@ if [ -n "${MLCTL_DEMO_DATA:-}" ]; then
 else
   say "generating a demo corpus (DGA-style families + benign-looking names)"
   "$MLCTL" dataset generate --rows 40000 --seed 7 -o "$DEMO/demo.csv"
+  # Two broken lines, as real feeds have: reported with file:line, not fatal.
+  printf 'bad..name.example,1,demo\n%s.example,0,benign\n' "$(printf 'x%.0s' $(seq 70))" >> "$DEMO/demo.csv"
 
-  say "ingesting (a bad row is reported with file:line, never fatal below --max-bad-fraction)"
+  say "ingesting (bad rows are reported with file:line; fatal only above --max-bad-fraction)"
   "$MLCTL" dataset ingest demo --kind dga --file "$DEMO/demo.csv"
   DATASETS=(--dataset demo)
   MODEL=demo-gbdt
