@@ -225,7 +225,11 @@ func (a *Activities) progress(ctx context.Context, p TrainProgress) {
 		progressMu.Unlock()
 		return
 	}
-	progressLast[key] = time.Now()
+	if final {
+		delete(progressLast, key)
+	} else {
+		progressLast[key] = time.Now()
+	}
 	progressMu.Unlock()
 	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -363,6 +367,9 @@ func GBDTParams(kv map[string]string, seed uint64, train []datasets.Row) (gbdt.P
 	}
 	if _, ok := user["seed"]; !ok {
 		p.Seed = seed
+	}
+	if err := p.Validate(); err != nil {
+		return p, nil, err
 	}
 	resolved := map[string]string{
 		"rounds":           strconv.Itoa(p.Rounds),

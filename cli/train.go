@@ -123,6 +123,7 @@ func waitTrain(ctx context.Context, tc client.Client, run client.WorkflowRun, w 
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	drawn := false
+	started := time.Now()
 	for {
 		select {
 		case err := <-done:
@@ -138,6 +139,10 @@ func waitTrain(ctx context.Context, tc client.Client, run client.WorkflowRun, w 
 			v, err := tc.QueryWorkflow(qctx, run.GetID(), run.GetRunID(), workflows.ProgressQuery)
 			cancel()
 			if err != nil {
+				if time.Since(started) > 5*time.Second {
+					fmt.Fprintf(w, "\r%-80s", fmt.Sprintf("waiting for a worker (start one with `mlctl worker`)  %s", fmtDuration(time.Since(started).Seconds())))
+					drawn = true
+				}
 				continue
 			}
 			var p workflows.Progress
