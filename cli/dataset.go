@@ -30,7 +30,7 @@ func datasetCommand() *ucli.Command {
 				Flags: []ucli.Flag{
 					&ucli.StringFlag{Name: "kind", Required: true, Usage: "dga (txt, flow and tabular come later)"},
 					&ucli.StringSliceFlag{Name: "file", Required: true, Usage: "input file (repeatable)"},
-					&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank"},
+					&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek"},
 					&ucli.StringFlag{Name: "label", Usage: "label of every row in files without a label column: 0 (benign) or 1 (malicious)"},
 					&ucli.StringFlag{Name: "label-column", Usage: "label column name (default label)"},
 					&ucli.StringFlag{Name: "family", Usage: "family (or benign source) of rows without one"},

@@ -18,7 +18,7 @@ func scoreCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "model", Usage: "MODEL[@V]"},
 			&ucli.StringFlag{Name: "alias", Usage: "score with the model an alias points at"},
 			&ucli.StringFlag{Name: "file", Required: true, Usage: "input file: a list of names, or CSV/TSV with a domain column"},
-			&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank"},
+			&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek"},
 			&ucli.BoolFlag{Name: "json", Usage: "print JSON lines"},
 		},
 		Action: score,

@@ -17,6 +17,12 @@ const (
 	FormatTSV = "tsv"
 	// FormatRank is a headerless "rank,domain" list (Alexa, Tranco, Umbrella).
 	FormatRank = "rank"
+	// FormatJSONL is one JSON object a line, the name under "domain", "name"
+	// or "query" (Zeek JSON logs included).
+	FormatJSONL = "jsonl"
+	// FormatZeek is a Zeek TSV log (dns.log) whose #fields line names the
+	// columns.
+	FormatZeek = "zeek"
 )
 
 // domainHeaders are the header names that mark the domain column, in order
@@ -25,12 +31,15 @@ var domainHeaders = []string{"domain", "name", "query"}
 
 // detectFormat chooses the format for file whose first data line is first.
 // An explicit csv or tsv still becomes rank when the first line is "N,name".
+// Auto-detection of Zeek logs by their '#' header is done by readFrom,
+// which sees those lines; here a .log file is Zeek and a first line that
+// starts with '{' is JSON Lines.
 func detectFormat(format, file, first string) (name string, sep byte, ok bool) {
 	rank, rankSep := isRankLine(first)
 	switch format {
 	case "", FormatAuto:
-	case FormatList:
-		return FormatList, 0, true
+	case FormatList, FormatJSONL, FormatZeek:
+		return format, 0, true
 	case FormatCSV, FormatTSV, FormatRank:
 		if rank {
 			return FormatRank, rankSep, true
@@ -45,10 +54,17 @@ func detectFormat(format, file, first string) (name string, sep byte, ok bool) {
 	default:
 		return "", 0, false
 	}
+	if strings.HasPrefix(strings.TrimSpace(first), "{") {
+		return FormatJSONL, 0, true
+	}
 	if rank {
 		return FormatRank, rankSep, true
 	}
 	switch strings.ToLower(filepath.Ext(file)) {
+	case ".jsonl", ".ndjson", ".json":
+		return FormatJSONL, 0, true
+	case ".log":
+		return FormatZeek, 0, true
 	case ".csv":
 		return FormatCSV, ',', true
 	case ".tsv", ".tab":

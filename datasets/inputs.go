@@ -18,8 +18,9 @@ type Inputs struct {
 	Bad []BadRow
 }
 
-// ReadInputs reads the names of a list or CSV/TSV file (domain column by
-// header name) for scoring. Labels are optional.
+// ReadInputs reads the names of a list, CSV/TSV, JSON Lines or Zeek file
+// (domain column by header name or JSON key) for scoring. Labels are
+// optional.
 func ReadInputs(path, format string) (*Inputs, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -9,22 +9,23 @@ import (
 
 // ReadOptions says how to read one labeled file of domain names.
 type ReadOptions struct {
-	// Format is "auto" (or empty), "list", "csv", "tsv" or "rank". Auto looks
-	// at the extension and the first data line. An explicit csv or tsv whose
+	// Format is "auto" (or empty), "list", "csv", "tsv", "rank", "jsonl" or
+	// "zeek". Auto looks at the extension and the first line: "#separator"
+	// or "#fields" is Zeek, "{" is JSON Lines. An explicit csv or tsv whose
 	// first line is "N,name" is read as a headerless rank list.
 	Format string
 	// Label is the label (0 benign, 1 malicious) for files without a label
 	// column. A file with a label column uses the column.
 	Label *int
-	// LabelColumn names the label column; default "label".
+	// LabelColumn names the label column (JSON key); default "label".
 	LabelColumn string
 	// Family is the family for rows whose file has no family column or whose
 	// family cell is empty.
 	Family string
 	// FamilyColumn names the family column; default "family".
 	FamilyColumn string
-	// DomainColumn names the domain column; default the first of "domain",
-	// "name", "query" in the header.
+	// DomainColumn names the domain column (JSON key); default the first of
+	// "domain", "name", "query" in the header.
 	DomainColumn string
 }
 
@@ -98,7 +99,19 @@ func readFrom(r io.Reader, file string, opt ReadOptions, c *collector) (*Read, e
 		}
 		line := string(raw)
 		trimmed := strings.TrimSpace(line)
-		if trimmed == "" || trimmed[0] == '#' {
+		if trimmed == "" {
+			continue
+		}
+		if trimmed[0] == '#' {
+			if p == nil && isZeekDirective(trimmed) && isZeekOrAuto(opt.Format) {
+				p = newZeekParser(file, opt)
+				c.read.Format = FormatZeek
+			}
+			if z, ok := p.(*zeekParser); ok {
+				if err := z.directive(line); err != nil {
+					return nil, err
+				}
+			}
 			continue
 		}
 		if p == nil {
@@ -118,6 +131,11 @@ func readFrom(r io.Reader, file string, opt ReadOptions, c *collector) (*Read, e
 	if c.read.Format == "" {
 		c.read.Format = opt.Format
 	}
+	if e, ok := p.(ender); ok {
+		if err := e.end(c); err != nil {
+			return nil, err
+		}
+	}
 	c.finish()
 	return c.read, nil
 }
@@ -128,17 +146,31 @@ type parser interface {
 	parse(c *collector, line string, n int)
 }
 
+// ender is a parser that can refuse a file only once it has seen all of it.
+type ender interface {
+	end(c *collector) error
+}
+
+// isZeekOrAuto reports whether format lets a Zeek header pick the parser.
+func isZeekOrAuto(format string) bool {
+	return format == "" || format == FormatAuto || format == FormatZeek
+}
+
 // newParser picks the parser for file from its first data line, and reports
 // whether that line was a header the parser consumed.
 func newParser(file string, opt ReadOptions, first string) (parser, bool, error) {
 	format, sep, ok := detectFormat(opt.Format, file, first)
 	if !ok {
-		return nil, false, &FormatError{File: file, Reason: fmt.Sprintf("unknown format %q (want auto, list, csv, tsv or rank)", opt.Format)}
+		return nil, false, &FormatError{File: file, Reason: fmt.Sprintf("unknown format %q (want auto, list, csv, tsv, rank, jsonl or zeek)", opt.Format)}
 	}
 	switch format {
+	case FormatJSONL:
+		return newJSONLParser(file, opt), false, nil
+	case FormatZeek:
+		return nil, false, &FormatError{File: file, Reason: "zeek log without a #fields line before its first data line"}
 	case FormatList, FormatRank:
 		if opt.Label == nil {
-			return nil, false, &FormatError{File: file, Reason: "no label column and no label given: pass --label 0 (benign) or --label 1 (malicious)"}
+			return nil, false, &FormatError{File: file, Reason: noLabelReason}
 		}
 		family := normaliseFamily(opt.Family)
 		if format == FormatList {

@@ -124,7 +124,7 @@ func TestReadDGAFixtures(t *testing.T) {
 			rows: []Row{{"x.com", 1, "banjori"}}, lines: 1,
 		},
 		{
-			file: "dga.good.csv", opt: ReadOptions{Format: "parquet"}, wantErr: `testdata/dga.good.csv: unknown format "parquet" (want auto, list, csv, tsv or rank)`,
+			file: "dga.good.csv", opt: ReadOptions{Format: "parquet"}, wantErr: `testdata/dga.good.csv: unknown format "parquet" (want auto, list, csv, tsv, rank, jsonl or zeek)`,
 		},
 	}
 	for _, c := range cases {
