@@ -84,9 +84,20 @@ func TestIngestTrainPublishScore(t *testing.T) {
 	}
 
 	// The run is findable by its search attributes.
-	resp, err := s.client.ListWorkflow(context.Background(), listRequest(`MlctlModel = "demo-gbdt" AND MlctlAlgo = "gbdt"`))
-	if err != nil || len(resp.Executions) != 1 || resp.Executions[0].Execution.WorkflowId != res.WorkflowID {
-		t.Fatalf("search by attributes: %v %v", resp, err)
+	// (Visibility is eventually consistent: give it a few seconds.)
+	found := false
+	for i := 0; i < 50 && !found; i++ {
+		resp, err := s.client.ListWorkflow(context.Background(), listRequest(`MlctlModel = "demo-gbdt" AND MlctlAlgo = "gbdt" AND MlctlDataset = "demo@1"`))
+		if err != nil {
+			t.Fatalf("search by attributes: %v", err)
+		}
+		found = len(resp.Executions) == 1 && resp.Executions[0].Execution.WorkflowId == res.WorkflowID
+		if !found {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if !found {
+		t.Fatalf("workflow %s not found by its search attributes", res.WorkflowID)
 	}
 
 	out := s.run("models", "list", "--json")
