@@ -38,7 +38,27 @@ type wordStats struct {
 // many bytes as possible with as few words as possible. Bytes other than a-z
 // (digits, hyphens) are never inside a word. It does the same with only the
 // words of four or more letters for coverage4.
-func segmentWords(t *wordTrie, s string) wordStats {
+func segmentWords(t *wordTrie, s string) wordStats { return segmentWordsSplit(t, s, nil) }
+
+// maxSplitWords is the most words a split of maxSegmentLen bytes can hold
+// (every word has three or more letters in the embedded list; shorter words
+// of test tries are counted but not recorded past this many).
+const maxSplitWords = maxSegmentLen
+
+// wordSplit records the words of segmentWords' best split, as trie nodes
+// where they end, in order from the end of the label to its start.
+type wordSplit struct {
+	nodes [maxSplitWords]int32
+	lens  [maxSplitWords]uint8
+	n     int
+}
+
+// segmentWordsSplit is segmentWords that also records the best split's
+// words in split when split is not nil.
+func segmentWordsSplit(t *wordTrie, s string, split *wordSplit) wordStats {
+	if split != nil {
+		split.n = 0
+	}
 	if len(s) > maxSegmentLen {
 		s = s[:maxSegmentLen]
 	}
@@ -49,10 +69,20 @@ func segmentWords(t *wordTrie, s string) wordStats {
 	// covered*256 - words so that a larger value is a better split; best4
 	// is the same for long words only.
 	var best, best4 [maxSegmentLen + 1]int
+	// from[j] is where the word ending at j of the best split of s[:j]
+	// starts (-1: byte j-1 is skipped), node[j] that word's trie node.
+	var from [maxSegmentLen + 1]int8
+	var node [maxSegmentLen + 1]int32
+	for j := range from {
+		from[j] = -1
+	}
 	longest := 0
 	for i := 0; i < len(s); i++ {
 		// skip byte i
-		best[i+1] = max(best[i+1], best[i])
+		if best[i] > best[i+1] {
+			best[i+1] = best[i]
+			from[i+1] = -1
+		}
 		best4[i+1] = max(best4[i+1], best4[i])
 		n := int32(0)
 		for j := i; j < len(s); j++ {
@@ -66,10 +96,28 @@ func segmentWords(t *wordTrie, s string) wordStats {
 			if t.isWord(n) {
 				l := j + 1 - i
 				longest = max(longest, l)
-				best[j+1] = max(best[j+1], best[i]+l*256-1)
+				if v := best[i] + l*256 - 1; v > best[j+1] {
+					best[j+1] = v
+					from[j+1] = int8(i)
+					node[j+1] = n
+				}
 				if l >= 4 {
 					best4[j+1] = max(best4[j+1], best4[i]+l*256-1)
 				}
+			}
+		}
+	}
+	if split != nil {
+		for j := len(s); j > 0; {
+			if i := int(from[j]); i >= 0 {
+				if split.n < maxSplitWords {
+					split.nodes[split.n] = node[j]
+					split.lens[split.n] = uint8(j - i)
+					split.n++
+				}
+				j = i
+			} else {
+				j--
 			}
 		}
 	}

@@ -118,6 +118,13 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 	for i, d := range ds {
 		ids[i], refs[i] = d.ID, d.Ref
 	}
+	// Record the exact dataset versions (e.g. "dga@3") in the search attribute.
+	if workflow.GetVersion(ctx, "search-resolved-datasets", workflow.DefaultVersion, 1) == 1 {
+		if err := workflow.UpsertTypedSearchAttributes(ctx,
+			temporal.NewSearchAttributeKeyKeyword(SearchDataset).ValueSet(strings.Join(refs, ","))); err != nil {
+			return fail(err)
+		}
+	}
 
 	prog.Stage = "split"
 	var split activities.SplitResult
