@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/features"
 )
 
@@ -124,18 +126,19 @@ func defaultSet(c *ucli.Context) features.Set {
 	if db, err := openDB(c); err == nil {
 		defer db.Close()
 		if ms, err := db.Models(c.Context); err == nil {
-			var newest *loaded
+			// Newest first; the manifest says the feature set without loading bytes.
+			sort.SliceStable(ms, func(i, j int) bool { return ms[i].CreatedAt.After(ms[j].CreatedAt) })
 			for _, m := range ms {
-				if newest != nil && !m.CreatedAt.After(newest.Model.CreatedAt) {
+				man, err := activities.ParseManifest(m)
+				if err != nil || man.FeatureSet != "domain" {
 					continue
 				}
-				if l, err := loadModel(c.Context, db, m.Ref()); err == nil && l.Artifact.FeatureSet.Name == "domain" {
-					newest = l
+				l, err := loadModel(c.Context, db, m.Ref())
+				if err != nil {
+					continue
 				}
-			}
-			if newest != nil {
-				if set, err := features.Lookup("domain", newest.Artifact.FeatureSet.State); err == nil {
-					fmt.Fprintf(c.App.ErrWriter, "features: default set domain as fitted for %s\n", newest.Model.Ref())
+				if set, err := features.Lookup("domain", l.Artifact.FeatureSet.State); err == nil {
+					fmt.Fprintf(c.App.ErrWriter, "features: default set domain as fitted for %s\n", m.Ref())
 					return set
 				}
 			}

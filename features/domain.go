@@ -33,6 +33,9 @@ var domainExtraNames = [...]string{
 	"word_coverage4",             // like word_coverage with words of four or more letters
 	"main_english_ll",            // mean log-probability of the main label under a trigram model of English words
 	"ngram_score",                // logit of the cross-fitted character 2-5-gram logistic regression
+	"word_benign_ll_mean",        // mean log-ratio of the split's words' frequency in benign main labels to the dictionary's
+	"word_benign_ll_min",         // lowest such log-ratio
+	"word_benign_unseen",         // share of the main label in words no benign training main label used
 }
 
 // DomainLen is the number of features of the domain set.
@@ -106,6 +109,8 @@ type domainFold struct {
 	lm            *trigramModel
 	tlds          *tldTable
 	ngram         *ngramModel
+	words         wordCounts
+	wf            *wordFreqModel
 	trainedOnRows int
 }
 
@@ -140,6 +145,15 @@ func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
 		labels[i] = int8(r.Label)
 	}
 	foldOfRow, pinned := assignFolds(rows, names, opts.Folds)
+	// The words of each benign name's main label, split once: wordIDs[wordAt[i]:wordAt[i+1]].
+	wordAt := make([]int, len(names)+1)
+	var wordIDs []int32
+	for i, name := range names {
+		if labels[i] == 0 {
+			wordIDs = benignWordIDs(splitDomain(name).main, wordIDs)
+		}
+		wordAt[i+1] = len(wordIDs)
+	}
 	d := &Domain{opts: opts, folds: make([]domainFold, opts.Folds), pinned: pinned}
 	trainer := ngramTrainer{bits: opts.NgramBits, epochs: opts.NgramEpochs, rate: 2, l2: 1e-6}
 	var g errgroup.Group
@@ -148,7 +162,7 @@ func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
 		g.Go(func() error {
 			var foldNames []string
 			var foldLabels []int8
-			f := domainFold{trigram: newTrigramCounts(), tldCounts: map[string]tldCounts{}}
+			f := domainFold{trigram: newTrigramCounts(), tldCounts: map[string]tldCounts{}, words: newWordCounts()}
 			for i, name := range names {
 				if foldOfRow[i] == k {
 					continue
@@ -161,6 +175,9 @@ func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
 				if labels[i] == 0 {
 					c.Benign++
 					f.trigram.addLabels(name)
+					for _, id := range wordIDs[wordAt[i]:wordAt[i+1]] {
+						f.words[id]++
+					}
 				}
 				f.tldCounts[tld] = c
 			}
@@ -198,6 +215,9 @@ func (f *domainFold) derive() error {
 		return errors.New("fold has no n-gram model")
 	}
 	f.lm = lm
+	if f.wf, err = newWordFreqModel(f.words); err != nil {
+		return err
+	}
 	f.tlds = newTLDTable(f.tldCounts)
 	return nil
 }
@@ -246,13 +266,18 @@ func (d *Domain) Extract(name string, dst []float64) {
 	x[8] = f.lm.meanLogProb(p.main)
 	x[9] = f.lm.minLabelLogProb(lower)
 	x[10] = f.tlds.benignRatio(p.suffix)
-	ws := segmentWords(englishTrie(), p.main)
+	var split wordSplit
+	ws := segmentWordsSplit(englishTrie(), p.main, &split)
 	x[11] = ws.coverage
 	x[12] = ws.count
 	x[13] = ws.longest
 	x[14] = ws.coverage4
 	x[15] = englishTrigram().meanLogProb(p.main)
 	x[16] = f.ngram.score(p.main)
+	wf := f.wf.stats(englishTrie(), &split, len(p.main))
+	x[17] = wf.mean
+	x[18] = wf.min
+	x[19] = wf.unseen
 }
 
 // lowerASCII lower-cases the ASCII letters of s (other bytes are kept), in

@@ -31,6 +31,9 @@ type foldState struct {
 	TLDs map[string]tldCounts `json:"tlds"`
 	// Trigrams are benign symbol-trigram counts, packed by packCounts (base64 in JSON).
 	Trigrams []byte `json:"trigrams"`
+	// Words are benign main-label word counts per word of the embedded
+	// list, packed by packCounts (base64 in JSON).
+	Words []byte `json:"words"`
 }
 
 // ngramState is the JSON form of an ngramModel.
@@ -61,6 +64,7 @@ func (d *Domain) MarshalJSON() ([]byte, error) {
 			Rows:     f.trainedOnRows,
 			TLDs:     f.tldCounts,
 			Trigrams: packCounts(f.trigram),
+			Words:    packCounts(f.words),
 		})
 	}
 	return json.Marshal(st)
@@ -110,6 +114,10 @@ func (d *Domain) UnmarshalJSON(data []byte) error {
 		if err != nil {
 			return fmt.Errorf("domain state: fold %d: %w", k, err)
 		}
+		words, err := unpackCounts(fs.Words, englishTrie().words)
+		if err != nil {
+			return fmt.Errorf("domain state: fold %d: words: %w", k, err)
+		}
 		w := make([]int8, len(fs.Ngram.Weights))
 		for i, v := range fs.Ngram.Weights {
 			w[i] = int8(v)
@@ -125,6 +133,7 @@ func (d *Domain) UnmarshalJSON(data []byte) error {
 		}
 		folds[k] = domainFold{
 			trigram:       counts,
+			words:         words,
 			tldCounts:     tlds,
 			ngram:         &ngramModel{bits: fs.Ngram.Bits, weights: w, scale: fs.Ngram.Scale, bias: fs.Ngram.Bias},
 			trainedOnRows: fs.Rows,

@@ -21,6 +21,8 @@ type trieNode struct {
 // wordTrie is a compact, read-only trie of lower-case a-z words.
 type wordTrie struct {
 	nodes []trieNode
+	ids   []int32 // ids[n] numbers the word ending at node n 0, 1, ... (-1: none)
+	words int     // how many distinct words
 }
 
 // newWordTrie builds a trie of words; each must be non-empty and a-z only.
@@ -62,8 +64,19 @@ func newWordTrie(words []string) (*wordTrie, error) {
 			lo = hi
 		}
 	}
+	t.ids = make([]int32, len(t.nodes))
+	for n := range t.nodes {
+		t.ids[n] = -1
+		if t.isWord(int32(n)) {
+			t.ids[n] = int32(t.words)
+			t.words++
+		}
+	}
 	return t, nil
 }
+
+// wordID returns the number of the word ending at node n, or -1.
+func (t *wordTrie) wordID(n int32) int32 { return t.ids[n] }
 
 // child returns the node reached from n by letter c (0..25), or -1.
 func (t *wordTrie) child(n int32, c uint32) int32 {
