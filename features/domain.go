@@ -33,9 +33,7 @@ var domainExtraNames = [...]string{
 	"word_coverage4",             // like word_coverage with words of four or more letters
 	"main_english_ll",            // mean log-probability of the main label under a trigram model of English words
 	"ngram_score",                // logit of the cross-fitted character 2-5-gram logistic regression
-	"word_benign_ll_mean",        // mean log-ratio of the split's words' frequency in benign main labels to the dictionary's
-	"word_benign_ll_min",         // lowest such log-ratio
-	"word_benign_unseen",         // share of the main label in words no benign training main label used
+	"word_benign_unseen",         // share of the main label in split words that no benign training main label's split holds
 }
 
 // DomainLen is the number of features of the domain set.
@@ -109,14 +107,13 @@ type domainFold struct {
 	lm            *trigramModel
 	tlds          *tldTable
 	ngram         *ngramModel
-	words         wordCounts
-	wf            *wordFreqModel
+	words         wordCounts // cross-fitted benign main-label word counts (wordfreq.go)
 	trainedOnRows int
 }
 
 // FitDomain learns the domain set's state from TRAINING rows only (never
 // validation or test rows): benign character trigrams, public-suffix benign
-// ratios and the n-gram model, each cross-fitted over opts.Folds folds. When
+// ratios, the words benign main labels use and the n-gram model, each cross-fitted over opts.Folds folds. When
 // the malicious rows name at least opts.Folds families, each family falls
 // into one fold as a whole.
 func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
@@ -145,14 +142,29 @@ func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
 		labels[i] = int8(r.Label)
 	}
 	foldOfRow, pinned := assignFolds(rows, names, opts.Folds)
-	// The words of each benign name's main label, split once: wordIDs[wordAt[i]:wordAt[i+1]].
-	wordAt := make([]int, len(names)+1)
+	// The distinct main labels of benign names, each split into words once
+	// (wordIDs[wordAt[j]:wordAt[j+1]]), with the folds of their names: a
+	// fold counts a label's words once if a benign name outside the fold
+	// has that main label, so the counts are how many distinct benign
+	// labels use a word, not how many names (a brand's many hosts count once).
+	mainIndex := map[string]int{}
+	var mainFolds []uint16
+	wordAt := []int{0}
 	var wordIDs []int32
 	for i, name := range names {
-		if labels[i] == 0 {
-			wordIDs = benignWordIDs(splitDomain(name).main, wordIDs)
+		if labels[i] != 0 {
+			continue
 		}
-		wordAt[i+1] = len(wordIDs)
+		main := splitDomain(name).main
+		j, ok := mainIndex[main]
+		if !ok {
+			j = len(mainFolds)
+			mainIndex[main] = j
+			mainFolds = append(mainFolds, 0)
+			wordIDs = benignWordIDs(main, wordIDs)
+			wordAt = append(wordAt, len(wordIDs))
+		}
+		mainFolds[j] |= 1 << foldOfRow[i]
 	}
 	d := &Domain{opts: opts, folds: make([]domainFold, opts.Folds), pinned: pinned}
 	trainer := ngramTrainer{bits: opts.NgramBits, epochs: opts.NgramEpochs, rate: 2, l2: 1e-6}
@@ -175,13 +187,17 @@ func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
 				if labels[i] == 0 {
 					c.Benign++
 					f.trigram.addLabels(name)
-					for _, id := range wordIDs[wordAt[i]:wordAt[i+1]] {
-						f.words[id]++
-					}
 				}
 				f.tldCounts[tld] = c
 			}
 			f.trainedOnRows = len(foldNames)
+			for j, folds := range mainFolds {
+				if folds&^(1<<k) != 0 {
+					for _, id := range wordIDs[wordAt[j]:wordAt[j+1]] {
+						f.words[id]++
+					}
+				}
+			}
 			rng := rand.New(rand.NewPCG(opts.Seed, uint64(k)))
 			texts := make([]string, len(foldNames))
 			for i, n := range foldNames {
@@ -215,7 +231,7 @@ func (f *domainFold) derive() error {
 		return errors.New("fold has no n-gram model")
 	}
 	f.lm = lm
-	if f.wf, err = newWordFreqModel(f.words); err != nil {
+	if err := checkWordCounts(f.words); err != nil {
 		return err
 	}
 	f.tlds = newTLDTable(f.tldCounts)
@@ -274,10 +290,7 @@ func (d *Domain) Extract(name string, dst []float64) {
 	x[14] = ws.coverage4
 	x[15] = englishTrigram().meanLogProb(p.main)
 	x[16] = f.ngram.score(p.main)
-	wf := f.wf.stats(englishTrie(), &split, len(p.main))
-	x[17] = wf.mean
-	x[18] = wf.min
-	x[19] = wf.unseen
+	x[17] = f.words.unseenShare(englishTrie(), &split, len(p.main))
 }
 
 // lowerASCII lower-cases the ASCII letters of s (other bytes are kept), in

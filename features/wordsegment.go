@@ -41,8 +41,7 @@ type wordStats struct {
 func segmentWords(t *wordTrie, s string) wordStats { return segmentWordsSplit(t, s, nil) }
 
 // maxSplitWords is the most words a split of maxSegmentLen bytes can hold
-// (every word has three or more letters in the embedded list; shorter words
-// of test tries are counted but not recorded past this many).
+// (one-letter words of test tries included).
 const maxSplitWords = maxSegmentLen
 
 // wordSplit records the words of segmentWords' best split, as trie nodes
