@@ -159,7 +159,7 @@ func progressLine(p workflows.Progress) string {
 	el := fmtDuration(p.Elapsed)
 	switch p.Stage {
 	case "train":
-		if p.TreesTotal == 0 || p.Attempt == "features" {
+		if p.TreesTotal == 0 || p.TrainStage == "features" {
 			return fmt.Sprintf("train: computing features  elapsed %s", el)
 		}
 		s := fmt.Sprintf("train: %d/%d trees  elapsed %s  ETA %s", p.TreesDone, p.TreesTotal, el, fmtDuration(p.ETA))

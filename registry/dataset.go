@@ -127,11 +127,6 @@ func (db *DB) Dataset(ctx context.Context, name string, version int) (*Dataset, 
 	return d, err
 }
 
-// DatasetByID returns a version by its id.
-func (db *DB) DatasetByID(ctx context.Context, id int64) (*Dataset, error) {
-	return findDataset(ctx, db.pool, `id = $1`, id)
-}
-
 // Datasets lists every version, newest first within each name.
 func (db *DB) Datasets(ctx context.Context) ([]*Dataset, error) {
 	rows, err := db.pool.Query(ctx, datasetSelect+` ORDER BY name, version DESC`)

@@ -113,11 +113,6 @@ func (db *DB) Model(ctx context.Context, name string, version int) (*Model, erro
 	return m, err
 }
 
-// ModelByID returns a version by id.
-func (db *DB) ModelByID(ctx context.Context, id int64) (*Model, error) {
-	return findModel(ctx, db.pool, `id = $1`, id)
-}
-
 // Models lists every model version, newest first within each name.
 func (db *DB) Models(ctx context.Context) ([]*Model, error) {
 	rows, err := db.pool.Query(ctx, modelSelect+` ORDER BY name, version DESC`)

@@ -58,7 +58,7 @@ type Progress struct {
 	Elapsed     float64 `json:"elapsed_seconds"` // since the workflow started
 	ETA         float64 `json:"eta_seconds"`     // of the training step
 	ResumedFrom int     `json:"resumed_from"`
-	Attempt     string  `json:"train_stage,omitempty"`
+	TrainStage  string  `json:"train_stage,omitempty"` // features or trees
 }
 
 // TrainModel resolves dataset versions, splits them, trains on the training
@@ -82,7 +82,7 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 			if !sig.Receive(ctx, &p) {
 				return
 			}
-			prog.Attempt = p.Stage
+			prog.TrainStage = p.Stage
 			prog.TreesDone, prog.TreesTotal, prog.ETA, prog.ResumedFrom = p.Done, p.Total, p.ETA, p.ResumedFrom
 		}
 	})
