@@ -389,17 +389,19 @@ func GBDTParams(kv map[string]string, seed uint64, train []datasets.Row) (gbdt.P
 	return p, resolved, nil
 }
 
-// DefaultGBDTParams are mlctl's defaults for domain models (depth 6, 200
-// rounds, eta 0.1, min_child_weight 20); any of them can be overridden with
+// DefaultGBDTParams are mlctl's defaults for domain models (depth 6, 100
+// rounds, eta 0.2, min_child_weight 20); any of them can be overridden with
 // --param. min_child_weight 20 (instead of 1) keeps leaves from fitting a few
 // hundred confidently scored training names: with DGA families held out it
 // raised ROC-AUC on unseen families and on an unseen benign source (mlctl-bench
-// generalisation runs).
+// generalisation runs). 100 rounds at eta 0.2 generalise as well as 200 at
+// 0.1 there (mean AUC 0.9860 / 0.9264 vs 0.9860 / 0.9275) and score twice as
+// fast, which keeps features + trees above a million names/s on 2 cores.
 func DefaultGBDTParams() gbdt.Params {
 	p := gbdt.DefaultParams()
-	p.Rounds = 200
+	p.Rounds = 100
 	p.MaxDepth = 6
-	p.Eta = 0.1
+	p.Eta = 0.2
 	p.MinChildWeight = 20
 	return p
 }

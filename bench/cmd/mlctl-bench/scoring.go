@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/artifact"
 	gbdtbench "github.com/mlctl/mlctl/bench/gbdt"
 	"github.com/mlctl/mlctl/features"
@@ -24,6 +25,10 @@ type Scoring struct {
 	MlctlScoreNamesPerSec    float64 `json:"mlctl_score_names_per_sec"`
 	XGBoostPredictRowsPerSec float64 `json:"xgboost_predict_rows_per_sec"`
 	Ratio                    float64 `json:"ratio_mlctl_score_to_xgboost_predict"`
+	// The same path with mlctl's default recipe (activities.DefaultGBDTParams),
+	// the model `mlctl train` publishes unless told otherwise.
+	DefaultParams         string  `json:"default_params"`
+	DefaultScoreNamesPerS float64 `json:"mlctl_default_model_score_names_per_sec"`
 }
 
 func featureMatrix(set features.Set, names []string) *gbdt.Matrix {
@@ -53,6 +58,18 @@ func measureScoring(ctx context.Context, set features.Set, names []string, x *gb
 	}
 	out := make([]float64, len(all))
 	score := median(5, func() { sc.Score(all, out) })
+	dp := activities.DefaultGBDTParams()
+	dp.ScalePosWeight = 1
+	defModel, err := gbdt.Train(ctx, x, y, dp, gbdt.Options{})
+	if err != nil {
+		return Scoring{}, err
+	}
+	defSc, err := artifact.NewScorer(&artifact.Artifact{Algo: "gbdt", GBDT: defModel,
+		FeatureSet: artifact.FeatureSet{Name: set.Name(), Version: set.Version(), Names: set.Names(), State: state}})
+	if err != nil {
+		return Scoring{}, err
+	}
+	defScore := median(5, func() { defSc.Score(all, out) })
 	feat := median(5, func() { parallelFeatures(set, all) })
 	pred := make([]float64, x.Rows)
 	predict := median(5, func() { model.Predict(x, pred) })
@@ -61,6 +78,8 @@ func measureScoring(ctx context.Context, set features.Set, names []string, x *gb
 		FeaturesPerSec:         float64(len(all)) / feat,
 		MlctlPredictRowsPerSec: float64(x.Rows) / predict,
 		MlctlScoreNamesPerSec:  float64(len(all)) / score,
+		DefaultParams:          fmt.Sprintf("%d rounds, depth %d, eta %g, min_child_weight %g", dp.Rounds, dp.MaxDepth, dp.Eta, dp.MinChildWeight),
+		DefaultScoreNamesPerS:  float64(len(all)) / defScore,
 	}
 	for _, r := range res.Runs {
 		if r.Threads == runtime.GOMAXPROCS(0) {
@@ -112,5 +131,6 @@ func (s Scoring) Table() string {
 	fmt.Fprintf(&b, "  %-44s %14.0f /s\n", "mlctl score = features + predict", s.MlctlScoreNamesPerSec)
 	fmt.Fprintf(&b, "  %-44s %14.0f /s\n", "xgboost batch predict (features precomputed)", s.XGBoostPredictRowsPerSec)
 	fmt.Fprintf(&b, "  ratio mlctl score / xgboost predict: %.2fx\n", s.Ratio)
+	fmt.Fprintf(&b, "  %-44s %14.0f /s  (%s)\n", "mlctl score with the default recipe's model", s.DefaultScoreNamesPerS, s.DefaultParams)
 	return b.String()
 }
