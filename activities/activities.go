@@ -4,15 +4,17 @@
 package activities
 
 import (
+	"context"
 	"errors"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/mlctl/mlctl/registry"
 )
 
-// Activities is the set of activities the TrainModel workflow runs.
+// Activities is the set of activities mlctl's workflows run.
 type Activities struct {
 	DB *registry.DB
 	// Client, when set, lets long activities signal progress to their workflow.
@@ -40,3 +42,11 @@ func nonRetryable(err error) error {
 type BadInputError struct{ Msg string }
 
 func (e *BadInputError) Error() string { return e.Msg }
+
+// workflowID is the ID of the workflow that runs the activity ("" outside one).
+func workflowID(ctx context.Context) string {
+	if !activity.IsActivity(ctx) {
+		return ""
+	}
+	return activity.GetInfo(ctx).WorkflowExecution.ID
+}

@@ -85,7 +85,7 @@ func EvaluateModel(ctx context.Context, db *registry.DB, m *registry.Model, ds [
 	if err != nil {
 		return eval.Report{}, registry.Errorf(registry.ECORRUPT, "model %s: %v", m.Ref(), err)
 	}
-	man, err := ParseManifest(m)
+	man, err := artifact.ParseManifest(m)
 	if err != nil {
 		return eval.Report{}, err
 	}

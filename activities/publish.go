@@ -3,7 +3,6 @@ package activities
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/registry"
@@ -102,13 +101,4 @@ func evaluationRow(modelID int64, ids []int64, part string, rep eval.Report) reg
 	f, _ := json.Marshal(rep.FamilyRecall)
 	return registry.Evaluation{ModelID: modelID, DatasetIDs: ids, Part: part, Threshold: rep.Threshold,
 		Confusion: c, Metrics: m, FamilyRecall: f, Rows: int64(rep.Rows)}
-}
-
-// ParseManifest decodes a model's manifest.
-func ParseManifest(m *registry.Model) (*artifact.Manifest, error) {
-	var man artifact.Manifest
-	if err := json.Unmarshal(m.Manifest, &man); err != nil {
-		return nil, fmt.Errorf("manifest of %s: %w", m.Ref(), err)
-	}
-	return &man, nil
 }

@@ -10,7 +10,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/features"
 )
 
@@ -129,7 +129,7 @@ func defaultSet(c *ucli.Context) features.Set {
 			// Newest first; the manifest says the feature set without loading bytes.
 			sort.SliceStable(ms, func(i, j int) bool { return ms[i].CreatedAt.After(ms[j].CreatedAt) })
 			for _, m := range ms {
-				man, err := activities.ParseManifest(m)
+				man, err := artifact.ParseManifest(m)
 				if err != nil || man.FeatureSet != "domain" {
 					continue
 				}

@@ -9,6 +9,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/eval"
 )
@@ -53,7 +54,7 @@ func modelsList(c *ucli.Context) error {
 	for _, m := range ms {
 		auc := ""
 		var met eval.Metrics
-		if man, err := activities.ParseManifest(m); err == nil && json.Unmarshal(man.Metrics, &met) == nil {
+		if man, err := artifact.ParseManifest(m); err == nil && json.Unmarshal(man.Metrics, &met) == nil {
 			auc = strconv.FormatFloat(met.AUCROC, 'f', 4, 64)
 		}
 		rows = append(rows, []string{m.Ref(), m.Algo, fmt.Sprint(m.DatasetVersions), auc, m.SHA256[:12], strconv.FormatInt(m.Size, 10), m.CreatedAt.Local().Format("2006-01-02 15:04")})
@@ -92,7 +93,7 @@ func modelsShow(c *ucli.Context) error {
 	if c.Bool("json") {
 		return printJSON(c.App.Writer, modelView{Model: m, Evaluations: evs})
 	}
-	man, err := activities.ParseManifest(m)
+	man, err := artifact.ParseManifest(m)
 	if err != nil {
 		return err
 	}

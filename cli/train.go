@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/eval"
 	"github.com/mlctl/mlctl/training/gbdt"
 	"github.com/mlctl/mlctl/workflows"
@@ -181,7 +182,11 @@ func fmtDuration(sec float64) string {
 func rootCause(err error) error {
 	var app *temporal.ApplicationError
 	if errors.As(err, &app) {
-		return errors.New(app.Error())
+		switch app.Type() {
+		case registry.ENOTFOUND, registry.ECORRUPT, registry.EINVALID, registry.ECONFLICT:
+			return registry.Errorf(app.Type(), "%s", app.Message())
+		}
+		return errors.New(app.Message())
 	}
 	return err
 }

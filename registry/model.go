@@ -171,3 +171,12 @@ func scanModel(row pgx.Row) (*Model, error) {
 	}
 	return &m, nil
 }
+
+// ModelByID returns a model version by its id.
+func (db *DB) ModelByID(ctx context.Context, id int64) (*Model, error) {
+	m, err := findModel(ctx, db.pool, `id = $1`, id)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, Errorf(ENOTFOUND, "model id %d not found", id)
+	}
+	return m, err
+}

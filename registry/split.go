@@ -58,3 +58,21 @@ func (db *DB) SplitByID(ctx context.Context, id int64) (*Split, error) {
 	s.Seed = uint64(seed)
 	return &s, nil
 }
+
+// FindSplit returns the split stored for these dataset versions, seed and
+// held-out families (as SaveSplit keyed it), with its assignment.
+func (db *DB) FindSplit(ctx context.Context, datasetIDs []int64, seed uint64, holdout []string) (*Split, error) {
+	if holdout == nil {
+		holdout = []string{}
+	}
+	var id int64
+	err := db.pool.QueryRow(ctx, `SELECT id FROM splits WHERE dataset_ids = $1 AND seed = $2 AND holdout_families = $3`,
+		datasetIDs, int64(seed), holdout).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, Errorf(ENOTFOUND, "no split of datasets %v with seed %d", datasetIDs, seed)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find split: %w", err)
+	}
+	return db.SplitByID(ctx, id)
+}

@@ -30,6 +30,8 @@ func New(c client.Client, queue string, acts *activities.Activities) (sdkworker.
 	w := sdkworker.New(c, queue, opts)
 	if queue == workflows.ControlQueue {
 		w.RegisterWorkflow(workflows.TrainModel)
+		w.RegisterWorkflow(workflows.Rollout)
+		w.RegisterWorkflow(workflows.Rollback)
 	}
 	w.RegisterActivity(acts)
 	return w, nil

@@ -49,6 +49,9 @@ type leaf struct {
 type tree struct {
 	nodes  []node
 	leaves []leaf
+	// means are the split nodes' cover-weighted mean leaf values, set by
+	// appendTree (see contributions.go).
+	means []float32
 }
 
 // NumTrees returns the number of trees.
@@ -76,6 +79,7 @@ func newModel(numFeatures int, p Params) *Model {
 
 // appendTree adds a tree (validated by construction) and its inference form.
 func (m *Model) appendTree(t tree) {
+	t.means = t.nodeMeans()
 	m.trees = append(m.trees, t)
 	m.compiled = append(m.compiled, compileTree(t, m.numFeatures))
 }

@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/mlctl/mlctl/serving"
+)
+
+func serveCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "serve",
+		Usage: "score live traffic with an alias's model, swapping it without a restart when the alias moves",
+		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "alias", Value: "production", Usage: "alias whose model to serve"},
+			&ucli.StringFlag{Name: "http", Usage: "listen address of the HTTP API (POST /v1/score, GET /healthz, GET /metrics), e.g. 127.0.0.1:8080"},
+			&ucli.StringFlag{Name: "zeek-dns", Usage: "Zeek dns.log (TSV or JSON) to follow as it grows and rotates"},
+			&ucli.StringFlag{Name: "zeek-conn", Usage: "Zeek conn.log (TSV or JSON) to follow and check with the flow rules"},
+			&ucli.StringFlag{Name: "dnstap", Usage: "unix:PATH of a Frame Streams socket for unbound or BIND to send dnstap to"},
+			&ucli.BoolFlag{Name: "dnstap-responses", Usage: "score client responses from dnstap too (default: queries only)"},
+			&ucli.StringFlag{Name: "alerts", Usage: "append alerts as JSON lines to this file (they always go to the registry)"},
+			&ucli.BoolFlag{Name: "from-end", Usage: "follow logs from their end (only new lines)"},
+			&ucli.StringFlag{Name: "blacklist", Usage: "file of IPs or CIDRs (one a line, # comments) for the conn.log blacklist check"},
+			&ucli.Int64Flag{Name: "max-body", Value: 16 << 20, Usage: "largest HTTP request body in bytes (413 above)"},
+			&ucli.IntFlag{Name: "queue", Value: 65536, Usage: "queries waiting to be scored before new ones are dropped (and counted)"},
+			&ucli.DurationFlag{Name: "heartbeat", Value: 2 * time.Second, Usage: "heartbeat interval into the registry"},
+			&ucli.BoolFlag{Name: "json", Usage: "log as JSON lines on stderr"},
+		},
+		Action: serve,
+		Subcommands: []*ucli.Command{
+			{Name: "status", Usage: "list the scorers: alias, model, SHA-256, started, last seen, counters",
+				Flags: []ucli.Flag{
+					&ucli.StringFlag{Name: "alias", Usage: "only scorers of this alias"},
+					&ucli.BoolFlag{Name: "json", Usage: "print JSON lines"},
+				}, Action: serveStatus},
+		},
+	}
+}
+
+func serve(c *ucli.Context) error {
+	if c.NArg() > 0 {
+		return usagef("serve: unknown argument %q (did you mean `serve status`?)", c.Args().First())
+	}
+	cfg := serving.Config{
+		Alias: c.String("alias"), HTTPAddr: c.String("http"), ZeekDNS: c.String("zeek-dns"), ZeekConn: c.String("zeek-conn"),
+		DnstapResponses: c.Bool("dnstap-responses"), Alerts: c.String("alerts"), FromEnd: c.Bool("from-end"),
+		MaxBody: c.Int64("max-body"), Heartbeat: c.Duration("heartbeat"), Pipeline: serving.PipelineOptions{QueueSize: c.Int("queue")},
+	}
+	if d := c.String("dnstap"); d != "" {
+		path, ok := strings.CutPrefix(d, "unix:")
+		if !ok || path == "" {
+			return usagef("serve: --dnstap %q: want unix:PATH", d)
+		}
+		cfg.Dnstap = path
+	}
+	if b := c.String("blacklist"); b != "" {
+		if cfg.ZeekConn == "" {
+			return usagef("serve: --blacklist is for the conn.log checks: give --zeek-conn too")
+		}
+		bl, err := serving.LoadIPBlacklist(b)
+		if err != nil {
+			return usagef("serve: --blacklist: %v", err)
+		}
+		cfg.Flow.Blacklist = bl
+	}
+	var h slog.Handler = slog.NewTextHandler(c.App.ErrWriter, nil)
+	if c.Bool("json") {
+		h = slog.NewJSONHandler(c.App.ErrWriter, nil)
+	}
+	log := slog.New(h)
+	db, err := openDB(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(c.Context); err != nil {
+		return err
+	}
+	srv, err := serving.NewServer(db, cfg, log)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log.Info("scorer started", "id", srv.ID(), "alias", cfg.Alias, "http", srv.Addr(), "pid", os.Getpid())
+	err = srv.Run(ctx)
+	log.Info("scorer stopped", "id", srv.ID())
+	return err
+}
+
+func serveStatus(c *ucli.Context) error {
+	db, err := openDB(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ss, err := db.Scorers(context.WithoutCancel(c.Context), c.String("alias"))
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		for _, s := range ss {
+			if err := printJSON(c.App.Writer, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(ss) == 0 {
+		fmt.Fprintln(c.App.ErrWriter, "no scorers have reported in the last day: `mlctl serve --alias production --http 127.0.0.1:8080` starts one")
+		return nil
+	}
+	var rows [][]string
+	for _, s := range ss {
+		state := "live"
+		switch {
+		case s.StoppedAt != nil:
+			state = "stopped"
+		case !s.Live:
+			state = "silent"
+		}
+		model := s.Model
+		if model == "" {
+			model = "-"
+		}
+		sha := s.SHA256
+		if len(sha) > 12 {
+			sha = sha[:12]
+		}
+		rows = append(rows, []string{s.ID, state, s.Alias, model, sha, s.StartedAt.Local().Format("2006-01-02 15:04:05"),
+			ago(s.LastSeen), countersLine(s.Counters), s.Listen})
+		if s.LastError != "" {
+			rows = append(rows, []string{"", "", "", "last error: " + oneLine(s.LastError)})
+		}
+	}
+	table(c.App.Writer, []string{"ID", "STATE", "ALIAS", "MODEL", "SHA256", "STARTED", "LAST SEEN", "COUNTERS", "LISTEN"}, rows)
+	return nil
+}
+
+func ago(t time.Time) string {
+	return strconv.FormatFloat(time.Since(t).Seconds(), 'f', 1, 64) + "s ago"
+}
+
+// countersLine condenses a scorer's counters: per source read/bad/scored/dropped.
+func countersLine(raw json.RawMessage) string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return ""
+	}
+	var parts []string
+	for _, src := range []string{"zeek-dns", "dnstap", "zeek-conn"} {
+		var c map[string]uint64
+		if json.Unmarshal(m[src], &c) == nil && c != nil {
+			parts = append(parts, fmt.Sprintf("%s read=%d bad=%d scored=%d dropped=%d", src, c["read"], c["bad"], c["scored"], c["dropped"]))
+		}
+	}
+	var n uint64
+	if json.Unmarshal(m["http_names_scored"], &n) == nil && n > 0 {
+		parts = append(parts, fmt.Sprintf("http scored=%d", n))
+	}
+	var a uint64
+	if json.Unmarshal(m["alerts"], &a) == nil {
+		parts = append(parts, fmt.Sprintf("alerts=%d", a))
+	}
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,555 @@
+package datasets
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ConnRecord is one connection from a Zeek conn.log. Values the log leaves
+// unset ("-", "(empty)", JSON null or a missing key) are zero, except Label.
+type ConnRecord struct {
+	// Time is the connection's first packet (ts), in UTC.
+	Time time.Time
+	// UID is Zeek's connection id.
+	UID string
+	// SrcIP and SrcPort are the originator (id.orig_h, id.orig_p).
+	SrcIP   netip.Addr
+	SrcPort uint16
+	// DstIP and DstPort are the responder (id.resp_h, id.resp_p). For ICMP,
+	// Zeek puts the type in SrcPort and the code in DstPort.
+	DstIP   netip.Addr
+	DstPort uint16
+	// Proto is the transport protocol: "tcp", "udp", "icmp".
+	Proto string
+	// Service is the application protocol Zeek recognised ("dns", "ssl").
+	Service string
+	// Duration is how long the connection lasted.
+	Duration time.Duration
+	// OrigBytes and RespBytes are the payload bytes each side sent.
+	OrigBytes, RespBytes int64
+	// ConnState is Zeek's connection state ("S0", "SF", "REJ", "RSTO" …).
+	ConnState string
+	// History is Zeek's state history string ("ShADadFf").
+	History string
+	// OrigPkts and RespPkts count the packets each side sent.
+	OrigPkts, RespPkts int64
+	// OrigIPBytes and RespIPBytes count the IP-level bytes each side sent.
+	OrigIPBytes, RespIPBytes int64
+	// Label is -1 unknown, 0 benign, 1 malicious, from the label column of
+	// labeled logs (Stratosphere's "label", or "detailedlabel" when there is
+	// no label column); see ConnLabel.
+	Label int
+	// DetailedLabel is the detailedlabel (or detailed-label) value as written.
+	DetailedLabel string
+}
+
+// ConnLabel reads a Stratosphere label cell: "Benign" (any case, or what
+// ParseLabel reads as 0) is 0; "Background" — Stratosphere's mark for
+// traffic nobody labeled — and an unset or empty cell are -1; anything else
+// ("Malicious", "1", a family name) is 1.
+func ConnLabel(s string) int {
+	s = strings.TrimSpace(s)
+	switch strings.ToLower(s) {
+	case "", "-", "(empty)", "background":
+		return -1
+	}
+	l, _ := ParseLabel(s)
+	return l
+}
+
+// ConnLineError is a conn.log line that did not become a ConnRecord. Its
+// message is the BadRow's `file:line: field: reason: "value"`.
+type ConnLineError struct{ BadRow }
+
+// Error implements error.
+func (e *ConnLineError) Error() string { return e.BadRow.String() }
+
+// connField names the conn.log columns ConnParser reads.
+type connField int
+
+const (
+	cfTS connField = iota
+	cfUID
+	cfOrigH
+	cfOrigP
+	cfRespH
+	cfRespP
+	cfProto
+	cfService
+	cfDuration
+	cfOrigBytes
+	cfRespBytes
+	cfConnState
+	cfHistory
+	cfOrigPkts
+	cfRespPkts
+	cfOrigIPBytes
+	cfRespIPBytes
+	cfLabel
+	cfDetailedLabel
+	numConnFields
+)
+
+// connFieldNames are the Zeek column names (and JSON keys) of each
+// connField; the first is the one reports use.
+var connFieldNames = [numConnFields][]string{
+	cfTS:            {"ts"},
+	cfUID:           {"uid"},
+	cfOrigH:         {"id.orig_h"},
+	cfOrigP:         {"id.orig_p"},
+	cfRespH:         {"id.resp_h"},
+	cfRespP:         {"id.resp_p"},
+	cfProto:         {"proto"},
+	cfService:       {"service"},
+	cfDuration:      {"duration"},
+	cfOrigBytes:     {"orig_bytes"},
+	cfRespBytes:     {"resp_bytes"},
+	cfConnState:     {"conn_state"},
+	cfHistory:       {"history"},
+	cfOrigPkts:      {"orig_pkts"},
+	cfRespPkts:      {"resp_pkts"},
+	cfOrigIPBytes:   {"orig_ip_bytes"},
+	cfRespIPBytes:   {"resp_ip_bytes"},
+	cfLabel:         {"label"},
+	cfDetailedLabel: {"detailedlabel", "detailed-label", "detailed_label"},
+}
+
+// connRequired are the fields without which a line is not a connection.
+var connRequired = []connField{cfTS, cfOrigH, cfOrigP, cfRespH, cfRespP}
+
+// connFieldByName maps every column name and JSON key to its field.
+var connFieldByName = func() map[string]connField {
+	m := make(map[string]connField)
+	for f, names := range connFieldNames {
+		for _, n := range names {
+			m[n] = connField(f)
+		}
+	}
+	return m
+}()
+
+// ConnParser reads a Zeek conn.log one line at a time, so a log follower
+// can feed it lines as they are written. It reads both of Zeek's writers:
+// TSV, whose '#' header lines (#separator, #unset_field, #empty_field,
+// #path, #fields) set its state, and JSON lines (one object a line, with
+// Zeek's keys such as "id.orig_h", or nested as {"id":{"orig_h":…}}),
+// which need no header. A TSV data line before any #fields line is an
+// error. A ConnParser is not safe for concurrent use.
+type ConnParser struct {
+	// File names the input in errors.
+	File string
+
+	sep, unset, empty string
+	// cols maps each TSV column (after splitting composite columns) to a
+	// field, or -1 for columns not read.
+	cols []connField
+	// raw is the number of separator-split columns a data line must have;
+	// 0 until a #fields line is read.
+	raw int
+	// composite is set when a #fields entry names several columns separated
+	// by spaces, as IoT-23's "tunnel_parents   label   detailed-label".
+	composite bool
+	// detailedOnly is set when the columns include detailedlabel but no
+	// label, so the label comes from detailedlabel.
+	detailedOnly bool
+
+	scratch []string
+	vals    [numConnFields]string
+	set     [numConnFields]bool
+}
+
+// NewConnParser returns a parser for the log named file, with Zeek's
+// defaults (tab separator, "-" unset, "(empty)" empty).
+func NewConnParser(file string) *ConnParser {
+	p := &ConnParser{File: file}
+	p.Reset()
+	return p
+}
+
+// Reset forgets the TSV header, as at the start of a new file. Line does
+// it on line 1, since a rotated log brings its own header.
+func (p *ConnParser) Reset() {
+	p.sep, p.unset, p.empty = "\t", "-", "(empty)"
+	p.raw, p.cols, p.composite, p.detailedOnly = 0, p.cols[:0], false, false
+}
+
+// Line parses one line (without its line ending) found on line lineNo. A
+// record comes back with ok set. Header lines, '#' comments and blank lines
+// update the parser and return ok false and a nil error; line 1 first
+// resets the parser (see Reset). A bad data line
+// returns a *ConnLineError naming the file, line and field; a #fields line
+// without the columns a connection needs, or a #path other than conn,
+// returns a *FormatError, and the data lines after it are errors until a
+// usable #fields line comes.
+func (p *ConnParser) Line(line string, lineNo int) (rec ConnRecord, ok bool, err error) {
+	if lineNo == 1 {
+		p.Reset()
+	}
+	trimmed := strings.TrimSpace(line)
+	switch {
+	case trimmed == "":
+		return rec, false, nil
+	case trimmed[0] == '#':
+		return rec, false, p.directive(line)
+	case trimmed[0] == '{' || trimmed[0] == '[':
+		return p.jsonLine(trimmed, lineNo)
+	}
+	return p.tsvLine(line, lineNo)
+}
+
+// directive reads one '#' line.
+func (p *ConnParser) directive(line string) error {
+	if rest, ok := strings.CutPrefix(line, "#separator"); ok {
+		if sep := unescapeZeek(strings.TrimLeft(rest, " ")); sep != "" {
+			p.sep = sep
+		}
+		return nil
+	}
+	parts := strings.Split(line, p.sep)
+	if len(parts) == 1 && p.sep != " " {
+		parts = strings.Fields(line)
+	}
+	switch parts[0] {
+	case "#unset_field":
+		if len(parts) > 1 {
+			p.unset = parts[1]
+		}
+	case "#empty_field":
+		if len(parts) > 1 {
+			p.empty = parts[1]
+		}
+	case "#path":
+		if len(parts) > 1 && parts[1] != "conn" {
+			p.raw = 0
+			return &FormatError{File: p.File, Reason: fmt.Sprintf("a Zeek %s log, not a conn log", parts[1])}
+		}
+	case "#fields":
+		return p.fields(parts[1:])
+	}
+	return nil
+}
+
+// fields reads the column names of a #fields line.
+func (p *ConnParser) fields(names []string) error {
+	p.raw, p.cols, p.composite = 0, p.cols[:0], false
+	var seen [numConnFields]bool
+	var all []string
+	for _, n := range names {
+		sub := strings.Fields(n)
+		if len(sub) != 1 {
+			p.composite = true
+		}
+		for _, s := range sub {
+			s = strings.ToLower(s)
+			all = append(all, s)
+			f, ok := connFieldByName[s]
+			if !ok || seen[f] {
+				p.cols = append(p.cols, -1)
+				continue
+			}
+			seen[f] = true
+			p.cols = append(p.cols, f)
+		}
+	}
+	for _, f := range connRequired {
+		if !seen[f] {
+			return &FormatError{File: p.File, Reason: fmt.Sprintf("no %s column in #fields (header has %s)", connFieldNames[f][0], quoteList(all))}
+		}
+	}
+	p.raw = len(names)
+	p.detailedOnly = !seen[cfLabel] && seen[cfDetailedLabel]
+	return nil
+}
+
+func (p *ConnParser) bad(n int, field, reason, value string) error {
+	return &ConnLineError{BadRow{File: p.File, Line: n, Field: field, Reason: reason, Value: shorten(value)}}
+}
+
+func (p *ConnParser) tsvLine(line string, n int) (ConnRecord, bool, error) {
+	if p.raw == 0 {
+		return ConnRecord{}, false, p.bad(n, "line", "data before a conn log's #fields line", line)
+	}
+	f := splitZeek(line, p.sep, p.scratch[:0])
+	p.scratch = f
+	if len(f) != p.raw {
+		return ConnRecord{}, false, p.bad(n, "line", fmt.Sprintf("%d fields, #fields has %d", len(f), p.raw), line)
+	}
+	if p.composite {
+		var sub []string
+		for _, v := range f {
+			sub = append(sub, strings.Fields(v)...)
+		}
+		if len(sub) != len(p.cols) {
+			return ConnRecord{}, false, p.bad(n, "line", fmt.Sprintf("%d values, #fields names %d", len(sub), len(p.cols)), line)
+		}
+		f = sub
+	}
+	p.set = [numConnFields]bool{}
+	for i, c := range p.cols {
+		if c < 0 {
+			continue
+		}
+		v := strings.TrimSpace(f[i])
+		if v == p.unset || v == p.empty || v == "" {
+			continue
+		}
+		p.vals[c], p.set[c] = v, true
+	}
+	return p.record(n, p.detailedOnly)
+}
+
+func (p *ConnParser) jsonLine(line string, n int) (ConnRecord, bool, error) {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(line), &obj); err != nil || obj == nil {
+		reason := "not a json object"
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			reason = "invalid json: " + err.Error()
+		}
+		return ConnRecord{}, false, p.bad(n, "line", reason, line)
+	}
+	p.set = [numConnFields]bool{}
+	var seenLabel, seenDetailed bool
+	var use func(key string, raw json.RawMessage) error
+	use = func(key string, raw json.RawMessage) error {
+		raw = bytes.TrimSpace(raw)
+		if len(raw) > 0 && raw[0] == '{' && !strings.Contains(key, ".") {
+			// Nested as {"id":{"orig_h":…}}: read it as "id.orig_h".
+			var inner map[string]json.RawMessage
+			if json.Unmarshal(raw, &inner) == nil {
+				for k, v := range inner {
+					if err := use(key+"."+strings.ToLower(k), v); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+		}
+		f, ok := connFieldByName[key]
+		if !ok {
+			if key == "_path" {
+				var s string
+				if json.Unmarshal(raw, &s) == nil && s != "conn" {
+					return p.bad(n, "_path", "a "+s+" record, not a conn record", s)
+				}
+			}
+			return nil
+		}
+		switch f {
+		case cfLabel:
+			seenLabel = true
+		case cfDetailedLabel:
+			seenDetailed = true
+		}
+		var v string
+		switch {
+		case len(raw) == 0 || isNull(raw):
+			return nil
+		case raw[0] == '"':
+			if err := json.Unmarshal(raw, &v); err != nil {
+				return p.bad(n, connFieldNames[f][0], "invalid json string", string(raw))
+			}
+			v = strings.TrimSpace(v)
+			if v == "" || v == "-" || v == "(empty)" {
+				return nil
+			}
+		case raw[0] == '{' || raw[0] == '[':
+			return p.bad(n, connFieldNames[f][0], "not a single value", string(raw))
+		default:
+			v = string(raw)
+		}
+		p.vals[f], p.set[f] = v, true
+		return nil
+	}
+	for k, v := range obj {
+		if err := use(strings.ToLower(k), v); err != nil {
+			return ConnRecord{}, false, err
+		}
+	}
+	return p.record(n, !seenLabel && seenDetailed)
+}
+
+// record builds a ConnRecord from p.vals and p.set; detailedOnly takes the
+// label from detailedlabel.
+func (p *ConnParser) record(n int, detailedOnly bool) (ConnRecord, bool, error) {
+	for _, f := range connRequired {
+		if !p.set[f] {
+			return ConnRecord{}, false, p.bad(n, connFieldNames[f][0], "unset", "")
+		}
+	}
+	rec := ConnRecord{Label: -1}
+	var err error
+	fail := func(f connField, reason string) (ConnRecord, bool, error) {
+		return ConnRecord{}, false, p.bad(n, connFieldNames[f][0], reason, p.vals[f])
+	}
+	if rec.Time, err = parseZeekTime(p.vals[cfTS]); err != nil {
+		return fail(cfTS, "not a time")
+	}
+	if rec.SrcIP, err = netip.ParseAddr(p.vals[cfOrigH]); err != nil {
+		return fail(cfOrigH, "not an IP address")
+	}
+	if rec.DstIP, err = netip.ParseAddr(p.vals[cfRespH]); err != nil {
+		return fail(cfRespH, "not an IP address")
+	}
+	for _, f := range [...]connField{cfOrigP, cfRespP} {
+		v, err := strconv.ParseUint(p.vals[f], 10, 16)
+		if err != nil {
+			return fail(f, "not a port (0-65535)")
+		}
+		if f == cfOrigP {
+			rec.SrcPort = uint16(v)
+		} else {
+			rec.DstPort = uint16(v)
+		}
+	}
+	counts := [...]struct {
+		f   connField
+		dst *int64
+	}{
+		{cfOrigBytes, &rec.OrigBytes}, {cfRespBytes, &rec.RespBytes},
+		{cfOrigPkts, &rec.OrigPkts}, {cfRespPkts, &rec.RespPkts},
+		{cfOrigIPBytes, &rec.OrigIPBytes}, {cfRespIPBytes, &rec.RespIPBytes},
+	}
+	for _, c := range counts {
+		if !p.set[c.f] {
+			continue
+		}
+		v, err := strconv.ParseInt(p.vals[c.f], 10, 64)
+		if err != nil || v < 0 {
+			return fail(c.f, "not a count")
+		}
+		*c.dst = v
+	}
+	if p.set[cfDuration] {
+		d, err := parseZeekSeconds(p.vals[cfDuration])
+		if err != nil {
+			return fail(cfDuration, "not an interval in seconds")
+		}
+		rec.Duration = d
+	}
+	str := func(f connField) string {
+		if p.set[f] {
+			return p.vals[f]
+		}
+		return ""
+	}
+	rec.UID, rec.Proto, rec.Service = str(cfUID), strings.ToLower(str(cfProto)), str(cfService)
+	rec.ConnState, rec.History = str(cfConnState), str(cfHistory)
+	rec.DetailedLabel = str(cfDetailedLabel)
+	if detailedOnly {
+		rec.Label = ConnLabel(rec.DetailedLabel)
+	} else {
+		rec.Label = ConnLabel(str(cfLabel))
+	}
+	return rec, true, nil
+}
+
+// parseZeekTime reads a Zeek time: seconds since the Unix epoch with up to
+// nine decimals (TSV, and JSON's default), or RFC 3339 (JSON logs written
+// with ISO 8601 timestamps).
+func parseZeekTime(s string) (time.Time, error) {
+	if d, err := parseZeekSeconds(s); err == nil {
+		return time.Unix(0, 0).Add(d).UTC(), nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return t.UTC(), nil
+}
+
+// maxZeekSeconds bounds the seconds a time.Duration holds (about 292 years).
+const maxZeekSeconds = 9_000_000_000
+
+// errZeekSeconds is parseZeekSeconds' error.
+var errZeekSeconds = errors.New("not a non-negative decimal number of seconds")
+
+// parseZeekSeconds reads a non-negative decimal number of seconds
+// ("1655157610.743948", "0.000001", "1.5e-05") exactly to the nanosecond
+// when it is plain decimal.
+func parseZeekSeconds(s string) (time.Duration, error) {
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" && frac == "" {
+		return 0, errZeekSeconds
+	}
+	plain := len(frac) <= 18
+	for _, c := range []byte(whole + frac) {
+		if c < '0' || c > '9' {
+			plain = false
+			break
+		}
+	}
+	if plain && len(whole) <= 10 {
+		var sec int64
+		for _, c := range []byte(whole) {
+			sec = sec*10 + int64(c-'0')
+		}
+		if sec >= maxZeekSeconds {
+			return 0, errZeekSeconds
+		}
+		var ns int64
+		for i := 0; i < 9; i++ {
+			ns *= 10
+			if i < len(frac) {
+				ns += int64(frac[i] - '0')
+			}
+		}
+		return time.Duration(sec)*time.Second + time.Duration(ns), nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(f >= 0 && f < maxZeekSeconds) {
+		return 0, errZeekSeconds
+	}
+	return time.Duration(f * float64(time.Second)), nil
+}
+
+// ReadConn reads a whole Zeek conn.log (TSV or JSON lines). Lines that do
+// not parse come back as bad rows, in line order; an error means the file
+// could not be read or is not a conn log (see FormatError).
+func ReadConn(path string) ([]ConnRecord, []BadRow, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read conn log: %w", err)
+	}
+	defer f.Close()
+	return ReadConnFrom(f, path)
+}
+
+// ReadConnFrom is ReadConn on an open stream; file names it in reports.
+func ReadConnFrom(r io.Reader, file string) ([]ConnRecord, []BadRow, error) {
+	p := NewConnParser(file)
+	lr := newLineReader(r)
+	var recs []ConnRecord
+	var bad []BadRow
+	for {
+		raw, tooLong, err := lr.next()
+		if err == io.EOF {
+			return recs, bad, nil
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("read %s: %w", file, err)
+		}
+		if tooLong {
+			bad = append(bad, BadRow{File: file, Line: lr.n, Field: "line", Reason: fmt.Sprintf("line over %d bytes", MaxLineBytes), Value: shorten(string(raw))})
+			continue
+		}
+		rec, ok, err := p.Line(string(raw), lr.n)
+		var le *ConnLineError
+		switch {
+		case errors.As(err, &le):
+			bad = append(bad, le.BadRow)
+		case err != nil:
+			return nil, nil, err
+		case ok:
+			recs = append(recs, rec)
+		}
+	}
+}

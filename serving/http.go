@@ -1,0 +1,223 @@
+package serving
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mlctl/mlctl/datasets"
+)
+
+// API is the scorer's HTTP interface: POST /v1/score, GET /healthz,
+// GET /metrics.
+type API struct {
+	Holder  *Holder
+	Metrics *Metrics
+	// MaxBody bounds a request body in bytes (413 above it; default 16 MiB).
+	MaxBody int64
+}
+
+// scoreRequest is POST /v1/score's body.
+type scoreRequest struct {
+	Names []string          `json:"names"`
+	TXT   []json.RawMessage `json:"txt"`
+	Flows []json.RawMessage `json:"flows"`
+}
+
+// Handler routes the API.
+func (a *API) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/v1/score", a.score)
+	mux.HandleFunc("/healthz", a.healthz)
+	mux.HandleFunc("/metrics", a.metrics)
+	return mux
+}
+
+// Request and response buffers are reused across requests.
+var (
+	bufPool  = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	respPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+)
+
+func (a *API) score(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	code := a.scoreRequest(w, r)
+	a.Metrics.observeRequest(code, time.Since(start))
+}
+
+func (a *API) scoreRequest(w http.ResponseWriter, r *http.Request) int {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		return httpError(w, http.StatusMethodNotAllowed, "use POST with {\"names\":[...]}")
+	}
+	max := a.MaxBody
+	if max <= 0 {
+		max = 16 << 20
+	}
+	body := bufPool.Get().(*bytes.Buffer)
+	body.Reset()
+	defer bufPool.Put(body)
+	if _, err := body.ReadFrom(http.MaxBytesReader(w, r.Body, max)); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return httpError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is over %d bytes; send smaller batches", max))
+		}
+		return httpError(w, http.StatusBadRequest, "reading request body: "+err.Error())
+	}
+	var req scoreRequest
+	dec := json.NewDecoder(bytes.NewReader(body.Bytes()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return httpError(w, http.StatusBadRequest, "malformed JSON: "+jsonReason(err, body.Bytes()))
+	}
+	if dec.More() {
+		return httpError(w, http.StatusBadRequest, "malformed JSON: more than one value in the body")
+	}
+	if len(req.TXT) > 0 || len(req.Flows) > 0 {
+		return httpError(w, http.StatusBadRequest, "this scorer serves a domain-name model: send {\"names\":[...]} (TXT and flow models are not served yet)")
+	}
+	if req.Names == nil {
+		return httpError(w, http.StatusBadRequest, "missing \"names\": want {\"names\":[\"example.com\", ...]}")
+	}
+	m := a.Holder.Get()
+	if m == nil {
+		return httpError(w, http.StatusServiceUnavailable, "no model loaded yet")
+	}
+	norm := make([]string, 0, len(req.Names))
+	bad := make([]string, len(req.Names))
+	for i, n := range req.Names {
+		v, err := datasets.NormaliseDomain(n)
+		if err != nil {
+			bad[i] = err.Error()
+			continue
+		}
+		norm = append(norm, v)
+	}
+	scores := make([]float64, len(norm))
+	m.Scorer.Score(norm, scores)
+	a.Metrics.NamesScored.Add(uint64(len(norm)))
+
+	out := respPool.Get().(*[]byte)
+	defer respPool.Put(out)
+	b := (*out)[:0]
+	b = append(b, `{"model":`...)
+	b = appendJSONString(b, m.Name)
+	b = append(b, `,"version":`...)
+	b = strconv.AppendInt(b, int64(m.Version), 10)
+	b = append(b, `,"sha256":"`...)
+	b = append(b, m.SHA256...)
+	b = append(b, `","threshold":`...)
+	b = strconv.AppendFloat(b, m.Threshold, 'g', -1, 64)
+	b = append(b, `,"results":[`...)
+	j := 0
+	for i, n := range req.Names {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"input":`...)
+		b = appendJSONString(b, n)
+		if bad[i] != "" {
+			b = append(b, `,"error":`...)
+			b = appendJSONString(b, bad[i])
+			b = append(b, '}')
+			continue
+		}
+		s := scores[j]
+		j++
+		b = append(b, `,"score":`...)
+		b = strconv.AppendFloat(b, s, 'g', 8, 64)
+		if s >= m.Threshold {
+			b = append(b, `,"label":1}`...)
+		} else {
+			b = append(b, `,"label":0}`...)
+		}
+	}
+	b = append(b, "]}\n"...)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.Write(b)
+	*out = b // keep the grown buffer for the next request
+	return http.StatusOK
+}
+
+func (a *API) healthz(w http.ResponseWriter, r *http.Request) {
+	m := a.Holder.Get()
+	if m == nil {
+		httpError(w, http.StatusServiceUnavailable, "no model loaded yet")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"status": "ok", "model": m.Name, "version": m.Version, "sha256": m.SHA256,
+		"threshold": m.Threshold, "loaded_at": m.LoadedAt.UTC().Format(time.RFC3339Nano)})
+}
+
+func (a *API) metrics(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	a.Metrics.Write(w)
+}
+
+// httpError answers {"error": msg} with the status and returns it.
+func httpError(w http.ResponseWriter, code int, msg string) int {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	b := append(appendJSONString([]byte(`{"error":`), msg), "}\n"...)
+	w.Write(b)
+	return code
+}
+
+// jsonReason says where a JSON document went wrong.
+func jsonReason(err error, body []byte) string {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return fmt.Sprintf("%v at byte %d", syn, syn.Offset)
+	}
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		return fmt.Sprintf("field %q: want %s, got JSON %s at byte %d", typ.Field, typ.Type, typ.Value, typ.Offset)
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		if len(bytes.TrimSpace(body)) == 0 {
+			return "empty body"
+		}
+		return "unexpected end of input"
+	}
+	return err.Error()
+}
+
+// appendJSONString appends s as a JSON string (invalid UTF-8 replaced).
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c < 0x20 || c == '<' || c == '>' || c == '&':
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else if r == '\u2028' || r == '\u2029' {
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}

@@ -1,0 +1,39 @@
+// Package serving is the scorer: a model holder that swaps atomically when
+// an alias moves, the traffic sources that feed it (HTTP, Zeek logs,
+// dnstap), alert sinks, heartbeats and metrics.
+package serving
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// Query is one DNS name seen by a source, waiting to be scored.
+type Query struct {
+	// Source names where it came from: "http", "zeek-dns", "dnstap".
+	Source string
+	// Time is when the source saw it (the log's ts, the dnstap message
+	// time), or when it was read if the source has none.
+	Time time.Time
+	// ClientIP is the address that asked, "" when the source does not say.
+	ClientIP string
+	// Name is the queried name as the source gave it (not normalised).
+	Name string
+}
+
+// SourceCounters are one source's running totals, safe for concurrent use.
+type SourceCounters struct {
+	// Read counts lines or frames taken from the source.
+	Read atomic.Uint64
+	// Parsed counts those that parsed into a query or flow.
+	Parsed atomic.Uint64
+	// Bad counts those that did not parse (each also reported once).
+	Bad atomic.Uint64
+	// Skipped counts parsed records with nothing to score (a header, a
+	// response when only queries are scored, a name that is not a domain).
+	Skipped atomic.Uint64
+	// Scored counts inputs scored.
+	Scored atomic.Uint64
+	// Dropped counts inputs dropped because the scoring queue was full.
+	Dropped atomic.Uint64
+}

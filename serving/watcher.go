@@ -1,0 +1,164 @@
+package serving
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mlctl/mlctl/artifact"
+	"github.com/mlctl/mlctl/registry"
+)
+
+// Watcher keeps a Holder on the model an alias points at: it LISTENs for
+// alias changes (polling as the fallback), loads and verifies the new
+// model, and swaps it in. A model that fails to load or verify is refused
+// and the old one keeps serving.
+type Watcher struct {
+	DB     *registry.DB
+	Alias  string
+	Holder *Holder
+	Log    *slog.Logger
+	// Poll is the fallback check interval (default 2s).
+	Poll time.Duration
+	// Changed is called after each alias change was acted on (loaded or
+	// refused), so the heartbeat can announce it at once.
+	Changed func()
+
+	mu      sync.Mutex
+	status  WatchStatus
+	swaps   atomic.Uint64
+	refused atomic.Uint64
+}
+
+// WatchStatus is what the watcher last did.
+type WatchStatus struct {
+	// ChangeID is the alias change acted on.
+	ChangeID int64
+	// RefusedModelID is the last model refused (0: none), LastError why.
+	RefusedModelID int64
+	LastError      string
+}
+
+// Status returns what the watcher last did.
+func (w *Watcher) Status() WatchStatus {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.status
+}
+
+// Swaps counts models swapped in; Refusals counts models refused.
+func (w *Watcher) Swaps() uint64    { return w.swaps.Load() }
+func (w *Watcher) Refusals() uint64 { return w.refused.Load() }
+
+// Run follows the alias until ctx ends.
+func (w *Watcher) Run(ctx context.Context) error {
+	poll := w.Poll
+	if poll <= 0 {
+		poll = 2 * time.Second
+	}
+	for {
+		wake, stop, err := w.DB.Listen(ctx, registry.AliasChannel)
+		if err != nil {
+			w.Log.Warn("listen for alias changes failed; polling", "error", err)
+		}
+		w.check(ctx)
+		tick := time.NewTicker(poll)
+	loop:
+		for {
+			select {
+			case <-ctx.Done():
+				tick.Stop()
+				if stop != nil {
+					stop()
+				}
+				return nil
+			case alias, ok := <-wake:
+				if !ok {
+					break loop // the listening connection died: reconnect
+				}
+				if alias == w.Alias {
+					w.check(ctx)
+				}
+			case <-tick.C:
+				w.check(ctx)
+			}
+		}
+		tick.Stop()
+		if stop != nil {
+			stop()
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// check acts on the alias's current target if it is a change not yet acted on.
+func (w *Watcher) check(ctx context.Context) {
+	a, err := w.DB.GetAlias(ctx, w.Alias)
+	if err != nil {
+		if registry.ErrorCode(err) != registry.ENOTFOUND && ctx.Err() == nil {
+			w.Log.Warn("read alias", "alias", w.Alias, "error", err)
+		}
+		return
+	}
+	if a.ChangeID == w.Status().ChangeID {
+		return
+	}
+	if cur := w.Holder.Get(); cur != nil && cur.ID == a.Model.ID {
+		w.acted(a.ChangeID, 0, "")
+		return
+	}
+	m, err := Load(ctx, w.DB, a.Model)
+	if err != nil {
+		if ctx.Err() != nil {
+			return
+		}
+		w.refused.Add(1)
+		keep := "nothing"
+		if cur := w.Holder.Get(); cur != nil {
+			keep = cur.Ref()
+		}
+		w.Log.Error("refused model; keeping the one in service", "alias", w.Alias, "model", a.Model.Ref(), "serving", keep, "error", err)
+		w.acted(a.ChangeID, a.Model.ID, err.Error())
+		return
+	}
+	m.ChangeID = a.ChangeID
+	old := w.Holder.Swap(m)
+	w.swaps.Add(1)
+	from := "nothing"
+	if old != nil {
+		from = old.Ref()
+	}
+	w.Log.Info("model swapped", "alias", w.Alias, "from", from, "to", m.Ref(), "sha256", m.SHA256)
+	w.acted(a.ChangeID, 0, "")
+}
+
+func (w *Watcher) acted(change, refused int64, msg string) {
+	w.mu.Lock()
+	w.status = WatchStatus{ChangeID: change, RefusedModelID: refused, LastError: msg}
+	w.mu.Unlock()
+	if w.Changed != nil {
+		w.Changed()
+	}
+}
+
+// Load reads a model version from the registry, verifies its SHA-256 and
+// prepares it for scoring.
+func Load(ctx context.Context, db *registry.DB, m *registry.Model) (*Model, error) {
+	l, err := artifact.Load(ctx, db, m)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := artifact.NewScorer(l.Artifact)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", m.Ref(), err)
+	}
+	return &Model{ID: m.ID, Name: m.Name, Version: m.Version, SHA256: m.SHA256, Threshold: l.Manifest.Threshold,
+		Scorer: sc, LoadedAt: time.Now()}, nil
+}

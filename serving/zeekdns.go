@@ -1,0 +1,367 @@
+package serving
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// SourceZeekDNS is the Query.Source of names read from a Zeek dns.log.
+const SourceZeekDNS = "zeek-dns"
+
+// ZeekDNS follows a Zeek dns.log, as TSV (with its '#' header) or as JSON
+// lines, and emits the query of every record.
+//
+// Counting: every line is Read, and then exactly one of Parsed (a Query
+// was emitted), Skipped (a '#' header or comment line, an empty line, a
+// record without a query) or Bad (reported through Bad as a *LineError, e.g.
+// `dns.log:17: field ts: "abc" is not a time`). So Read = Parsed + Skipped +
+// Bad.
+type ZeekDNS struct {
+	// Path is the dns.log to follow; it may not exist yet and may be rotated.
+	Path string
+	// FromEnd starts at the end of the file (keeping its '#' header).
+	FromEnd bool
+	// Poll is how often the file is polled (default 250 ms).
+	Poll time.Duration
+	// Counters receives the running totals; nil keeps none.
+	Counters *SourceCounters
+	// Bad receives each bad line once, and problems with following the
+	// file (truncation with lost lines); nil drops them.
+	Bad func(error)
+	// Emit receives each query, from one goroutine, in file order.
+	Emit func(Query)
+	// Now gives the time of records without a ts (default time.Now).
+	Now func() time.Time
+}
+
+// Run follows Path until ctx is cancelled, then returns nil. It returns an
+// error when Path cannot be read, or holds TSV whose #fields has no query
+// column (it is not a dns.log).
+func (z *ZeekDNS) Run(ctx context.Context) error {
+	counters := z.Counters
+	if counters == nil {
+		counters = new(SourceCounters)
+	}
+	bad := z.Bad
+	if bad == nil {
+		bad = func(error) {}
+	}
+	p := newZeekDNSParser(z.Path)
+	if z.Now != nil {
+		p.now = z.Now
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var fatal error
+	opts := FollowOptions{
+		FromEnd: z.FromEnd,
+		Head:    func(text string) bool { return strings.HasPrefix(text, "#") },
+		Poll:    z.Poll,
+		Bad: func(err error) {
+			var le *LineError
+			if errors.As(err, &le) {
+				counters.Read.Add(1)
+				counters.Bad.Add(1)
+			}
+			bad(err)
+		},
+	}
+	err := Follow(ctx, z.Path, opts, func(text string, n int) {
+		if fatal != nil {
+			return
+		}
+		counters.Read.Add(1)
+		q, ok, err := p.parse(text, n)
+		var fe *zeekDNSFormatError
+		switch {
+		case errors.As(err, &fe):
+			fatal = fe
+			cancel(fe)
+		case err != nil:
+			counters.Bad.Add(1)
+			bad(err)
+		case !ok:
+			counters.Skipped.Add(1)
+		default:
+			counters.Parsed.Add(1)
+			if z.Emit != nil {
+				z.Emit(q)
+			}
+		}
+	})
+	if fatal != nil {
+		return fatal
+	}
+	return err
+}
+
+// zeekDNSFormatError says a file is not a dns.log at all.
+type zeekDNSFormatError struct{ LineError }
+
+// zeekDNSParser turns dns.log lines into queries. It keeps the TSV header
+// of the current file; line 1 starts a new file.
+type zeekDNSParser struct {
+	file string
+	now  func() time.Time
+	sep  string
+	// unset and empty are the TSV markers of a field without a value.
+	unset, empty string
+	// fields is the column count of #fields, 0 before one is read; query,
+	// orig and ts are column indexes (-1 when absent).
+	fields          int
+	query, orig, ts int
+	scratch         []string
+}
+
+func newZeekDNSParser(file string) *zeekDNSParser {
+	p := &zeekDNSParser{file: file, now: time.Now}
+	p.newFile()
+	return p
+}
+
+// newFile forgets the header: a rotated file brings its own.
+func (p *zeekDNSParser) newFile() {
+	p.sep, p.unset, p.empty = "\t", "-", "(empty)"
+	p.fields, p.query, p.orig, p.ts = 0, -1, -1, -1
+}
+
+// parse reads line n. It returns the query and true, or false when the line
+// holds nothing to score, or a *LineError, or a *zeekDNSFormatError.
+func (p *zeekDNSParser) parse(text string, n int) (Query, bool, error) {
+	if n == 1 {
+		p.newFile()
+	}
+	switch {
+	case strings.TrimSpace(text) == "":
+		return Query{}, false, nil
+	case strings.HasPrefix(text, "#"):
+		return Query{}, false, p.directive(text, n)
+	case strings.HasPrefix(text, "{"):
+		return p.parseJSON(text, n)
+	}
+	return p.parseTSV(text, n)
+}
+
+func (p *zeekDNSParser) bad(n int, field, reason string) *LineError {
+	return &LineError{File: p.file, Line: n, Field: field, Reason: reason}
+}
+
+// directive reads a '#' line of the TSV header.
+func (p *zeekDNSParser) directive(text string, n int) error {
+	if rest, ok := strings.CutPrefix(text, "#separator"); ok {
+		if sep := zeekDNSUnescape(strings.TrimLeft(rest, " ")); sep != "" {
+			p.sep = sep
+		}
+		return nil
+	}
+	parts := strings.Split(text, p.sep)
+	switch parts[0] {
+	case "#unset_field":
+		if len(parts) > 1 {
+			p.unset = parts[1]
+		}
+	case "#empty_field":
+		if len(parts) > 1 {
+			p.empty = parts[1]
+		}
+	case "#fields":
+		cols := parts[1:]
+		p.fields, p.query, p.orig, p.ts = len(cols), -1, -1, -1
+		for i, c := range cols {
+			switch strings.TrimSpace(c) {
+			case "query":
+				p.query = i
+			case "id.orig_h":
+				p.orig = i
+			case "ts":
+				p.ts = i
+			}
+		}
+		if p.query < 0 {
+			return &zeekDNSFormatError{LineError{File: p.file, Line: n, Field: "#fields",
+				Reason: "no query column; is this a Zeek dns.log?"}}
+		}
+	}
+	return nil
+}
+
+// value is a TSV field with the unset and empty markers made "".
+func (p *zeekDNSParser) value(f []string, i int) string {
+	if i < 0 {
+		return ""
+	}
+	v := f[i]
+	if v == p.unset || v == p.empty {
+		return ""
+	}
+	return v
+}
+
+func (p *zeekDNSParser) parseTSV(text string, n int) (Query, bool, error) {
+	if p.fields == 0 {
+		return Query{}, false, p.bad(n, "", "data before the #fields line")
+	}
+	f := zeekDNSSplit(text, p.sep, p.scratch[:0])
+	p.scratch = f
+	if len(f) != p.fields {
+		return Query{}, false, p.bad(n, "", fmt.Sprintf("%d fields, #fields has %d", len(f), p.fields))
+	}
+	name := p.value(f, p.query)
+	if name == "" {
+		return Query{}, false, nil
+	}
+	q := Query{Source: SourceZeekDNS, Name: name, ClientIP: p.value(f, p.orig)}
+	var err error
+	if q.Time, err = p.time(p.value(f, p.ts), n); err != nil {
+		return Query{}, false, err
+	}
+	return q, true, nil
+}
+
+// zeekDNSRecord holds the JSON keys read; values are checked by hand for
+// precise errors.
+type zeekDNSRecord struct {
+	TS    json.RawMessage `json:"ts"`
+	Query json.RawMessage `json:"query"`
+	Orig  json.RawMessage `json:"id.orig_h"`
+}
+
+func (p *zeekDNSParser) parseJSON(text string, n int) (Query, bool, error) {
+	var r zeekDNSRecord
+	if err := json.Unmarshal([]byte(text), &r); err != nil {
+		return Query{}, false, p.bad(n, "", "not a JSON object: "+err.Error())
+	}
+	name, err := p.jsonString(r.Query, "query", n)
+	if err != nil || name == "" {
+		return Query{}, false, err
+	}
+	q := Query{Source: SourceZeekDNS, Name: name}
+	if q.ClientIP, err = p.jsonString(r.Orig, "id.orig_h", n); err != nil {
+		return Query{}, false, err
+	}
+	var ts string
+	if len(r.TS) > 0 && r.TS[0] == '"' {
+		ts, err = p.jsonString(r.TS, "ts", n)
+		if err != nil {
+			return Query{}, false, err
+		}
+	} else if len(r.TS) > 0 && string(r.TS) != "null" {
+		ts = string(r.TS)
+	}
+	if q.Time, err = p.time(ts, n); err != nil {
+		return Query{}, false, err
+	}
+	return q, true, nil
+}
+
+// jsonString decodes an optional JSON string; absent and null are "".
+func (p *zeekDNSParser) jsonString(raw json.RawMessage, field string, n int) (string, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", p.bad(n, field, fmt.Sprintf("%s is not a string", zeekDNSQuote(string(raw))))
+	}
+	return s, nil
+}
+
+// time parses a Zeek ts: epoch seconds with a fraction ("1700000000.123456",
+// the TSV form and the default JSON form) or ISO 8601 (JSON with
+// LogAscii::json_timestamps = JSON::TS_ISO8601). "" is the read time.
+func (p *zeekDNSParser) time(s string, n int) (time.Time, error) {
+	if s == "" {
+		return p.now(), nil
+	}
+	if t, ok := zeekDNSEpoch(s); ok {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, p.bad(n, "ts", fmt.Sprintf("%s is not a time", zeekDNSQuote(s)))
+}
+
+// zeekDNSEpoch parses decimal epoch seconds exactly (no float rounding of
+// the microseconds), also in exponent form as some JSON writers print it.
+func zeekDNSEpoch(s string) (time.Time, bool) {
+	sec, frac, _ := strings.Cut(s, ".")
+	if sec == "" || strings.ContainsAny(s, "eE") {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e15 {
+			return time.Time{}, false
+		}
+		whole, fr := math.Modf(f)
+		return time.Unix(int64(whole), int64(math.Round(fr*1e9))).UTC(), true
+	}
+	secs, err := strconv.ParseInt(sec, 10, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	var nsec int64
+	if frac != "" {
+		if len(frac) > 9 {
+			frac = frac[:9]
+		}
+		for _, c := range frac {
+			if c < '0' || c > '9' {
+				return time.Time{}, false
+			}
+		}
+		v, _ := strconv.ParseInt(frac+strings.Repeat("0", 9-len(frac)), 10, 64)
+		nsec = v
+		if secs < 0 || strings.HasPrefix(sec, "-") {
+			nsec = -nsec
+		}
+	}
+	return time.Unix(secs, nsec).UTC(), true
+}
+
+// zeekDNSQuote quotes a value for an error message, cut to 64 bytes.
+func zeekDNSQuote(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return strconv.Quote(s)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
+}
+
+// zeekDNSSplit splits a TSV line at sep, appending to dst. Zeek escapes
+// separators inside values, so there is no quoting.
+func zeekDNSSplit(line, sep string, dst []string) []string {
+	for {
+		i := strings.Index(line, sep)
+		if i < 0 {
+			return append(dst, line)
+		}
+		dst = append(dst, line[:i])
+		line = line[i+len(sep):]
+	}
+}
+
+// zeekDNSUnescape decodes the \xHH escapes Zeek writes in #separator.
+func zeekDNSUnescape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+3 < len(s) && s[i+1] == 'x' {
+			if v, err := strconv.ParseUint(s[i+2:i+4], 16, 8); err == nil {
+				b.WriteByte(byte(v))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
