@@ -73,7 +73,8 @@ type Dnstap struct {
 type DnstapError struct {
 	// Socket is the listening socket's path.
 	Socket string
-	// Conn numbers the connection, from 1 in the order they were accepted.
+	// Conn numbers the connection, from 1 in the order they were
+	// accepted; 0 for a problem with the listening socket.
 	Conn uint64
 	// Frame numbers the data frame within the connection, from 1; 0 for
 	// a problem with the connection itself.
@@ -82,8 +83,12 @@ type DnstapError struct {
 	Reason string
 }
 
-// Error renders the error as `dnstap PATH: connection N: frame F: reason`.
+// Error renders the error as `dnstap PATH: connection N: frame F: reason`,
+// without the frame or connection when the problem is not with one.
 func (e *DnstapError) Error() string {
+	if e.Conn == 0 {
+		return fmt.Sprintf("dnstap %s: %s", e.Socket, e.Reason)
+	}
 	if e.Frame == 0 {
 		return fmt.Sprintf("dnstap %s: connection %d: %s", e.Socket, e.Conn, e.Reason)
 	}

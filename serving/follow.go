@@ -103,8 +103,8 @@ func (e *LineError) Error() string {
 //     from the copy beside the file (a name that starts with the file's name,
 //     whose bytes up to where Follow stopped match what it read), then the
 //     file from its start. Without such a copy (compressed at once, moved
-//     elsewhere) the lines between the last poll and the copy are lost and
-//     Bad is told.
+//     elsewhere) the lines written between the last poll and the copy, if
+//     any, are lost, and Bad is told.
 //
 // Line numbers restart at 1 in each new file. Follow returns an error when
 // path cannot be opened at the start for another reason than not existing,
@@ -403,7 +403,7 @@ func (fl *follower) checkTruncated() error {
 		return nil
 	}
 	if !fl.readCopy() {
-		fl.report(fmt.Errorf("%s: truncated after byte %d and no rotated copy found beside it; lines written since the last poll are lost", fl.path, fl.off))
+		fl.report(fmt.Errorf("%s: truncated after byte %d and no rotated copy found beside it; lines written since the last poll, if any, are lost", fl.path, fl.off))
 	}
 	if fl.long || len(fl.pending) > 0 {
 		fl.complete(nil)

@@ -242,3 +242,20 @@ func TestZeekDNSNotADNSLog(t *testing.T) {
 		t.Fatal("Run waited for ctx instead of failing")
 	}
 }
+
+// TestZeekDNSLongLine: a line over 64 KiB is read, counted bad and reported;
+// the next line is still parsed.
+func TestZeekDNSLongLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dns.log")
+	appendFile(t, path, zeekDNSHeader+"1709287200.1\t10.0.0.5\t"+strings.Repeat("a", 70000)+"\tA\n1709287200.2\t10.0.0.6\tok.example\tA\n")
+	r := startZeekDNS(t, path, false)
+	r.wait(t, 1, 7)
+	if got := r.counts(); got != [4]uint64{7, 1, 5, 1} {
+		t.Errorf("counts read/parsed/skipped/bad = %v, want [7 1 5 1]", got)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if want := path + ":6: line is 70024 bytes, over the 65536-byte limit"; len(r.bad) != 1 || r.bad[0] != want {
+		t.Errorf("bad = %q, want %q", r.bad, want)
+	}
+}

@@ -88,8 +88,8 @@ type Window struct {
 	// Marks are counters that callers keep per window (a check's hits).
 	Marks map[string]int
 	// Untracked counts connections whose destination or (destination, port)
-	// was not remembered because a memory cap was reached: DstIPs,
-	// DstPorts and Dsts then undercount.
+	// was not remembered because a memory cap was reached: DstIPs, Dsts and
+	// Pairs then undercount. DstPorts and PortFlows are always exact.
 	Untracked int
 
 	dsts  map[netip.Addr]DstStat
@@ -125,6 +125,10 @@ func (w *Window) add(r *datasets.ConnRecord, budget int) (used int) {
 	case r.Label == 0 && w.Label < 0:
 		w.Label = 0
 	}
+	ports := HasPorts(r.Proto)
+	if ports {
+		w.ports[r.DstPort]++
+	}
 	d, known := w.dsts[r.DstIP]
 	if !known {
 		if budget <= used {
@@ -134,8 +138,7 @@ func (w *Window) add(r *datasets.ConnRecord, budget int) (used int) {
 		used++
 	}
 	d.Flows++
-	if HasPorts(r.Proto) {
-		w.ports[r.DstPort]++
+	if ports {
 		k := pair{r.DstIP, r.DstPort}
 		if _, ok := w.pairs[k]; !ok {
 			if budget <= used {
