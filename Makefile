@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/bin:$(PATH)
 
 GO_SOURCES := $(shell find . -name '*.go' -not -path './.dev/*' -not -path './bin/*') go.mod go.sum
 
-.PHONY: all build tools pyref up down demo test bench clean
+.PHONY: all build tools pyref nettools up down demo test bench clean
 
 all: build
 
@@ -14,13 +14,16 @@ build: bin/mlctl
 bin/mlctl: $(GO_SOURCES) $(shell find registry/migration -name '*.sql')
 	$(GO) build -o bin/mlctl ./cmd/mlctl
 
-## tools: the Temporal CLI v1.5.1 in bin/ (built once) and the python reference tools
-tools: bin/temporal pyref
+## tools: the Temporal CLI v1.5.1 in bin/ (built once), the python reference tools,
+## and unbound, dig, wrk and hey for the serving tests and benchmarks
+tools: bin/temporal pyref nettools
 bin/temporal:
 	@echo "building the Temporal CLI v1.5.1 into bin/ (once; about 3 minutes)"
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/temporalio/cli/cmd/temporal@v1.5.1
 pyref:
 	@deploy/dev/pyref.sh
+nettools:
+	@deploy/dev/nettools.sh
 
 ## up / down: the local dev stack (PostgreSQL + Temporal dev server with web UI on :8233)
 up: bin/temporal
@@ -33,12 +36,12 @@ demo: up build
 	@deploy/dev/demo.sh
 
 ## test: every test, on real PostgreSQL and a real Temporal dev server
-test: up build pyref
+test: up build pyref nettools
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 80m ./...
 
 ## bench: side-by-side benchmarks against xgboost (table + bench/out/bench.json)
-bench: build pyref
+bench: build pyref nettools
 	$(GO) run ./bench/cmd/mlctl-bench -out bench/out/bench.json
 
 clean:

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the network tools that serving tests and benchmarks use, from
+# Debian's packages: unbound (a real resolver sending dnstap), dig (dnsutils),
+# and the HTTP load generators wrk and hey.
+set -euo pipefail
+need=()
+command -v unbound >/dev/null || [ -x /usr/sbin/unbound ] || need+=(unbound)
+command -v dig >/dev/null || need+=(dnsutils)
+command -v wrk >/dev/null || need+=(wrk)
+command -v hey >/dev/null || need+=(hey)
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "dev: installing Debian's ${need[*]}" >&2
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+# unbound's package would start a system resolver on :53; tests run their own.
+$SUDO env RUNLEVEL=1 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
