@@ -7,20 +7,24 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/mlctl/mlctl/registry"
 )
 
 // AlertSink records alerts as rows in the registry and, when a path is
-// given, as JSON lines appended to a file.
+// given, as JSON lines appended to a file. Add hands batches to a writer
+// goroutine, so scoring does not wait for the database; when the writer
+// falls 64 batches behind, Add waits (the scoring queue then fills and
+// drops are counted there) rather than holding unbounded memory.
 type AlertSink struct {
 	db       *registry.DB
 	scorerID string
 	log      *slog.Logger
+	pending  chan []registry.Alert
+	done     chan struct{}
 
-	mu   sync.Mutex
 	file *os.File
 	buf  *bufio.Writer
 
@@ -30,7 +34,7 @@ type AlertSink struct {
 
 // NewAlertSink opens (appending) the JSON lines file at path, if any.
 func NewAlertSink(db *registry.DB, scorerID, path string, log *slog.Logger) (*AlertSink, error) {
-	s := &AlertSink{db: db, scorerID: scorerID, log: log}
+	s := &AlertSink{db: db, scorerID: scorerID, log: log, pending: make(chan []registry.Alert, 64), done: make(chan struct{})}
 	if path != "" {
 		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
@@ -38,7 +42,28 @@ func NewAlertSink(db *registry.DB, scorerID, path string, log *slog.Logger) (*Al
 		}
 		s.file, s.buf = f, bufio.NewWriter(f)
 	}
+	go s.run()
 	return s, nil
+}
+
+// run writes batches as they come, several at once when it fell behind.
+func (s *AlertSink) run() {
+	defer close(s.done)
+	for batch := range s.pending {
+	more:
+		for len(batch) < 10000 {
+			select {
+			case b, ok := <-s.pending:
+				if !ok {
+					break more
+				}
+				batch = append(batch, b...)
+			default:
+				break more
+			}
+		}
+		s.write(batch)
+	}
 }
 
 // Raised counts alerts raised; DBFailed counts those the registry did not take
@@ -46,8 +71,7 @@ func NewAlertSink(db *registry.DB, scorerID, path string, log *slog.Logger) (*Al
 func (s *AlertSink) Raised() uint64   { return s.raised.Load() }
 func (s *AlertSink) DBFailed() uint64 { return s.dbFailed.Load() }
 
-// Add records a batch of alerts: the file first (flushed), then one COPY
-// into the registry.
+// Add queues a batch of alerts for the file and the registry.
 func (s *AlertSink) Add(ctx context.Context, alerts []registry.Alert) {
 	if len(alerts) == 0 {
 		return
@@ -56,8 +80,13 @@ func (s *AlertSink) Add(ctx context.Context, alerts []registry.Alert) {
 		alerts[i].ScorerID = s.scorerID
 	}
 	s.raised.Add(uint64(len(alerts)))
+	s.pending <- alerts
+}
+
+// write records alerts: the file first (flushed), then one COPY into the
+// registry; alerts the registry refuses are counted and stay in the file.
+func (s *AlertSink) write(alerts []registry.Alert) {
 	if s.buf != nil {
-		s.mu.Lock()
 		for _, a := range alerts {
 			b, err := json.Marshal(a)
 			if err == nil {
@@ -68,26 +97,22 @@ func (s *AlertSink) Add(ctx context.Context, alerts []registry.Alert) {
 		if err := s.buf.Flush(); err != nil {
 			s.log.Error("write alerts file", "error", err)
 		}
-		s.mu.Unlock()
 	}
-	// Alerts are stored even while shutting down.
-	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10e9)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := s.db.AddAlerts(dctx, alerts); err != nil {
+	if err := s.db.AddAlerts(ctx, alerts); err != nil {
 		s.dbFailed.Add(uint64(len(alerts)))
 		s.log.Error("store alerts", "count", len(alerts), "error", err)
 	}
 }
 
-// Close flushes and closes the file.
+// Close writes what is queued, then flushes and closes the file. Add must
+// not be called after Close.
 func (s *AlertSink) Close() error {
+	close(s.pending)
+	<-s.done
 	if s.file == nil {
 		return nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.buf.Flush(); err != nil {
-		return err
 	}
 	return s.file.Close()
 }

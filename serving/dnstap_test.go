@@ -1,17 +1,14 @@
 package serving
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,6 +16,8 @@ import (
 	framestream "github.com/farsightsec/golang-framestream"
 	"github.com/miekg/dns"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/mlctl/mlctl/serving/servingtest"
 )
 
 // dnstapRun runs a Dnstap receiver in the background and collects what it
@@ -370,96 +369,25 @@ func BenchmarkDnstapReceive(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
 }
 
-// freeUDPPort finds a port free for both UDP and TCP on 127.0.0.1.
-func freeUDPPort(t *testing.T) int {
-	t.Helper()
-	for range 20 {
-		u, err := net.ListenPacket("udp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := u.LocalAddr().(*net.UDPAddr).Port
-		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-		u.Close()
-		if err == nil {
-			l.Close()
-			return port
-		}
-	}
-	t.Fatal("no free port")
-	return 0
-}
-
 // TestDnstapUnbound runs a real unbound that answers from a local zone and
 // logs its client queries and responses over dnstap to the receiver.
 func TestDnstapUnbound(t *testing.T) {
-	const unbound, checkconf, dig = "/usr/sbin/unbound", "/usr/sbin/unbound-checkconf", "/usr/bin/dig"
-	for _, tool := range []string{unbound, checkconf, dig} {
-		if _, err := os.Stat(tool); err != nil {
-			t.Fatalf("%s is missing (%v): `make tools` or `apt-get install unbound dnsutils` installs it", tool, err)
-		}
-	}
+	servingtest.RequireTools(t)
 	dir := t.TempDir()
 	sock := filepath.Join(dir, "dnstap.sock")
-	port := freeUDPPort(t)
-	conf := filepath.Join(dir, "unbound.conf")
-	if err := os.WriteFile(conf, []byte(unboundConf(dir, sock, port)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command(checkconf, conf).CombinedOutput(); err != nil {
-		t.Fatalf("unbound-checkconf: %v\n%s", err, out)
-	}
 
 	// The receiver first: unbound connects at start and retries later.
 	r := startDnstap(t, &Dnstap{SocketPath: sock})
-
-	var log bytes.Buffer
-	cmd := exec.Command(unbound, "-d", "-c", conf)
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("unbound output:\n%s", log.String())
-		}
-	}()
-
-	digName := func(name string) string {
-		out, _ := exec.Command(dig, "@127.0.0.1", "-p", fmt.Sprint(port), name, "+tries=1", "+time=1").CombinedOutput()
-		return string(out)
-	}
-	// Wait until unbound answers.
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(digName("warmup.example"), "status: NXDOMAIN") {
-		select {
-		case err := <-exited:
-			t.Fatalf("unbound exited: %v\n%s", err, log.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("unbound does not answer on port %d\n%s", port, log.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	u := servingtest.StartUnbound(t, dir, sock)
 
 	names := []string{"somename.example", "xjwqkzpvbn.com", "kq3vxj9wzt2m.info", "www.wikipedia.org"}
 	start := time.Now()
 	for _, n := range names {
-		if out := digName(n); !strings.Contains(out, "status: NXDOMAIN") {
+		if out := u.Dig(t, n); !strings.Contains(out, "status: NXDOMAIN") {
 			t.Fatalf("dig %s:\n%s", n, out)
 		}
 	}
-	deadline = time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
 	for {
 		r.mu.Lock()
 		seen := map[string]Query{}
@@ -494,40 +422,4 @@ func TestDnstapUnbound(t *testing.T) {
 	if c[3] != 0 {
 		t.Errorf("bad frames from unbound: %v", r.bad)
 	}
-}
-
-// unboundConf is a configuration for an unbound that needs no root, no
-// network and no trust anchor: it answers NXDOMAIN for every name from a
-// static local zone, and logs client queries and responses over dnstap.
-func unboundConf(dir, sock string, port int) string {
-	return fmt.Sprintf(`server:
-	verbosity: 1
-	do-daemonize: no
-	username: ""
-	chroot: ""
-	directory: %[1]q
-	pidfile: %[4]q
-	logfile: ""
-	use-syslog: no
-	interface: 127.0.0.1
-	port: %[3]d
-	do-ip4: yes
-	do-ip6: no
-	do-udp: yes
-	do-tcp: yes
-	num-threads: 1
-	access-control: 127.0.0.0/8 allow
-	module-config: "iterator"
-	local-zone: "." static
-remote-control:
-	control-enable: no
-dnstap:
-	dnstap-enable: yes
-	dnstap-bidirectional: yes
-	dnstap-socket-path: %[2]q
-	dnstap-send-identity: yes
-	dnstap-send-version: yes
-	dnstap-log-client-query-messages: yes
-	dnstap-log-client-response-messages: yes
-`, dir, sock, port, filepath.Join(dir, "unbound.pid"))
 }

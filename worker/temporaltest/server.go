@@ -42,8 +42,20 @@ func Start(tb testing.TB) *testsuite.DevServer {
 	if testing.Verbose() {
 		out = os.Stderr
 	}
-	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
-		ExistingPath:  Binary(tb),
+	srv, err := StartServer(ctx, Binary(tb), out)
+	if err != nil {
+		tb.Fatalf("start Temporal dev server: %v", err)
+	}
+	tb.Cleanup(func() { srv.Stop() })
+	return srv
+}
+
+// StartServer runs a fresh in-memory dev server from the Temporal CLI at
+// path, with mlctl's search attributes registered (also for benchmarks,
+// which must not share the dev stack's server with its workers).
+func StartServer(ctx context.Context, path string, out io.Writer) (*testsuite.DevServer, error) {
+	return testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
+		ExistingPath:  path,
 		ClientOptions: &client.Options{Namespace: "default"},
 		LogLevel:      "error",
 		SearchAttributes: temporal.NewSearchAttributes(
@@ -55,9 +67,4 @@ func Start(tb testing.TB) *testsuite.DevServer {
 		Stdout: out,
 		Stderr: out,
 	})
-	if err != nil {
-		tb.Fatalf("start Temporal dev server: %v", err)
-	}
-	tb.Cleanup(func() { srv.Stop() })
-	return srv
 }

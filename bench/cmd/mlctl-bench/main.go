@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -24,9 +25,12 @@ import (
 	"time"
 
 	gbdtbench "github.com/mlctl/mlctl/bench/gbdt"
+	servingbench "github.com/mlctl/mlctl/bench/serving"
 	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/deploy/devenv"
 	"github.com/mlctl/mlctl/features"
 	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/worker/temporaltest"
 )
 
 func main() {
@@ -36,12 +40,14 @@ func main() {
 	depth := flag.Int("depth", 6, "max_depth for the speed comparison")
 	skipGen := flag.Bool("skip-generalisation", false, "skip the held-out family runs")
 	onlyGen := flag.Bool("only-generalisation", false, "run only the held-out family runs")
+	skipServing := flag.Bool("skip-serving", false, "skip the serving benchmark (mlctl serve under hey, wrk, dnstap and promotions)")
+	onlyServing := flag.Bool("only-serving", false, "run only the serving benchmark")
 	var genParams paramFlag
 	flag.Var(&genParams, "gen-param", "k=v training parameter for the generalisation runs (repeatable; default mlctl's)")
 	genSets := flag.String("gen-sets", "domain,heidgaf44", "feature sets for the generalisation runs")
 	flag.Parse()
 	cfg := config{data: *data, out: *out, rounds: *rounds, depth: *depth, skipGen: *skipGen, onlyGen: *onlyGen,
-		genParams: genParams.m, genSets: strings.Split(*genSets, ",")}
+		genParams: genParams.m, genSets: strings.Split(*genSets, ","), skipServing: *skipServing, onlyServing: *onlyServing}
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "mlctl-bench:", err)
 		os.Exit(1)
@@ -60,6 +66,7 @@ type Report struct {
 	Training       gbdtbench.Result           `json:"training"`
 	Scoring        Scoring                    `json:"scoring"`
 	Generalisation []Holdout                  `json:"generalisation,omitempty"`
+	Serving        *servingbench.Result       `json:"serving,omitempty"`
 	Extra          map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
@@ -67,6 +74,8 @@ type config struct {
 	data, out        string
 	rounds, depth    int
 	skipGen, onlyGen bool
+	skipServing      bool
+	onlyServing      bool
 	genParams        map[string]string
 	genSets          []string
 }
@@ -97,6 +106,15 @@ func run(ctx context.Context, cfg config) error {
 	fmt.Printf("data: %s, %d rows\n", source, len(rows))
 	rep := Report{When: time.Now().UTC(), Machine: fmt.Sprintf("%s/%s, %d cores", runtime.GOOS, runtime.GOARCH, runtime.NumCPU()), Data: source, Rows: len(rows)}
 
+	if cfg.onlyServing {
+		sv, err := servingBench(ctx, rows)
+		if err != nil {
+			return err
+		}
+		fmt.Println(sv.Table())
+		rep.Serving = &sv
+		return writeReport(rep, outPath)
+	}
 	if cfg.onlyGen {
 		hs, err := generalisation(ctx, dataDir, rows, cfg.genParams, cfg.genSets)
 		if err != nil {
@@ -148,6 +166,18 @@ func run(ctx context.Context, cfg config) error {
 		fmt.Println(holdoutTable(hs))
 	}
 
+	if !cfg.skipServing {
+		sv, err := servingBench(ctx, rows)
+		if err != nil {
+			return fmt.Errorf("serving benchmark: %w", err)
+		}
+		rep.Serving = &sv
+		fmt.Println(sv.Table())
+	}
+	return writeReport(rep, outPath)
+}
+
+func writeReport(rep Report, outPath string) error {
 	if err := os.MkdirAll(filepath.Dir(outPath), 0o755); err != nil {
 		return err
 	}
@@ -187,4 +217,36 @@ func loadRows(dir string) ([]datasets.Row, string, error) {
 	reads = append(reads, r)
 	rows, _, _ := datasets.Merge(reads...)
 	return rows, dir + " (dga/ + benign/umbrella-top-100k.txt)", nil
+}
+
+// servingBench runs the serving benchmark on the dev stack's PostgreSQL
+// (`make up`) and a Temporal dev server of its own, with bin/mlctl.
+func servingBench(ctx context.Context, rows []datasets.Row) (servingbench.Result, error) {
+	root, err := devenv.RepoRoot()
+	if err != nil {
+		return servingbench.Result{}, err
+	}
+	server := os.Getenv("MLCTL_DATABASE_URL")
+	if server == "" {
+		server = devenv.Lookup(root, "MLCTL_DATABASE_URL")
+	}
+	if server == "" {
+		return servingbench.Result{}, fmt.Errorf("no dev stack: run `make up` (or set MLCTL_DATABASE_URL)")
+	}
+	// A Temporal server of its own: a worker of the dev stack (`make demo`)
+	// would otherwise take the bench's tasks.
+	tctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	srv, err := temporaltest.StartServer(tctx, filepath.Join(root, "bin", "temporal"), io.Discard)
+	if err != nil {
+		return servingbench.Result{}, fmt.Errorf("start a Temporal dev server (`make tools` builds bin/temporal): %w", err)
+	}
+	defer srv.Stop()
+	temporal := srv.FrontendHostPort()
+	dir, err := os.MkdirTemp("", "mlctl-bench-serving-")
+	if err != nil {
+		return servingbench.Result{}, err
+	}
+	defer os.RemoveAll(dir)
+	return servingbench.Run(ctx, servingbench.Options{Bin: filepath.Join(root, "bin", "mlctl"), Dir: dir, ServerURL: server, Temporal: temporal, Rows: rows})
 }

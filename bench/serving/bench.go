@@ -1,0 +1,303 @@
+package servingbench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mlctl/mlctl/datasets"
+)
+
+// Options say what to run against.
+type Options struct {
+	// Bin is the mlctl binary; Dir a scratch directory.
+	Bin, Dir string
+	// ServerURL is a PostgreSQL server URL the bench may create a database
+	// on; Temporal the dev server's host:port.
+	ServerURL, Temporal string
+	// Rows are the corpus (labeled names) to train on and to send.
+	Rows []datasets.Row
+	// Duration of each load run (default 10s).
+	Duration time.Duration
+	// Promotions to time (default 5).
+	Promotions int
+}
+
+// Result is the serving benchmark's report.
+type Result struct {
+	Model       string     `json:"model"`
+	TrainRows   int        `json:"train_rows"`
+	Single      Latency    `json:"single_name_latency"`
+	Batch       Throughput `json:"batch_throughput"`
+	Dnstap      Dnstap     `json:"dnstap"`
+	Promotion   Promotion  `json:"promotion"`
+	KServeP99Ms float64    `json:"kserve_raw_p99_ms_at_500_rps"`
+}
+
+// Promotion is how fast a promote reaches every scorer, under load.
+type Promotion struct {
+	Scorers       int       `json:"scorers"`
+	Runs          int       `json:"runs"`
+	ConfirmSecs   []float64 `json:"confirm_seconds"` // alias move → last scorer confirmed
+	MedianSecs    float64   `json:"median_seconds"`
+	MaxSecs       float64   `json:"max_seconds"`
+	CommandSecs   []float64 `json:"promote_command_seconds"` // `mlctl promote --wait` wall time
+	LoadRequests  int       `json:"requests_during_promotions"`
+	LoadFailed    int       `json:"failed_requests_during_promotions"`
+	LoadRate      int       `json:"load_requests_per_sec"`
+	LoadP99Ms     float64   `json:"load_p99_ms"`
+	VersionsMoved []string  `json:"versions"`
+}
+
+// Run trains two models through the real workflows, starts two scorers and
+// measures them.
+func Run(ctx context.Context, o Options) (Result, error) {
+	if o.Duration <= 0 {
+		o.Duration = 10 * time.Second
+	}
+	if o.Promotions <= 0 {
+		o.Promotions = 5
+	}
+	res := Result{KServeP99Ms: 2.21}
+	s, err := newStack(ctx, o.Bin, o.Dir, o.ServerURL, o.Temporal)
+	if err != nil {
+		return res, err
+	}
+	defer s.close()
+	if _, err := s.run(ctx, "migrate"); err != nil {
+		return res, err
+	}
+	if _, err := s.start("worker.log", "worker"); err != nil {
+		return res, err
+	}
+	rows := sample(o.Rows, 60000, 1)
+	res.TrainRows = len(rows)
+	corpus := filepath.Join(o.Dir, "corpus.csv")
+	f, err := os.Create(corpus)
+	if err != nil {
+		return res, err
+	}
+	if err := datasets.WriteCSV(f, rows); err != nil {
+		return res, err
+	}
+	f.Close()
+	if _, err := s.run(ctx, "dataset", "ingest", "bench", "--kind", "dga", "--file", corpus); err != nil {
+		return res, err
+	}
+	for seed := 1; seed <= 2; seed++ {
+		if _, err := s.run(ctx, "train", "--dataset", "bench", "--model", "dga", "--seed", fmt.Sprint(seed), "--wait"); err != nil {
+			return res, err
+		}
+	}
+	res.Model = "dga (default recipe)"
+	if _, err := s.run(ctx, "promote", "dga@1", "--wait"); err != nil {
+		return res, err
+	}
+	a, err := freeAddr()
+	if err != nil {
+		return res, err
+	}
+	b, err := freeAddr()
+	if err != nil {
+		return res, err
+	}
+	sock := filepath.Join(o.Dir, "dnstap.sock")
+	if err := s.startScorer("scorer-a", a); err != nil {
+		return res, err
+	}
+	if err := s.startScorer("scorer-b", b, "--dnstap", "unix:"+sock); err != nil {
+		return res, err
+	}
+
+	names := make([]string, len(rows))
+	var benign, dga []string
+	for i, r := range rows {
+		names[i] = r.Name
+		if r.Label == 0 {
+			benign = append(benign, r.Name)
+		} else {
+			dga = append(dga, r.Name)
+		}
+	}
+
+	// 1. Single-name requests at 5,000/s.
+	fmt.Fprintln(os.Stderr, "serving: hey, single names at 5,000 requests/s")
+	single := fmt.Sprintf(`{"names":[%q]}`, benign[0])
+	if res.Single, err = hey(ctx, "http://"+a+"/v1/score", single, 5000, 50, o.Duration); err != nil {
+		return res, err
+	}
+	// 2. Batches of 1,000 names as fast as they go.
+	fmt.Fprintln(os.Stderr, "serving: wrk, batches of 1,000 names")
+	batch, _ := json.Marshal(map[string][]string{"names": names[:1000]})
+	if res.Batch, err = wrk(ctx, o.Dir, "http://"+a+"/v1/score", string(batch), 1000, 1, 4, o.Duration); err != nil {
+		return res, err
+	}
+	// 3. dnstap frames: benign traffic with 1% DGA queries.
+	fmt.Fprintln(os.Stderr, "serving: dnstap frames")
+	if res.Dnstap, err = measureDnstap(sock, b, benign, dga, 300000); err != nil {
+		return res, err
+	}
+	// 4. Promotions under load on both scorers.
+	fmt.Fprintln(os.Stderr, "serving: promotions under load")
+	if res.Promotion, err = measurePromotions(ctx, s, []string{a, b}, single, o.Promotions); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+func measureDnstap(sock, addr string, benign, dga []string, n int) (Dnstap, error) {
+	r := rand.New(rand.NewPCG(3, 4))
+	names := make([]string, n)
+	for i := range names {
+		if r.IntN(100) == 0 {
+			names[i] = dga[r.IntN(len(dga))]
+		} else {
+			names[i] = benign[r.IntN(len(benign))]
+		}
+	}
+	frames, err := dnstapFrames(names, 500)
+	if err != nil {
+		return Dnstap{}, err
+	}
+	before, err := scrape(addr)
+	if err != nil {
+		return Dnstap{}, err
+	}
+	start := time.Now()
+	sendTime, err := sendDnstap(sock, frames)
+	if err != nil {
+		return Dnstap{}, fmt.Errorf("send dnstap: %w", err)
+	}
+	key := func(m string) string { return m + `{source="dnstap"}` }
+	var after map[string]float64
+	for {
+		if after, err = scrape(addr); err != nil {
+			return Dnstap{}, err
+		}
+		done := after[key("mlctl_source_scored_total")] + after[key("mlctl_source_dropped_total")] + after[key("mlctl_source_skipped_total")] + after[key("mlctl_source_bad_total")] -
+			(before[key("mlctl_source_scored_total")] + before[key("mlctl_source_dropped_total")] + before[key("mlctl_source_skipped_total")] + before[key("mlctl_source_bad_total")])
+		if int(done) >= n {
+			break
+		}
+		if time.Since(start) > 2*time.Minute {
+			return Dnstap{}, fmt.Errorf("dnstap: only %.0f of %d frames accounted for after 2 minutes", done, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	el := time.Since(start).Seconds()
+	d := Dnstap{Frames: n, SendSeconds: sendTime.Seconds(), SendPerSec: float64(n) / sendTime.Seconds(), ScoredSeconds: el, FramesPerSec: float64(n) / el,
+		Scored:       uint64(after[key("mlctl_source_scored_total")] - before[key("mlctl_source_scored_total")]),
+		Dropped:      uint64(after[key("mlctl_source_dropped_total")] - before[key("mlctl_source_dropped_total")]),
+		AlertsRaised: uint64(after["mlctl_alerts_total"] - before["mlctl_alerts_total"]), DGAShare: 0.01, ClientsPerTest: 500}
+	d.ScoredPerSec = float64(d.Scored) / el
+	return d, nil
+}
+
+// measurePromotions promotes dga@2 and dga@1 in turn (forced: the timing is
+// the point, not the gate) while hey loads both scorers at 2,500
+// single-name requests/s each.
+func measurePromotions(ctx context.Context, s *stack, addrs []string, body string, runs int) (Promotion, error) {
+	p := Promotion{Scorers: len(addrs), Runs: runs, LoadRate: 2500 * len(addrs)}
+	lctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var wg sync.WaitGroup
+	lats := make([]Latency, len(addrs))
+	errs := make([]error, len(addrs))
+	d := time.Duration(runs)*3*time.Second + 4*time.Second
+	for i, a := range addrs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lats[i], errs[i] = hey(lctx, "http://"+a+"/v1/score", body, 2500, 25, d)
+		}()
+	}
+	time.Sleep(2 * time.Second)
+	for i := range runs {
+		v := 2 - i%2
+		start := time.Now()
+		out, err := s.run(ctx, "promote", fmt.Sprintf("dga@%d", v), "--force", "--reason", "bench: promotion timing", "--wait", "--json")
+		if err != nil {
+			return p, err
+		}
+		p.CommandSecs = append(p.CommandSecs, time.Since(start).Seconds())
+		var r struct {
+			To        string `json:"to"`
+			Confirmed struct {
+				Scorers []json.RawMessage `json:"scorers"`
+				Seconds float64           `json:"seconds"`
+			} `json:"confirmed"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			return p, fmt.Errorf("promote answer %q: %w", out, err)
+		}
+		if len(r.Confirmed.Scorers) != len(addrs) {
+			return p, fmt.Errorf("promote %s: %d scorers confirmed, want %d", r.To, len(r.Confirmed.Scorers), len(addrs))
+		}
+		p.ConfirmSecs = append(p.ConfirmSecs, r.Confirmed.Seconds)
+		p.VersionsMoved = append(p.VersionsMoved, r.To)
+		time.Sleep(2 * time.Second)
+	}
+	wg.Wait()
+	for i := range addrs {
+		if errs[i] != nil {
+			return p, errs[i]
+		}
+		p.LoadRequests += lats[i].Requests
+		p.LoadFailed += lats[i].Failed
+		p.LoadP99Ms = max(p.LoadP99Ms, lats[i].P99Ms)
+	}
+	sorted := slices.Clone(p.ConfirmSecs)
+	slices.Sort(sorted)
+	p.MedianSecs, p.MaxSecs = sorted[len(sorted)/2], sorted[len(sorted)-1]
+	return p, nil
+}
+
+// sample takes up to n rows, stratified by nothing but a seeded shuffle.
+func sample(rows []datasets.Row, n int, seed uint64) []datasets.Row {
+	if len(rows) <= n {
+		return rows
+	}
+	r := rand.New(rand.NewPCG(seed, seed+1))
+	idx := r.Perm(len(rows))[:n]
+	slices.Sort(idx)
+	out := make([]datasets.Row, n)
+	for i, j := range idx {
+		out[i] = rows[j]
+	}
+	return out
+}
+
+// Table prints the result for people.
+func (r Result) Table() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "serving (mlctl serve, %s, %d training rows), loopback, 2 scorers:\n", r.Model, r.TrainRows)
+	s := r.Single
+	fmt.Fprintf(&b, "  single names, hey at %d req/s (%d conns): achieved %.0f/s, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms (target <= 2 ms; KServe raw p99 %.2f ms at 500/s), p99.9 %.3f ms, failed %d of %d\n",
+		s.TargetRate, s.Connections, s.Rate, s.P50Ms, s.P90Ms, s.P99Ms, r.KServeP99Ms, s.P999Ms, s.Failed, s.Requests)
+	t := r.Batch
+	fmt.Fprintf(&b, "  batches of %d, wrk -t%d -c%d: %.0f req/s = %.0f names/s (target >= 500,000), non-2xx %d\n",
+		t.Batch, t.Threads, t.Connections, t.Requests, t.NamesPerSec, t.Non2xx)
+	d := r.Dnstap
+	fmt.Fprintf(&b, "  dnstap, %d frames over one Frame Streams connection (1%% DGA, %d clients): %.0f frames/s end to end (sent at %.0f/s), scored %d, dropped %d, alerts %d\n",
+		d.Frames, d.ClientsPerTest, d.FramesPerSec, d.SendPerSec, d.Scored, d.Dropped, d.AlertsRaised)
+	p := r.Promotion
+	fmt.Fprintf(&b, "  promote to %d scorers, %d runs under %d req/s: alias move -> last scorer confirmed median %.3f s, max %.3f s (target <= 1 s); `promote --wait` median %.2f s; failed requests %d of %d (p99 %.3f ms)\n",
+		p.Scorers, p.Runs, p.LoadRate, p.MedianSecs, p.MaxSecs, medianOf(p.CommandSecs), p.LoadFailed, p.LoadRequests, p.LoadP99Ms)
+	return b.String()
+}
+
+func medianOf(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
