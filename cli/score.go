@@ -30,9 +30,6 @@ func score(c *ucli.Context) error {
 	if (ref == "") == (c.String("alias") == "") {
 		return usagef("score: give exactly one of --model MODEL@V or --alias A")
 	}
-	if c.String("alias") != "" {
-		return usagef("score: --alias %s: no aliases exist yet; `mlctl promote` sets them (use --model MODEL@V)", c.String("alias"))
-	}
 	inputs, err := readInputs(c, c.String("file"), c.String("format"))
 	if err != nil {
 		return err
@@ -42,7 +39,16 @@ func score(c *ucli.Context) error {
 		return err
 	}
 	defer db.Close()
-	l, err := loadModel(c.Context, db, ref)
+	var l *artifact.Loaded
+	if alias := c.String("alias"); alias != "" {
+		a, err := db.GetAlias(c.Context, alias)
+		if err != nil {
+			return err
+		}
+		l, err = artifact.Load(c.Context, db, a.Model)
+	} else {
+		l, err = loadModel(c.Context, db, ref)
+	}
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job end to end on the local dev stack (started by `make up`):
 # worker → ingest → train (TrainModel workflow, --wait) → confusion matrix →
-# score a few names → the web UI address of the run.
+# score a few names → promote to a live scorer (Rollout workflow) → score
+# over HTTP and from a Zeek dns.log → promote a second model with no
+# restart → rollback → the alias history and the web UI addresses.
 #
 # Data: a built-in generator by default. MLCTL_DEMO_DATA may point at a
 # directory laid out like ../shared/data: dga/*.csv (label 1, family column)
@@ -18,7 +20,11 @@ say "starting a worker (log: $DEMO/worker.log)"
 "$MLCTL" worker >"$DEMO/worker.log" 2>&1 &
 WORKER=$!
 echo $WORKER > .dev/worker-demo.pid
-cleanup() { kill "$WORKER" 2>/dev/null || true; wait "$WORKER" 2>/dev/null || true; rm -f .dev/worker-demo.pid; }
+SCORER=""
+cleanup() {
+  [ -n "$SCORER" ] && { kill "$SCORER" 2>/dev/null || true; wait "$SCORER" 2>/dev/null || true; }
+  kill "$WORKER" 2>/dev/null || true; wait "$WORKER" 2>/dev/null || true; rm -f .dev/worker-demo.pid
+}
 trap cleanup EXIT
 
 if [ -n "${MLCTL_DEMO_DATA:-}" ]; then
@@ -44,6 +50,7 @@ fi
 
 say "training in a TrainModel workflow (watch it in the web UI)"
 "$MLCTL" train "${DATASETS[@]}" --algo gbdt --model "$MODEL" --wait
+V1=$("$MLCTL" models show "$MODEL" --json | sed -n 's/.*"version":\([0-9]*\).*/\1/p' | head -1)
 
 say "scoring a few names offline (the artifact's SHA-256 is verified before use)"
 cat > "$DEMO/names.txt" <<NAMES
@@ -61,3 +68,47 @@ say "the published model"
 "$MLCTL" models show "$MODEL" | sed -n "1,10p"
 WF=$("$MLCTL" models show "$MODEL" --json | sed -n 's/.*"workflow_id":"\([^"]*\)".*/\1/p' | head -1)
 say "web UI of the run: ${MLCTL_TEMPORAL_UI}/namespaces/${TEMPORAL_NAMESPACE}/workflows/${WF}"
+
+HTTP=${MLCTL_DEMO_HTTP:-127.0.0.1:8089}
+ALIAS=demo-production
+say "promoting $MODEL@$V1 to alias $ALIAS (Rollout workflow: verify sha256, gate, move, notify, confirm)"
+"$MLCTL" promote "$MODEL@$V1" --alias "$ALIAS" --reason "demo: first model" --wait
+
+say "starting a scorer on http://$HTTP that follows $ALIAS and a Zeek dns.log (log: $DEMO/scorer.log)"
+rm -f "$DEMO/dns.log" "$DEMO/alerts.jsonl"
+"$MLCTL" serve --alias "$ALIAS" --http "$HTTP" --zeek-dns "$DEMO/dns.log" --alerts "$DEMO/alerts.jsonl" >"$DEMO/scorer.log" 2>&1 &
+SCORER=$!
+for _ in $(seq 100); do curl -fs "http://$HTTP/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -fsS "http://$HTTP/healthz"; echo
+
+say "POST /v1/score"
+curl -fsS "http://$HTTP/v1/score" -H 'Content-Type: application/json' \
+  -d '{"names":["www.google.com","xjw3kq9vbz1m.net","qwpzlrmvtyxkbnsd.info","bad..name"]}'; echo
+
+say "a Zeek dns.log grows: DGA queries become alerts ($DEMO/alerts.jsonl and the alerts table)"
+NOW=$(date +%s)
+{
+  printf '#separator \\x09\n#path\tdns\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\n'
+  for q in www.google.com xjw3kq9vbz1m.net mail.example.org qwpzlrmvtyxkbnsd.info kumvnxpqtlsh.ru; do
+    printf '%s.000000\tCdemo\t10.0.0.7\t53000\t10.0.0.1\t53\tudp\t%s\n' "$NOW" "$q"
+  done
+  printf 'not-a-time\tCbad\t10.0.0.7\t53000\t10.0.0.1\t53\tudp\tbroken.example\n'
+} > "$DEMO/dns.log"
+for _ in $(seq 50); do [ -s "$DEMO/alerts.jsonl" ] && break; sleep 0.2; done
+sleep 0.5
+cut -c1-200 "$DEMO/alerts.jsonl" || true
+
+say "training a second model and promoting it: the scorer swaps with no restart"
+"$MLCTL" train "${DATASETS[@]}" --algo gbdt --model "$MODEL" --seed 2 --wait >/dev/null
+V2=$("$MLCTL" models show "$MODEL" --json | sed -n 's/.*"version":\([0-9]*\).*/\1/p' | head -1)
+"$MLCTL" promote "$MODEL@$V2" --alias "$ALIAS" --force --reason "demo: newer model" --wait
+curl -fsS "http://$HTTP/healthz"; echo
+
+say "rolling back in one command"
+"$MLCTL" rollback --alias "$ALIAS" --reason "demo: back to the first model" --wait
+curl -fsS "http://$HTTP/healthz"; echo
+
+say "alias history and scorers"
+"$MLCTL" aliases history --alias "$ALIAS"
+"$MLCTL" serve status --alias "$ALIAS"
+say "the rollouts in the web UI: ${MLCTL_TEMPORAL_UI}/namespaces/${TEMPORAL_NAMESPACE}/workflows?query=MlctlAlias%3D%22${ALIAS}%22"
