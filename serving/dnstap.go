@@ -42,7 +42,8 @@ const dnstapHandshakeTimeout = 10 * time.Second
 // CLIENT_RESPONSE unless ScoreResponses; a DNS message that is not a QUERY
 // or has no question) or Bad (a frame over 96 KiB, undecodable protobuf,
 // undecodable DNS message; each reported through Bad). So Read = Parsed +
-// Skipped + Bad. A connection whose handshake fails counts nothing and is
+// Skipped + Bad, as far as the source goes; the Pipeline then counts a
+// parsed name that is not a domain name as Skipped too. A connection whose handshake fails counts nothing and is
 // reported through Bad.
 type Dnstap struct {
 	// SocketPath is the unix socket to listen on. A stale socket there is

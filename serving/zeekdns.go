@@ -22,7 +22,8 @@ const SourceZeekDNS = "zeek-dns"
 // was emitted), Skipped (a '#' header or comment line, an empty line, a
 // record without a query) or Bad (reported through Bad as a *LineError, e.g.
 // `dns.log:17: field ts: "abc" is not a time`). So Read = Parsed + Skipped +
-// Bad.
+// Bad, as far as the source goes; the Pipeline then counts a parsed name
+// that is not a domain name as Skipped too.
 type ZeekDNS struct {
 	// Path is the dns.log to follow; it may not exist yet and may be rotated.
 	Path string
