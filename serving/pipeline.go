@@ -133,24 +133,20 @@ func (p *Pipeline) score(ctx context.Context, batch []Query) {
 	}
 	names := make([]string, 0, len(batch))
 	keep := batch[:0]
+	var tally sourceTally
 	for _, q := range batch {
 		n, err := datasets.NormaliseDomain(q.Name)
 		if err != nil {
-			if c := p.counters[q.Source]; c != nil {
-				c.Skipped.Add(1)
-			}
+			tally.add(p, q.Source, false)
 			continue
 		}
 		names = append(names, n)
 		keep = append(keep, q)
+		tally.add(p, q.Source, true)
 	}
+	tally.flush()
 	scores := make([]float64, len(names))
 	m.Scorer.Score(names, scores)
-	for _, q := range keep {
-		if c := p.counters[q.Source]; c != nil {
-			c.Scored.Add(1)
-		}
-	}
 	var alerts []registry.Alert
 	var medians map[string]float64
 	for i, s := range scores {
@@ -190,4 +186,32 @@ func clientMedians(qs []Query, scores []float64) map[string]float64 {
 		}
 	}
 	return out
+}
+
+// sourceTally adds a batch's scored and skipped counts to the sources'
+// counters run by run (a batch mostly comes from one source), not per query.
+type sourceTally struct {
+	c               *SourceCounters
+	source          string
+	scored, skipped uint64
+}
+
+func (t *sourceTally) add(p *Pipeline, source string, scored bool) {
+	if t.c == nil || source != t.source {
+		t.flush()
+		t.c, t.source = p.counters[source], source
+	}
+	if scored {
+		t.scored++
+	} else {
+		t.skipped++
+	}
+}
+
+func (t *sourceTally) flush() {
+	if t.c != nil {
+		t.c.Scored.Add(t.scored)
+		t.c.Skipped.Add(t.skipped)
+	}
+	t.c, t.scored, t.skipped = nil, 0, 0
 }

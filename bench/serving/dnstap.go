@@ -15,19 +15,37 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// Dnstap is what sending dnstap frames to a scorer measured.
+// Dnstap is what sending dnstap frames to a scorer measured: the highest
+// of the offered rates it kept up with (every frame scored, none dropped),
+// and a burst as fast as one connection sends.
 type Dnstap struct {
-	Frames         int     `json:"frames"`
-	SendSeconds    float64 `json:"send_seconds"`
-	SendPerSec     float64 `json:"sent_frames_per_sec"`
-	ScoredSeconds  float64 `json:"seconds_until_all_accounted"`
-	FramesPerSec   float64 `json:"frames_per_sec"` // frames read and accounted for (scored, skipped or dropped) per second
-	Scored         uint64  `json:"scored"`
-	Dropped        uint64  `json:"dropped"`
-	ScoredPerSec   float64 `json:"scored_names_per_sec"`
-	AlertsRaised   uint64  `json:"alerts"`
-	DGAShare       float64 `json:"dga_share"`
-	ClientsPerTest int     `json:"clients"`
+	SustainedPerSec int          `json:"sustained_frames_per_sec"` // highest offered rate with nothing dropped
+	Rates           []DnstapRate `json:"rates"`
+	Burst           DnstapBurst  `json:"burst"`
+	DGAShare        float64      `json:"dga_share"`
+	Clients         int          `json:"clients"`
+}
+
+// DnstapRate is one paced run.
+type DnstapRate struct {
+	Offered  int     `json:"offered_frames_per_sec"`
+	Frames   int     `json:"frames"`
+	Achieved float64 `json:"sent_frames_per_sec"`
+	Scored   uint64  `json:"scored"`
+	Dropped  uint64  `json:"dropped"`
+}
+
+// DnstapBurst is an unpaced run.
+type DnstapBurst struct {
+	Frames        int     `json:"frames"`
+	SendSeconds   float64 `json:"send_seconds"`
+	SendPerSec    float64 `json:"sent_frames_per_sec"`
+	ScoredSeconds float64 `json:"seconds_until_all_accounted"`
+	FramesPerSec  float64 `json:"frames_per_sec"` // frames read and accounted for (scored, skipped or dropped) per second
+	Scored        uint64  `json:"scored"`
+	Dropped       uint64  `json:"dropped"`
+	ScoredPerSec  float64 `json:"scored_names_per_sec"`
+	AlertsRaised  uint64  `json:"alerts"`
 }
 
 // dnstapFrames packs one CLIENT_QUERY frame per name, from a few client IPs.
@@ -56,8 +74,9 @@ func dnstapFrames(names []string, clients int) ([][]byte, error) {
 }
 
 // sendDnstap writes the frames over one bidirectional Frame Streams
-// connection, as unbound does, and returns how long writing took.
-func sendDnstap(sock string, frames [][]byte) (time.Duration, error) {
+// connection, as unbound does, at rate frames/s (0: as fast as it goes),
+// and returns how long writing took.
+func sendDnstap(sock string, frames [][]byte, rate int) (time.Duration, error) {
 	c, err := net.Dial("unix", sock)
 	if err != nil {
 		return 0, err
@@ -67,10 +86,18 @@ func sendDnstap(sock string, frames [][]byte) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
+	const chunk = 500
 	start := time.Now()
-	for _, f := range frames {
+	for i, f := range frames {
 		if _, err := w.WriteFrame(f); err != nil {
 			return 0, err
+		}
+		if rate > 0 && (i+1)%chunk == 0 {
+			if err := w.Flush(); err != nil {
+				return 0, err
+			}
+			due := start.Add(time.Duration(float64(i+1) / float64(rate) * float64(time.Second)))
+			time.Sleep(time.Until(due))
 		}
 	}
 	if err := w.Flush(); err != nil {

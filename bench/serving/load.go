@@ -132,3 +132,59 @@ func wrk(ctx context.Context, dir, url, body string, batch, threads, conns int, 
 	}
 	return t, nil
 }
+
+// wrkPaced runs Debian's wrk with each of conns connections waiting
+// conns/rate between requests (wrk's Lua delay()), so together they offer
+// about rate requests/s, and reads wrk's latency percentiles.
+func wrkPaced(ctx context.Context, dir, url, body string, rate, conns int, d time.Duration) (Latency, error) {
+	bodyPath := dir + "/wrk-paced-body.json"
+	if err := os.WriteFile(bodyPath, []byte(body), 0o644); err != nil {
+		return Latency{}, err
+	}
+	script := dir + "/wrk-paced.lua"
+	delayMs := conns * 1000 / rate
+	lua := fmt.Sprintf("wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nlocal f = io.open(%q)\nwrk.body = f:read(\"*a\")\nf:close()\nfunction delay() return %d end\n", bodyPath, delayMs)
+	if err := os.WriteFile(script, []byte(lua), 0o644); err != nil {
+		return Latency{}, err
+	}
+	out, err := exec.CommandContext(ctx, "wrk", "-t", "2", "-c", strconv.Itoa(conns), "-d", d.String(), "--latency", "-s", script, url).CombinedOutput()
+	if err != nil {
+		return Latency{}, fmt.Errorf("wrk: %w (`make nettools` installs it)\n%s", err, out)
+	}
+	l := Latency{Tool: "wrk (paced with delay())", TargetRate: rate, Connections: conns, Seconds: d.Seconds()}
+	pct := map[string]*float64{"50%": &l.P50Ms, "90%": &l.P90Ms, "99%": &l.P99Ms}
+	for _, m := range regexp.MustCompile(`(?m)^\s+(50%|90%|99%)\s+([0-9.]+)(us|ms|s)\s*$`).FindAllSubmatch(out, -1) {
+		v, _ := strconv.ParseFloat(string(m[2]), 64)
+		switch string(m[3]) {
+		case "us":
+			v /= 1000
+		case "s":
+			v *= 1000
+		}
+		*pct[string(m[1])] = v
+	}
+	if m := regexp.MustCompile(`Latency\s+[0-9.]+\w+\s+[0-9.]+\w+\s+([0-9.]+)(us|ms|s)`).FindSubmatch(out); m != nil {
+		v, _ := strconv.ParseFloat(string(m[1]), 64)
+		l.MaxMs = map[string]float64{"us": v / 1000, "ms": v, "s": v * 1000}[string(m[2])]
+	}
+	if m := regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`).FindSubmatch(out); m != nil {
+		l.Rate, _ = strconv.ParseFloat(string(m[1]), 64)
+	}
+	if m := regexp.MustCompile(`(\d+) requests in`).FindSubmatch(out); m != nil {
+		l.Requests, _ = strconv.Atoi(string(m[1]))
+	}
+	if m := regexp.MustCompile(`Non-2xx or 3xx responses:\s+(\d+)`).FindSubmatch(out); m != nil {
+		n, _ := strconv.Atoi(string(m[1]))
+		l.Failed += n
+	}
+	if m := regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`).FindSubmatch(out); m != nil {
+		for _, g := range m[1:] {
+			n, _ := strconv.Atoi(string(g))
+			l.Failed += n
+		}
+	}
+	if l.P99Ms == 0 {
+		return l, fmt.Errorf("wrk printed no latency distribution:\n%s", out)
+	}
+	return l, nil
+}
