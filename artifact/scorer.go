@@ -2,6 +2,7 @@ package artifact
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/mlctl/mlctl/features"
 	"github.com/mlctl/mlctl/training/gbdt"
@@ -48,6 +49,10 @@ func (s *Scorer) Score(inputs []string, out []float64) {
 	if len(out) != len(inputs) {
 		panic(fmt.Sprintf("artifact: Score: %d outputs for %d inputs", len(out), len(inputs)))
 	}
+	if len(inputs) <= smallBatch {
+		s.scoreFew(inputs, out)
+		return
+	}
 	m := &gbdt.Matrix{Cols: s.width, Values: make([]float32, min(len(inputs), chunkRows)*s.width)}
 	for lo := 0; lo < len(inputs); lo += chunkRows {
 		hi := min(lo+chunkRows, len(inputs))
@@ -58,6 +63,36 @@ func (s *Scorer) Score(inputs []string, out []float64) {
 			panic(fmt.Sprintf("artifact: Score: %v", err)) // shapes are ours: a bug, not input
 		}
 	}
+}
+
+// smallBatch is the most inputs scored row by row with pooled buffers (a
+// single-name request allocates nothing per call); larger batches build a
+// matrix and predict in blocks on every core. Both give identical scores.
+const smallBatch = 8
+
+// rowBuffers are a feature row in float64 (as sets write it) and float32 (as
+// trees read it).
+type rowBuffers struct {
+	f64 []float64
+	f32 []float32
+}
+
+var rowPool = sync.Pool{New: func() any { return new(rowBuffers) }}
+
+func (s *Scorer) scoreFew(inputs []string, out []float64) {
+	b := rowPool.Get().(*rowBuffers)
+	if cap(b.f64) < s.width {
+		b.f64, b.f32 = make([]float64, s.width), make([]float32, s.width)
+	}
+	f64, f32 := b.f64[:s.width], b.f32[:s.width]
+	for i, in := range inputs {
+		s.set.Extract(in, f64)
+		for j, v := range f64 {
+			f32[j] = float32(v)
+		}
+		out[i] = s.model.PredictRow(f32)
+	}
+	rowPool.Put(b)
 }
 
 // Features writes the feature vector of one input into dst (len = number of features).
