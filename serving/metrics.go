@@ -12,7 +12,7 @@ import (
 )
 
 // latencyBuckets are the upper bounds (seconds) of the request histogram.
-var latencyBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}
+var latencyBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5, 5, 10}
 
 // Metrics are the scorer's Prometheus metrics: HTTP counters and latency
 // kept here, everything else read at scrape time through Collect.
@@ -25,7 +25,7 @@ type Metrics struct {
 
 	mu       sync.Mutex
 	requests map[int]uint64
-	buckets  [13]atomic.Uint64 // len(latencyBuckets)+1 (+Inf)
+	buckets  [16]atomic.Uint64 // len(latencyBuckets)+1 (+Inf)
 	sumNanos atomic.Uint64
 	count    atomic.Uint64
 }

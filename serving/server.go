@@ -7,9 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -162,6 +165,7 @@ func (s *Server) Run(ctx context.Context) error {
 		start("zeek-conn", s.flows.Run)
 	}
 	var srv *http.Server
+	var shutdown chan struct{} // closed when HTTP requests in flight have finished
 	if s.listener != nil {
 		api := &API{Holder: s.holder, Metrics: s.metrics, MaxBody: s.cfg.MaxBody}
 		srv = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second}
@@ -172,11 +176,13 @@ func (s *Server) Run(ctx context.Context) error {
 				errs <- fmt.Errorf("http: %w", err)
 			}
 		}()
+		shutdown = make(chan struct{})
 		go func() {
+			defer close(shutdown)
 			<-ctx.Done()
 			sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			srv.Shutdown(sctx) // requests in flight finish
+			srv.Shutdown(sctx) // requests in flight finish (up to 30 s)
 		}()
 	}
 	var runErr error
@@ -190,6 +196,9 @@ func (s *Server) Run(ctx context.Context) error {
 		srv.Close()
 	}
 	srcWG.Wait()
+	if shutdown != nil && runErr == nil {
+		<-shutdown // Serve returns at once on Shutdown; the requests it holds finish here
+	}
 	s.pipeline.Close()
 	<-pipeDone
 	if err := s.alerts.Close(); err != nil {
@@ -272,9 +281,19 @@ func (s *Server) sourceCounters() map[string]*SourceCounters {
 
 // collect writes the metrics owned outside Metrics.
 func (s *Server) collect(p *PromWriter) {
+	p.Family("mlctl_scorer_info", "gauge", "This scorer (1), by id, host and alias.")
+	p.Sample("mlctl_scorer_info", 1, "scorer_id", s.id, "host", s.host, "alias", s.cfg.Alias)
+	p.Family("process_start_time_seconds", "gauge", "Start time of the process since the Unix epoch in seconds.")
+	p.Sample("process_start_time_seconds", float64(s.started.UnixNano())/1e9)
+	p.Family("go_goroutines", "gauge", "Number of goroutines that currently exist.")
+	p.Sample("go_goroutines", float64(runtime.NumGoroutine()))
 	p.Family("mlctl_model_info", "gauge", "The model in service (1), by name, version and SHA-256.")
+	p.Family("mlctl_model_threshold", "gauge", "The threshold of the model in service: scores at or above it are alerts.")
+	p.Family("mlctl_model_loaded_timestamp_seconds", "gauge", "When the model in service was loaded, since the Unix epoch.")
 	if m := s.holder.Get(); m != nil {
 		p.Sample("mlctl_model_info", 1, "alias", s.cfg.Alias, "model", m.Name, "version", fmt.Sprint(m.Version), "sha256", m.SHA256)
+		p.Sample("mlctl_model_threshold", m.Threshold, "alias", s.cfg.Alias)
+		p.Sample("mlctl_model_loaded_timestamp_seconds", float64(m.LoadedAt.UnixNano())/1e9, "alias", s.cfg.Alias)
 	}
 	p.Family("mlctl_model_swaps_total", "counter", "Models swapped in.")
 	p.Sample("mlctl_model_swaps_total", float64(s.watcher.Swaps()))
@@ -299,8 +318,8 @@ func (s *Server) collect(p *PromWriter) {
 		{"mlctl_source_dropped_total", "Inputs dropped because the queue was full, by source.", func(c *SourceCounters) uint64 { return c.Dropped.Load() }},
 	} {
 		p.Family(f.name, "counter", f.help)
-		for name, c := range srcs {
-			p.Sample(f.name, float64(f.get(c)), "source", name)
+		for _, name := range slices.Sorted(maps.Keys(srcs)) {
+			p.Sample(f.name, float64(f.get(srcs[name])), "source", name)
 		}
 	}
 }

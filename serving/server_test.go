@@ -1,15 +1,18 @@
 package serving
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 )
 
@@ -93,5 +96,57 @@ func TestServerChecksAZeekConnLog(t *testing.T) {
 	ss, err := db.Scorers(context.Background(), "production")
 	if err != nil || len(ss) != 1 || ss[0].StoppedAt == nil || !strings.Contains(string(ss[0].Counters), `"zeek-conn"`) {
 		t.Fatalf("scorer row %+v %v", ss, err)
+	}
+}
+
+// TestShutdownLetsRequestsInFlightFinish: a large request is still being
+// scored when the scorer is told to stop; it gets its full answer.
+func TestShutdownLetsRequestsInFlightFinish(t *testing.T) {
+	db := registrytest.Open(t)
+	m := publishModel(t, db, "dga", 5)
+	if _, err := db.SetAlias(context.Background(), registry.MoveAlias{Alias: "production", ModelID: m.ID, Action: registry.ActionPromote, By: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := NewServer(db, Config{Alias: "production", HTTPAddr: "127.0.0.1:0"}, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	for srv.Holder().Get() == nil {
+		time.Sleep(10 * time.Millisecond)
+	}
+	names := make([]string, 300000)
+	for i := range names {
+		names[i] = fmt.Sprintf("host%d.example%d.com", i, i%97)
+	}
+	body, _ := json.Marshal(map[string][]string{"names": names})
+	type answer struct {
+		code, results int
+		err           error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		resp, err := http.Post("http://"+srv.Addr()+"/v1/score", "application/json", bytes.NewReader(body))
+		if err != nil {
+			got <- answer{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		var r struct {
+			Results []json.RawMessage `json:"results"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&r)
+		got <- answer{resp.StatusCode, len(r.Results), err}
+	}()
+	time.Sleep(150 * time.Millisecond) // the request is being read or scored
+	cancel()
+	a := <-got
+	if a.err != nil || a.code != 200 || a.results != len(names) {
+		t.Fatalf("request in flight at shutdown: %+v", a)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

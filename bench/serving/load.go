@@ -2,6 +2,7 @@ package servingbench
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -16,6 +17,7 @@ import (
 // Latency is what one hey run measured.
 type Latency struct {
 	Tool        string  `json:"tool"`
+	URL         string  `json:"url"`
 	TargetRate  int     `json:"target_requests_per_sec"`
 	Rate        float64 `json:"achieved_requests_per_sec"`
 	Requests    int     `json:"requests"`
@@ -90,7 +92,7 @@ func hey(ctx context.Context, url, body string, rate, workers int, d time.Durati
 	}
 	slices.Sort(lat)
 	q := func(p float64) float64 { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
-	return Latency{Tool: "hey", TargetRate: rate, Rate: float64(len(lat)) / last, Requests: requests, Failed: failed,
+	return Latency{Tool: "hey", URL: url, TargetRate: rate, Rate: float64(len(lat)) / last, Requests: requests, Failed: failed,
 		P50Ms: q(0.50), P90Ms: q(0.90), P99Ms: q(0.99), P999Ms: q(0.999), MaxMs: lat[len(lat)-1], Seconds: last, Connections: workers}, nil
 }
 
@@ -144,14 +146,17 @@ func wrkPaced(ctx context.Context, dir, url, body string, rate, conns int, d tim
 	script := dir + "/wrk-paced.lua"
 	delayMs := conns * 1000 / rate
 	lua := fmt.Sprintf("wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nlocal f = io.open(%q)\nwrk.body = f:read(\"*a\")\nf:close()\nfunction delay() return %d end\n", bodyPath, delayMs)
+	if body == "" { // a GET
+		lua = fmt.Sprintf("function delay() return %d end\n", delayMs)
+	}
 	if err := os.WriteFile(script, []byte(lua), 0o644); err != nil {
 		return Latency{}, err
 	}
-	out, err := exec.CommandContext(ctx, "wrk", "-t", "2", "-c", strconv.Itoa(conns), "-d", d.String(), "--latency", "-s", script, url).CombinedOutput()
+	out, err := exec.CommandContext(ctx, "wrk", "-t", "1", "-c", strconv.Itoa(conns), "-d", d.String(), "--latency", "-s", script, url).CombinedOutput()
 	if err != nil {
 		return Latency{}, fmt.Errorf("wrk: %w (`make nettools` installs it)\n%s", err, out)
 	}
-	l := Latency{Tool: "wrk (paced with delay())", TargetRate: rate, Connections: conns, Seconds: d.Seconds()}
+	l := Latency{Tool: "wrk (paced with delay())", TargetRate: rate, Connections: conns, Seconds: d.Seconds(), URL: url}
 	pct := map[string]*float64{"50%": &l.P50Ms, "90%": &l.P90Ms, "99%": &l.P99Ms}
 	for _, m := range regexp.MustCompile(`(?m)^\s+(50%|90%|99%)\s+([0-9.]+)(us|ms|s)\s*$`).FindAllSubmatch(out, -1) {
 		v, _ := strconv.ParseFloat(string(m[2]), 64)
@@ -187,4 +192,18 @@ func wrkPaced(ctx context.Context, dir, url, body string, rate, conns int, d tim
 		return l, fmt.Errorf("wrk printed no latency distribution:\n%s", out)
 	}
 	return l, nil
+}
+
+// medianLatency returns the run with the median p99.
+func medianLatency(runs []Latency) Latency {
+	s := slices.Clone(runs)
+	slices.SortFunc(s, func(a, b Latency) int { return cmp.Compare(a.P99Ms, b.P99Ms) })
+	return s[len(s)/2]
+}
+
+// medianThroughput returns the run with the median names/s.
+func medianThroughput(runs []Throughput) Throughput {
+	s := slices.Clone(runs)
+	slices.SortFunc(s, func(a, b Throughput) int { return cmp.Compare(a.NamesPerSec, b.NamesPerSec) })
+	return s[len(s)/2]
 }
