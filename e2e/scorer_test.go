@@ -388,8 +388,35 @@ func TestPromoteRollbackAcrossScorers(t *testing.T) {
 		t.Fatalf("serve status %+v", st)
 	}
 
-	// SIGTERM: a clean exit, and the scorer is marked stopped.
+	// SIGTERM while a large request is being scored: it still gets its
+	// whole answer, then the scorer exits cleanly and is marked stopped.
+	big := make([]string, 300000)
+	for i := range big {
+		big[i] = fmt.Sprintf("host%d.example%d.com", i, i%97)
+	}
+	body, _ := json.Marshal(map[string][]string{"names": big})
+	answered := make(chan string, 1)
+	go func() {
+		resp, err := httpClient.Post("http://"+a.addr+"/v1/score", "application/json", bytes.NewReader(body))
+		if err != nil {
+			answered <- err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		var r struct {
+			Results []json.RawMessage `json:"results"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || resp.StatusCode != 200 || len(r.Results) != len(big) {
+			answered <- fmt.Sprintf("status %d, %d results, %v", resp.StatusCode, len(r.Results), err)
+			return
+		}
+		answered <- ""
+	}()
+	time.Sleep(200 * time.Millisecond)
 	a.stop()
+	if msg := <-answered; msg != "" {
+		t.Fatalf("request in flight at SIGTERM: %s", msg)
+	}
 	b.stop()
 	out = s.run("serve", "status", "--json")
 	if strings.Count(out, `"stopped_at"`) != 2 || strings.Contains(out, `"live":true`) {

@@ -142,6 +142,8 @@ func TestShutdownLetsRequestsInFlightFinish(t *testing.T) {
 	}()
 	time.Sleep(150 * time.Millisecond) // the request is being read or scored
 	cancel()
+	// (That Run waits for it before returning, so the process does not exit
+	// under it, is checked with a real process in e2e.)
 	a := <-got
 	if a.err != nil || a.code != 200 || a.results != len(names) {
 		t.Fatalf("request in flight at shutdown: %+v", a)
