@@ -145,6 +145,12 @@ func TestScorerHeartbeatsAndLiveness(t *testing.T) {
 			t.Fatalf("scorer %s still live (stopped or silent)", s.ID)
 		}
 	}
+	if _, err := db.Pool().Exec(ctx, `UPDATE scorers SET last_seen = now() - interval '8 days' WHERE id = 's2'`); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.PruneScorers(ctx, 7*24*time.Hour); err != nil || n != 1 {
+		t.Fatalf("pruned %d, %v; want s2", n, err)
+	}
 	if ss, _ := db.Scorers(ctx, "staging"); len(ss) != 0 {
 		t.Fatalf("scorers of another alias: %+v", ss)
 	}

@@ -127,3 +127,12 @@ func (db *DB) Scorers(ctx context.Context, alias string) ([]*Scorer, error) {
 	}
 	return out, rows.Err()
 }
+
+// PruneScorers deletes the rows of scorers silent for longer than age.
+func (db *DB) PruneScorers(ctx context.Context, age time.Duration) (int64, error) {
+	tag, err := db.pool.Exec(ctx, `DELETE FROM scorers WHERE last_seen < clock_timestamp() - make_interval(secs => $1)`, age.Seconds())
+	if err != nil {
+		return 0, fmt.Errorf("prune scorers: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}

@@ -131,6 +131,11 @@ func (s *Server) Holder() *Holder { return s.holder }
 // reading, the queue is scored, HTTP requests in flight finish, alerts are
 // flushed and a last heartbeat marks the scorer stopped.
 func (s *Server) Run(ctx context.Context) error {
+	if n, err := s.db.PruneScorers(ctx, 7*24*time.Hour); err != nil {
+		s.log.Warn("prune old scorer rows", "error", err)
+	} else if n > 0 {
+		s.log.Info("pruned scorer rows silent for a week", "rows", n)
+	}
 	bg, stopBg := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBg()
 	var bgWG sync.WaitGroup

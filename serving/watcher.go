@@ -84,6 +84,9 @@ func (w *Watcher) Run(ctx context.Context) error {
 				}
 			case <-tick.C:
 				w.check(ctx)
+				if wake == nil {
+					break loop // LISTEN failed earlier: try again
+				}
 			}
 		}
 		tick.Stop()

@@ -6,14 +6,19 @@ import (
 	"go.temporal.io/sdk/worker"
 )
 
-// TestReplayRecordedHistory replays a TrainModel history recorded from a real
-// run (make demo; `temporal workflow show --output json`). It fails when a
-// change to TrainModel would break runs already in flight: guard such
-// changes with workflow.GetVersion.
+// TestReplayRecordedHistory replays TrainModel, Rollout (gate passed,
+// scorers confirmed) and Rollback histories recorded from real runs (make
+// demo; `temporal workflow show --output json`). It fails when a change to
+// a workflow would break runs already in flight: guard such changes with
+// workflow.GetVersion.
 func TestReplayRecordedHistory(t *testing.T) {
-	r := worker.NewWorkflowReplayer()
-	r.RegisterWorkflow(TrainModel)
-	if err := r.ReplayWorkflowHistoryFromJSONFile(nil, "testdata/trainmodel-history.json"); err != nil {
-		t.Fatalf("replay: %v", err)
+	for _, file := range []string{"trainmodel-history.json", "rollout-history.json", "rollback-history.json"} {
+		r := worker.NewWorkflowReplayer()
+		r.RegisterWorkflow(TrainModel)
+		r.RegisterWorkflow(Rollout)
+		r.RegisterWorkflow(Rollback)
+		if err := r.ReplayWorkflowHistoryFromJSONFile(nil, "testdata/"+file); err != nil {
+			t.Fatalf("replay %s: %v", file, err)
+		}
 	}
 }
