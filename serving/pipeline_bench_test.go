@@ -86,3 +86,15 @@ func BenchmarkPipeline(b *testing.B) {
 	<-done
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "names/s")
 }
+
+// BenchmarkScoreOneName is the scoring work of a single-name HTTP request.
+func BenchmarkScoreOneName(b *testing.B) {
+	db := registrytest.Open(b)
+	m, _ := defaultRecipeModel(b, db)
+	out := make([]float64, 1)
+	in := []string{"www.google.com"}
+	b.ResetTimer()
+	for range b.N {
+		m.Scorer.Score(in, out)
+	}
+}

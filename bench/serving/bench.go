@@ -37,6 +37,8 @@ type Result struct {
 	Single     Latency   `json:"single_name_latency"`     // wrk, the run with the median p99
 	SingleHey  Latency   `json:"single_name_latency_hey"` // hey, the run with the median p99
 	SingleRuns []Latency `json:"single_name_runs"`
+	// At500 is Single at 500 requests/s, the rate of KServe's figure.
+	At500 Latency `json:"single_name_latency_500_rps"`
 	// Healthz is GET /healthz paced like Single in the same runs: the
 	// same process and HTTP stack with no scoring, the loopback floor.
 	Healthz     Latency      `json:"healthz_latency"`
@@ -156,6 +158,10 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		heys = append(heys, l)
 	}
 	res.Single, res.SingleHey, res.Healthz = medianLatency(wrks), medianLatency(heys), medianLatency(floors)
+	// 10 connections each waiting 20 ms: about 500/s.
+	if res.At500, err = wrkPaced(ctx, o.Dir, "http://"+a+"/v1/score", single, 500, 10, o.Duration); err != nil {
+		return res, err
+	}
 	res.SingleRuns = append(append(wrks, heys...), floors...)
 	// 2. Batches of 1,000 names as fast as they go.
 	fmt.Fprintln(os.Stderr, "serving: wrk, batches of 1,000 names, 3 runs")
@@ -336,6 +342,8 @@ func sample(rows []datasets.Row, n int, seed uint64) []datasets.Row {
 func (r Result) Table() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "serving (mlctl serve, %s, %d training rows), loopback, 2 scorers:\n", r.Model, r.TrainRows)
+	q := r.At500
+	fmt.Fprintf(&b, "  single names at KServe's rate, wrk paced: %.0f req/s, p50 %.3f ms, p99 %.3f ms (KServe raw p99 %.2f ms at 500/s: ratio %.2f)\n", q.Rate, q.P50Ms, q.P99Ms, r.KServeP99Ms, q.P99Ms/r.KServeP99Ms)
 	h := r.Healthz
 	fmt.Fprintf(&b, "  floor: GET /healthz (no scoring), same process, wrk paced: %.0f req/s, p50 %.3f ms, p99 %.3f ms\n", h.Rate, h.P50Ms, h.P99Ms)
 	for _, s := range []Latency{r.Single, r.SingleHey} {
