@@ -101,6 +101,14 @@ func (a *Activities) MoveAlias(ctx context.Context, in MoveAliasInput) (MoveAlia
 	return MoveAliasResult{ChangeID: c.ID, From: c.From, To: c.To, At: c.At}, nil
 }
 
+// RestoreAlias is a failed rollout's compensation: MoveAlias back to the
+// previous model with action restore, under its own name so the step stands
+// out in the web UI.
+func (a *Activities) RestoreAlias(ctx context.Context, in MoveAliasInput) (MoveAliasResult, error) {
+	in.Action = registry.ActionRestore
+	return a.MoveAlias(ctx, in)
+}
+
 // NotifyScorers announces that an alias moved on registry.AliasChannel;
 // scorers that miss it find the change by polling.
 func (a *Activities) NotifyScorers(ctx context.Context, alias string) error {

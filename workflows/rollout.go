@@ -132,7 +132,7 @@ func Rollout(ctx workflow.Context, in RolloutInput) (*RolloutResult, error) {
 	st.Step = "restore"
 	restoreCtx, _ := workflow.NewDisconnectedContext(ctx)
 	var back activities.MoveAliasResult
-	if rerr := workflow.ExecuteActivity(controlOptions(restoreCtx), a.MoveAlias, activities.MoveAliasInput{
+	if rerr := workflow.ExecuteActivity(controlOptions(restoreCtx), a.RestoreAlias, activities.MoveAliasInput{
 		Alias: in.Alias, ModelID: cur.Model.ID, ExpectFrom: target.ID, Action: registry.ActionRestore,
 		Reason: "rollout of " + target.Ref + " failed: " + rootMessage(err), By: in.By,
 	}).Get(restoreCtx, &back); rerr != nil {

@@ -38,6 +38,10 @@ func rolloutMocks(t *testing.T, confirmErr error) (*[]string, func() *RolloutRes
 		steps = append(steps, in.Action+"->"+map[int64]string{1: "dga@1", 2: "dga@2"}[in.ModelID])
 		return activities.MoveAliasResult{ChangeID: 8, From: "x", To: "y", At: moved}, nil
 	})
+	env.OnActivity(a.RestoreAlias, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.MoveAliasInput) (activities.MoveAliasResult, error) {
+		steps = append(steps, "restore->"+map[int64]string{1: "dga@1", 2: "dga@2"}[in.ModelID])
+		return activities.MoveAliasResult{ChangeID: 9, At: moved}, nil
+	})
 	env.OnActivity(a.NotifyScorers, mock.Anything, "production").Return(func(context.Context, string) error {
 		steps = append(steps, "notify")
 		return nil
