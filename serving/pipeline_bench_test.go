@@ -1,7 +1,10 @@
 package serving
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -97,4 +100,27 @@ func BenchmarkScoreOneName(b *testing.B) {
 	for range b.N {
 		m.Scorer.Score(in, out)
 	}
+}
+
+// BenchmarkScoreAPIBatch is one POST /v1/score of 1,000 names, in process.
+func BenchmarkScoreAPIBatch(b *testing.B) {
+	db := registrytest.Open(b)
+	m, rows := defaultRecipeModel(b, db)
+	h := &Holder{}
+	h.Swap(m)
+	api := (&API{Holder: h, Metrics: NewMetrics()}).Handler()
+	names := make([]string, 1000)
+	for i := range names {
+		names[i] = rows[i*7%len(rows)].Name
+	}
+	body, _ := json.Marshal(map[string][]string{"names": names})
+	b.ResetTimer()
+	for range b.N {
+		w := httptest.NewRecorder()
+		api.ServeHTTP(w, httptest.NewRequest("POST", "/v1/score", bytes.NewReader(body)))
+		if w.Code != 200 {
+			b.Fatal(w.Code)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(names))/b.Elapsed().Seconds(), "names/s")
 }
