@@ -136,15 +136,17 @@ func wrk(ctx context.Context, dir, url, body string, batch, threads, conns int, 
 }
 
 // wrkPaced runs Debian's wrk with each of conns connections waiting
-// conns/rate between requests (wrk's Lua delay()), so together they offer
-// about rate requests/s, and reads wrk's latency percentiles.
-func wrkPaced(ctx context.Context, dir, url, body string, rate, conns int, d time.Duration) (Latency, error) {
+// delayMs between a response and its next request (wrk's Lua delay()), and
+// reads wrk's latency percentiles. Few connections with short waits give a
+// smooth stream; many with long waits arrive in bursts of conns at once
+// (they stay in phase), which queue and show in the tail.
+func wrkPaced(ctx context.Context, dir, url, body string, conns, delayMs int, d time.Duration) (Latency, error) {
 	bodyPath := dir + "/wrk-paced-body.json"
 	if err := os.WriteFile(bodyPath, []byte(body), 0o644); err != nil {
 		return Latency{}, err
 	}
 	script := dir + "/wrk-paced.lua"
-	delayMs := conns * 1000 / rate
+	rate := conns * 1000 / delayMs
 	lua := fmt.Sprintf("wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nlocal f = io.open(%q)\nwrk.body = f:read(\"*a\")\nf:close()\nfunction delay() return %d end\n", bodyPath, delayMs)
 	if body == "" { // a GET
 		lua = fmt.Sprintf("function delay() return %d end\n", delayMs)
@@ -156,7 +158,7 @@ func wrkPaced(ctx context.Context, dir, url, body string, rate, conns int, d tim
 	if err != nil {
 		return Latency{}, fmt.Errorf("wrk: %w (`make nettools` installs it)\n%s", err, out)
 	}
-	l := Latency{Tool: "wrk (paced with delay())", TargetRate: rate, Connections: conns, Seconds: d.Seconds(), URL: url}
+	l := Latency{Tool: fmt.Sprintf("wrk, %d connections each waiting %d ms", conns, delayMs), TargetRate: rate, Connections: conns, Seconds: d.Seconds(), URL: url}
 	pct := map[string]*float64{"50%": &l.P50Ms, "90%": &l.P90Ms, "99%": &l.P99Ms}
 	for _, m := range regexp.MustCompile(`(?m)^\s+(50%|90%|99%)\s+([0-9.]+)(us|ms|s)\s*$`).FindAllSubmatch(out, -1) {
 		v, _ := strconv.ParseFloat(string(m[2]), 64)
