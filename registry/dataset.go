@@ -34,7 +34,10 @@ type Dataset struct {
 	FamilyCounts map[string]int `json:"family_counts"`
 	SourceFiles  []SourceFile   `json:"source_files"`
 	BadRows      int64          `json:"bad_rows"`
-	CreatedAt    time.Time      `json:"created_at"`
+	// Columns name the values of a flow or tabular dataset's rows (empty
+	// for names).
+	Columns   []string  `json:"columns,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Ref names the dataset version, e.g. "dga@3".
@@ -46,6 +49,9 @@ type NewDataset struct {
 	Kind        string
 	SHA256      string
 	Rows        []datasets.Row // canonical order
+	// Columns and Vectors hold a flow or tabular dataset instead of Rows.
+	Columns     []string
+	Vectors     []datasets.VectorRow
 	SourceFiles []SourceFile
 	BadRows     int
 }
@@ -77,7 +83,22 @@ func (db *DB) CreateDataset(ctx context.Context, in NewDataset) (d *Dataset, cre
 		if in.SourceFiles == nil {
 			in.SourceFiles = []SourceFile{}
 		}
+		if len(in.Vectors) > 0 && len(in.Rows) > 0 {
+			return Errorf(EINVALID, "dataset %s: rows of names and vectors together", in.Name)
+		}
+		for i, v := range in.Vectors {
+			if len(v.Values) != len(in.Columns) {
+				return Errorf(EINVALID, "dataset %s: row %d (%s) has %d values for %d columns", in.Name, i+1, v.Key, len(v.Values), len(in.Columns))
+			}
+		}
 		byLabel, byFamily := datasets.Counts(in.Rows)
+		if len(in.Vectors) > 0 {
+			byLabel, byFamily = datasets.VectorCounts(in.Vectors)
+		}
+		columns := in.Columns
+		if columns == nil {
+			columns = []string{}
+		}
 		labels := map[string]int{}
 		for k, v := range byLabel {
 			labels[fmt.Sprint(k)] = v
@@ -87,22 +108,27 @@ func (db *DB) CreateDataset(ctx context.Context, in NewDataset) (d *Dataset, cre
 			return fmt.Errorf("next version of %s: %w", in.Name, err)
 		}
 		var id int64
-		err = tx.QueryRow(ctx, `INSERT INTO datasets (name, version, kind, sha256, row_count, label_counts, family_counts, source_files, bad_rows)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			in.Name, version, in.Kind, in.SHA256, len(in.Rows), labels, byFamily, in.SourceFiles, in.BadRows).Scan(&id)
+		err = tx.QueryRow(ctx, `INSERT INTO datasets (name, version, kind, sha256, row_count, label_counts, family_counts, source_files, bad_rows, columns)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			in.Name, version, in.Kind, in.SHA256, len(in.Rows)+len(in.Vectors), labels, byFamily, in.SourceFiles, in.BadRows, columns).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("insert dataset %s: %w", in.Name, err)
 		}
-		rows := in.Rows
-		n, err := tx.CopyFrom(ctx, pgx.Identifier{"dataset_rows"}, []string{"dataset_id", "ord", "input", "label", "family"},
-			pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
-				return []any{id, int32(i), rows[i].Name, int16(rows[i].Label), rows[i].Family}, nil
-			}))
+		rows, vecs := in.Rows, in.Vectors
+		src := pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
+			return []any{id, int32(i), rows[i].Name, int16(rows[i].Label), rows[i].Family, nil}, nil
+		})
+		if len(vecs) > 0 {
+			src = pgx.CopyFromSlice(len(vecs), func(i int) ([]any, error) {
+				return []any{id, int32(i), vecs[i].Key, int16(vecs[i].Label), vecs[i].Family, vecs[i].Values}, nil
+			})
+		}
+		n, err := tx.CopyFrom(ctx, pgx.Identifier{"dataset_rows"}, []string{"dataset_id", "ord", "input", "label", "family", "vals"}, src)
 		if err != nil {
 			return fmt.Errorf("copy rows of %s: %w", in.Name, err)
 		}
-		if int(n) != len(rows) {
-			return fmt.Errorf("copy rows of %s: wrote %d of %d", in.Name, n, len(rows))
+		if int(n) != len(rows)+len(vecs) {
+			return fmt.Errorf("copy rows of %s: wrote %d of %d", in.Name, n, len(rows)+len(vecs))
 		}
 		d, err = findDataset(ctx, tx, `id = $1`, id)
 		created = true
@@ -165,7 +191,38 @@ func (db *DB) DatasetRows(ctx context.Context, id int64) ([]datasets.Row, error)
 	return out, rows.Err()
 }
 
-const datasetSelect = `SELECT id, name, version, kind, sha256, row_count, label_counts, family_counts, source_files, bad_rows, created_at FROM datasets`
+// DatasetVectors returns the column names and rows of a flow or tabular
+// dataset version in canonical order.
+func (db *DB) DatasetVectors(ctx context.Context, id int64) ([]string, []datasets.VectorRow, error) {
+	var columns []string
+	if err := db.pool.QueryRow(ctx, `SELECT columns FROM datasets WHERE id = $1`, id).Scan(&columns); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, nil, Errorf(ENOTFOUND, "dataset %d not found", id)
+		}
+		return nil, nil, fmt.Errorf("read columns of dataset %d: %w", id, err)
+	}
+	rows, err := db.pool.Query(ctx, `SELECT input, label, family, COALESCE(vals, '{}') FROM dataset_rows WHERE dataset_id = $1 ORDER BY ord`, id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read rows of dataset %d: %w", id, err)
+	}
+	defer rows.Close()
+	var out []datasets.VectorRow
+	for rows.Next() {
+		var r datasets.VectorRow
+		var label int16
+		if err := rows.Scan(&r.Key, &label, &r.Family, &r.Values); err != nil {
+			return nil, nil, fmt.Errorf("read rows of dataset %d: %w", id, err)
+		}
+		if len(r.Values) != len(columns) {
+			return nil, nil, Errorf(ECORRUPT, "dataset %d row %s has %d values for %d columns", id, r.Key, len(r.Values), len(columns))
+		}
+		r.Label = int(label)
+		out = append(out, r)
+	}
+	return columns, out, rows.Err()
+}
+
+const datasetSelect = `SELECT id, name, version, kind, sha256, row_count, label_counts, family_counts, source_files, bad_rows, columns, created_at FROM datasets`
 
 type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
@@ -182,7 +239,7 @@ func findDataset(ctx context.Context, q querier, where string, args ...any) (*Da
 func scanDataset(row pgx.Row) (*Dataset, error) {
 	var d Dataset
 	var labels, families, files []byte
-	err := row.Scan(&d.ID, &d.Name, &d.Version, &d.Kind, &d.SHA256, &d.Rows, &labels, &families, &files, &d.BadRows, &d.CreatedAt)
+	err := row.Scan(&d.ID, &d.Name, &d.Version, &d.Kind, &d.SHA256, &d.Rows, &labels, &families, &files, &d.BadRows, &d.Columns, &d.CreatedAt)
 	if err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, err

@@ -3,6 +3,7 @@ package registry_test
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"testing"
 
 	"github.com/mlctl/mlctl/datasets"
@@ -149,5 +150,30 @@ func TestSplitIsStoredOnce(t *testing.T) {
 	got, err := db.SplitByID(ctx, a)
 	if err != nil || string(got.Assignment) != string([]byte{0, 1, 2}) || got.Seed != 3 {
 		t.Fatalf("split %+v %v", got, err)
+	}
+}
+
+func TestVectorDatasetRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db := registrytest.Open(t)
+	cols := []string{"flows", "dst_ports", "bytes_out"}
+	vecs := []datasets.VectorRow{
+		{Key: "10.0.0.1@2023-11-14T22:13:20Z", Label: 0, Values: []float64{3, 1, 1500}},
+		{Key: "10.0.0.9@2023-11-14T22:13:20Z", Label: 1, Family: "scan", Values: []float64{120, 118, math.NaN()}},
+	}
+	d, created, err := db.CreateDataset(ctx, registry.NewDataset{Name: "flows", Kind: "flow", SHA256: datasets.VectorHash(cols, vecs), Columns: cols, Vectors: vecs})
+	if err != nil || !created || d.Rows != 2 || len(d.Columns) != 3 || d.LabelCounts["1"] != 1 {
+		t.Fatalf("create %+v %v %v", d, created, err)
+	}
+	gotCols, got, err := db.DatasetVectors(ctx, d.ID)
+	if err != nil || len(gotCols) != 3 || len(got) != 2 || got[1].Family != "scan" || got[1].Values[0] != 120 || !math.IsNaN(got[1].Values[2]) {
+		t.Fatalf("read back %v %+v %v", gotCols, got, err)
+	}
+	if datasets.VectorHash(gotCols, got) != d.SHA256 {
+		t.Fatal("hash of the rows read back differs")
+	}
+	bad := []datasets.VectorRow{{Key: "x", Values: []float64{1}}}
+	if _, _, err := db.CreateDataset(ctx, registry.NewDataset{Name: "flows2", Kind: "flow", SHA256: "h", Columns: cols, Vectors: bad}); registry.ErrorCode(err) != registry.EINVALID {
+		t.Fatalf("a short row was accepted: %v", err)
 	}
 }
