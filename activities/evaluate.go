@@ -15,13 +15,19 @@ type EvaluateInput struct {
 	CandidateID int64   `json:"candidate_id"`
 	DatasetIDs  []int64 `json:"dataset_ids"`
 	SplitID     int64   `json:"split_id"`
+	// ThresholdFPR, when set, picks the threshold that keeps the false
+	// positive rate on validation at or under it (the most recall there),
+	// instead of the best F1: what live traffic, nearly all benign, needs.
+	ThresholdFPR float64 `json:"threshold_fpr,omitempty"`
 }
 
 // EvaluateResult holds the threshold chosen on validation and the reports.
 type EvaluateResult struct {
-	Threshold  float64     `json:"threshold"`
-	Validation eval.Report `json:"validation"`
-	Test       eval.Report `json:"test"`
+	Threshold float64 `json:"threshold"`
+	// ThresholdRule says how Threshold was chosen (empty: best F1).
+	ThresholdRule string      `json:"threshold_rule,omitempty"`
+	Validation    eval.Report `json:"validation"`
+	Test          eval.Report `json:"test"`
 }
 
 // Evaluate scores the validation part, chooses the threshold with the best
@@ -49,8 +55,12 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 		return EvaluateResult{}, nonRetryable(err)
 	}
 	vs, vl, vf := Score(sc, val)
-	threshold := eval.BestF1Threshold(vs, vl)
-	out := EvaluateResult{Threshold: threshold, Validation: eval.Evaluate(vs, vl, vf, threshold)}
+	threshold, rule := eval.BestF1Threshold(vs, vl), ""
+	if in.ThresholdFPR > 0 {
+		_, threshold = eval.RecallAtFPR(vs, vl, in.ThresholdFPR)
+		rule = fmt.Sprintf("false positive rate at most %g on the validation split", in.ThresholdFPR)
+	}
+	out := EvaluateResult{Threshold: threshold, ThresholdRule: rule, Validation: eval.Evaluate(vs, vl, vf, threshold)}
 	if len(test) > 0 {
 		ts, tl, tf := Score(sc, test)
 		out.Test = eval.Evaluate(ts, tl, tf, threshold)

@@ -91,3 +91,52 @@ func TestGateComparesBothModelsOnTheSameRows(t *testing.T) {
 		t.Fatalf("strong challenger on demo@1: %+v", g)
 	}
 }
+
+// TestThresholdAtAFalsePositiveRate: with threshold_fpr the threshold keeps
+// the validation false positive rate at or under it, and says so.
+func TestThresholdAtAFalsePositiveRate(t *testing.T) {
+	ctx := context.Background()
+	db := registrytest.Open(t)
+	rows := datasets.GenerateDemo(8, 4000)
+	d, _, err := db.CreateDataset(ctx, registry.NewDataset{Name: "demo", Kind: "dga", SHA256: datasets.Hash(rows), Rows: rows})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestActivityEnvironment()
+	acts := &activities.Activities{DB: db}
+	env.RegisterActivity(acts)
+	ids := []int64{d.ID}
+	var split activities.SplitResult
+	v, err := env.ExecuteActivity(acts.SplitDatasets, activities.SplitInput{DatasetIDs: ids, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Get(&split)
+	var trained activities.TrainResult
+	if v, err = env.ExecuteActivity(acts.Train, activities.TrainInput{WorkflowID: "wf-fpr", DatasetIDs: ids, SplitID: split.SplitID, Algo: "gbdt",
+		Params: map[string]string{"rounds": "20", "threshold_fpr": "0.01"}, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	v.Get(&trained)
+	evaluate := func(fpr float64) activities.EvaluateResult {
+		t.Helper()
+		v, err := env.ExecuteActivity(acts.Evaluate, activities.EvaluateInput{CandidateID: trained.CandidateID, DatasetIDs: ids, SplitID: split.SplitID, ThresholdFPR: fpr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ev activities.EvaluateResult
+		v.Get(&ev)
+		return ev
+	}
+	f1, strict := evaluate(0), evaluate(0.01)
+	if f1.ThresholdRule != "" || !strings.Contains(strict.ThresholdRule, "false positive rate at most 0.01") {
+		t.Fatalf("rules %q and %q", f1.ThresholdRule, strict.ThresholdRule)
+	}
+	if got := strict.Validation.Metrics.FPR; got > 0.01 {
+		t.Fatalf("validation FPR %.4f at the threshold_fpr=0.01 threshold %.4f", got, strict.Threshold)
+	}
+	if strict.Threshold < f1.Threshold {
+		t.Fatalf("the 1%% FPR threshold %.4f is below the best-F1 one %.4f", strict.Threshold, f1.Threshold)
+	}
+}

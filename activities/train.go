@@ -337,13 +337,17 @@ func featureState(set features.Set) (json.RawMessage, error) {
 	return b, nil
 }
 
+// RecipeParams are the --param keys that shape a training run around the
+// algorithm (the feature set, the threshold rule) rather than the trees.
+var RecipeParams = map[string]bool{"feature_set": true, "threshold_fpr": true}
+
 // GBDTParams parses user parameters over mlctl's defaults for DGA models and
 // returns them with the fully resolved key=value map that goes in the manifest.
 func GBDTParams(kv map[string]string, seed uint64, train []datasets.Row) (gbdt.Params, map[string]string, error) {
 	p := DefaultGBDTParams()
 	user := map[string]string{}
 	for k, v := range kv {
-		if k == "feature_set" {
+		if RecipeParams[k] {
 			continue
 		}
 		user[k] = v

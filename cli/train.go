@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,7 +28,7 @@ func trainCommand() *ucli.Command {
 		Flags: []ucli.Flag{
 			&ucli.StringSliceFlag{Name: "dataset", Required: true, Usage: "NAME[@V] (repeatable)"},
 			&ucli.StringFlag{Name: "algo", Value: "gbdt", Usage: "gbdt (rf, iforest and lstm come later)"},
-			&ucli.StringSliceFlag{Name: "param", Usage: "k=v training parameter in XGBoost's names, e.g. max_depth=4 (repeatable); feature_set=heidgaf44 picks the feature set"},
+			&ucli.StringSliceFlag{Name: "param", Usage: "k=v training parameter in XGBoost's names, e.g. max_depth=4 (repeatable); feature_set=heidgaf44 picks the feature set; threshold_fpr=0.001 sets the threshold at that false positive rate on validation (default: best F1)"},
 			&ucli.StringSliceFlag{Name: "holdout-family", Usage: "keep this family out of train and validation, all of it in test (repeatable)"},
 			&ucli.StringFlag{Name: "model", Usage: "model name (default <first dataset>-<algo>)"},
 			&ucli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the split and the trainer"},
@@ -108,7 +109,11 @@ func train(c *ucli.Context) error {
 	if res.ResumedFrom > 0 {
 		fmt.Fprintf(w, " (resumed from tree %d)", res.ResumedFrom)
 	}
-	fmt.Fprintf(w, "\nvalidation ROC-AUC %.4f  (threshold chosen there by best F1)\n\n", res.Validation.AUCROC)
+	rule := res.ThresholdRule
+	if rule == "" {
+		rule = "best F1 on the validation split"
+	}
+	fmt.Fprintf(w, "\nvalidation ROC-AUC %.4f; threshold %.4f: %s\n\n", res.Validation.AUCROC, res.Threshold, rule)
 	fmt.Fprintln(w, "test split:")
 	fmt.Fprint(w, eval.Format(eval.Report{Threshold: res.Threshold, Confusion: res.Confusion, Metrics: res.Metrics, FamilyRecall: res.FamilyRecall, Rows: res.TestRows}))
 	fmt.Fprintf(w, "web UI: %s\n", ui)
@@ -195,10 +200,16 @@ func validateParams(params map[string]string) error {
 	if fs, ok := params["feature_set"]; ok && fs == "" {
 		return errors.New("--param feature_set= needs a name")
 	}
+	if v, ok := params["threshold_fpr"]; ok {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(f > 0 && f < 1) {
+			return fmt.Errorf("--param threshold_fpr=%s: want a false positive rate between 0 and 1, e.g. 0.001", v)
+		}
+	}
 	p := activities.DefaultGBDTParams()
 	rest := map[string]string{}
 	for k, v := range params {
-		if k != "feature_set" {
+		if !activities.RecipeParams[k] {
 			rest[k] = v
 		}
 	}

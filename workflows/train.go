@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,22 +33,24 @@ type TrainModelInput struct {
 
 // TrainModelResult is the published model with its test-split evaluation.
 type TrainModelResult struct {
-	Model        string                 `json:"model"`
-	Version      int                    `json:"version"`
-	SHA256       string                 `json:"sha256"`
-	Algo         string                 `json:"algo"`
-	Dataset      string                 `json:"dataset"`
-	Datasets     []string               `json:"datasets"`
-	Metrics      eval.Metrics           `json:"metrics"`
-	Confusion    eval.Confusion         `json:"confusion"`
-	Threshold    float64                `json:"threshold"`
-	WorkflowID   string                 `json:"workflow_id"`
-	Validation   eval.Metrics           `json:"validation_metrics"`
-	FamilyRecall []eval.FamilyRecall    `json:"family_recall"`
-	TestRows     int                    `json:"test_rows"`
-	Trees        int                    `json:"trees"`
-	ResumedFrom  int                    `json:"resumed_from"`
-	Split        activities.SplitResult `json:"split"`
+	Model     string         `json:"model"`
+	Version   int            `json:"version"`
+	SHA256    string         `json:"sha256"`
+	Algo      string         `json:"algo"`
+	Dataset   string         `json:"dataset"`
+	Datasets  []string       `json:"datasets"`
+	Metrics   eval.Metrics   `json:"metrics"`
+	Confusion eval.Confusion `json:"confusion"`
+	Threshold float64        `json:"threshold"`
+	// ThresholdRule says how the threshold was chosen ("": best F1 on validation).
+	ThresholdRule string                 `json:"threshold_rule,omitempty"`
+	WorkflowID    string                 `json:"workflow_id"`
+	Validation    eval.Metrics           `json:"validation_metrics"`
+	FamilyRecall  []eval.FamilyRecall    `json:"family_recall"`
+	TestRows      int                    `json:"test_rows"`
+	Trees         int                    `json:"trees"`
+	ResumedFrom   int                    `json:"resumed_from"`
+	Split         activities.SplitResult `json:"split"`
 }
 
 // Progress is what the progress query answers.
@@ -152,8 +155,9 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 			MaximumInterval: 30 * time.Second, MaximumAttempts: 5},
 	})
 	var ev activities.EvaluateResult
+	thresholdFPR, _ := strconv.ParseFloat(in.Params["threshold_fpr"], 64) // checked by the CLI
 	if err := workflow.ExecuteActivity(evalCtx, a.Evaluate, activities.EvaluateInput{
-		CandidateID: trained.CandidateID, DatasetIDs: ids, SplitID: split.SplitID,
+		CandidateID: trained.CandidateID, DatasetIDs: ids, SplitID: split.SplitID, ThresholdFPR: thresholdFPR,
 	}).Get(ctx, &ev); err != nil {
 		return fail(err)
 	}
@@ -175,7 +179,7 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 	return &TrainModelResult{
 		Model: pub.Name, Version: pub.Version, SHA256: pub.SHA256, Algo: in.Algo,
 		Dataset: strings.Join(refs, ","), Datasets: refs,
-		Metrics: rep.Metrics, Confusion: rep.Confusion, Threshold: ev.Threshold, WorkflowID: wfID,
+		Metrics: rep.Metrics, Confusion: rep.Confusion, Threshold: ev.Threshold, ThresholdRule: ev.ThresholdRule, WorkflowID: wfID,
 		Validation: ev.Validation.Metrics, FamilyRecall: rep.FamilyRecall, TestRows: rep.Rows,
 		Trees: trained.Trees, ResumedFrom: trained.ResumedFrom, Split: split,
 	}, nil
