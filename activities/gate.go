@@ -171,19 +171,7 @@ func (a *Activities) gateRows(ctx context.Context, m *registry.Model, man *artif
 // withoutTrainingRows drops the rows (by name and label) that the model
 // trained on.
 func (a *Activities) withoutTrainingRows(ctx context.Context, g *gateModel, rows []datasets.Row) ([]datasets.Row, error) {
-	ds, err := a.ResolveDatasets(ctx, g.Manifest.DatasetVersions)
-	if err != nil {
-		return nil, fmt.Errorf("datasets of %s: %w", g.Model.Ref(), err)
-	}
-	ids := make([]int64, len(ds))
-	for i, d := range ds {
-		ids[i] = d.ID
-	}
-	s, err := a.DB.FindSplit(ctx, ids, g.Manifest.Split.Seed, g.Manifest.Split.HoldoutFamilies)
-	if err != nil {
-		return nil, fmt.Errorf("training split of %s: %w", g.Model.Ref(), err)
-	}
-	all, s, err := a.loadSplitRows(ctx, ids, s.ID)
+	trainedOn, err := TrainingRows(ctx, a.DB, g.Model, g.Manifest)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +180,7 @@ func (a *Activities) withoutTrainingRows(ctx context.Context, g *gateModel, rows
 		label int
 	}
 	trained := map[key]bool{}
-	for _, r := range partRows(all, s, registry.PartTrain) {
+	for _, r := range trainedOn {
 		trained[key{r.Name, r.Label}] = true
 	}
 	out := rows[:0:0]
@@ -202,4 +190,27 @@ func (a *Activities) withoutTrainingRows(ctx context.Context, g *gateModel, rows
 		}
 	}
 	return out, nil
+}
+
+// TrainingRows returns the rows a published model was trained on: the train
+// part of its stored split of its dataset versions.
+func TrainingRows(ctx context.Context, db *registry.DB, m *registry.Model, man *artifact.Manifest) ([]datasets.Row, error) {
+	a := &Activities{DB: db}
+	ds, err := a.ResolveDatasets(ctx, man.DatasetVersions)
+	if err != nil {
+		return nil, fmt.Errorf("datasets of %s: %w", m.Ref(), err)
+	}
+	ids := make([]int64, len(ds))
+	for i, d := range ds {
+		ids[i] = d.ID
+	}
+	s, err := db.FindSplit(ctx, ids, man.Split.Seed, man.Split.HoldoutFamilies)
+	if err != nil {
+		return nil, fmt.Errorf("training split of %s: %w", m.Ref(), err)
+	}
+	all, s, err := a.loadSplitRows(ctx, ids, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	return partRows(all, s, registry.PartTrain), nil
 }

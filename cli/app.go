@@ -39,6 +39,7 @@ func App(stdout, stderr io.Writer) *ucli.App {
 			rollbackCommand(),
 			aliasesCommand(),
 			serveCommand(),
+			driftCommand(),
 		},
 		HideHelpCommand: true,
 		ExitErrHandler:  func(*ucli.Context, error) {},

@@ -67,6 +67,8 @@ func modelsList(c *ucli.Context) error {
 type modelView struct {
 	*registry.Model
 	Evaluations []registry.Evaluation `json:"evaluations"`
+	// Drift is the newest drift check, if any.
+	Drift *registry.DriftReport `json:"drift,omitempty"`
 }
 
 func modelsShow(c *ucli.Context) error {
@@ -90,8 +92,12 @@ func modelsShow(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	drift, err := db.LatestDrift(c.Context, m.ID)
+	if err != nil && registry.ErrorCode(err) != registry.ENOTFOUND {
+		return err
+	}
 	if c.Bool("json") {
-		return printJSON(c.App.Writer, modelView{Model: m, Evaluations: evs})
+		return printJSON(c.App.Writer, modelView{Model: m, Evaluations: evs, Drift: drift})
 	}
 	man, err := artifact.ParseManifest(m)
 	if err != nil {
@@ -103,6 +109,16 @@ func modelsShow(c *ucli.Context) error {
 		m.DatasetVersions, man.Split.Seed, man.Split.Train, man.Split.Validation, man.Split.Test, man.Split.HoldoutFamilies,
 		m.WorkflowID, m.CreatedAt.Local().Format("2006-01-02 15:04:05"))
 	fmt.Fprintf(w, "params     %v\n", man.Params)
+	if drift == nil {
+		fmt.Fprintf(w, "drift      not checked (`mlctl drift %s --file RECENT` checks it)\n", m.Ref())
+	} else {
+		state := "no drift"
+		if drift.Drifted {
+			state = "DRIFTED"
+		}
+		fmt.Fprintf(w, "drift      %s: %.0f%% of features drifted on %d recent rows (%s)\n", state, 100*drift.DriftedShare, drift.SampleRows,
+			drift.CreatedAt.Local().Format("2006-01-02 15:04:05"))
+	}
 	for _, e := range evs {
 		rep := eval.Report{Threshold: e.Threshold, Rows: int(e.Rows)}
 		_ = json.Unmarshal(e.Confusion, &rep.Confusion)

@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/artifact"
+	"github.com/mlctl/mlctl/features"
+	"github.com/mlctl/mlctl/registry"
+	"github.com/mlctl/mlctl/training/drift"
+)
+
+func driftCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "drift",
+		Usage:     "compare recent inputs with a model's training data, feature by feature (two-sample KS tests); recorded for `models show`",
+		ArgsUsage: "MODEL@V",
+		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "file", Required: true, Usage: "recent inputs: a list of names, CSV/TSV with a domain column, JSONL or a Zeek dns.log"},
+			&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek"},
+			&ucli.Float64Flag{Name: "alpha", Value: drift.DefaultAlpha, Usage: "a feature drifted when its KS p-value is below this"},
+			&ucli.Float64Flag{Name: "threshold", Value: drift.DefaultThreshold, Usage: "the model drifted when more than this share of its features drifted"},
+			&ucli.IntFlag{Name: "sample", Value: 5000, Usage: "rows sampled (seeded) from each side"},
+			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object"},
+		},
+		Action: driftCheck,
+	}
+}
+
+func driftCheck(c *ucli.Context) error {
+	if c.NArg() != 1 {
+		return usagef("drift: want one MODEL@V")
+	}
+	if c.Int("sample") < 2 {
+		return usagef("drift: --sample %d: want at least 2", c.Int("sample"))
+	}
+	inputs, err := readInputs(c, c.String("file"), c.String("format"))
+	if err != nil {
+		return err
+	}
+	if len(inputs) < 2 {
+		return usagef("drift: %s has %d usable inputs; a KS test needs more", c.String("file"), len(inputs))
+	}
+	db, err := openDB(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	l, err := loadModel(c.Context, db, c.Args().First())
+	if err != nil {
+		return err
+	}
+	sc, err := artifact.NewScorer(l.Artifact)
+	if err != nil {
+		return err
+	}
+	train, err := activities.TrainingRows(c.Context, db, l.Model, l.Manifest)
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(train))
+	for i, r := range train {
+		names[i] = r.Name
+	}
+	set := sc.FeatureSet()
+	n := c.Int("sample")
+	base, err := drift.NewBaseline(set.Names(), drift.Sample(featureRows(set, names), n, 1))
+	if err != nil {
+		return err
+	}
+	recent := drift.Sample(featureRows(set, inputs), n, 2)
+	rep, err := base.Compare(recent, c.Float64("alpha"), c.Float64("threshold"))
+	if err != nil {
+		return usagef("drift: %v", err)
+	}
+	raw, err := json.Marshal(rep)
+	if err != nil {
+		return err
+	}
+	if _, err := db.AddDriftReport(c.Context, registry.DriftReport{ModelID: l.Model.ID, SampleRows: int64(len(recent)),
+		DriftedShare: rep.DriftedShare, Drifted: rep.Drifted, Report: raw}); err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		return printJSON(c.App.Writer, map[string]any{"model": l.Model.Name, "version": l.Model.Version, "report": rep})
+	}
+	w := c.App.Writer
+	state := "no drift"
+	if rep.Drifted {
+		state = "DRIFTED"
+	}
+	fmt.Fprintf(w, "%s: %s: %d of %d features drifted (%.0f%%; the model drifts above %.0f%%), %d training rows vs %d recent, alpha %g\n",
+		l.Model.Ref(), state, rep.DriftedFeatures, rep.Tested, 100*rep.DriftedShare, 100*rep.Threshold, rep.TrainRows, rep.RecentRows, rep.Alpha)
+	fs := slices.Clone(rep.Features)
+	slices.SortStableFunc(fs, func(a, b drift.FeatureDrift) int { return -cmpFloat(a.D, b.D) })
+	var rows [][]string
+	for _, f := range fs[:min(15, len(fs))] {
+		mark := ""
+		if f.Drifted {
+			mark = "drifted"
+		}
+		rows = append(rows, []string{f.Name, strconv.FormatFloat(f.D, 'f', 4, 64), strconv.FormatFloat(f.P, 'g', 3, 64), mark})
+	}
+	table(w, []string{"FEATURE", "KS D", "P", ""}, rows)
+	return nil
+}
+
+// featureRows computes the feature vectors of names, row-major.
+func featureRows(set features.Set, names []string) [][]float64 {
+	m := artifact.FeatureMatrix(set, names)
+	out := make([][]float64, m.Rows)
+	for i := range out {
+		row := make([]float64, m.Cols)
+		for j, v := range m.Values[i*m.Cols : (i+1)*m.Cols] {
+			row[j] = float64(v)
+		}
+		out[i] = row
+	}
+	return out
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
