@@ -45,10 +45,10 @@ func (d *Dataset) Ref() string { return fmt.Sprintf("%s@%d", d.Name, d.Version) 
 
 // NewDataset is what ingest hands the registry.
 type NewDataset struct {
-	Name        string
-	Kind        string
-	SHA256      string
-	Rows        []datasets.Row // canonical order
+	Name   string
+	Kind   string
+	SHA256 string
+	Rows   []datasets.Row // canonical order
 	// Columns and Vectors hold a flow or tabular dataset instead of Rows.
 	Columns     []string
 	Vectors     []datasets.VectorRow
