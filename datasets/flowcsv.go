@@ -1,0 +1,407 @@
+package datasets
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Seed 003's flow CSV (analyzer.py's Flow.from_csv) is headerless, one
+// flow a line, nine columns in this order:
+//
+//	ts, ip_protocol, state, src_ip, src_port, dst_ip, dst_port, src_tx, dst_tx
+//
+// ts is a wall-clock time "YYYY-MM-DD HH:MM:SS" (strptime "%Y-%m-%d
+// %H:%M:%S": whole seconds, no zone), ports and byte counts are integers,
+// src_tx and dst_tx the bytes each side sent. FlowCSVParser reads that and
+// the same columns under a header line, in any order and with more
+// columns; see flowCSVNames for the names it knows.
+
+// flowCSVField names the flow CSV columns FlowCSVParser reads.
+type flowCSVField int
+
+const (
+	fcTS flowCSVField = iota
+	fcProto
+	fcState
+	fcSrcIP
+	fcSrcPort
+	fcDstIP
+	fcDstPort
+	fcSrcBytes
+	fcDstBytes
+	fcDuration
+	fcSrcPkts
+	fcDstPkts
+	fcLabel
+	fcDetailedLabel
+	numFlowCSVFields
+)
+
+// flowCSVSeedColumns is the column order of a headerless file: seed 003's.
+var flowCSVSeedColumns = []flowCSVField{fcTS, fcProto, fcState, fcSrcIP, fcSrcPort, fcDstIP, fcDstPort, fcSrcBytes, fcDstBytes}
+
+// flowCSVNames are the header names of each field, lower case; the first
+// is the name reports use. Seed 003's own names (ip_protocol, src_tx,
+// dst_tx) and Zeek's (conn_state, orig_bytes …) are accepted too.
+var flowCSVNames = [numFlowCSVFields][]string{
+	fcTS:            {"ts", "time", "timestamp"},
+	fcProto:         {"proto", "ip_protocol", "protocol"},
+	fcState:         {"state", "conn_state"},
+	fcSrcIP:         {"src_ip", "id.orig_h"},
+	fcSrcPort:       {"src_port", "id.orig_p"},
+	fcDstIP:         {"dst_ip", "id.resp_h"},
+	fcDstPort:       {"dst_port", "id.resp_p"},
+	fcSrcBytes:      {"src_bytes", "src_tx", "orig_bytes"},
+	fcDstBytes:      {"dst_bytes", "dst_tx", "resp_bytes"},
+	fcDuration:      {"duration"},
+	fcSrcPkts:       {"src_pkts", "orig_pkts"},
+	fcDstPkts:       {"dst_pkts", "resp_pkts"},
+	fcLabel:         {"label"},
+	fcDetailedLabel: {"detailedlabel", "detailed-label", "detailed_label"},
+}
+
+// flowCSVRequired are the columns a header must name: what a connection
+// is (as for a conn.log).
+var flowCSVRequired = []flowCSVField{fcTS, fcSrcIP, fcSrcPort, fcDstIP, fcDstPort}
+
+var flowCSVFieldByName = func() map[string]flowCSVField {
+	m := make(map[string]flowCSVField)
+	for f, names := range flowCSVNames {
+		for _, n := range names {
+			m[n] = flowCSVField(f)
+		}
+	}
+	return m
+}()
+
+// FlowCSVParser reads seed 003's flow CSV one line at a time, as ConnParser
+// reads a conn.log, into ConnRecords: proto, state, addresses, ports and
+// the bytes each side sent (OrigBytes, RespBytes); with a header, also
+// duration, packets and Stratosphere's label / detailedlabel columns.
+// Fields the file does not have are zero, Label -1. The first data line
+// is a header when one of its cells is "ts" (or "time", "timestamp");
+// otherwise the file is headerless in seed 003's column order. Times
+// without a zone are UTC. A FlowCSVParser is not safe for concurrent use.
+type FlowCSVParser struct {
+	// File names the input in errors.
+	File string
+
+	// decided is set once the first data line said whether there is a
+	// header; cols maps each column to a field (-1: not read) and fields
+	// is the number of columns a line must have.
+	decided      bool
+	headerless   bool
+	cols         []flowCSVField
+	fields       int
+	detailedOnly bool
+	// names are the header's names of each field, for reports.
+	names   [numFlowCSVFields]string
+	scratch []string
+	vals    [numFlowCSVFields]string
+	set     [numFlowCSVFields]bool
+}
+
+// NewFlowCSVParser returns a parser for the flow CSV named file.
+func NewFlowCSVParser(file string) *FlowCSVParser {
+	p := &FlowCSVParser{File: file}
+	p.Reset()
+	return p
+}
+
+// Reset forgets the header, as at the start of a new file. Line does it on
+// line 1.
+func (p *FlowCSVParser) Reset() {
+	p.decided, p.headerless, p.cols, p.fields, p.detailedOnly = false, false, p.cols[:0], 0, false
+	for f := range p.names {
+		p.names[f] = flowCSVNames[f][0]
+	}
+}
+
+// Line parses one line (without its line ending) found on line lineNo. A
+// record comes back with ok set. Blank lines, '#' comment lines and the
+// header return ok false and a nil error. A bad data line returns a
+// *ConnLineError naming the file, line and column; a header without the
+// columns a connection needs returns a *FormatError, and the data lines
+// after it are errors.
+func (p *FlowCSVParser) Line(line string, lineNo int) (rec ConnRecord, ok bool, err error) {
+	if lineNo == 1 {
+		p.Reset()
+	}
+	trimmed := strings.TrimSpace(line)
+	if trimmed == "" || trimmed[0] == '#' {
+		return rec, false, nil
+	}
+	f, err := splitFields(line, ',', p.scratch[:0])
+	p.scratch = f
+	if err != nil {
+		return rec, false, p.bad(lineNo, "line", err.Error(), line)
+	}
+	if !p.decided {
+		p.decided = true
+		for _, c := range f {
+			if name, ok := flowCSVFieldByName[strings.ToLower(strings.TrimSpace(c))]; ok && name == fcTS {
+				return rec, false, p.header(f)
+			}
+		}
+		p.headerless = true
+		p.cols = append(p.cols[:0], flowCSVSeedColumns...)
+		p.fields = len(flowCSVSeedColumns)
+	}
+	switch {
+	case p.fields == 0:
+		return rec, false, p.bad(lineNo, "line", "no usable header", line)
+	case len(f) != p.fields && p.headerless:
+		return rec, false, p.bad(lineNo, "line", fmt.Sprintf("%d fields, want %d (ts, proto, state, src_ip, src_port, dst_ip, dst_port, src_bytes, dst_bytes)", len(f), p.fields), line)
+	case len(f) != p.fields:
+		return rec, false, p.bad(lineNo, "line", fmt.Sprintf("%d fields, header has %d", len(f), p.fields), line)
+	}
+	p.set = [numFlowCSVFields]bool{}
+	for i, c := range p.cols {
+		if c < 0 {
+			continue
+		}
+		v := strings.TrimSpace(f[i])
+		if v == "" || v == "-" || v == "(empty)" {
+			continue
+		}
+		p.vals[c], p.set[c] = v, true
+	}
+	return p.record(lineNo)
+}
+
+// header reads the column names of a header line.
+func (p *FlowCSVParser) header(names []string) error {
+	p.cols = p.cols[:0]
+	var seen [numFlowCSVFields]bool
+	lower := make([]string, len(names))
+	for i, n := range names {
+		n = strings.ToLower(strings.TrimSpace(n))
+		lower[i] = n
+		f, ok := flowCSVFieldByName[n]
+		if !ok || seen[f] {
+			p.cols = append(p.cols, -1)
+			continue
+		}
+		seen[f] = true
+		p.names[f] = n
+		p.cols = append(p.cols, f)
+	}
+	for _, f := range flowCSVRequired {
+		if !seen[f] {
+			p.fields = 0
+			return &FormatError{File: p.File, Reason: fmt.Sprintf("no %s column in flow csv header (header has %s)", flowCSVNames[f][0], quoteList(lower))}
+		}
+	}
+	p.fields = len(names)
+	p.detailedOnly = !seen[fcLabel] && seen[fcDetailedLabel]
+	return nil
+}
+
+func (p *FlowCSVParser) bad(n int, field, reason, value string) error {
+	return &ConnLineError{BadRow{File: p.File, Line: n, Field: field, Reason: reason, Value: shorten(value)}}
+}
+
+// record builds a ConnRecord from p.vals and p.set.
+func (p *FlowCSVParser) record(n int) (ConnRecord, bool, error) {
+	for _, f := range flowCSVRequired {
+		if !p.set[f] {
+			return ConnRecord{}, false, p.bad(n, p.names[f], "unset", "")
+		}
+	}
+	fail := func(f flowCSVField, reason string) (ConnRecord, bool, error) {
+		return ConnRecord{}, false, p.bad(n, p.names[f], reason, p.vals[f])
+	}
+	rec := ConnRecord{Label: -1}
+	var err error
+	if rec.Time, err = parseFlowTime(p.vals[fcTS]); err != nil {
+		return fail(fcTS, "not a time (want YYYY-MM-DD HH:MM:SS, RFC 3339 or Unix seconds)")
+	}
+	if rec.SrcIP, err = netip.ParseAddr(p.vals[fcSrcIP]); err != nil {
+		return fail(fcSrcIP, "not an IP address")
+	}
+	if rec.DstIP, err = netip.ParseAddr(p.vals[fcDstIP]); err != nil {
+		return fail(fcDstIP, "not an IP address")
+	}
+	for _, f := range [...]flowCSVField{fcSrcPort, fcDstPort} {
+		v, err := strconv.ParseUint(p.vals[f], 10, 16)
+		if err != nil {
+			return fail(f, "not a port (0-65535)")
+		}
+		if f == fcSrcPort {
+			rec.SrcPort = uint16(v)
+		} else {
+			rec.DstPort = uint16(v)
+		}
+	}
+	counts := [...]struct {
+		f   flowCSVField
+		dst *int64
+	}{
+		{fcSrcBytes, &rec.OrigBytes}, {fcDstBytes, &rec.RespBytes},
+		{fcSrcPkts, &rec.OrigPkts}, {fcDstPkts, &rec.RespPkts},
+	}
+	for _, c := range counts {
+		if !p.set[c.f] {
+			continue
+		}
+		v, err := strconv.ParseInt(p.vals[c.f], 10, 64)
+		if err != nil || v < 0 {
+			return fail(c.f, "not a count")
+		}
+		*c.dst = v
+	}
+	if p.set[fcDuration] {
+		d, err := parseZeekSeconds(p.vals[fcDuration])
+		if err != nil {
+			return fail(fcDuration, "not an interval in seconds")
+		}
+		rec.Duration = d
+	}
+	if p.set[fcProto] {
+		rec.Proto = strings.ToLower(p.vals[fcProto])
+	}
+	if p.set[fcState] {
+		rec.ConnState = p.vals[fcState]
+	}
+	if p.set[fcDetailedLabel] {
+		rec.DetailedLabel = p.vals[fcDetailedLabel]
+	}
+	switch {
+	case p.detailedOnly:
+		rec.Label = ConnLabel(rec.DetailedLabel)
+	case p.set[fcLabel]:
+		rec.Label = ConnLabel(p.vals[fcLabel])
+	}
+	return rec, true, nil
+}
+
+// flowTimeLayout is seed 003's strptime format "%Y-%m-%d %H:%M:%S"; Go's
+// parser also takes a fraction of a second after it.
+const flowTimeLayout = "2006-01-02 15:04:05"
+
+// parseFlowTime reads a flow CSV time: seed 003's "YYYY-MM-DD HH:MM:SS"
+// (optionally with a fraction; no zone means UTC), RFC 3339, or Unix
+// seconds as Zeek writes them.
+func parseFlowTime(s string) (time.Time, error) {
+	if t, err := time.Parse(flowTimeLayout, s); err == nil {
+		return t.UTC(), nil
+	}
+	return parseZeekTime(s)
+}
+
+// ReadFlowCSV reads a whole flow CSV (seed 003's format, see
+// FlowCSVParser). Lines that do not parse come back as bad rows, in line
+// order; an error means the file could not be read or its header lacks a
+// column a connection needs.
+func ReadFlowCSV(path string) ([]ConnRecord, []BadRow, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read flow csv: %w", err)
+	}
+	defer f.Close()
+	return ReadFlowCSVFrom(f, path)
+}
+
+// ReadFlowCSVFrom is ReadFlowCSV on an open stream; file names it in
+// reports.
+func ReadFlowCSVFrom(r io.Reader, file string) ([]ConnRecord, []BadRow, error) {
+	return readConnLines(r, file, NewFlowCSVParser(file).Line)
+}
+
+// readConnLines feeds the lines of r to parse, collecting records and bad
+// rows; an error other than a *ConnLineError stops it.
+func readConnLines(r io.Reader, file string, parse func(string, int) (ConnRecord, bool, error)) ([]ConnRecord, []BadRow, error) {
+	lr := newLineReader(r)
+	var recs []ConnRecord
+	var bad []BadRow
+	for {
+		raw, tooLong, err := lr.next()
+		if err == io.EOF {
+			return recs, bad, nil
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("read %s: %w", file, err)
+		}
+		if tooLong {
+			bad = append(bad, BadRow{File: file, Line: lr.n, Field: "line", Reason: fmt.Sprintf("line over %d bytes", MaxLineBytes), Value: shorten(string(raw))})
+			continue
+		}
+		rec, ok, err := parse(string(raw), lr.n)
+		var le *ConnLineError
+		switch {
+		case errors.As(err, &le):
+			bad = append(bad, le.BadRow)
+		case err != nil:
+			return nil, nil, err
+		case ok:
+			recs = append(recs, rec)
+		}
+	}
+}
+
+// ReadFlows reads a file of connections in format: "auto" (or empty),
+// "zeek" or "jsonl" (a Zeek conn.log, TSV or JSON lines: ReadConn), or
+// "csv" (seed 003's flow CSV: ReadFlowCSV). Auto looks at the first
+// non-blank line: '#' (a Zeek TSV header) or '{' (Zeek JSON) is a conn.log,
+// anything else a flow CSV, with or without a header.
+func ReadFlows(path, format string) ([]ConnRecord, []BadRow, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read flows: %w", err)
+	}
+	defer f.Close()
+	return ReadFlowsFrom(f, path, format)
+}
+
+// ReadFlowsFrom is ReadFlows on an open stream; file names it in reports.
+func ReadFlowsFrom(r io.Reader, file, format string) ([]ConnRecord, []BadRow, error) {
+	switch format {
+	case FormatZeek, FormatJSONL:
+		return ReadConnFrom(r, file)
+	case FormatCSV:
+		return ReadFlowCSVFrom(r, file)
+	case "", FormatAuto:
+	default:
+		return nil, nil, &FormatError{File: file, Reason: fmt.Sprintf("unknown flow format %q (want auto, zeek, jsonl or csv)", format)}
+	}
+	first, rest, err := sniffFirstLine(r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	if first == '#' || first == '{' {
+		return ReadConnFrom(rest, file)
+	}
+	return ReadFlowCSVFrom(rest, file)
+}
+
+// sniffFirstLine reads r up to the first byte that is not white space (0
+// at the end of input) and returns it with a reader that yields all of r
+// again.
+func sniffFirstLine(r io.Reader) (first byte, all io.Reader, err error) {
+	var seen bytes.Buffer
+	buf := make([]byte, 4096)
+	for {
+		n, err := r.Read(buf)
+		chunk := buf[:n]
+		if seen.Len() == 0 {
+			chunk = bytes.TrimPrefix(chunk, []byte("\xef\xbb\xbf"))
+		}
+		if i := bytes.IndexFunc(chunk, func(c rune) bool { return !strings.ContainsRune(" \t\r\n", c) }); i >= 0 {
+			first = chunk[i]
+		}
+		seen.Write(buf[:n])
+		if first != 0 || err == io.EOF {
+			return first, io.MultiReader(&seen, r), nil
+		}
+		if err != nil {
+			return 0, nil, err
+		}
+	}
+}
