@@ -1,5 +1,7 @@
 package gbdt
 
+import "github.com/mlctl/mlctl/training/parallel"
+
 // binnedMatrix is the training matrix quantised once into byte bin codes,
 // kept twice: row-major for histogram building (a row's codes are
 // contiguous) and column-major for partitioning rows on one feature.
@@ -32,7 +34,7 @@ func newBinnedMatrix(x *Matrix, maxBin, threads int) *binnedMatrix {
 	// Column-major copy of the values, so each feature is read contiguously.
 	cols := make([]float32, n*F)
 	blocks := (n + binRowBlock - 1) / binRowBlock
-	forEach(threads, blocks, func(_, b int) {
+	parallel.ForEach(threads, blocks, func(_, b int) {
 		lo, hi := b*binRowBlock, min((b+1)*binRowBlock, n)
 		for r := lo; r < hi; r++ {
 			row := x.Values[r*F : r*F+F]
@@ -44,7 +46,7 @@ func newBinnedMatrix(x *Matrix, maxBin, threads int) *binnedMatrix {
 	// Per feature: sort (value, row) pairs, derive cuts, assign codes.
 	type scratch struct{ pairs, tmp []uint64 }
 	scr := make([]scratch, max(threads, 1))
-	forEach(threads, F, func(w, f int) {
+	parallel.ForEach(threads, F, func(w, f int) {
 		s := &scr[w]
 		if s.pairs == nil {
 			s.pairs, s.tmp = make([]uint64, 0, n), make([]uint64, n)
@@ -94,7 +96,7 @@ func newBinnedMatrix(x *Matrix, maxBin, threads int) *binnedMatrix {
 	}
 	bm.bins.slots = off
 	// Row-major codes from the column-major ones.
-	forEach(threads, blocks, func(_, b int) {
+	parallel.ForEach(threads, blocks, func(_, b int) {
 		lo, hi := b*binRowBlock, min((b+1)*binRowBlock, n)
 		for f := range F {
 			col := bm.colCodes[f*n : f*n+n]

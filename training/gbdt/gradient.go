@@ -1,6 +1,9 @@
 package gbdt
 
-import "math"
+import (
+	"github.com/mlctl/mlctl/training/parallel"
+	"math"
+)
 
 // gradPair is one row's gradient and hessian in fixed point (see fixedScale).
 // Histograms sum them in int64, which is exact and associative: the sums, and
@@ -53,7 +56,7 @@ func logit32(p float64) float32 {
 // scale_pos_weight), then converts them to fixed point.
 func gradients(margin, y []float32, scalePosWeight float64, sc fixedScale, out []gradPair, threads int) {
 	spw := float32(scalePosWeight)
-	chunks(threads, len(margin), threads, 8192, func(_, lo, hi int) {
+	parallel.Chunks(threads, len(margin), threads, 8192, func(_, lo, hi int) {
 		for r := lo; r < hi; r++ {
 			p := sigmoid32(margin[r])
 			label := y[r]

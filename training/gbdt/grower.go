@@ -1,6 +1,8 @@
 package gbdt
 
 import (
+	"github.com/mlctl/mlctl/training/parallel"
+	"github.com/mlctl/mlctl/training/rng"
 	"math"
 	"slices"
 )
@@ -61,12 +63,12 @@ type buildNode struct {
 // grow grows tree t from the rows' fixed-point gradients. It returns the
 // tree and its nodes (for the leaves' row segments).
 func (g *grower) grow(t int, gp []gradPair) (tree, []buildNode) {
-	rng := treeRNG(g.p.Seed, t)
+	src := rng.Tree(g.p.Seed, t)
 	rows := g.part.rows[:0]
 	if g.sampled != nil {
 		keep := uint64(math.Ldexp(g.p.Subsample, 64))
 		for r := range g.bm.rows {
-			s := rng.Uint64() < keep
+			s := src.Uint64() < keep
 			g.sampled[r] = s
 			if s {
 				rows = append(rows, int32(r))
@@ -82,7 +84,7 @@ func (g *grower) grow(t int, gp []gradPair) (tree, []buildNode) {
 	if g.p.ColsampleByTree < 1 {
 		feats = slices.Clone(g.allFeats)
 		for i := len(feats) - 1; i > 0; i-- {
-			j := uniform(rng, i+1)
+			j := rng.Uniform(src, i+1)
 			feats[i], feats[j] = feats[j], feats[i]
 		}
 		feats = feats[:max(1, int(g.p.ColsampleByTree*float64(len(feats))))]
@@ -114,7 +116,7 @@ func (g *grower) grow(t int, gp []gradPair) (tree, []buildNode) {
 // growLevel finds and applies the splits of the nodes in level (each with a
 // histogram) and returns the children to split next.
 func (g *grower) growLevel(nodes []buildNode, level []int, gp []gradPair, feats []int32) ([]int, []buildNode) {
-	forEach(g.threads, len(level), func(_, i int) {
+	parallel.ForEach(g.threads, len(level), func(_, i int) {
 		n := &nodes[level[i]]
 		s, ok := findSplit(n.hist, g.bm, feats, n.sum, n.score, g.reg, g.sc)
 		n.split = s
@@ -175,7 +177,7 @@ func (g *grower) growLevel(nodes []buildNode, level []int, gp []gradPair, feats 
 		}
 	}
 	g.buildHists(nodes, build, gp, feats)
-	forEach(g.threads, len(subs), func(_, i int) {
+	parallel.ForEach(g.threads, len(subs), func(_, i int) {
 		s := subs[i]
 		h := nodes[s.parent].hist
 		h.subtract(nodes[s.smaller].hist)
@@ -204,7 +206,7 @@ func (g *grower) canSplit(n *buildNode) bool {
 // sumRows returns the exact sum of the rows' gradient pairs.
 func (g *grower) sumRows(rows []int32, gp []gradPair) gradSum {
 	parts := make([]gradSum, max(1, min(g.threads, len(rows)/8192)))
-	forEach(g.threads, len(parts), func(_, k int) {
+	parallel.ForEach(g.threads, len(parts), func(_, k int) {
 		var s gradSum
 		for _, r := range rows[k*len(rows)/len(parts) : (k+1)*len(rows)/len(parts)] {
 			s.g += int64(gp[r].g)
@@ -252,7 +254,7 @@ func (g *grower) buildHists(nodes []buildNode, ids []int, gp []gradPair, feats [
 		}
 	}
 	all := len(feats) == g.bm.cols
-	forEach(g.threads, len(tasks), func(_, i int) {
+	parallel.ForEach(g.threads, len(tasks), func(_, i int) {
 		t := tasks[i]
 		t.h.clear()
 		rows := g.part.rows[t.lo:t.hi]
@@ -278,7 +280,7 @@ func (g *grower) buildHists(nodes []buildNode, ids []int, gp []gradPair, feats [
 			reds = append(reds, reduction{t.node, []histogram{t.h}})
 		}
 	}
-	forEach(g.threads, len(reds), func(_, i int) {
+	parallel.ForEach(g.threads, len(reds), func(_, i int) {
 		for _, h := range reds[i].parts {
 			nodes[reds[i].node].hist.add(h)
 			g.pool.put(h)

@@ -1,5 +1,7 @@
 package gbdt
 
+import "github.com/mlctl/mlctl/training/parallel"
+
 // rowPartition keeps the sampled rows of the tree being grown, grouped by
 // node: every node owns the contiguous segment rows[lo:hi], in ascending row
 // order. Splitting a node partitions its segment stably into left | right.
@@ -62,7 +64,7 @@ func (p *rowPartition) partition(bm *binnedMatrix, jobs []partitionJob, threads 
 	}
 	nLeft := p.blockLeft[:len(blocks)]
 	n := bm.rows
-	forEach(threads, len(blocks), func(_, k int) {
+	parallel.ForEach(threads, len(blocks), func(_, k int) {
 		b := blocks[k]
 		j := &jobs[b.job]
 		col := bm.colCodes[j.feature*n : j.feature*n+n]
@@ -97,7 +99,7 @@ func (p *rowPartition) partition(bm *binnedMatrix, jobs []partitionJob, threads 
 		}
 		k = e
 	}
-	forEach(threads, len(blocks), func(_, k int) {
+	parallel.ForEach(threads, len(blocks), func(_, k int) {
 		b := blocks[k]
 		nl := nLeft[k]
 		l, r := lstart[k], rstart[k]

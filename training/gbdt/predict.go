@@ -2,6 +2,7 @@ package gbdt
 
 import (
 	"fmt"
+	"github.com/mlctl/mlctl/training/parallel"
 	"runtime"
 	"sync"
 	"unsafe"
@@ -143,7 +144,7 @@ func (m *Model) Predict(x *Matrix, out []float64) error {
 func (m *Model) predict(x *Matrix, threads int, emit func(lo int, margin []float32)) {
 	blocks := (x.Rows + predictBlockRows - 1) / predictBlockRows
 	batches := min(threads, blocks)
-	forEach(batches, batches, func(_, b int) {
+	parallel.ForEach(batches, batches, func(_, b int) {
 		var buf [predictBlockRows]float32
 		ex := make([]float32, 2*m.numFeatures*predictBlockRows)
 		for k := b * blocks / batches; k < (b+1)*blocks/batches; k++ {

@@ -3,6 +3,7 @@ package gbdt
 import (
 	"context"
 	"fmt"
+	"github.com/mlctl/mlctl/training/parallel"
 )
 
 // Options are the hooks of a training run.
@@ -40,7 +41,7 @@ func Train(ctx context.Context, x *Matrix, y []float32, p Params, opt Options) (
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("gbdt: training cancelled: %w", err)
 	}
-	threads := threadCount(p.Threads)
+	threads := parallel.Threads(p.Threads)
 	bm := newBinnedMatrix(x, p.MaxBin, threads)
 	margin := make([]float32, x.Rows)
 	if m.NumTrees() > 0 {
@@ -97,7 +98,7 @@ func (g *grower) updateMargins(x *Matrix, nodes []buildNode, t *tree, margin []f
 			leaves = append(leaves, i)
 		}
 	}
-	forEach(g.threads, len(leaves), func(_, k int) {
+	parallel.ForEach(g.threads, len(leaves), func(_, k int) {
 		n := &nodes[leaves[k]]
 		for _, r := range rows[n.lo:n.hi] {
 			margin[r] += n.value
@@ -106,7 +107,7 @@ func (g *grower) updateMargins(x *Matrix, nodes []buildNode, t *tree, margin []f
 	if g.sampled == nil {
 		return
 	}
-	chunks(g.threads, x.Rows, g.threads, 8192, func(_, lo, hi int) {
+	parallel.Chunks(g.threads, x.Rows, g.threads, 8192, func(_, lo, hi int) {
 		for r := lo; r < hi; r++ {
 			if !g.sampled[r] {
 				margin[r] += t.leafValue(x.Row(r))
