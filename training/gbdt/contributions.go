@@ -1,6 +1,10 @@
 package gbdt
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/mlctl/mlctl/training/explain"
+)
 
 // Per-feature path contributions (Saabas; XGBoost's predict with
 // pred_contribs=True, approx_contribs=True).
@@ -110,10 +114,7 @@ func (m *Model) Contributions(row []float32, out []float64) error {
 }
 
 // Contribution is one feature's path contribution to a row's margin.
-type Contribution struct {
-	Feature int
-	Value   float64
-}
+type Contribution = explain.Contribution
 
 // TopContributions returns the at most k features whose contributions to
 // the row's margin (see Contributions) are largest and positive, largest
@@ -132,33 +133,5 @@ func (m *Model) TopContributions(row []float32, k int, scratch []float64) ([]Con
 	if err := m.Contributions(row, c); err != nil {
 		return nil, err
 	}
-	return topPositive(c[:F], k), nil
-}
-
-// topPositive returns the at most k largest positive values of c with
-// their indices, largest first, lower index first among equals.
-func topPositive(c []float64, k int) []Contribution {
-	if k <= 0 {
-		return nil
-	}
-	var top []Contribution
-	for f, v := range c {
-		if !(v > 0) || (len(top) == k && v <= top[k-1].Value) {
-			continue
-		}
-		if top == nil {
-			top = make([]Contribution, 0, min(k, len(c)))
-		}
-		// Insert after every value >= v: earlier features win ties.
-		j := len(top)
-		for j > 0 && top[j-1].Value < v {
-			j--
-		}
-		if len(top) < k {
-			top = append(top, Contribution{})
-		}
-		copy(top[j+1:], top[j:len(top)-1])
-		top[j] = Contribution{Feature: f, Value: v}
-	}
-	return top
+	return explain.Top(c[:F], k), nil
 }

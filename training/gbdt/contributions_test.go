@@ -48,12 +48,12 @@ func TestContributionsHandWorked(t *testing.T) {
 		want []float64
 		top  []Contribution // k = 2
 	}{
-		{[]float32{0.2, 9, 5, 9}, []float64{1 - root, 0, 0, 0, bias}, []Contribution{{0, 1 - root}}},
-		{[]float32{1, 0, nan, 0}, []float64{-root, 0, 2, 0, bias}, []Contribution{{2, 2}}},
+		{[]float32{0.2, 9, 5, 9}, []float64{1 - root, 0, 0, 0, bias}, []Contribution{{Feature: 0, Value: 1 - root}}},
+		{[]float32{1, 0, nan, 0}, []float64{-root, 0, 2, 0, bias}, []Contribution{{Feature: 2, Value: 2}}},
 		// value == threshold goes right: strictly less goes left.
-		{[]float32{0.5, 0, 0.99, 0}, []float64{-root, 0, 2, 0, bias}, []Contribution{{2, 2}}},
+		{[]float32{0.5, 0, 0.99, 0}, []float64{-root, 0, 2, 0, bias}, []Contribution{{Feature: 2, Value: 2}}},
 		{[]float32{nan, 0, 1, 0}, []float64{-root, 0, -1, 0, bias}, nil},
-		{[]float32{float32(math.Inf(-1)), nan, nan, nan}, []float64{1 - root, 0, 0, 0, bias}, []Contribution{{0, 1 - root}}},
+		{[]float32{float32(math.Inf(-1)), nan, nan, nan}, []float64{1 - root, 0, 0, 0, bias}, []Contribution{{Feature: 0, Value: 1 - root}}},
 	} {
 		out := []float64{9, 9, 9, 9, 9} // overwritten, not added to
 		if err := m.Contributions(tc.row, out); err != nil {
@@ -209,57 +209,6 @@ func TestContributionsErrors(t *testing.T) {
 			if !slices.Equal(scratch[:5], out) {
 				t.Errorf("scratch holds %v, contributions are %v", scratch[:5], out)
 			}
-		}
-	}
-}
-
-func TestTopPositive(t *testing.T) {
-	nan := math.NaN()
-	c := []float64{0.5, 2, -1, 2, 0, nan, 0.5, 3, math.Inf(-1)}
-	for _, tc := range []struct {
-		k    int
-		want []Contribution
-	}{
-		{-1, nil},
-		{0, nil},
-		{1, []Contribution{{7, 3}}},
-		{3, []Contribution{{7, 3}, {1, 2}, {3, 2}}},
-		{4, []Contribution{{7, 3}, {1, 2}, {3, 2}, {0, 0.5}}},
-		{10, []Contribution{{7, 3}, {1, 2}, {3, 2}, {0, 0.5}, {6, 0.5}}},
-	} {
-		if got := topPositive(c, tc.k); !slices.Equal(got, tc.want) {
-			t.Errorf("k=%d: %v, want %v", tc.k, got, tc.want)
-		}
-	}
-	if got := topPositive([]float64{-1, 0, nan}, 3); got != nil {
-		t.Errorf("no positive value: %v, want nil", got)
-	}
-	// Against a stable sort, on values with many ties.
-	rng := rand.New(rand.NewPCG(1, 2))
-	for range 200 {
-		c := make([]float64, 1+rng.IntN(30))
-		for i := range c {
-			c[i] = float64(rng.IntN(7) - 3)
-		}
-		var all []Contribution
-		for f, v := range c {
-			if v > 0 {
-				all = append(all, Contribution{f, v})
-			}
-		}
-		slices.SortStableFunc(all, func(a, b Contribution) int {
-			switch {
-			case a.Value > b.Value:
-				return -1
-			case a.Value < b.Value:
-				return 1
-			}
-			return 0
-		})
-		k := rng.IntN(8)
-		want := all[:min(k, len(all))]
-		if got := topPositive(c, k); !slices.Equal(got, want) {
-			t.Fatalf("%v k=%d: %v, want %v", c, k, got, want)
 		}
 	}
 }
