@@ -1,0 +1,267 @@
+// Package iforestbench compares mlctl's isolation forest (training/iforest)
+// with sklearn's IsolationForest (Debian's python3-sklearn 1.2.1) side by
+// side: on the same float32 rows, with the same n_estimators, max_samples,
+// max_features and bootstrap and the same thread counts, it trains both on
+// the baseline (label 0) rows of a random 80%, scores the other 20%
+// (normal rows and anomalies), and measures fit and score wall time
+// (medians of repeated fresh runs, the data already in memory on both
+// sides) and anomaly ROC-AUC. Runs of the two alternate, so load from
+// elsewhere on the machine hits both.
+//
+// The mlctl side's fit is iforest.Train with its defaults, which also
+// validates the features and scores the whole baseline (for the offset and
+// the adaptive threshold); sklearn's is IsolationForest(...).fit with
+// contamination "auto", which does neither. The sklearn side is compare.py
+// (embedded), run with /usr/bin/python3.
+package iforestbench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mlctl/mlctl/training/eval"
+	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/iforest"
+)
+
+// Repeats is how many times each measurement is taken; tables show medians.
+const Repeats = 3
+
+// testFraction is the share of rows held out for scoring.
+const testFraction = 0.2
+
+// Run holds the measurements at one thread count.
+type Run struct {
+	Threads int `json:"threads"`
+	// Wall times in seconds, one per repeat.
+	MlctlFitSeconds     []float64 `json:"mlctl_fit_seconds"`
+	MlctlScoreSeconds   []float64 `json:"mlctl_score_seconds"`
+	SklearnFitSeconds   []float64 `json:"sklearn_fit_seconds"`
+	SklearnScoreSeconds []float64 `json:"sklearn_score_seconds"`
+	// Medians of fit, score and fit + score (the median of the per-repeat
+	// sums).
+	MlctlFitMedian     float64 `json:"mlctl_fit_median"`
+	MlctlScoreMedian   float64 `json:"mlctl_score_median"`
+	MlctlTotalMedian   float64 `json:"mlctl_total_median"`
+	SklearnFitMedian   float64 `json:"sklearn_fit_median"`
+	SklearnScoreMedian float64 `json:"sklearn_score_median"`
+	SklearnTotalMedian float64 `json:"sklearn_total_median"`
+	// Ratio is mlctl's fit + score median over sklearn's (below 1: mlctl
+	// is faster).
+	Ratio float64 `json:"ratio"`
+	// Anomaly ROC-AUC on the held-out rows (lower score_samples = more
+	// anomalous), from the last repeat.
+	MlctlAUC   float64 `json:"mlctl_auc"`
+	SklearnAUC float64 `json:"sklearn_auc"`
+}
+
+// Result is one comparison.
+type Result struct {
+	Rows int `json:"rows"`
+	Cols int `json:"cols"`
+	// BaselineRows are the label-0 rows of the training 80%, which both fit on.
+	BaselineRows int `json:"baseline_rows"`
+	// TestRows are the held-out rows both score, TestAnomalies of them
+	// labelled 1.
+	TestRows      int `json:"test_rows"`
+	TestAnomalies int `json:"test_anomalies"`
+	// Params are mlctl's parameters under their sklearn names
+	// (iforest.Params.Map).
+	Params         map[string]string `json:"params"`
+	SklearnVersion string            `json:"sklearn_version"`
+	Runs           []Run             `json:"runs"`
+}
+
+// Compare fits mlctl's isolation forest and sklearn's on the label-0 rows
+// of the same random 80% of x's rows (shuffled with p.Seed; y is 1 for an
+// anomaly, 0 for a baseline row) and scores the other 20% with both, for
+// each thread count, Repeats times each, alternating the two. p.Threads
+// is ignored; threads lists the thread counts.
+func Compare(ctx context.Context, x *gbdt.Matrix, y []float32, p iforest.Params, threads []int) (Result, error) {
+	if err := x.Validate(); err != nil {
+		return Result{}, fmt.Errorf("iforestbench: %w", err)
+	}
+	if len(y) != x.Rows {
+		return Result{}, fmt.Errorf("iforestbench: %d labels for %d rows", len(y), x.Rows)
+	}
+	for i, v := range y {
+		if v != 0 && v != 1 {
+			return Result{}, fmt.Errorf("iforestbench: label of row %d is %v, want 0 (baseline) or 1 (anomaly)", i, v)
+		}
+	}
+	if len(threads) == 0 {
+		return Result{}, errors.New("iforestbench: no thread counts")
+	}
+	for _, t := range threads {
+		if t < 1 {
+			return Result{}, fmt.Errorf("iforestbench: thread count %d, want at least 1", t)
+		}
+	}
+	if err := p.Validate(); err != nil {
+		return Result{}, err
+	}
+	base, xte, yte := split(x, y, p.Seed)
+	res := Result{Rows: x.Rows, Cols: x.Cols, BaselineRows: base.Rows, TestRows: xte.Rows, Params: p.Map()}
+	for _, v := range yte {
+		res.TestAnomalies += int(v)
+	}
+	if base.Rows == 0 || res.TestAnomalies == 0 || res.TestAnomalies == xte.Rows {
+		return Result{}, fmt.Errorf("iforestbench: %d baseline rows to fit on and %d anomalies among %d held-out rows: need both classes",
+			base.Rows, res.TestAnomalies, xte.Rows)
+	}
+	dir, err := os.MkdirTemp("", "iforestbench-")
+	if err != nil {
+		return Result{}, fmt.Errorf("iforestbench: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	sk, err := startSklearn(ctx, dir, base, xte, p)
+	if err != nil {
+		return Result{}, err
+	}
+	defer sk.close()
+	res.SklearnVersion = sk.version
+	for _, th := range threads {
+		run, err := measure(ctx, sk, dir, base, xte, yte, p, th)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Runs = append(res.Runs, run)
+	}
+	return res, nil
+}
+
+// measure takes the measurements at th threads, alternating mlctl's runs
+// with sklearn's.
+func measure(ctx context.Context, sk *sklearnWorker, dir string, base, xte *gbdt.Matrix, yte []float32,
+	p iforest.Params, th int) (Run, error) {
+	run := Run{Threads: th}
+	p.Threads = th
+	scores := make([]float64, xte.Rows)
+	var mineTotal, theirTotal []float64
+	for range Repeats {
+		fit, score, err := mlctlRun(ctx, base, xte, p, th, scores)
+		if err != nil {
+			return Run{}, err
+		}
+		run.MlctlFitSeconds = append(run.MlctlFitSeconds, fit)
+		run.MlctlScoreSeconds = append(run.MlctlScoreSeconds, score)
+		mineTotal = append(mineTotal, fit+score)
+		if fit, score, err = sk.run(th); err != nil {
+			return Run{}, err
+		}
+		run.SklearnFitSeconds = append(run.SklearnFitSeconds, fit)
+		run.SklearnScoreSeconds = append(run.SklearnScoreSeconds, score)
+		theirTotal = append(theirTotal, fit+score)
+	}
+	run.MlctlFitMedian, run.MlctlScoreMedian = median(run.MlctlFitSeconds), median(run.MlctlScoreSeconds)
+	run.SklearnFitMedian, run.SklearnScoreMedian = median(run.SklearnFitSeconds), median(run.SklearnScoreSeconds)
+	run.MlctlTotalMedian, run.SklearnTotalMedian = median(mineTotal), median(theirTotal)
+	run.Ratio = run.MlctlTotalMedian / run.SklearnTotalMedian
+	run.MlctlAUC = anomalyAUC(scores, yte)
+	theirs, err := readFloat64s(filepath.Join(dir, fmt.Sprintf("sklearn_scores_%d.f64", th)), xte.Rows)
+	if err != nil {
+		return Run{}, err
+	}
+	run.SklearnAUC = anomalyAUC(theirs, yte)
+	return run, nil
+}
+
+// mlctlRun times one fresh Train on base and ScoreSamples of xte, with
+// GOMAXPROCS = th meanwhile (scoring uses every core it is given).
+func mlctlRun(ctx context.Context, base, xte *gbdt.Matrix, p iforest.Params, th int, scores []float64) (fit, score float64, err error) {
+	prev := runtime.GOMAXPROCS(th)
+	defer runtime.GOMAXPROCS(prev)
+	runtime.GC()
+	start := time.Now()
+	m, err := iforest.Train(ctx, base, p, iforest.Options{})
+	if err != nil {
+		return 0, 0, fmt.Errorf("iforestbench: train with %d threads: %w", th, err)
+	}
+	mid := time.Now()
+	if err := m.ScoreSamples(xte, scores); err != nil {
+		return 0, 0, fmt.Errorf("iforestbench: score: %w", err)
+	}
+	end := time.Now()
+	return mid.Sub(start).Seconds(), end.Sub(mid).Seconds(), nil
+}
+
+// split shuffles the rows with seed, holds out the last 20% for scoring
+// and returns the baseline (label-0) rows of the rest.
+func split(x *gbdt.Matrix, y []float32, seed uint64) (base, xte *gbdt.Matrix, yte []float32) {
+	perm := rand.New(rand.NewPCG(seed, 0x1f0e)).Perm(x.Rows)
+	nte := int(math.Round(float64(x.Rows) * testFraction))
+	ntr := x.Rows - nte
+	nbase := 0
+	for _, r := range perm[:ntr] {
+		if y[r] == 0 {
+			nbase++
+		}
+	}
+	base, xte, yte = gbdt.NewMatrix(nbase, x.Cols), gbdt.NewMatrix(nte, x.Cols), make([]float32, nte)
+	b := 0
+	for i, r := range perm {
+		switch {
+		case i >= ntr:
+			copy(xte.Row(i-ntr), x.Row(r))
+			yte[i-ntr] = y[r]
+		case y[r] == 0:
+			copy(base.Row(b), x.Row(r))
+			b++
+		}
+	}
+	return base, xte, yte
+}
+
+// anomalyAUC is the ROC-AUC of score_samples against labels (1 = anomaly):
+// lower scores rank as more anomalous (training/eval's ROCAUC, which
+// matches sklearn's roc_auc_score).
+func anomalyAUC(scores []float64, y []float32) float64 {
+	neg := make([]float64, len(scores))
+	labels := make([]int, len(y))
+	for i, s := range scores {
+		neg[i] = -s
+		if y[i] == 1 {
+			labels[i] = 1
+		}
+	}
+	return eval.ROCAUC(neg, labels)
+}
+
+// Table formats the result as a Markdown table.
+func (r Result) Table() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d rows × %d features: fit on %d baseline rows, score %d held out (%d anomalies); "+
+		"n_estimators %s, max_samples %s, max_features %s, bootstrap %s; sklearn %s; medians of %d, runs alternated\n\n",
+		r.Rows, r.Cols, r.BaselineRows, r.TestRows, r.TestAnomalies, r.Params["n_estimators"], r.Params["max_samples"],
+		r.Params["max_features"], r.Params["bootstrap"], r.SklearnVersion, Repeats)
+	b.WriteString("| threads | mlctl fit s | mlctl score s | mlctl fit+score s | sklearn fit s | sklearn score s | sklearn fit+score s | ratio | mlctl AUC | sklearn AUC |\n")
+	b.WriteString("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, run := range r.Runs {
+		fmt.Fprintf(&b, "| %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %.4f | %.4f |\n",
+			run.Threads, run.MlctlFitMedian, run.MlctlScoreMedian, run.MlctlTotalMedian,
+			run.SklearnFitMedian, run.SklearnScoreMedian, run.SklearnTotalMedian, run.Ratio,
+			run.MlctlAUC, run.SklearnAUC)
+	}
+	return b.String()
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return math.NaN()
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
