@@ -40,6 +40,8 @@ func main() {
 	depth := flag.Int("depth", 6, "max_depth for the speed comparison")
 	skipGen := flag.Bool("skip-generalisation", false, "skip the held-out family runs")
 	onlyGen := flag.Bool("only-generalisation", false, "run only the held-out family runs")
+	onlyTrees := flag.Bool("only-forests", false, "run only the random forest and isolation forest comparisons with sklearn")
+	skipTrees := flag.Bool("skip-forests", false, "skip the random forest and isolation forest comparisons with sklearn")
 	skipServing := flag.Bool("skip-serving", false, "skip the serving benchmark (mlctl serve under hey, wrk, dnstap and promotions)")
 	onlyServing := flag.Bool("only-serving", false, "run only the serving benchmark")
 	var genParams paramFlag
@@ -47,7 +49,7 @@ func main() {
 	genSets := flag.String("gen-sets", "domain,heidgaf44", "feature sets for the generalisation runs")
 	flag.Parse()
 	cfg := config{data: *data, out: *out, rounds: *rounds, depth: *depth, skipGen: *skipGen, onlyGen: *onlyGen,
-		genParams: genParams.m, genSets: strings.Split(*genSets, ","), skipServing: *skipServing, onlyServing: *onlyServing}
+		genParams: genParams.m, genSets: strings.Split(*genSets, ","), skipServing: *skipServing, onlyServing: *onlyServing, onlyTrees: *onlyTrees, skipTrees: *skipTrees}
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "mlctl-bench:", err)
 		os.Exit(1)
@@ -67,6 +69,7 @@ type Report struct {
 	Scoring        Scoring                    `json:"scoring"`
 	Generalisation []Holdout                  `json:"generalisation,omitempty"`
 	Serving        *servingbench.Result       `json:"serving,omitempty"`
+	Forests        *Forests                   `json:"forests,omitempty"`
 	Extra          map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
@@ -76,6 +79,8 @@ type config struct {
 	skipGen, onlyGen bool
 	skipServing      bool
 	onlyServing      bool
+	onlyTrees        bool
+	skipTrees        bool
 	genParams        map[string]string
 	genSets          []string
 }
@@ -113,6 +118,14 @@ func run(ctx context.Context, cfg config) error {
 		}
 		fmt.Println(sv.Table())
 		rep.Serving = &sv
+		return writeReport(rep, outPath)
+	}
+	if cfg.onlyTrees {
+		f, err := compareForests(ctx, rows)
+		if err != nil {
+			return err
+		}
+		rep.Forests = &f
 		return writeReport(rep, outPath)
 	}
 	if cfg.onlyGen {
@@ -166,6 +179,13 @@ func run(ctx context.Context, cfg config) error {
 		fmt.Println(holdoutTable(hs))
 	}
 
+	if !cfg.skipTrees {
+		f, err := compareForests(ctx, rows)
+		if err != nil {
+			return fmt.Errorf("forest comparisons: %w", err)
+		}
+		rep.Forests = &f
+	}
 	if !cfg.skipServing {
 		sv, err := servingBench(ctx, rows)
 		if err != nil {
