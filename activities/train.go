@@ -67,7 +67,9 @@ type TrainResult struct {
 func (a *Activities) Train(ctx context.Context, in TrainInput) (TrainResult, error) {
 	start := time.Now()
 	if in.Algo != "gbdt" {
-		return TrainResult{}, nonRetryable(&BadInputError{fmt.Sprintf("algo %q is not available yet (have: gbdt)", in.Algo)})
+		hb := newHeartbeater(ctx)
+		defer hb.stop()
+		return a.trainForest(ctx, in, start)
 	}
 	if in.CheckpointEvery <= 0 {
 		in.CheckpointEvery = 5 * time.Second

@@ -25,7 +25,9 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/mlctl/mlctl/training/forest"
 	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/iforest"
 )
 
 // Format names the artifact format; FormatVersion changes with incompatible changes.
@@ -50,6 +52,10 @@ type Artifact struct {
 	FeatureSet    FeatureSet        `json:"feature_set"`
 	Params        map[string]string `json:"params"`
 	GBDT          *gbdt.Model       `json:"gbdt,omitempty"`
+	// Forest is a random forest (algo rf), IForest an isolation forest
+	// (algo iforest); exactly one model is set, the one Algo names.
+	Forest  *forest.Model  `json:"forest,omitempty"`
+	IForest *iforest.Model `json:"iforest,omitempty"`
 }
 
 // Encode returns the artifact's bytes and their hex SHA-256.
@@ -97,17 +103,28 @@ func Decode(data []byte, wantSHA string) (*Artifact, error) {
 	if a.FormatVersion != FormatVersion {
 		return nil, fmt.Errorf("parse artifact: format_version %d, this mlctl reads %d", a.FormatVersion, FormatVersion)
 	}
-	switch a.Algo {
-	case "gbdt":
-		if a.GBDT == nil {
-			return nil, fmt.Errorf("parse artifact: algo gbdt without a gbdt model")
+	models := 0
+	for _, set := range []bool{a.GBDT != nil, a.Forest != nil, a.IForest != nil} {
+		if set {
+			models++
 		}
-		if a.GBDT.NumFeatures() != len(a.FeatureSet.Names) {
-			return nil, fmt.Errorf("parse artifact: model uses %d features, feature set %s has %d",
-				a.GBDT.NumFeatures(), a.FeatureSet.Name, len(a.FeatureSet.Names))
-		}
+	}
+	if models != 1 {
+		return nil, fmt.Errorf("parse artifact: %d models, want exactly one (the %s model)", models, a.Algo)
+	}
+	var features int
+	switch {
+	case a.Algo == "gbdt" && a.GBDT != nil:
+		features = a.GBDT.NumFeatures()
+	case a.Algo == "rf" && a.Forest != nil:
+		features = a.Forest.NumFeatures()
+	case a.Algo == "iforest" && a.IForest != nil:
+		features = a.IForest.NumFeatures()
 	default:
-		return nil, fmt.Errorf("parse artifact: unknown algo %q", a.Algo)
+		return nil, fmt.Errorf("parse artifact: algo %q without its model", a.Algo)
+	}
+	if features != len(a.FeatureSet.Names) {
+		return nil, fmt.Errorf("parse artifact: model uses %d features, feature set %s has %d", features, a.FeatureSet.Name, len(a.FeatureSet.Names))
 	}
 	return &a, nil
 }

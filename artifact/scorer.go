@@ -13,7 +13,7 @@ import (
 // serving workers share.
 type Scorer struct {
 	set   features.Set
-	model *gbdt.Model
+	model classifier
 	width int
 }
 
@@ -34,7 +34,11 @@ func NewScorer(a *Artifact) (*Scorer, error) {
 			return nil, fmt.Errorf("artifact feature %d is %q, feature set %s has %q", i, a.FeatureSet.Names[i], set.Name(), n)
 		}
 	}
-	return &Scorer{set: set, model: a.GBDT, width: len(set.Names())}, nil
+	model, err := a.classifier()
+	if err != nil {
+		return nil, err
+	}
+	return &Scorer{set: set, model: model, width: len(set.Names())}, nil
 }
 
 // FeatureSet returns the scorer's feature set.

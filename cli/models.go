@@ -147,6 +147,9 @@ func modelsExport(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	if format == "xgboost-json" && l.Artifact.GBDT == nil {
+		return usagef("models export: %s is a %s model; only gbdt models export to XGBoost's format (use --format native)", l.Model.Ref(), l.Artifact.Algo)
+	}
 	out := c.String("output")
 	f, err := os.Create(out)
 	if err != nil {

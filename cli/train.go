@@ -17,7 +17,9 @@ import (
 	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/eval"
+	"github.com/mlctl/mlctl/training/forest"
 	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/iforest"
 	"github.com/mlctl/mlctl/workflows"
 )
 
@@ -27,7 +29,7 @@ func trainCommand() *ucli.Command {
 		Usage: "train, evaluate and publish a model in a TrainModel workflow",
 		Flags: []ucli.Flag{
 			&ucli.StringSliceFlag{Name: "dataset", Required: true, Usage: "NAME[@V] (repeatable)"},
-			&ucli.StringFlag{Name: "algo", Value: "gbdt", Usage: "gbdt (rf, iforest and lstm come later)"},
+			&ucli.StringFlag{Name: "algo", Value: "gbdt", Usage: "gbdt (gradient-boosted trees), rf (random forest) or iforest (isolation forest on the benign rows; lstm comes later)"},
 			&ucli.StringSliceFlag{Name: "param", Usage: "k=v training parameter in XGBoost's names, e.g. max_depth=4 (repeatable); feature_set=heidgaf44 picks the feature set; threshold_fpr=0.001 sets the threshold at that false positive rate on validation (default: best F1)"},
 			&ucli.StringSliceFlag{Name: "holdout-family", Usage: "keep this family out of train and validation, all of it in test (repeatable)"},
 			&ucli.StringFlag{Name: "model", Usage: "model name (default <first dataset>-<algo>)"},
@@ -41,8 +43,10 @@ func trainCommand() *ucli.Command {
 
 func train(c *ucli.Context) error {
 	algo := c.String("algo")
-	if algo != "gbdt" {
-		return usagef("train: --algo %s is not available yet (have: gbdt)", algo)
+	switch algo {
+	case "gbdt", "rf", "iforest":
+	default:
+		return usagef("train: --algo %s is not available (have: gbdt, rf, iforest)", algo)
 	}
 	refs := c.StringSlice("dataset")
 	for _, r := range refs {
@@ -58,7 +62,7 @@ func train(c *ucli.Context) error {
 		}
 		params[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
-	if err := validateParams(params); err != nil {
+	if err := validateParams(algo, params); err != nil {
 		return usagef("train: %v", err)
 	}
 	first, _, _ := activities.ParseRef(refs[0])
@@ -196,7 +200,7 @@ func rootCause(err error) error {
 	return err
 }
 
-func validateParams(params map[string]string) error {
+func validateParams(algo string, params map[string]string) error {
 	if fs, ok := params["feature_set"]; ok && fs == "" {
 		return errors.New("--param feature_set= needs a name")
 	}
@@ -206,12 +210,20 @@ func validateParams(params map[string]string) error {
 			return fmt.Errorf("--param threshold_fpr=%s: want a false positive rate between 0 and 1, e.g. 0.001", v)
 		}
 	}
-	p := activities.DefaultGBDTParams()
 	rest := map[string]string{}
 	for k, v := range params {
 		if !activities.RecipeParams[k] {
 			rest[k] = v
 		}
 	}
+	switch algo {
+	case "rf":
+		p := forest.DefaultParams()
+		return forest.ParseParams(rest, &p)
+	case "iforest":
+		p := iforest.DefaultParams()
+		return iforest.ParseParams(rest, &p)
+	}
+	p := activities.DefaultGBDTParams()
 	return gbdt.ParseParams(rest, &p)
 }

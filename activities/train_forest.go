@@ -1,0 +1,122 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"strconv"
+	"time"
+
+	"github.com/mlctl/mlctl/artifact"
+	"github.com/mlctl/mlctl/registry"
+	"github.com/mlctl/mlctl/training/forest"
+	"github.com/mlctl/mlctl/training/iforest"
+)
+
+// trainForest trains a random forest (rf, on both classes) or an isolation
+// forest (iforest, on the benign rows of the training part only: seed 001's
+// semi-supervised baseline) with the same fitted feature set as gbdt, and
+// stores the candidate. Forests train in seconds, so they heartbeat but do
+// not checkpoint: a retried attempt starts again and, being seeded, builds
+// the same bytes.
+func (a *Activities) trainForest(ctx context.Context, in TrainInput, start time.Time) (TrainResult, error) {
+	rows, split, err := a.loadSplitRows(ctx, in.DatasetIDs, in.SplitID)
+	if err != nil {
+		return TrainResult{}, nonRetryable(err)
+	}
+	train := partRows(rows, split, registry.PartTrain)
+	if err := checkTwoClasses(train, "training part"); err != nil {
+		return TrainResult{}, nonRetryable(err)
+	}
+	user := map[string]string{}
+	for k, v := range in.Params {
+		if !RecipeParams[k] {
+			user[k] = v
+		}
+	}
+	a.progress(ctx, TrainProgress{Stage: "features", Elapsed: time.Since(start).Seconds()})
+	set, err := fitFeatures(in.FeatureSet, train, in.Seed)
+	if err != nil {
+		return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
+	}
+	state, err := featureState(set)
+	if err != nil {
+		return TrainResult{}, err
+	}
+	art := &artifact.Artifact{Algo: in.Algo,
+		FeatureSet: artifact.FeatureSet{Name: set.Name(), Version: set.Version(), Names: set.Names(), State: state}}
+	var trees int
+	switch in.Algo {
+	case "rf":
+		p := forest.DefaultParams()
+		p.Seed = in.Seed
+		if err := forest.ParseParams(user, &p); err != nil {
+			return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
+		}
+		x := artifact.FeatureMatrix(set, names(train))
+		y := make([]float32, len(train))
+		for i, r := range train {
+			y[i] = float32(r.Label)
+		}
+		m, err := forest.Train(ctx, x, y, p, forest.Options{Progress: func(done int) error {
+			a.progress(ctx, TrainProgress{Stage: "trees", Done: done, Total: p.Trees, Elapsed: time.Since(start).Seconds()})
+			return ctx.Err()
+		}})
+		if err != nil {
+			return TrainResult{}, trainError(ctx, err)
+		}
+		art.Forest, trees = m, m.NumTrees()
+		art.Params = forestParamsMap(p)
+	case "iforest":
+		p := iforest.DefaultParams()
+		p.Seed = in.Seed
+		if err := iforest.ParseParams(user, &p); err != nil {
+			return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
+		}
+		var baseline []string
+		for _, r := range train {
+			if r.Label == 0 {
+				baseline = append(baseline, r.Name)
+			}
+		}
+		x := artifact.FeatureMatrix(set, baseline)
+		m, err := iforest.Train(ctx, x, p, iforest.Options{FeatureNames: set.Names(), Progress: func(done, total int) error {
+			a.progress(ctx, TrainProgress{Stage: "trees", Done: done, Total: total, Elapsed: time.Since(start).Seconds()})
+			return ctx.Err()
+		}})
+		if err != nil {
+			return TrainResult{}, trainError(ctx, err)
+		}
+		art.IForest, trees = m, m.NumTrees()
+		art.Params = p.Map()
+	default:
+		return TrainResult{}, nonRetryable(&BadInputError{fmt.Sprintf("algo %q is not available (have: gbdt, rf, iforest)", in.Algo)})
+	}
+	data, sha, err := artifact.Encode(art)
+	if err != nil {
+		return TrainResult{}, err
+	}
+	id, err := a.DB.SaveCheckpoint(ctx, registry.Checkpoint{WorkflowID: in.WorkflowID, Kind: registry.KindCandidate, Progress: trees, SHA256: sha, Artifact: data})
+	if err != nil {
+		return TrainResult{}, err
+	}
+	return TrainResult{CandidateID: id, SHA256: sha, Trees: trees, Params: maps.Clone(art.Params), Seconds: time.Since(start).Seconds()}, nil
+}
+
+// trainError keeps a cancellation retryable and makes bad data final.
+func trainError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return nonRetryable(&BadInputError{"train: " + err.Error()})
+}
+
+// forestParamsMap is the random forest's resolved parameters for the manifest.
+func forestParamsMap(p forest.Params) map[string]string {
+	return map[string]string{
+		"n_estimators": strconv.Itoa(p.Trees), "max_features": p.MaxFeatures, "max_depth": strconv.Itoa(p.MaxDepth),
+		"min_samples_leaf": strconv.Itoa(p.MinSamplesLeaf), "min_samples_split": strconv.Itoa(p.MinSamplesSplit),
+		"bootstrap": strconv.FormatBool(p.Bootstrap), "class_weight": p.ClassWeight, "max_bin": strconv.Itoa(p.MaxBin),
+		"seed": strconv.FormatUint(p.Seed, 10),
+	}
+}

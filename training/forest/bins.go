@@ -1,0 +1,265 @@
+package forest
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/mlctl/mlctl/training/gbdt"
+)
+
+// binnedMatrix is the training matrix quantised once into 16-bit bin codes,
+// column-major (a feature's codes are contiguous, which is how a node's bins
+// of one feature are summed).
+//
+// Feature f has nbins[f] value bins, each holding a range of its training
+// values; bin b's values are all below bin b+1's. Missing values get code
+// nbins[f]. A split of a node between its non-empty bins b and c > b (no
+// row of the node falls in between) becomes, on raw values, "left if value
+// < threshold" with the threshold halfway between the largest training
+// value in bin b and the smallest in bin c, as scikit-learn places its
+// thresholds between a node's adjacent values, so prediction routes every
+// training row of the node exactly as training did.
+type binnedMatrix struct {
+	rows, cols int
+	codes      []uint16 // codes[f*rows+r]
+	nbins      []int
+	// binMin[f][b] and binMax[f][b] are the smallest and largest training
+	// value of feature f in bin b.
+	binMin, binMax [][]float32
+}
+
+// threshold returns the split value between bins b and c > b of feature f,
+// or -MaxFloat32 (every value goes right) for b = -1.
+func (bm *binnedMatrix) threshold(f, b, c int) float32 {
+	if b < 0 {
+		return -math.MaxFloat32
+	}
+	return midpoint(bm.binMax[f][b], bm.binMin[f][c])
+}
+
+// binRowBlock is the number of rows per transpose task.
+const binRowBlock = 4096
+
+// validateTraining checks a training matrix and its labels: shapes, finite
+// values or NaN in x, labels 0 or 1, and both classes present.
+func validateTraining(x *gbdt.Matrix, y []float32) error {
+	if err := x.Validate(); err != nil {
+		return fmt.Errorf("forest: %w", err)
+	}
+	if x.Rows == 0 || x.Cols == 0 {
+		return fmt.Errorf("forest: training matrix is empty (%d×%d)", x.Rows, x.Cols)
+	}
+	if x.Rows >= math.MaxInt32 {
+		return fmt.Errorf("forest: %d training rows, at most %d supported", x.Rows, math.MaxInt32-1)
+	}
+	if x.Cols > maxFeatureCount {
+		return fmt.Errorf("forest: %d features, at most %d supported", x.Cols, maxFeatureCount)
+	}
+	if len(y) != x.Rows {
+		return fmt.Errorf("forest: %d labels for %d rows", len(y), x.Rows)
+	}
+	var pos int
+	for i, v := range y {
+		switch v {
+		case 0:
+		case 1:
+			pos++
+		default:
+			return fmt.Errorf("forest: label of row %d is %v, want 0 or 1", i, v)
+		}
+	}
+	if pos == 0 || pos == len(y) {
+		return fmt.Errorf("forest: labels are all %v; a classifier needs both classes", y[0])
+	}
+	for i, v := range x.Values {
+		if v == v && math.IsInf(float64(v), 0) {
+			return fmt.Errorf("forest: row %d feature %d is %v: want a finite value, or NaN for missing", i/x.Cols, i%x.Cols, v)
+		}
+	}
+	return nil
+}
+
+// newBinnedMatrix computes every feature's bins from x (at most maxBin per
+// feature, 65535 when it has missing values) and the code of every value, on
+// threads goroutines. The result does not depend on threads.
+func newBinnedMatrix(x *gbdt.Matrix, maxBin, threads int) *binnedMatrix {
+	n, F := x.Rows, x.Cols
+	bm := &binnedMatrix{
+		rows:   n,
+		cols:   F,
+		codes:  make([]uint16, n*F),
+		nbins:  make([]int, F),
+		binMin: make([][]float32, F),
+		binMax: make([][]float32, F),
+	}
+	// Column-major copy of the values, so each feature is read contiguously.
+	cols := make([]float32, n*F)
+	blocks := (n + binRowBlock - 1) / binRowBlock
+	forEach(threads, blocks, func(_, b int) {
+		lo, hi := b*binRowBlock, min((b+1)*binRowBlock, n)
+		for r := lo; r < hi; r++ {
+			for f, v := range x.Values[r*F : r*F+F] {
+				cols[f*n+r] = v
+			}
+		}
+	})
+	type scratch struct {
+		pairs, tmp []uint64
+		sorted     []float32
+	}
+	scr := make([]scratch, max(threads, 1))
+	forEach(threads, F, func(w, f int) {
+		s := &scr[w]
+		if s.pairs == nil {
+			s.pairs, s.tmp, s.sorted = make([]uint64, 0, n), make([]uint64, n), make([]float32, n)
+		}
+		col := cols[f*n : f*n+n]
+		pairs := s.pairs[:0]
+		for r, v := range col {
+			if v != v {
+				continue
+			}
+			if v == 0 {
+				v = 0 // normalise -0
+			}
+			pairs = append(pairs, uint64(floatKey(v))<<32|uint64(r))
+		}
+		radixSortHigh(pairs, s.tmp)
+		sorted := s.sorted[:len(pairs)]
+		for i, p := range pairs {
+			sorted[i] = keyFloat(uint32(p >> 32))
+		}
+		hasMissing := len(pairs) < n
+		limit := maxBin
+		if hasMissing {
+			limit = min(maxBin, maxBinLimit-1)
+		}
+		lower := binLowerBounds(sorted, limit)
+		nb := max(len(lower), 1)
+		bm.nbins[f] = nb
+		codes := bm.codes[f*n : f*n+n]
+		if hasMissing {
+			for r, v := range col {
+				if v != v {
+					codes[r] = uint16(nb)
+				}
+			}
+		}
+		// Codes in value order; binMax[b] ends as bin b's largest value.
+		binMax := make([]float32, nb)
+		b := 0
+		for i, p := range pairs {
+			v := sorted[i]
+			for b+1 < len(lower) && lower[b+1] <= v {
+				b++
+			}
+			codes[uint32(p)] = uint16(b)
+			binMax[b] = v
+		}
+		bm.binMin[f], bm.binMax[f] = lower, binMax
+		s.pairs = pairs
+	})
+	return bm
+}
+
+// binLowerBounds returns the smallest value of each bin of one feature from
+// its sorted, non-missing values, allowing at most limit bins: one bin per
+// distinct value when there are at most limit, else bins starting at evenly
+// spaced ranks (ties kept together). No bin is empty. An all-missing feature
+// has no bins.
+func binLowerBounds(sorted []float32, limit int) []float32 {
+	if len(sorted) == 0 {
+		return nil
+	}
+	distinct := 1
+	for i := 1; i < len(sorted) && distinct <= limit; i++ {
+		if sorted[i] != sorted[i-1] {
+			distinct++
+		}
+	}
+	lower := make([]float32, 1, min(distinct, limit))
+	lower[0] = sorted[0]
+	if distinct <= limit {
+		for i := 1; i < len(sorted); i++ {
+			if sorted[i] != sorted[i-1] {
+				lower = append(lower, sorted[i])
+			}
+		}
+		return lower
+	}
+	n := int64(len(sorted))
+	for k := int64(1); k < int64(limit); k++ {
+		if c := sorted[k*n/int64(limit)]; c > lower[len(lower)-1] {
+			lower = append(lower, c)
+		}
+	}
+	return lower
+}
+
+// midpoint returns the smallest float32 above the exact midpoint m of a < b,
+// so that for every float32 v, v < midpoint(a, b) exactly when v <= m: the
+// rule scikit-learn applies with its float64 threshold m. a < result <= b.
+func midpoint(a, b float32) float32 {
+	m := (float64(a) + float64(b)) / 2
+	t := float32(m)
+	if float64(t) <= m {
+		t = math.Nextafter32(t, float32(math.Inf(1)))
+	}
+	return t
+}
+
+// floatKey maps a float32 to a uint32 whose unsigned order is the float order
+// (for non-NaN values; -0 must be normalised to +0 by the caller).
+func floatKey(v float32) uint32 {
+	b := math.Float32bits(v)
+	if b>>31 != 0 {
+		return ^b
+	}
+	return b | 1<<31
+}
+
+// keyFloat inverts floatKey.
+func keyFloat(k uint32) float32 {
+	if k>>31 != 0 {
+		return math.Float32frombits(k &^ (1 << 31))
+	}
+	return math.Float32frombits(^k)
+}
+
+// radixSortHigh sorts a by its upper 32 bits, stably, using tmp (len(tmp) >=
+// len(a)) as scratch. Passes whose digit is the same for every element are
+// skipped, which makes few-valued features cheap. (training/gbdt's sort.)
+func radixSortHigh(a, tmp []uint64) {
+	const bits = 11
+	const buckets = 1 << bits
+	if len(a) < 2 {
+		return
+	}
+	var counts [3][buckets]int
+	for _, v := range a {
+		counts[0][(v>>32)&(buckets-1)]++
+		counts[1][(v>>(32+bits))&(buckets-1)]++
+		counts[2][v>>(32+2*bits)]++
+	}
+	src, dst := a, tmp[:len(a)]
+	for pass := 0; pass < 3; pass++ {
+		c := &counts[pass]
+		shift := uint(32 + pass*bits)
+		if c[(src[0]>>shift)&(buckets-1)] == len(src) {
+			continue
+		}
+		sum := 0
+		for i := range c {
+			c[i], sum = sum, sum+c[i]
+		}
+		for _, v := range src {
+			d := (v >> shift) & (buckets - 1)
+			dst[c[d]] = v
+			c[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &a[0] {
+		copy(a, src)
+	}
+}
