@@ -19,6 +19,7 @@ func scoreCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "alias", Usage: "score with the model an alias points at"},
 			&ucli.StringFlag{Name: "file", Required: true, Usage: "input file: a list of names, or CSV/TSV with a domain column"},
 			&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek"},
+			&ucli.IntFlag{Name: "explain", Usage: "also list the N features that pushed each score up the most (per-tree path contributions)"},
 			&ucli.BoolFlag{Name: "json", Usage: "print JSON lines"},
 		},
 		Action: score,
@@ -61,18 +62,29 @@ func score(c *ucli.Context) error {
 	w := bufio.NewWriter(c.App.Writer)
 	defer w.Flush()
 	th := l.Manifest.Threshold
+	k := c.Int("explain")
 	for i, in := range inputs {
 		label := 0
 		if scores[i] >= th {
 			label = 1
 		}
+		var top []artifact.Push
+		if k > 0 {
+			if top, err = sc.Explain(in, k); err != nil {
+				return err
+			}
+		}
 		if c.Bool("json") {
-			if err := printJSON(w, scoreLine{Input: in, Score: scores[i], Label: label, Model: l.Model.Name, Version: l.Model.Version}); err != nil {
+			if err := printJSON(w, scoreLine{Input: in, Score: scores[i], Label: label, Model: l.Model.Name, Version: l.Model.Version, Top: top}); err != nil {
 				return err
 			}
 			continue
 		}
-		fmt.Fprintf(w, "%.6f\t%d\t%s\n", scores[i], label, in)
+		fmt.Fprintf(w, "%.6f\t%d\t%s", scores[i], label, in)
+		for _, p := range top {
+			fmt.Fprintf(w, "\t%s=%.4g(+%.3g)", p.Feature, p.Value, p.Margin)
+		}
+		fmt.Fprintln(w)
 	}
 	return nil
 }
@@ -84,6 +96,8 @@ type scoreLine struct {
 	Label   int     `json:"label"`
 	Model   string  `json:"model"`
 	Version int     `json:"version"`
+	// Top lists the features that pushed the score up most (with --explain).
+	Top []artifact.Push `json:"top_features,omitempty"`
 }
 
 // readInputs reads the names of a file in order; bad lines are reported on

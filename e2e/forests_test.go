@@ -44,8 +44,8 @@ func TestTrainRandomForestAndIsolationForest(t *testing.T) {
 			t.Fatalf("%s: the same seed gave %s then %s", tc.algo, first.SHA256, second.SHA256)
 		}
 		ref := first.Model + "@1"
-		out := s.run("score", "--model", ref, "--file", names, "--json")
-		if strings.Count(out, `"input"`) != 2 || !strings.Contains(out, `"model":"`+first.Model+`"`) {
+		out := s.run("score", "--model", ref, "--file", names, "--json", "--explain", "3")
+		if strings.Count(out, `"input"`) != 2 || !strings.Contains(out, `"model":"`+first.Model+`"`) || strings.Count(out, `"top_features":[{"feature":`) != 2 {
 			t.Fatalf("%s score:\n%s", tc.algo, out)
 		}
 		if _, stderr, err := s.try("models", "export", ref, "--format", "xgboost-json", "-o", filepath.Join(s.dir, "x.json")); exitCode(err) != 2 ||
