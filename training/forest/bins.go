@@ -3,13 +3,17 @@ package forest
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/parallel"
 )
 
-// binnedMatrix is the training matrix quantised once into 16-bit bin codes,
-// column-major (a feature's codes are contiguous, which is how a node's bins
-// of one feature are summed).
+// binnedMatrix is the training matrix quantised once into bin codes,
+// row-major: a row's codes are contiguous, so the features a node draws for
+// one row share a cache line or two. Codes are bytes when every feature has
+// at most 255 value bins (the usual max_bin 256 with missing values, or 256
+// bins without), else 16 bits.
 //
 // Feature f has nbins[f] value bins, each holding a range of its training
 // values; bin b's values are all below bin b+1's. Missing values get code
@@ -21,8 +25,10 @@ import (
 // training row of the node exactly as training did.
 type binnedMatrix struct {
 	rows, cols int
-	codes      []uint16 // codes[f*rows+r]
-	nbins      []int
+	// codes8[r*cols+f] or codes16[r*cols+f]: one of them is nil.
+	codes8  []uint8
+	codes16 []uint16
+	nbins   []int
 	// binMin[f][b] and binMax[f][b] are the smallest and largest training
 	// value of feature f in bin b.
 	binMin, binMax [][]float32
@@ -80,14 +86,13 @@ func validateTraining(x *gbdt.Matrix, y []float32) error {
 }
 
 // newBinnedMatrix computes every feature's bins from x (at most maxBin per
-// feature, 65535 when it has missing values) and the code of every value, on
+// feature; with missing values at most 255 when maxBin <= 256, else 65535) and the code of every value, on
 // threads goroutines. The result does not depend on threads.
 func newBinnedMatrix(x *gbdt.Matrix, maxBin, threads int) *binnedMatrix {
 	n, F := x.Rows, x.Cols
 	bm := &binnedMatrix{
 		rows:   n,
 		cols:   F,
-		codes:  make([]uint16, n*F),
 		nbins:  make([]int, F),
 		binMin: make([][]float32, F),
 		binMax: make([][]float32, F),
@@ -95,7 +100,7 @@ func newBinnedMatrix(x *gbdt.Matrix, maxBin, threads int) *binnedMatrix {
 	// Column-major copy of the values, so each feature is read contiguously.
 	cols := make([]float32, n*F)
 	blocks := (n + binRowBlock - 1) / binRowBlock
-	forEach(threads, blocks, func(_, b int) {
+	parallel.ForEach(threads, blocks, func(_, b int) {
 		lo, hi := b*binRowBlock, min((b+1)*binRowBlock, n)
 		for r := lo; r < hi; r++ {
 			for f, v := range x.Values[r*F : r*F+F] {
@@ -108,7 +113,8 @@ func newBinnedMatrix(x *gbdt.Matrix, maxBin, threads int) *binnedMatrix {
 		sorted     []float32
 	}
 	scr := make([]scratch, max(threads, 1))
-	forEach(threads, F, func(w, f int) {
+	colCodes := make([]uint16, n*F) // column-major: colCodes[f*n+r]
+	parallel.ForEach(threads, F, func(w, f int) {
 		s := &scr[w]
 		if s.pairs == nil {
 			s.pairs, s.tmp, s.sorted = make([]uint64, 0, n), make([]uint64, n), make([]float32, n)
@@ -132,12 +138,16 @@ func newBinnedMatrix(x *gbdt.Matrix, maxBin, threads int) *binnedMatrix {
 		hasMissing := len(pairs) < n
 		limit := maxBin
 		if hasMissing {
+			// The missing code must fit: 255 for byte codes, 65535 else.
 			limit = min(maxBin, maxBinLimit-1)
+			if maxBin <= 256 {
+				limit = min(maxBin, 255)
+			}
 		}
 		lower := binLowerBounds(sorted, limit)
 		nb := max(len(lower), 1)
 		bm.nbins[f] = nb
-		codes := bm.codes[f*n : f*n+n]
+		codes := colCodes[f*n : f*n+n]
 		if hasMissing {
 			for r, v := range col {
 				if v != v {
@@ -159,7 +169,49 @@ func newBinnedMatrix(x *gbdt.Matrix, maxBin, threads int) *binnedMatrix {
 		bm.binMin[f], bm.binMax[f] = lower, binMax
 		s.pairs = pairs
 	})
+	// Row-major codes from the column-major ones.
+	if slices.Max(bm.nbins) < 256 || (slices.Max(bm.nbins) == 256 && !anyMissing(colCodes, bm.nbins, n)) {
+		bm.codes8 = make([]uint8, n*F)
+		transpose(bm.codes8, colCodes, n, F, threads)
+	} else {
+		bm.codes16 = make([]uint16, n*F)
+		transpose(bm.codes16, colCodes, n, F, threads)
+	}
 	return bm
+}
+
+// code is the type of a bin code.
+type code interface{ ~uint8 | ~uint16 }
+
+// transpose writes the column-major codes src (src[f*n+r]) row-major into
+// dst (dst[r*F+f]); every code fits C.
+func transpose[C code](dst []C, src []uint16, n, F, threads int) {
+	blocks := (n + binRowBlock - 1) / binRowBlock
+	parallel.ForEach(threads, blocks, func(_, b int) {
+		lo, hi := b*binRowBlock, min((b+1)*binRowBlock, n)
+		for f := range F {
+			col := src[f*n : f*n+n]
+			for r := lo; r < hi; r++ {
+				dst[r*F+f] = C(col[r])
+			}
+		}
+	})
+}
+
+// anyMissing reports whether some feature with 256 value bins has a
+// missing value (code 256, which needs 16 bits).
+func anyMissing(colCodes []uint16, nbins []int, n int) bool {
+	for f, nb := range nbins {
+		if nb < 256 {
+			continue
+		}
+		for _, c := range colCodes[f*n : f*n+n] {
+			if int(c) == nb {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // binLowerBounds returns the smallest value of each bin of one feature from

@@ -3,7 +3,7 @@ package forest
 import (
 	"fmt"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/explain"
 )
 
 // Per-feature path contributions (Saabas; the "treeinterpreter" method).
@@ -74,14 +74,14 @@ func (m *Model) Contributions(row []float32, out []float64) error {
 
 // TopContributions returns the at most k features whose contributions to
 // the row's probability (see Contributions) are largest and positive,
-// largest first, a lower feature index first among equal values, in
-// training/gbdt's Contribution type so that callers treat both models
-// alike. The bias is not a feature and is never returned. scratch holds the
-// contributions when it has room for NumFeatures()+1 values (they are left
-// in scratch[:NumFeatures()+1]); otherwise TopContributions allocates. It
+// largest first, a lower feature index first among equal values
+// (explain.Top, as every tree model of mlctl explains). The bias is not a
+// feature and is never returned. scratch holds the contributions when it
+// has room for NumFeatures()+1 values (they are left in
+// scratch[:NumFeatures()+1]); otherwise TopContributions allocates. It
 // returns an error when row does not have NumFeatures values, and nil for
 // k <= 0 or when no feature pushed the probability up.
-func (m *Model) TopContributions(row []float32, k int, scratch []float64) ([]gbdt.Contribution, error) {
+func (m *Model) TopContributions(row []float32, k int, scratch []float64) ([]explain.Contribution, error) {
 	F := m.numFeatures
 	if cap(scratch) < F+1 {
 		scratch = make([]float64, F+1)
@@ -90,27 +90,5 @@ func (m *Model) TopContributions(row []float32, k int, scratch []float64) ([]gbd
 	if err := m.Contributions(row, c); err != nil {
 		return nil, err
 	}
-	if k <= 0 {
-		return nil, nil
-	}
-	var top []gbdt.Contribution
-	for f, v := range c[:F] {
-		if !(v > 0) || (len(top) == k && v <= top[k-1].Value) {
-			continue
-		}
-		if top == nil {
-			top = make([]gbdt.Contribution, 0, min(k, F))
-		}
-		// Insert after every value >= v: earlier features win ties.
-		j := len(top)
-		for j > 0 && top[j-1].Value < v {
-			j--
-		}
-		if len(top) < k {
-			top = append(top, gbdt.Contribution{})
-		}
-		copy(top[j+1:], top[j:len(top)-1])
-		top[j] = gbdt.Contribution{Feature: f, Value: v}
-	}
-	return top, nil
+	return explain.Top(c[:F], k), nil
 }

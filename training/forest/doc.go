@@ -7,13 +7,18 @@
 // min_samples_split stop them), and a row's score is the mean over trees of
 // its leaf's share of (class-weighted) positive samples.
 //
-// Splits are searched on histograms of pre-binned features (at most max_bin
-// bins per feature, computed once per training run; a feature with at most
-// max_bin distinct values gets one bin per value, so its splits are exact).
-// The Gini criterion is evaluated exactly on the bins. A split's threshold is
-// the midpoint between the largest training value left of it and the smallest
-// one right of it, as in scikit-learn, and a row goes left when its value is
-// below the threshold.
+// Splits are searched on pre-binned features: every feature is quantised
+// once per training run into at most max_bin bins (default 256, up to
+// 65536; a feature with at most max_bin distinct values gets one bin per
+// value, so its splits are exactly CART's), and a node sums its samples per
+// bin — into histograms, one pass over the node's rows for all the features
+// it draws, or by sorting the codes in small nodes — and evaluates the Gini
+// criterion exactly on those sums, in integer counts. A split's threshold is
+// the midpoint between the node's bins on either side of it (the largest
+// training value of the last bin going left, the smallest of the first bin
+// going right), and a row goes left when its value is at most that
+// midpoint, as in scikit-learn; with exact bins a tree is scikit-learn's up
+// to the order among equally good splits.
 //
 // Missing values (NaN): at every split whose node has missing values for the
 // feature, both placements are tried and the better one becomes the split's

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/mlctl/mlctl/training/rng"
 )
 
 // sample is one in-bag row of the tree being grown: its index and its
@@ -56,29 +58,32 @@ type split struct {
 
 // grower grows trees, one at a time, with buffers reused from tree to tree.
 // Each training goroutine owns one.
-type grower struct {
+type grower[C code] struct {
 	bm     *binnedMatrix
+	codes  []C // bm's codes
 	labels []uint8
 	p      Params
 	mtry   int
 	cw     [2]float64 // class weights
 	// Buffers.
-	counts  []uint32
-	samples []sample
-	scratch []sample
-	hist    []binStat  // one slot per code; zero between uses
-	bins    []binEntry // the node's non-empty bins of one feature
-	keys    []uint64   // sort path scratch
-	keyTmp  []uint64
-	perm    []int32
-	isConst []bool
-	consts  []int32
-	stack   []growTask
+	counts    []uint32
+	samples   []sample
+	scratch   []sample
+	hist      []binStat  // one slot per code; zero between uses
+	bins      []binEntry // the node's non-empty bins of one feature
+	keys      []uint64   // sort path scratch
+	batch     []int32
+	batchHist []binStat // batchHistograms' histograms; zero between uses
+	keyTmp    []uint64
+	perm      []int32
+	isConst   []bool
+	consts    []int32
+	stack     []growTask
 }
 
-func newGrower(bm *binnedMatrix, labels []uint8, p Params, mtry int, cw [2]float64) *grower {
-	return &grower{
-		bm: bm, labels: labels, p: p, mtry: mtry, cw: cw,
+func newGrower[C code](bm *binnedMatrix, codes []C, labels []uint8, p Params, mtry int, cw [2]float64) *grower[C] {
+	return &grower[C]{
+		bm: bm, codes: codes, labels: labels, p: p, mtry: mtry, cw: cw,
 		counts:  make([]uint32, bm.rows),
 		samples: make([]sample, 0, bm.rows),
 		scratch: make([]sample, bm.rows),
@@ -88,25 +93,26 @@ func newGrower(bm *binnedMatrix, labels []uint8, p Params, mtry int, cw [2]float
 		hist:    make([]binStat, slices.Max(bm.nbins)+1),
 		keys:    make([]uint64, 0, bm.rows),
 		keyTmp:  make([]uint64, bm.rows),
+		batch:   make([]int32, 0, bm.cols),
 	}
 }
 
 // weights returns the class-weighted negative and positive sums of s.
-func (g *grower) weights(s binStat) (w0, w1 float64) {
+func (g *grower[C]) weights(s binStat) (w0, w1 float64) {
 	return float64(s.count-s.pos) * g.cw[0], float64(s.pos) * g.cw[1]
 }
 
 // grow grows tree t: it draws the bootstrap sample and the split features
 // from tree t's own generator, so the tree depends only on the data, the
 // parameters, the seed and t.
-func (g *grower) grow(t int) tree {
-	rng := treeRNG(g.p.Seed, t)
+func (g *grower[C]) grow(t int) tree {
+	src := rng.Tree(g.p.Seed, t)
 	n := g.bm.rows
 	g.samples = g.samples[:0]
 	if g.p.Bootstrap {
 		clear(g.counts)
 		for range n {
-			g.counts[uniform(rng, n)]++
+			g.counts[rng.Uniform(src, n)]++
 		}
 		for r, c := range g.counts {
 			if c > 0 {
@@ -142,7 +148,7 @@ func (g *grower) grow(t int) tree {
 		var nNew int
 		if !leaf {
 			var ok bool
-			s, nNew, ok = g.findSplit(&task, rng)
+			s, nNew, ok = g.findSplit(&task, src)
 			leaf = !ok
 		}
 		var ref int32
@@ -194,32 +200,59 @@ type binEntry struct {
 // but are not evaluated. Features found constant are appended to
 // g.consts[task.nConst:] (nNew of them), for the node's children to skip.
 // ok is false when no drawn feature has a valid split.
-func (g *grower) findSplit(task *growTask, rng *rand.PCG) (best split, nNew int, ok bool) {
+func (g *grower[C]) findSplit(task *growTask, src *rand.PCG) (best split, nNew int, ok bool) {
 	F := g.bm.cols
 	for _, f := range g.consts[:task.nConst] {
 		g.isConst[f] = true
 	}
 	best.score = math.Inf(-1)
 	drawn, drawnConst := 0, 0
-	for (drawn < g.mtry || drawn <= drawnConst) && drawn < F {
-		j := drawn + uniform(rng, F-drawn)
+	draw := func() int {
+		j := drawn + rng.Uniform(src, F-drawn)
 		g.perm[drawn], g.perm[j] = g.perm[j], g.perm[drawn]
-		f := int(g.perm[drawn])
 		drawn++
-		if g.isConst[f] {
-			drawnConst++
-			continue
-		}
-		bins := g.nodeBins(f, task.lo, task.hi)
+		return int(g.perm[drawn-1])
+	}
+	// consider evaluates feature f given its non-empty bins in the node.
+	consider := func(f int, bins []binEntry) {
 		if len(bins) == 1 {
 			g.consts[task.nConst+nNew] = int32(f)
 			g.isConst[f] = true
 			nNew++
 			drawnConst++
-			continue
+			return
 		}
 		if g.evaluate(f, bins, task.stat, &best) {
 			ok = true
+		}
+	}
+	// The first mtry draws are always made: sum their bins in one pass over
+	// the node's rows when the node is large, then consider them in draw
+	// order.
+	batch := g.batch[:0]
+	for drawn < g.mtry && drawn < F {
+		if f := draw(); g.isConst[f] {
+			drawnConst++
+		} else {
+			batch = append(batch, int32(f))
+		}
+	}
+	if task.hi-task.lo >= batchMinSamples && g.smallBins(batch) {
+		g.batchHistograms(batch, task.lo, task.hi)
+		for j, f := range batch {
+			consider(int(f), g.batchBins(j, int(f)))
+		}
+	} else {
+		for _, f := range batch {
+			consider(int(f), g.nodeBins(int(f), task.lo, task.hi))
+		}
+	}
+	// More draws while every drawn feature was constant.
+	for drawn <= drawnConst && drawn < F {
+		if f := draw(); g.isConst[f] {
+			drawnConst++
+		} else {
+			consider(f, g.nodeBins(f, task.lo, task.hi))
 		}
 	}
 	for _, f := range g.consts[:task.nConst+nNew] {
@@ -228,24 +261,80 @@ func (g *grower) findSplit(task *growTask, rng *rand.PCG) (best split, nNew int,
 	return best, nNew, ok
 }
 
+// batchMinSamples is the smallest node whose first draws are summed in one
+// pass (smaller nodes sort each feature's codes).
+const batchMinSamples = 256
+
+// batchSlots is the histogram length of one feature in a batch: features
+// with at most 256 value bins and a missing code.
+const batchSlots = 257
+
+// smallBins reports whether every feature of batch has at most 256 bins.
+func (g *grower[C]) smallBins(batch []int32) bool {
+	for _, f := range batch {
+		if g.bm.nbins[f] >= batchSlots {
+			return false
+		}
+	}
+	return true
+}
+
+// batchHistograms sums the node's samples into one histogram per feature of
+// batch (g.batchHist[j*batchSlots:], zero before), reading each row's codes
+// once.
+func (g *grower[C]) batchHistograms(batch []int32, lo, hi int) {
+	F := g.bm.cols
+	if need := len(batch) * batchSlots; len(g.batchHist) < need {
+		g.batchHist = make([]binStat, need)
+	}
+	h := g.batchHist
+	codes := g.codes
+	for _, s := range g.samples[lo:hi] {
+		row := codes[int(s.row)*F : int(s.row)*F+F]
+		cnt := s.w >> 1
+		pos := cnt & -(s.w & 1)
+		for j, f := range batch {
+			e := &h[j*batchSlots+int(row[f])]
+			e.rows++
+			e.count += cnt
+			e.pos += pos
+		}
+	}
+}
+
+// batchBins returns the non-empty bins of batch feature j (feature f) in
+// code order, in g.bins, and clears its histogram.
+func (g *grower[C]) batchBins(j, f int) []binEntry {
+	h := g.batchHist[j*batchSlots : j*batchSlots+g.bm.nbins[f]+1]
+	bins := g.bins[:0]
+	for c := range h {
+		if h[c].rows != 0 {
+			bins = append(bins, binEntry{c, h[c]})
+			h[c] = binStat{}
+		}
+	}
+	g.bins = bins
+	return bins
+}
+
 // sortPathRatio picks how nodeBins sums a node's samples: a dense histogram
 // when the node has at least 1/sortPathRatio as many samples as the feature
 // has bins (scanning the bins then costs no more than a few passes over the
 // samples), else by sorting the samples' codes.
-const sortPathRatio = 8
+const sortPathRatio = 2
 
 // nodeBins returns the non-empty bins of feature f among the node's samples
 // [lo, hi), in code order (the missing code, the largest, last), in g.bins.
-func (g *grower) nodeBins(f, lo, hi int) []binEntry {
-	n := g.bm.rows
-	col := g.bm.codes[f*n : f*n+n]
+func (g *grower[C]) nodeBins(f, lo, hi int) []binEntry {
+	F := g.bm.cols
+	codes := g.codes[f:]
 	samples := g.samples[lo:hi]
 	bins := g.bins[:0]
 	if len(samples)*sortPathRatio >= g.bm.nbins[f] {
 		h := g.hist
-		mn, mx := uint16(math.MaxUint16), uint16(0)
+		mn, mx := ^C(0), C(0)
 		for _, s := range samples {
-			c := col[s.row]
+			c := codes[int(s.row)*F]
 			e := &h[c]
 			cnt := s.w >> 1
 			e.rows++
@@ -266,7 +355,7 @@ func (g *grower) nodeBins(f, lo, hi int) []binEntry {
 	// Sort path: keys are code<<32 | w.
 	keys := g.keys[:0]
 	for _, s := range samples {
-		keys = append(keys, uint64(col[s.row])<<32|uint64(s.w))
+		keys = append(keys, uint64(codes[int(s.row)*F])<<32|uint64(s.w))
 	}
 	sortCodes(keys, g.keyTmp)
 	for i := 0; i < len(keys); {
@@ -334,7 +423,7 @@ func sortCodes(keys, tmp []uint64) {
 // it did. Ties keep the earlier candidate. A split of a node without missing
 // values sends them to the side with the larger bootstrap count (left on a
 // tie).
-func (g *grower) evaluate(f int, bins []binEntry, total binStat, best *split) bool {
+func (g *grower[C]) evaluate(f int, bins []binEntry, total binStat, best *split) bool {
 	var miss binStat
 	if last := bins[len(bins)-1]; last.code == g.bm.nbins[f] {
 		miss = last.stat
@@ -393,15 +482,15 @@ func (g *grower) evaluate(f int, bins []binEntry, total binStat, best *split) bo
 
 // partition splits the node's samples [lo, hi) stably into left | right by
 // the split and returns where the right ones start.
-func (g *grower) partition(lo, hi int, s *split) int {
-	n := g.bm.rows
+func (g *grower[C]) partition(lo, hi int, s *split) int {
+	F := g.bm.cols
 	f := s.feature
-	col := g.bm.codes[f*n : f*n+n]
+	codes := g.codes[f:]
 	bin, miss := s.bin, g.bm.nbins[f]
 	dl := s.defaultLeft
 	nl, nr := lo, 0
 	for _, smp := range g.samples[lo:hi] {
-		c := int(col[smp.row])
+		c := int(codes[int(smp.row)*F])
 		if c <= bin || (c == miss && dl) {
 			g.samples[nl] = smp
 			nl++

@@ -55,7 +55,8 @@ type Params struct {
 	// feature with at most MaxBin distinct training values gets one bin per
 	// value, so its splits are those of exact CART; others are binned at
 	// quantiles. A feature that has missing values in the training data
-	// gets at most 65535.
+	// gets at most 255 when MaxBin <= 256 (so bin codes stay bytes), else
+	// at most 65535.
 	MaxBin int
 	// Seed seeds the per-tree random generators (bootstrap and feature
 	// draws).

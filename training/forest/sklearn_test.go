@@ -93,8 +93,8 @@ func TestQualityMatchesSklearn(t *testing.T) {
 		{"defaults", false, func(*Params) {}, map[string]any{}, false},
 		{"exact-bins", false, func(p *Params) { p.MaxBin = 65536 }, map[string]any{}, false},
 		{"regularised-balanced", false, func(p *Params) {
-			p.MaxDepth, p.MinSamplesLeaf, p.MinSamplesSplit, p.MaxFeatures, p.ClassWeight = 12, 3, 10, "0.4", ClassWeightBalanced
-		}, map[string]any{"max_depth": 12, "min_samples_leaf": 3, "min_samples_split": 10, "max_features": 0.4, "class_weight": "balanced"}, false},
+			p.MaxDepth, p.MinSamplesLeaf, p.MinSamplesSplit, p.MaxFeatures, p.ClassWeight = 12, 3, 10, "0.2", ClassWeightBalanced
+		}, map[string]any{"max_depth": 12, "min_samples_leaf": 3, "min_samples_split": 10, "max_features": 0.2, "class_weight": "balanced"}, false},
 		{"missing-values", true, func(*Params) {}, map[string]any{}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

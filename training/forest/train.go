@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/parallel"
 )
 
 // Options are the hooks of a training run.
@@ -38,7 +39,7 @@ func Train(ctx context.Context, x *gbdt.Matrix, y []float32, p Params, opt Optio
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("forest: training cancelled: %w", err)
 	}
-	threads := threadCount(p.Threads)
+	threads := parallel.Threads(p.Threads)
 	labels := make([]uint8, len(y))
 	var pos int
 	for i, v := range y {
@@ -57,8 +58,23 @@ func Train(ctx context.Context, x *gbdt.Matrix, y []float32, p Params, opt Optio
 
 	m := &Model{numFeatures: x.Cols, params: p, trees: make([]tree, p.Trees)}
 	m.params.Threads = 0
-	workers := min(threads, p.Trees)
-	growers := make([]*grower, workers)
+	if bm.codes8 != nil {
+		err = growAll(ctx, m.trees, bm, bm.codes8, labels, p, mtry, cw, threads, opt)
+	} else {
+		err = growAll(ctx, m.trees, bm, bm.codes16, labels, p, mtry, cw, threads, opt)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// growAll grows trees[t] for every t on threads goroutines, each with its
+// own grower, calling opt.Progress in order of completion.
+func growAll[C code](ctx context.Context, trees []tree, bm *binnedMatrix, codes []C, labels []uint8,
+	p Params, mtry int, cw [2]float64, threads int, opt Options) error {
+	workers := min(threads, len(trees))
+	growers := make([]*grower[C], workers)
 	var (
 		stop    atomic.Bool
 		mu      sync.Mutex
@@ -73,7 +89,7 @@ func Train(ctx context.Context, x *gbdt.Matrix, y []float32, p Params, opt Optio
 		mu.Unlock()
 		stop.Store(true)
 	}
-	forEach(workers, p.Trees, func(w, t int) {
+	parallel.ForEach(workers, len(trees), func(w, t int) {
 		if stop.Load() {
 			return
 		}
@@ -82,9 +98,9 @@ func Train(ctx context.Context, x *gbdt.Matrix, y []float32, p Params, opt Optio
 			return
 		}
 		if growers[w] == nil {
-			growers[w] = newGrower(bm, labels, p, mtry, cw)
+			growers[w] = newGrower(bm, codes, labels, p, mtry, cw)
 		}
-		m.trees[t] = growers[w].grow(t)
+		trees[t] = growers[w].grow(t)
 		mu.Lock()
 		defer mu.Unlock()
 		done++
@@ -95,8 +111,5 @@ func Train(ctx context.Context, x *gbdt.Matrix, y []float32, p Params, opt Optio
 			}
 		}
 	})
-	if stopErr != nil {
-		return nil, stopErr
-	}
-	return m, nil
+	return stopErr
 }

@@ -414,3 +414,34 @@ func equal32(a, b []float32) bool {
 	}
 	return true
 }
+
+// TestBinCodeWidth: with max_bin <= 256 codes are bytes even when features
+// have missing values (at most 255 value bins then); more bins take 16 bits.
+func TestBinCodeWidth(t *testing.T) {
+	x, _ := synthetic(5000, 10, 28, true)
+	bm := newBinnedMatrix(x, 256, 2)
+	if bm.codes8 == nil || bm.codes16 != nil {
+		t.Fatal("max_bin 256: codes are not bytes")
+	}
+	for f, nb := range bm.nbins {
+		if nb > 256 || (f%5 == 3 && nb > 255) {
+			t.Errorf("feature %d: %d bins", f, nb)
+		}
+	}
+	bm = newBinnedMatrix(x, 4096, 2)
+	if bm.codes16 == nil || bm.codes8 != nil || bm.nbins[0] <= 256 {
+		t.Fatalf("max_bin 4096: 16-bit codes expected, feature 0 has %d bins", bm.nbins[0])
+	}
+	// Training routes rows as prediction does: a tree grown without
+	// bootstrap on exact bins puts every training row in a leaf whose
+	// weight counts it.
+	p := stumpParams(0)
+	p.MaxBin = 4096
+	xs, ys := synthetic(2000, 6, 29, true)
+	m := mustTrain(t, xs, ys, p)
+	for leaf, c := range leafRows(&m.trees[0], xs) {
+		if w := m.trees[0].leafWeight[leaf]; w != float32(c) {
+			t.Fatalf("leaf %d: weight %v, %d training rows routed there", leaf, w, c)
+		}
+	}
+}
