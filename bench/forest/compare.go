@@ -12,9 +12,9 @@ package forestbench
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/mlctl/mlctl/bench/pyworker"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -104,7 +104,7 @@ func Compare(ctx context.Context, x *gbdt.Matrix, y []float32, p forest.Params, 
 	if err != nil {
 		return Result{}, err
 	}
-	defer sk.close()
+	defer sk.Close()
 	res.SklearnVersion = sk.version
 	for _, th := range threads {
 		run, err := measure(ctx, sk, dir, xtr, ytr, xte, yte, p, th)
@@ -165,7 +165,7 @@ func measure(ctx context.Context, sk *skWorker, dir string, xtr *gbdt.Matrix, yt
 	run.MlctlPredictRowsPerSec = float64(xte.Rows) / median(mine)
 	run.SklearnPredictRowsPerSec = float64(xte.Rows) / median(theirs)
 	run.MlctlAUC = auc(out, yte)
-	pred, err := readFloat32s(filepath.Join(dir, fmt.Sprintf("sk_pred_%d.f32", th)), xte.Rows)
+	pred, err := pyworker.ReadFloat32s(filepath.Join(dir, fmt.Sprintf("sk_pred_%d.f32", th)), xte.Rows)
 	if err != nil {
 		return Run{}, err
 	}
@@ -254,30 +254,4 @@ func median(v []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-func writeFloat32s(path string, v []float32) error {
-	b := make([]byte, 4*len(v))
-	for i, f := range v {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(f))
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		return fmt.Errorf("forestbench: %w", err)
-	}
-	return nil
-}
-
-func readFloat32s(path string, n int) ([]float32, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("forestbench: %w", err)
-	}
-	if len(b) != 4*n {
-		return nil, fmt.Errorf("forestbench: %s has %d bytes, want %d float32s", path, len(b), n)
-	}
-	v := make([]float32, n)
-	for i := range v {
-		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-	}
-	return v, nil
 }

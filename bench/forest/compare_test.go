@@ -2,6 +2,7 @@ package forestbench
 
 import (
 	"context"
+	"github.com/mlctl/mlctl/bench/pyworker"
 	"math"
 	"os/exec"
 	"strings"
@@ -14,9 +15,9 @@ import (
 // TestCompareSmall runs the whole comparison on a small matrix with missing
 // values: both sides fit, score and report, and their AUCs agree.
 func TestCompareSmall(t *testing.T) {
-	if out, err := exec.Command(Python, "-c", "import sklearn, numpy").CombinedOutput(); err != nil {
+	if out, err := exec.Command(pyworker.Python, "-c", "import sklearn, numpy").CombinedOutput(); err != nil {
 		t.Fatalf("%s cannot import sklearn (%v: %s); `make pyref` installs it (Debian's python3-sklearn)",
-			Python, err, strings.TrimSpace(string(out)))
+			pyworker.Python, err, strings.TrimSpace(string(out)))
 	}
 	x, y := gbdtbench.Synthetic(5000, 16, 7)
 	p := forest.DefaultParams()

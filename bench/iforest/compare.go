@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mlctl/mlctl/bench/pyworker"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -127,7 +128,7 @@ func Compare(ctx context.Context, x *gbdt.Matrix, y []float32, p iforest.Params,
 	if err != nil {
 		return Result{}, err
 	}
-	defer sk.close()
+	defer sk.Close()
 	res.SklearnVersion = sk.version
 	for _, th := range threads {
 		run, err := measure(ctx, sk, dir, base, xte, yte, p, th)
@@ -167,7 +168,7 @@ func measure(ctx context.Context, sk *sklearnWorker, dir string, base, xte *gbdt
 	run.MlctlTotalMedian, run.SklearnTotalMedian = median(mineTotal), median(theirTotal)
 	run.Ratio = run.MlctlTotalMedian / run.SklearnTotalMedian
 	run.MlctlAUC = anomalyAUC(scores, yte)
-	theirs, err := readFloat64s(filepath.Join(dir, fmt.Sprintf("sklearn_scores_%d.f64", th)), xte.Rows)
+	theirs, err := pyworker.ReadFloat64s(filepath.Join(dir, fmt.Sprintf("sklearn_scores_%d.f64", th)), xte.Rows)
 	if err != nil {
 		return Run{}, err
 	}

@@ -3,6 +3,7 @@ package iforestbench
 import (
 	"context"
 	"encoding/json"
+	"github.com/mlctl/mlctl/bench/pyworker"
 	"math"
 	"os/exec"
 	"strings"
@@ -14,9 +15,9 @@ import (
 // TestCompareSmall runs the whole comparison on a small data set: both
 // sides fit, score and report, and their AUCs agree.
 func TestCompareSmall(t *testing.T) {
-	if out, err := exec.Command(Python, "-c", "import sklearn, numpy").CombinedOutput(); err != nil {
+	if out, err := exec.Command(pyworker.Python, "-c", "import sklearn, numpy").CombinedOutput(); err != nil {
 		t.Fatalf("%s cannot import sklearn (%v: %s); `make pyref` installs it (Debian's python3-sklearn 1.2.1)",
-			Python, err, strings.TrimSpace(string(out)))
+			pyworker.Python, err, strings.TrimSpace(string(out)))
 	}
 	x, y := Synthetic(8000, 12, 0.03, 7)
 	p := iforest.DefaultParams()
