@@ -10,9 +10,9 @@ package gbdtbench
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/mlctl/mlctl/bench/pyworker"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -96,7 +96,7 @@ func Compare(ctx context.Context, x *gbdt.Matrix, y []float32, p gbdt.Params, th
 	if err != nil {
 		return Result{}, err
 	}
-	defer xgb.close()
+	defer xgb.Close()
 	res.XGBoostVersion = xgb.version
 	for _, th := range threads {
 		run, err := measure(ctx, xgb, dir, xtr, ytr, xte, yte, p, th)
@@ -150,7 +150,7 @@ func measure(ctx context.Context, xgb *xgbWorker, dir string, xtr *gbdt.Matrix, 
 	run.MlctlPredictRowsPerSec = float64(xte.Rows) / median(mine)
 	run.XGBoostPredictRowsPerSec = float64(xte.Rows) / median(theirs)
 	run.MlctlAUC = auc(out, yte)
-	pred, err := readFloat32s(filepath.Join(dir, fmt.Sprintf("xgb_pred_%d.f32", th)), xte.Rows)
+	pred, err := pyworker.ReadFloat32s(filepath.Join(dir, fmt.Sprintf("xgb_pred_%d.f32", th)), xte.Rows)
 	if err != nil {
 		return Run{}, err
 	}
@@ -221,30 +221,4 @@ func median(v []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-func writeFloat32s(path string, v []float32) error {
-	b := make([]byte, 4*len(v))
-	for i, f := range v {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(f))
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		return fmt.Errorf("gbdtbench: %w", err)
-	}
-	return nil
-}
-
-func readFloat32s(path string, n int) ([]float32, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("gbdtbench: %w", err)
-	}
-	if len(b) != 4*n {
-		return nil, fmt.Errorf("gbdtbench: %s has %d bytes, want %d float32s", path, len(b), n)
-	}
-	v := make([]float32, n)
-	for i := range v {
-		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-	}
-	return v, nil
 }

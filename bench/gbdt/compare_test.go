@@ -2,6 +2,7 @@ package gbdtbench
 
 import (
 	"context"
+	"github.com/mlctl/mlctl/bench/pyworker"
 	"math"
 	"os/exec"
 	"strings"
@@ -13,9 +14,9 @@ import (
 // TestCompareSmall runs the whole comparison on a small matrix: both sides
 // train, score and report, and their AUCs agree.
 func TestCompareSmall(t *testing.T) {
-	if out, err := exec.Command(Python, "-c", "import xgboost, sklearn").CombinedOutput(); err != nil {
+	if out, err := exec.Command(pyworker.Python, "-c", "import xgboost, sklearn").CombinedOutput(); err != nil {
 		t.Fatalf("%s cannot import xgboost and sklearn (%v: %s); install them with: apt-get install python3-xgboost python3-sklearn",
-			Python, err, strings.TrimSpace(string(out)))
+			pyworker.Python, err, strings.TrimSpace(string(out)))
 	}
 	x, y := Synthetic(6000, 16, 7)
 	p := gbdt.DefaultParams()
