@@ -74,7 +74,7 @@ say "web UI of the run: ${MLCTL_TEMPORAL_UI}/namespaces/${TEMPORAL_NAMESPACE}/wo
 HTTP=${MLCTL_DEMO_HTTP:-127.0.0.1:8089}
 ALIAS=demo-production
 say "promoting $MODEL@$V1 to alias $ALIAS (Rollout workflow: verify sha256, gate, move, notify, confirm)"
-"$MLCTL" promote "$MODEL@$V1" --alias "$ALIAS" --reason "demo: first model" --wait
+"$MLCTL" promote "$MODEL@$V1" --alias "$ALIAS" --force --reason "demo: start from this run's model" --wait
 
 say "starting a scorer on http://$HTTP that follows $ALIAS and a Zeek dns.log (log: $DEMO/scorer.log)"
 rm -f "$DEMO/dns.log" "$DEMO/alerts.jsonl"
