@@ -28,10 +28,10 @@ func datasetCommand() *ucli.Command {
 				Usage:     "read files into a new, immutable dataset version",
 				ArgsUsage: "NAME",
 				Flags: []ucli.Flag{
-					&ucli.StringFlag{Name: "kind", Required: true, Usage: "dga (txt, flow and tabular come later)"},
+					&ucli.StringFlag{Name: "kind", Required: true, Usage: "dga (names) or flow (Zeek conn.log or seed-003 CSV, windows per source IP; txt and tabular come later)"},
 					&ucli.StringSliceFlag{Name: "file", Required: true, Usage: "input file (repeatable)"},
-					&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek"},
-					&ucli.StringFlag{Name: "label", Usage: "label of every row in files without a label column: 0 (benign) or 1 (malicious)"},
+					&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek (flow: auto|zeek|jsonl|csv)"},
+					&ucli.StringFlag{Name: "label", Usage: "label of every row in files without a label column (flow: of windows without labeled flows): 0 (benign) or 1 (malicious)"},
 					&ucli.StringFlag{Name: "label-column", Usage: "label column name (default label)"},
 					&ucli.StringFlag{Name: "family", Usage: "family (or benign source) of rows without one"},
 					&ucli.StringFlag{Name: "family-column", Usage: "family column name (default family)"},
@@ -76,8 +76,12 @@ func datasetIngest(c *ucli.Context) error {
 	if strings.ContainsAny(name, "@ \t/") {
 		return usagef("dataset ingest: name %q may not contain '@', '/' or spaces", name)
 	}
-	if kind := c.String("kind"); kind != "dga" {
-		return usagef("dataset ingest: --kind %s is not supported yet (have: dga)", kind)
+	switch kind := c.String("kind"); kind {
+	case "dga":
+	case "flow":
+		return ingestFlows(c, name)
+	default:
+		return usagef("dataset ingest: --kind %s is not supported yet (have: dga, flow)", kind)
 	}
 	opt := datasets.ReadOptions{
 		Format: c.String("format"), LabelColumn: c.String("label-column"), Family: c.String("family"),

@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/features/flow"
+	"github.com/mlctl/mlctl/registry"
+)
+
+// ingestFlows reads Zeek conn logs or seed-003 flow CSVs into a flow
+// dataset: one row per source IP and 10 s window, with the flow feature
+// set's values (each also over the 5-minute window around it) and the
+// window's label (malicious when any of its flows is, from Stratosphere's
+// label columns; --label for windows without one).
+func ingestFlows(c *ucli.Context, name string) error {
+	format := c.String("format")
+	switch format {
+	case "auto", "zeek", "jsonl", "csv":
+	default:
+		return usagef("dataset ingest --kind flow: --format %s: want auto, zeek, jsonl or csv", format)
+	}
+	unlabeled := -1
+	if s := c.String("label"); s != "" {
+		l, ok := datasets.ParseLabel(s)
+		if !ok {
+			return usagef("dataset ingest: --label %q: want 0 (benign) or 1 (malicious)", s)
+		}
+		unlabeled = l
+	}
+	var recs []datasets.ConnRecord
+	var bad []datasets.BadRow
+	var files []registry.SourceFile
+	lines := 0
+	for _, path := range c.StringSlice("file") {
+		sum, err := fileSHA256(path)
+		if err != nil {
+			return err
+		}
+		r, b, err := datasets.ReadFlows(path, format)
+		if err != nil {
+			return err
+		}
+		recs, bad = append(recs, r...), append(bad, b...)
+		lines += len(r) + len(b)
+		files = append(files, registry.SourceFile{Path: path, SHA256: sum, Lines: len(r) + len(b), Rows: len(r), Bad: len(b)})
+	}
+	if err := reportBad(c, name, bad, lines); err != nil {
+		return err
+	}
+	set := flow.DefaultWindowSet()
+	units, err := flow.Windows(recs, flow.WindowsConfig{Set: set})
+	if err != nil {
+		return registry.Errorf(registry.EINVALID, "ingest of %s: %v", name, err)
+	}
+	if len(units) == 0 {
+		return registry.Errorf(registry.EINVALID, "ingest of %s: no flows in %s", name, strings.Join(c.StringSlice("file"), ", "))
+	}
+	rows := make([]datasets.VectorRow, len(units))
+	for i, u := range units {
+		label := u.Label
+		if label < 0 {
+			label = unlabeled
+		}
+		rows[i] = datasets.VectorRow{Key: u.Input(), Label: label, Family: u.Family, Values: u.Values}
+	}
+	db, err := openDB(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(c.Context); err != nil {
+		return err
+	}
+	cols := set.Names()
+	d, created, err := db.CreateDataset(c.Context, registry.NewDataset{
+		Name: name, Kind: "flow", SHA256: datasets.VectorHash(cols, rows), Columns: cols, Vectors: rows, SourceFiles: files, BadRows: len(bad),
+	})
+	if err != nil {
+		return err
+	}
+	first := bad[:min(5, len(bad))]
+	if c.Bool("json") {
+		return printJSON(c.App.Writer, ingestReport{Dataset: d, Created: created, Lines: lines, BadCount: len(bad), FirstBad: first})
+	}
+	w := c.App.Writer
+	if created {
+		fmt.Fprintf(w, "ingested %s: %d flows into %d source windows of %d features (%d bad lines)\n", d.Ref(), len(recs), d.Rows, len(cols), len(bad))
+	} else {
+		fmt.Fprintf(w, "unchanged: identical content is already %s (%d windows); no new version\n", d.Ref(), d.Rows)
+	}
+	printDataset(w, d)
+	return nil
+}
+
+// reportBad prints the first bad lines and fails above --max-bad-fraction.
+func reportBad(c *ucli.Context, name string, bad []datasets.BadRow, lines int) error {
+	maxBad := c.Float64("max-bad-fraction")
+	if maxBad < 0 || maxBad > 1 {
+		return usagef("dataset ingest: --max-bad-fraction %v: want a fraction between 0 and 1", maxBad)
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	first := bad[:min(5, len(bad))]
+	fmt.Fprintf(c.App.ErrWriter, "%d bad lines of %d (%.2f%%):\n", len(bad), lines, 100*fraction(len(bad), lines))
+	for _, b := range first {
+		fmt.Fprintf(c.App.ErrWriter, "  %s\n", b)
+	}
+	if len(bad) > len(first) {
+		fmt.Fprintf(c.App.ErrWriter, "  … and %d more\n", len(bad)-len(first))
+	}
+	if f := fraction(len(bad), lines); f > maxBad {
+		return registry.Errorf(registry.EINVALID, "ingest of %s aborted: %d of %d lines are bad (%.2f%% > --max-bad-fraction %.2f%%); first: %s",
+			name, len(bad), lines, 100*f, 100*maxBad, first[0])
+	}
+	return nil
+}
