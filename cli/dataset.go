@@ -28,7 +28,7 @@ func datasetCommand() *ucli.Command {
 				Usage:     "read files into a new, immutable dataset version",
 				ArgsUsage: "NAME",
 				Flags: []ucli.Flag{
-					&ucli.StringFlag{Name: "kind", Required: true, Usage: "dga (names) or flow (Zeek conn.log or seed-003 CSV, windows per source IP; txt and tabular come later)"},
+					&ucli.StringFlag{Name: "kind", Required: true, Usage: "dga (names), flow (Zeek conn.log or seed-003 CSV, windows per source IP) or tabular (numeric columns; txt comes later)"},
 					&ucli.StringSliceFlag{Name: "file", Required: true, Usage: "input file (repeatable)"},
 					&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek (flow: auto|zeek|jsonl|csv)"},
 					&ucli.StringFlag{Name: "label", Usage: "label of every row in files without a label column (flow: of windows without labeled flows): 0 (benign) or 1 (malicious)"},
@@ -36,6 +36,8 @@ func datasetCommand() *ucli.Command {
 					&ucli.StringFlag{Name: "family", Usage: "family (or benign source) of rows without one"},
 					&ucli.StringFlag{Name: "family-column", Usage: "family column name (default family)"},
 					&ucli.StringFlag{Name: "domain-column", Usage: "domain column name (default domain, name or query)"},
+					&ucli.StringSliceFlag{Name: "key-column", Usage: "tabular: a column that identifies a row (repeatable; default key, ip, src_ip or client)"},
+					&ucli.StringSliceFlag{Name: "ignore-column", Usage: "tabular: a column that is neither a feature nor a key (repeatable)"},
 					&ucli.Float64Flag{Name: "max-bad-fraction", Value: 0.01, Usage: "abort when more than this fraction of lines is bad"},
 					&ucli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 				},
@@ -80,8 +82,10 @@ func datasetIngest(c *ucli.Context) error {
 	case "dga":
 	case "flow":
 		return ingestFlows(c, name)
+	case "tabular":
+		return ingestTabular(c, name)
 	default:
-		return usagef("dataset ingest: --kind %s is not supported yet (have: dga, flow)", kind)
+		return usagef("dataset ingest: --kind %s is not supported yet (have: dga, flow, tabular)", kind)
 	}
 	opt := datasets.ReadOptions{
 		Format: c.String("format"), LabelColumn: c.String("label-column"), Family: c.String("family"),

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -42,3 +43,29 @@ func TestIngestFlowWindows(t *testing.T) {
 		t.Fatalf("2 bad lines of 15 passed --max-bad-fraction 0.01: %v", err)
 	}
 }
+
+// TestIngestTabular: `dataset ingest --kind tabular` keeps numeric columns
+// as the vector, keys from the named columns, and counts bad lines.
+func TestIngestTabular(t *testing.T) {
+	s := newStack(t)
+	table, err := filepath.Abs("../datasets/testdata/tabular/bot_features.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Kind        string         `json:"kind"`
+		Rows        int            `json:"rows"`
+		Columns     []string       `json:"columns"`
+		LabelCounts map[string]int `json:"label_counts"`
+	}
+	mustJSON(t, s.run("dataset", "ingest", "bots", "--kind", "tabular", "--file", table, "--key-column", "src_ip", "--key-column", "window_start",
+		"--ignore-column", "ja4", "--ignore-column", "asn_label", "--json"), &rep)
+	if rep.Kind != "tabular" || rep.Rows != 6 || len(rep.Columns) != 15 || rep.LabelCounts["0"] != 3 || rep.LabelCounts["1"] != 2 {
+		t.Fatalf("ingest %+v", rep)
+	}
+	bad, _ := filepath.Abs("../datasets/testdata/tabular/bad.csv")
+	if _, stderr, err := s.try("dataset", "ingest", "badtable", "--kind", "tabular", "--file", bad); exitCode(err) != 1 || !strings.Contains(stderr, "bad.csv:3") {
+		t.Fatalf("bad table: %v %s", err, stderr)
+	}
+}
+

@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/registry"
+)
+
+// ingestTabular reads CSV/TSV/JSONL files of numeric columns (seed 001's
+// per-client aggregates are one such table) into a tabular dataset: one row
+// per usable line, keyed by the key columns (or file:line), with its label
+// (-1 when unknown) and family.
+func ingestTabular(c *ucli.Context, name string) error {
+	opt := datasets.TabularOptions{Format: c.String("format"), LabelColumn: c.String("label-column"),
+		FamilyColumn: c.String("family-column"), KeyColumns: c.StringSlice("key-column"), IgnoreColumns: c.StringSlice("ignore-column")}
+	if s := c.String("label"); s != "" {
+		l, ok := datasets.ParseLabel(s)
+		if !ok {
+			return usagef("dataset ingest: --label %q: want 0 (benign) or 1 (malicious)", s)
+		}
+		opt.Label = &l
+	}
+	var cols []string
+	var rows []datasets.VectorRow
+	var bad []datasets.BadRow
+	var files []registry.SourceFile
+	lines := 0
+	for _, path := range c.StringSlice("file") {
+		sum, err := fileSHA256(path)
+		if err != nil {
+			return err
+		}
+		t, err := datasets.ReadTabular(path, opt)
+		if err != nil {
+			return err
+		}
+		if cols == nil {
+			cols = t.Columns
+		} else if !slices.Equal(cols, t.Columns) {
+			return usagef("dataset ingest: %s has columns %s, %s had %s; one dataset needs the same columns", path,
+				strings.Join(t.Columns, ","), c.StringSlice("file")[0], strings.Join(cols, ","))
+		}
+		for i, v := range t.Values {
+			key := fmt.Sprintf("%s:%d", filepath.Base(path), t.Lines[i])
+			if t.Keys != nil {
+				key = t.Keys[i]
+			}
+			family := ""
+			if t.Families != nil {
+				family = t.Families[i]
+			}
+			rows = append(rows, datasets.VectorRow{Key: key, Label: t.Labels[i], Family: family, Values: v})
+		}
+		bad = append(bad, t.Bad...)
+		lines += len(t.Values) + len(t.Bad)
+		files = append(files, registry.SourceFile{Path: path, SHA256: sum, Lines: len(t.Values) + len(t.Bad), Rows: len(t.Values), Bad: len(t.Bad)})
+	}
+	if err := reportBad(c, name, bad, lines); err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return registry.Errorf(registry.EINVALID, "ingest of %s: no usable rows in %s", name, strings.Join(c.StringSlice("file"), ", "))
+	}
+	db, err := openDB(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(c.Context); err != nil {
+		return err
+	}
+	d, created, err := db.CreateDataset(c.Context, registry.NewDataset{
+		Name: name, Kind: "tabular", SHA256: datasets.VectorHash(cols, rows), Columns: cols, Vectors: rows, SourceFiles: files, BadRows: len(bad),
+	})
+	if err != nil {
+		return err
+	}
+	first := bad[:min(5, len(bad))]
+	if c.Bool("json") {
+		return printJSON(c.App.Writer, ingestReport{Dataset: d, Created: created, Lines: lines, BadCount: len(bad), FirstBad: first})
+	}
+	w := c.App.Writer
+	if created {
+		fmt.Fprintf(w, "ingested %s: %d rows of %d columns (%d bad lines)\n", d.Ref(), d.Rows, len(cols), len(bad))
+	} else {
+		fmt.Fprintf(w, "unchanged: identical content is already %s (%d rows); no new version\n", d.Ref(), d.Rows)
+	}
+	printDataset(w, d)
+	return nil
+}
