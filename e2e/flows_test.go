@@ -68,4 +68,3 @@ func TestIngestTabular(t *testing.T) {
 		t.Fatalf("bad table: %v %s", err, stderr)
 	}
 }
-
