@@ -2,6 +2,7 @@ package forest
 
 import (
 	"fmt"
+	"github.com/mlctl/mlctl/training/radix"
 	"math"
 	"slices"
 
@@ -128,12 +129,12 @@ func newBinnedMatrix(x *gbdt.Matrix, maxBin, threads int) *binnedMatrix {
 			if v == 0 {
 				v = 0 // normalise -0
 			}
-			pairs = append(pairs, uint64(floatKey(v))<<32|uint64(r))
+			pairs = append(pairs, uint64(radix.FloatKey(v))<<32|uint64(r))
 		}
-		radixSortHigh(pairs, s.tmp)
+		radix.SortHigh(pairs, s.tmp)
 		sorted := s.sorted[:len(pairs)]
 		for i, p := range pairs {
-			sorted[i] = keyFloat(uint32(p >> 32))
+			sorted[i] = radix.KeyFloat(uint32(p >> 32))
 		}
 		hasMissing := len(pairs) < n
 		limit := maxBin
@@ -258,60 +259,4 @@ func midpoint(a, b float32) float32 {
 		t = math.Nextafter32(t, float32(math.Inf(1)))
 	}
 	return t
-}
-
-// floatKey maps a float32 to a uint32 whose unsigned order is the float order
-// (for non-NaN values; -0 must be normalised to +0 by the caller).
-func floatKey(v float32) uint32 {
-	b := math.Float32bits(v)
-	if b>>31 != 0 {
-		return ^b
-	}
-	return b | 1<<31
-}
-
-// keyFloat inverts floatKey.
-func keyFloat(k uint32) float32 {
-	if k>>31 != 0 {
-		return math.Float32frombits(k &^ (1 << 31))
-	}
-	return math.Float32frombits(^k)
-}
-
-// radixSortHigh sorts a by its upper 32 bits, stably, using tmp (len(tmp) >=
-// len(a)) as scratch. Passes whose digit is the same for every element are
-// skipped, which makes few-valued features cheap. (training/gbdt's sort.)
-func radixSortHigh(a, tmp []uint64) {
-	const bits = 11
-	const buckets = 1 << bits
-	if len(a) < 2 {
-		return
-	}
-	var counts [3][buckets]int
-	for _, v := range a {
-		counts[0][(v>>32)&(buckets-1)]++
-		counts[1][(v>>(32+bits))&(buckets-1)]++
-		counts[2][v>>(32+2*bits)]++
-	}
-	src, dst := a, tmp[:len(a)]
-	for pass := 0; pass < 3; pass++ {
-		c := &counts[pass]
-		shift := uint(32 + pass*bits)
-		if c[(src[0]>>shift)&(buckets-1)] == len(src) {
-			continue
-		}
-		sum := 0
-		for i := range c {
-			c[i], sum = sum, sum+c[i]
-		}
-		for _, v := range src {
-			d := (v >> shift) & (buckets - 1)
-			dst[c[d]] = v
-			c[d]++
-		}
-		src, dst = dst, src
-	}
-	if &src[0] != &a[0] {
-		copy(a, src)
-	}
 }

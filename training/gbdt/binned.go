@@ -1,6 +1,9 @@
 package gbdt
 
-import "github.com/mlctl/mlctl/training/parallel"
+import (
+	"github.com/mlctl/mlctl/training/parallel"
+	"github.com/mlctl/mlctl/training/radix"
+)
 
 // binnedMatrix is the training matrix quantised once into byte bin codes,
 // kept twice: row-major for histogram building (a row's codes are
@@ -61,12 +64,12 @@ func newBinnedMatrix(x *Matrix, maxBin, threads int) *binnedMatrix {
 			if v == 0 {
 				v = 0 // normalise -0
 			}
-			pairs = append(pairs, uint64(floatKey(v))<<32|uint64(r))
+			pairs = append(pairs, uint64(radix.FloatKey(v))<<32|uint64(r))
 		}
-		radixSortHigh(pairs, s.tmp)
+		radix.SortHigh(pairs, s.tmp)
 		sorted := make([]float32, len(pairs))
 		for i, p := range pairs {
-			sorted[i] = keyFloat(uint32(p >> 32))
+			sorted[i] = radix.KeyFloat(uint32(p >> 32))
 		}
 		hasMissing := len(pairs) < n
 		cuts, minVal := cutsForSorted(sorted, binLimit(maxBin, hasMissing))

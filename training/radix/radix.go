@@ -1,10 +1,13 @@
-package gbdt
+// Package radix sorts the tree learners' feature values fast: float32s as
+// order-preserving uint32 keys, and (key, row) pairs by key with a stable
+// radix sort that skips passes where every element has the same digit.
+package radix
 
 import "math"
 
-// floatKey maps a float32 to a uint32 whose unsigned order is the float order
+// FloatKey maps a float32 to a uint32 whose unsigned order is the float order
 // (for non-NaN values; -0 must be normalised to +0 by the caller).
-func floatKey(v float32) uint32 {
+func FloatKey(v float32) uint32 {
 	b := math.Float32bits(v)
 	if b>>31 != 0 {
 		return ^b
@@ -12,18 +15,18 @@ func floatKey(v float32) uint32 {
 	return b | 1<<31
 }
 
-// keyFloat inverts floatKey.
-func keyFloat(k uint32) float32 {
+// KeyFloat inverts FloatKey.
+func KeyFloat(k uint32) float32 {
 	if k>>31 != 0 {
 		return math.Float32frombits(k &^ (1 << 31))
 	}
 	return math.Float32frombits(^k)
 }
 
-// radixSortHigh sorts a by its upper 32 bits, stably, using tmp (len(tmp) >=
+// SortHigh sorts a by its upper 32 bits, stably, using tmp (len(tmp) >=
 // len(a)) as scratch. Passes whose digit is the same for every element are
 // skipped, which makes few-valued features cheap.
-func radixSortHigh(a, tmp []uint64) {
+func SortHigh(a, tmp []uint64) {
 	const bits = 11
 	const buckets = 1 << bits
 	if len(a) < 2 {
