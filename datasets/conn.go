@@ -208,7 +208,7 @@ func (p *ConnParser) Line(line string, lineNo int) (rec ConnRecord, ok bool, err
 // directive reads one '#' line.
 func (p *ConnParser) directive(line string) error {
 	if rest, ok := strings.CutPrefix(line, "#separator"); ok {
-		if sep := unescapeZeek(strings.TrimLeft(rest, " ")); sep != "" {
+		if sep := UnescapeZeek(strings.TrimLeft(rest, " ")); sep != "" {
 			p.sep = sep
 		}
 		return nil
@@ -277,7 +277,7 @@ func (p *ConnParser) tsvLine(line string, n int) (ConnRecord, bool, error) {
 	if p.raw == 0 {
 		return ConnRecord{}, false, p.bad(n, "line", "data before a conn log's #fields line", line)
 	}
-	f := splitZeek(line, p.sep, p.scratch[:0])
+	f := SplitZeek(line, p.sep, p.scratch[:0])
 	p.scratch = f
 	if len(f) != p.raw {
 		return ConnRecord{}, false, p.bad(n, "line", fmt.Sprintf("%d fields, #fields has %d", len(f), p.raw), line)

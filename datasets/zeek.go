@@ -38,7 +38,7 @@ func (p *zeekParser) format() string { return FormatZeek }
 // domain, or the label when no label was given, is a FormatError.
 func (p *zeekParser) directive(line string) error {
 	if rest, ok := strings.CutPrefix(line, "#separator"); ok {
-		if sep := unescapeZeek(strings.TrimLeft(rest, " ")); sep != "" {
+		if sep := UnescapeZeek(strings.TrimLeft(rest, " ")); sep != "" {
 			p.sep = sep
 		}
 		return nil
@@ -78,7 +78,7 @@ func (p *zeekParser) parse(c *collector, line string, n int) {
 		c.bad(n, "line", "data before the #fields line", line)
 		return
 	}
-	f := splitZeek(line, p.sep, p.scratch[:0])
+	f := SplitZeek(line, p.sep, p.scratch[:0])
 	p.scratch = f
 	if len(f) != p.fields {
 		c.bad(n, "line", fmt.Sprintf("%d fields, #fields has %d", len(f), p.fields), line)
@@ -102,9 +102,9 @@ func (p *zeekParser) parse(c *collector, line string, n int) {
 	addName(c, f[p.domain], label, family, n)
 }
 
-// splitZeek splits a Zeek data line at sep, appending to dst. Zeek escapes
+// SplitZeek splits a Zeek data line at sep, appending to dst. Zeek escapes
 // separators inside values, so there is no quoting.
-func splitZeek(line, sep string, dst []string) []string {
+func SplitZeek(line, sep string, dst []string) []string {
 	for {
 		i := strings.Index(line, sep)
 		if i < 0 {
@@ -115,8 +115,8 @@ func splitZeek(line, sep string, dst []string) []string {
 	}
 }
 
-// unescapeZeek decodes the \xHH escapes Zeek writes in #separator.
-func unescapeZeek(s string) string {
+// UnescapeZeek decodes the \xHH escapes Zeek writes in #separator.
+func UnescapeZeek(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		if s[i] == '\\' && i+3 < len(s) && s[i+1] == 'x' {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/mlctl/mlctl/datasets"
 	"math"
 	"strconv"
 	"strings"
@@ -157,7 +158,7 @@ func (p *zeekDNSParser) bad(n int, field, reason string) *LineError {
 // directive reads a '#' line of the TSV header.
 func (p *zeekDNSParser) directive(text string, n int) error {
 	if rest, ok := strings.CutPrefix(text, "#separator"); ok {
-		if sep := zeekDNSUnescape(strings.TrimLeft(rest, " ")); sep != "" {
+		if sep := datasets.UnescapeZeek(strings.TrimLeft(rest, " ")); sep != "" {
 			p.sep = sep
 		}
 		return nil
@@ -209,7 +210,7 @@ func (p *zeekDNSParser) parseTSV(text string, n int) (Query, bool, error) {
 	if p.fields == 0 {
 		return Query{}, false, p.bad(n, "", "data before the #fields line")
 	}
-	f := zeekDNSSplit(text, p.sep, p.scratch[:0])
+	f := datasets.SplitZeek(text, p.sep, p.scratch[:0])
 	p.scratch = f
 	if len(f) != p.fields {
 		return Query{}, false, p.bad(n, "", fmt.Sprintf("%d fields, #fields has %d", len(f), p.fields))
@@ -336,33 +337,4 @@ func zeekDNSQuote(s string) string {
 		cut--
 	}
 	return strconv.Quote(s[:cut]) + "…"
-}
-
-// zeekDNSSplit splits a TSV line at sep, appending to dst. Zeek escapes
-// separators inside values, so there is no quoting.
-func zeekDNSSplit(line, sep string, dst []string) []string {
-	for {
-		i := strings.Index(line, sep)
-		if i < 0 {
-			return append(dst, line)
-		}
-		dst = append(dst, line[:i])
-		line = line[i+len(sep):]
-	}
-}
-
-// zeekDNSUnescape decodes the \xHH escapes Zeek writes in #separator.
-func zeekDNSUnescape(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+3 < len(s) && s[i+1] == 'x' {
-			if v, err := strconv.ParseUint(s[i+2:i+4], 16, 8); err == nil {
-				b.WriteByte(byte(v))
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
