@@ -67,33 +67,9 @@ func ingestFlows(c *ucli.Context, name string) error {
 		}
 		rows[i] = datasets.VectorRow{Key: u.Input(), Label: label, Family: u.Family, Values: u.Values}
 	}
-	db, err := openDB(c)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if _, err := db.Migrate(c.Context); err != nil {
-		return err
-	}
 	cols := set.Names()
-	d, created, err := db.CreateDataset(c.Context, registry.NewDataset{
-		Name: name, Kind: "flow", SHA256: datasets.VectorHash(cols, rows), Columns: cols, Vectors: rows, SourceFiles: files, BadRows: len(bad),
-	})
-	if err != nil {
-		return err
-	}
-	first := bad[:min(5, len(bad))]
-	if c.Bool("json") {
-		return printJSON(c.App.Writer, ingestReport{Dataset: d, Created: created, Lines: lines, BadCount: len(bad), FirstBad: first})
-	}
-	w := c.App.Writer
-	if created {
-		fmt.Fprintf(w, "ingested %s: %d flows into %d source windows of %d features (%d bad lines)\n", d.Ref(), len(recs), d.Rows, len(cols), len(bad))
-	} else {
-		fmt.Fprintf(w, "unchanged: identical content is already %s (%d windows); no new version\n", d.Ref(), d.Rows)
-	}
-	printDataset(w, d)
-	return nil
+	return storeVectors(c, registry.NewDataset{Name: name, Kind: "flow", Columns: cols, Vectors: rows, SourceFiles: files}, lines, bad,
+		fmt.Sprintf("%d flows into %d source windows of %d features", len(recs), len(rows), len(cols)))
 }
 
 // reportBad prints the first bad lines and fails above --max-bad-fraction.
@@ -117,5 +93,35 @@ func reportBad(c *ucli.Context, name string, bad []datasets.BadRow, lines int) e
 		return registry.Errorf(registry.EINVALID, "ingest of %s aborted: %d of %d lines are bad (%.2f%% > --max-bad-fraction %.2f%%); first: %s",
 			name, len(bad), lines, 100*f, 100*maxBad, first[0])
 	}
+	return nil
+}
+
+// storeVectors stores a flow or tabular dataset and reports it; summary
+// describes a new version ("5 rows of 3 columns").
+func storeVectors(c *ucli.Context, in registry.NewDataset, lines int, bad []datasets.BadRow, summary string) error {
+	db, err := openDB(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(c.Context); err != nil {
+		return err
+	}
+	in.SHA256, in.BadRows = datasets.VectorHash(in.Columns, in.Vectors), len(bad)
+	d, created, err := db.CreateDataset(c.Context, in)
+	if err != nil {
+		return err
+	}
+	first := bad[:min(5, len(bad))]
+	if c.Bool("json") {
+		return printJSON(c.App.Writer, ingestReport{Dataset: d, Created: created, Lines: lines, BadCount: len(bad), FirstBad: first})
+	}
+	w := c.App.Writer
+	if created {
+		fmt.Fprintf(w, "ingested %s: %s (%d bad lines)\n", d.Ref(), summary, len(bad))
+	} else {
+		fmt.Fprintf(w, "unchanged: identical content is already %s (%d rows); no new version\n", d.Ref(), d.Rows)
+	}
+	printDataset(w, d)
 	return nil
 }

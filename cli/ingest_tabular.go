@@ -67,30 +67,6 @@ func ingestTabular(c *ucli.Context, name string) error {
 	if len(rows) == 0 {
 		return registry.Errorf(registry.EINVALID, "ingest of %s: no usable rows in %s", name, strings.Join(c.StringSlice("file"), ", "))
 	}
-	db, err := openDB(c)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if _, err := db.Migrate(c.Context); err != nil {
-		return err
-	}
-	d, created, err := db.CreateDataset(c.Context, registry.NewDataset{
-		Name: name, Kind: "tabular", SHA256: datasets.VectorHash(cols, rows), Columns: cols, Vectors: rows, SourceFiles: files, BadRows: len(bad),
-	})
-	if err != nil {
-		return err
-	}
-	first := bad[:min(5, len(bad))]
-	if c.Bool("json") {
-		return printJSON(c.App.Writer, ingestReport{Dataset: d, Created: created, Lines: lines, BadCount: len(bad), FirstBad: first})
-	}
-	w := c.App.Writer
-	if created {
-		fmt.Fprintf(w, "ingested %s: %d rows of %d columns (%d bad lines)\n", d.Ref(), d.Rows, len(cols), len(bad))
-	} else {
-		fmt.Fprintf(w, "unchanged: identical content is already %s (%d rows); no new version\n", d.Ref(), d.Rows)
-	}
-	printDataset(w, d)
-	return nil
+	return storeVectors(c, registry.NewDataset{Name: name, Kind: "tabular", Columns: cols, Vectors: rows, SourceFiles: files}, lines, bad,
+		fmt.Sprintf("%d rows of %d columns", len(rows), len(cols)))
 }
