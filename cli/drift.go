@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 
@@ -69,11 +70,12 @@ func driftCheck(c *ucli.Context) error {
 	}
 	set := sc.FeatureSet()
 	n := c.Int("sample")
-	base, err := drift.NewBaseline(set.Names(), drift.Sample(featureRows(set, names), n, 1))
+	// Sample the inputs first: features are only computed for the rows compared.
+	base, err := drift.NewBaseline(set.Names(), featureRows(set, sampleNames(names, n, 1)))
 	if err != nil {
 		return err
 	}
-	recent := drift.Sample(featureRows(set, inputs), n, 2)
+	recent := featureRows(set, sampleNames(inputs, n, 2))
 	rep, err := base.Compare(recent, c.Float64("alpha"), c.Float64("threshold"))
 	if err != nil {
 		return usagef("drift: %v", err)
@@ -132,4 +134,18 @@ func cmpFloat(a, b float64) int {
 		return 1
 	}
 	return 0
+}
+
+// sampleNames returns at most n of names, a seeded choice in their order.
+func sampleNames(names []string, n int, seed uint64) []string {
+	if len(names) <= n {
+		return names
+	}
+	idx := rand.New(rand.NewPCG(seed, seed+1)).Perm(len(names))[:n]
+	slices.Sort(idx)
+	out := make([]string, n)
+	for i, j := range idx {
+		out[i] = names[j]
+	}
+	return out
 }
