@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -80,7 +81,7 @@ type SplitResult struct {
 // test (stratified, seeded 80/10/10, held-out families all in test) and
 // stores the assignment.
 func (a *Activities) SplitDatasets(ctx context.Context, in SplitInput) (SplitResult, error) {
-	rows, err := a.loadRows(ctx, in.DatasetIDs)
+	rows, _, err := a.loadRows(ctx, in.DatasetIDs)
 	if err != nil {
 		return SplitResult{}, err
 	}
@@ -111,17 +112,56 @@ func (a *Activities) SplitDatasets(ctx context.Context, in SplitInput) (SplitRes
 	return SplitResult{SplitID: id, Train: len(parts.Train), Validation: len(parts.Validation), Test: len(parts.Test)}, nil
 }
 
-// loadRows concatenates the rows of the datasets in the given order.
-func (a *Activities) loadRows(ctx context.Context, ids []int64) ([]datasets.Row, error) {
+// layout says what a run's rows hold: names (kind dga), or vectors whose
+// values Columns names (kinds flow and tabular).
+type layout struct {
+	Kind    string
+	Columns []string
+}
+
+// loadRows concatenates the rows of the datasets in the given order. Rows
+// of flow and tabular datasets carry their vectors; datasets of other
+// kinds or columns do not mix.
+func (a *Activities) loadRows(ctx context.Context, ids []int64) ([]datasets.Row, layout, error) {
 	var rows []datasets.Row
-	for _, id := range ids {
-		r, err := a.DB.DatasetRows(ctx, id)
+	var lay layout
+	for i, id := range ids {
+		d, err := a.DB.DatasetByID(ctx, id)
 		if err != nil {
-			return nil, err
+			return nil, layout{}, err
 		}
-		rows = append(rows, r...)
+		cols, r, err := a.DB.DatasetVectors(ctx, id)
+		if err != nil {
+			return nil, layout{}, err
+		}
+		if len(cols) == 0 {
+			cols = nil
+		}
+		if i > 0 && (d.Kind != lay.Kind || !slices.Equal(cols, lay.Columns)) {
+			return nil, layout{}, nonRetryable(&BadInputError{fmt.Sprintf("dataset %s (%s, %d columns) does not match the first (%s, %d columns); train on datasets of one kind and layout",
+				d.Ref(), d.Kind, len(cols), lay.Kind, len(lay.Columns))})
+		}
+		lay = layout{Kind: d.Kind, Columns: cols}
+		for _, v := range r {
+			row := datasets.Row{Name: v.Key, Label: v.Label, Family: v.Family}
+			if cols != nil {
+				row.Values = v.Values
+			}
+			rows = append(rows, row)
+		}
 	}
-	return rows, nil
+	return rows, lay, nil
+}
+
+// labeled keeps the rows whose label is known (0 or 1).
+func labeled(rows []datasets.Row) []datasets.Row {
+	out := make([]datasets.Row, 0, len(rows))
+	for _, r := range rows {
+		if r.Label == 0 || r.Label == 1 {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // partRows returns the rows of the split's part, in dataset order.
@@ -135,18 +175,19 @@ func partRows(rows []datasets.Row, s *registry.Split, part byte) []datasets.Row 
 	return out
 }
 
-// loadSplitRows loads the datasets' rows and their stored split, checking they match.
-func (a *Activities) loadSplitRows(ctx context.Context, datasetIDs []int64, splitID int64) ([]datasets.Row, *registry.Split, error) {
-	rows, err := a.loadRows(ctx, datasetIDs)
+// loadSplitRows loads the datasets' rows (and their columns, see
+// loadRows) and their stored split, checking they match.
+func (a *Activities) loadSplitRows(ctx context.Context, datasetIDs []int64, splitID int64) ([]datasets.Row, layout, *registry.Split, error) {
+	rows, lay, err := a.loadRows(ctx, datasetIDs)
 	if err != nil {
-		return nil, nil, err
+		return nil, layout{}, nil, err
 	}
 	s, err := a.DB.SplitByID(ctx, splitID)
 	if err != nil {
-		return nil, nil, err
+		return nil, layout{}, nil, err
 	}
 	if len(s.Assignment) != len(rows) {
-		return nil, nil, registry.Errorf(registry.ECORRUPT, "split %d covers %d rows, datasets have %d", splitID, len(s.Assignment), len(rows))
+		return nil, layout{}, nil, registry.Errorf(registry.ECORRUPT, "split %d covers %d rows, datasets have %d", splitID, len(s.Assignment), len(rows))
 	}
-	return rows, s, nil
+	return rows, lay, s, nil
 }

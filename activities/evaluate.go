@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
@@ -45,16 +46,24 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 	if err != nil {
 		return EvaluateResult{}, nonRetryable(&BadInputError{err.Error()})
 	}
-	rows, split, err := a.loadSplitRows(ctx, in.DatasetIDs, in.SplitID)
+	rows, lay, split, err := a.loadSplitRows(ctx, in.DatasetIDs, in.SplitID)
 	if err != nil {
 		return EvaluateResult{}, nonRetryable(err)
 	}
-	val := partRows(rows, split, registry.PartValidation)
-	test := partRows(rows, split, registry.PartTest)
+	val := labeled(partRows(rows, split, registry.PartValidation))
+	test := labeled(partRows(rows, split, registry.PartTest))
 	if err := checkTwoClasses(val, "validation part"); err != nil {
-		return EvaluateResult{}, nonRetryable(err)
+		if art.IForest == nil {
+			return EvaluateResult{}, nonRetryable(err)
+		}
+		// An isolation forest learns from a baseline, not labels: with no
+		// labeled rows to measure, its own adaptive threshold decides.
+		return EvaluateResult{Threshold: anomalyThreshold(art), ThresholdRule: "the isolation forest's adaptive threshold (no labeled validation rows of both classes to choose one on)"}, nil
 	}
-	vs, vl, vf := Score(sc, val)
+	vs, vl, vf, err := Score(sc, val, lay.Columns)
+	if err != nil {
+		return EvaluateResult{}, nonRetryable(&BadInputError{err.Error()})
+	}
 	threshold, rule := eval.BestF1Threshold(vs, vl), ""
 	if in.ThresholdFPR > 0 {
 		_, threshold = eval.RecallAtFPR(vs, vl, in.ThresholdFPR)
@@ -62,23 +71,50 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 	}
 	out := EvaluateResult{Threshold: threshold, ThresholdRule: rule, Validation: eval.Evaluate(vs, vl, vf, threshold)}
 	if len(test) > 0 {
-		ts, tl, tf := Score(sc, test)
+		ts, tl, tf, err := Score(sc, test, lay.Columns)
+		if err != nil {
+			return EvaluateResult{}, nonRetryable(&BadInputError{err.Error()})
+		}
 		out.Test = eval.Evaluate(ts, tl, tf, threshold)
 	}
 	return out, nil
 }
 
-// Score scores rows and returns scores, labels and families side by side.
-func Score(sc *artifact.Scorer, rows []datasets.Row) (scores []float64, labels []int, families []string) {
-	in := names(rows)
+// Score scores rows (names, or vectors whose values columns names) and
+// returns scores, labels and families side by side. A model of another
+// kind than the rows is an error.
+func Score(sc *artifact.Scorer, rows []datasets.Row, columns []string) (scores []float64, labels []int, families []string, err error) {
 	scores = make([]float64, len(rows))
-	sc.Score(in, scores)
+	switch {
+	case sc.TakesVectors() && columns != nil:
+		v := make([][]float64, len(rows))
+		for i, r := range rows {
+			v[i] = r.Values
+		}
+		if err := sc.ScoreVectors(columns, v, scores); err != nil {
+			return nil, nil, nil, err
+		}
+	case !sc.TakesVectors() && columns == nil:
+		sc.Score(names(rows), scores)
+	case columns == nil:
+		return nil, nil, nil, fmt.Errorf("a %s model scores vectors; these rows are domain names", sc.Kind())
+	default:
+		return nil, nil, nil, fmt.Errorf("a model of domain names cannot score the vectors of a flow or tabular dataset")
+	}
 	labels = make([]int, len(rows))
 	families = make([]string, len(rows))
 	for i, r := range rows {
 		labels[i], families[i] = r.Label, r.Family
 	}
-	return scores, labels, families
+	return scores, labels, families, nil
+}
+
+// anomalyThreshold is an isolation forest's adaptive threshold on the
+// scorer's scale (score = -normalised score; anomalous when the
+// normalised score is below the threshold, so when the score is above its
+// negation).
+func anomalyThreshold(art *artifact.Artifact) float64 {
+	return math.Nextafter(0-art.IForest.Threshold(), math.Inf(1))
 }
 
 // EvaluateModel scores every row of the datasets with a published model at
@@ -103,20 +139,21 @@ func EvaluateModel(ctx context.Context, db *registry.DB, m *registry.Model, ds [
 	if err != nil {
 		return eval.Report{}, err
 	}
-	var rows []datasets.Row
 	var ids []int64
 	for _, d := range ds {
-		r, err := db.DatasetRows(ctx, d.ID)
-		if err != nil {
-			return eval.Report{}, err
-		}
-		rows = append(rows, r...)
 		ids = append(ids, d.ID)
 	}
-	if len(rows) == 0 {
-		return eval.Report{}, registry.Errorf(registry.EINVALID, "no rows to evaluate")
+	rows, lay, err := (&Activities{DB: db}).loadRows(ctx, ids)
+	if err != nil {
+		return eval.Report{}, err
 	}
-	s, l, f := Score(sc, rows)
+	if rows = labeled(rows); len(rows) == 0 {
+		return eval.Report{}, registry.Errorf(registry.EINVALID, "no labeled rows to evaluate")
+	}
+	s, l, f, err := Score(sc, rows, lay.Columns)
+	if err != nil {
+		return eval.Report{}, registry.Errorf(registry.EINVALID, "%s: %v", m.Ref(), err)
+	}
 	rep := eval.Evaluate(s, l, f, man.Threshold)
 	if _, err := db.AddEvaluation(ctx, evaluationRow(m.ID, ids, "all", rep)); err != nil {
 		return rep, fmt.Errorf("record evaluation: %w", err)

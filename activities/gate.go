@@ -61,10 +61,16 @@ func (a *Activities) GateRollout(ctx context.Context, in GateInput) (GateResult,
 	if err != nil {
 		return GateResult{}, err
 	}
-	rows, on, err := a.gateRows(ctx, chall.Model, chall.Manifest, in.EvalDatasets)
+	if champ.scorer.Kind() != chall.scorer.Kind() {
+		return GateResult{Champion: GateSide{Model: champ.Model.Ref()}, Challenger: GateSide{Model: chall.Model.Ref()},
+			Reason: fmt.Sprintf("challenger %s scores %s inputs, %s's %s scores %s: its scorers would stop scoring what they score now (promote with --force to switch anyway)",
+				chall.Model.Ref(), chall.scorer.Kind(), in.Alias, champ.Model.Ref(), champ.scorer.Kind())}, nil
+	}
+	rows, columns, on, err := a.gateRows(ctx, chall.Model, chall.Manifest, in.EvalDatasets)
 	if err != nil {
 		return GateResult{}, nonRetryable(err)
 	}
+	rows = labeled(rows)
 	if len(in.EvalDatasets) == 0 {
 		// The challenger's test rows may include rows the champion trained
 		// on, which would favour it: leave those out.
@@ -76,8 +82,14 @@ func (a *Activities) GateRollout(ctx context.Context, in GateInput) (GateResult,
 	if err := checkTwoClasses(rows, "gate evaluation rows ("+on+")"); err != nil {
 		return GateResult{}, nonRetryable(err)
 	}
-	cs, labels, _ := Score(champ.scorer, rows)
-	ns, _, _ := Score(chall.scorer, rows)
+	cs, labels, _, err := Score(champ.scorer, rows, columns)
+	if err != nil {
+		return GateResult{}, nonRetryable(&BadInputError{champ.Model.Ref() + ": " + err.Error()})
+	}
+	ns, _, _, err := Score(chall.scorer, rows, columns)
+	if err != nil {
+		return GateResult{}, nonRetryable(&BadInputError{chall.Model.Ref() + ": " + err.Error()})
+	}
 	conf := eval.ConfusionAt(cs, labels, champ.Manifest.Threshold)
 	fpr := 0.0
 	if n := conf.FP + conf.TN; n > 0 {
@@ -130,12 +142,13 @@ func (a *Activities) loadScorer(ctx context.Context, id int64) (*gateModel, erro
 	return &gateModel{Loaded: l, scorer: sc}, nil
 }
 
-// gateRows returns the named datasets' rows, or else the challenger's test split.
-func (a *Activities) gateRows(ctx context.Context, m *registry.Model, man *artifact.Manifest, refs []string) ([]datasets.Row, string, error) {
+// gateRows returns the named datasets' rows, or else the challenger's test
+// split, with the names of the values of vector rows.
+func (a *Activities) gateRows(ctx context.Context, m *registry.Model, man *artifact.Manifest, refs []string) ([]datasets.Row, []string, string, error) {
 	if len(refs) > 0 {
 		ds, err := a.ResolveDatasets(ctx, refs)
 		if err != nil {
-			return nil, "", err
+			return nil, nil, "", err
 		}
 		ids := make([]int64, len(ds))
 		on := ""
@@ -146,12 +159,12 @@ func (a *Activities) gateRows(ctx context.Context, m *registry.Model, man *artif
 			}
 			on += d.Ref
 		}
-		rows, err := a.loadRows(ctx, ids)
-		return rows, on, err
+		rows, lay, err := a.loadRows(ctx, ids)
+		return rows, lay.Columns, on, err
 	}
 	ds, err := a.ResolveDatasets(ctx, man.DatasetVersions)
 	if err != nil {
-		return nil, "", fmt.Errorf("datasets of %s: %w", m.Ref(), err)
+		return nil, nil, "", fmt.Errorf("datasets of %s: %w", m.Ref(), err)
 	}
 	ids := make([]int64, len(ds))
 	for i, d := range ds {
@@ -159,13 +172,13 @@ func (a *Activities) gateRows(ctx context.Context, m *registry.Model, man *artif
 	}
 	s, err := a.DB.FindSplit(ctx, ids, man.Split.Seed, man.Split.HoldoutFamilies)
 	if err != nil {
-		return nil, "", fmt.Errorf("test split of %s: %w", m.Ref(), err)
+		return nil, nil, "", fmt.Errorf("test split of %s: %w", m.Ref(), err)
 	}
-	rows, s, err := a.loadSplitRows(ctx, ids, s.ID)
+	rows, lay, s, err := a.loadSplitRows(ctx, ids, s.ID)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
-	return partRows(rows, s, registry.PartTest), "the test split of " + m.Ref(), nil
+	return partRows(rows, s, registry.PartTest), lay.Columns, "the test split of " + m.Ref(), nil
 }
 
 // withoutTrainingRows drops the rows (by name and label) that the model
@@ -208,7 +221,7 @@ func TrainingRows(ctx context.Context, db *registry.DB, m *registry.Model, man *
 	if err != nil {
 		return nil, fmt.Errorf("training split of %s: %w", m.Ref(), err)
 	}
-	all, s, err := a.loadSplitRows(ctx, ids, s.ID)
+	all, _, s, err := a.loadSplitRows(ctx, ids, s.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -77,13 +77,16 @@ func (a *Activities) Train(ctx context.Context, in TrainInput) (TrainResult, err
 	hb := newHeartbeater(ctx)
 	defer hb.stop()
 
-	rows, split, err := a.loadSplitRows(ctx, in.DatasetIDs, in.SplitID)
+	rows, lay, split, err := a.loadSplitRows(ctx, in.DatasetIDs, in.SplitID)
 	if err != nil {
 		return TrainResult{}, nonRetryable(err)
 	}
-	train := partRows(rows, split, registry.PartTrain)
+	train := labeled(partRows(rows, split, registry.PartTrain))
 	if err := checkTwoClasses(train, "training part"); err != nil {
 		return TrainResult{}, nonRetryable(err)
+	}
+	if in.Params["baseline_column"] != "" {
+		return TrainResult{}, nonRetryable(&BadInputError{"baseline_column: only isolation forests (--algo iforest) learn from a baseline"})
 	}
 	params, resolved, err := GBDTParams(in.Params, in.Seed, train)
 	if err != nil {
@@ -91,31 +94,29 @@ func (a *Activities) Train(ctx context.Context, in TrainInput) (TrainResult, err
 	}
 
 	// Resume: a checkpoint carries the fitted features and the partial model.
-	art, resumed := a.resumePoint(ctx, in, resolved)
+	setName := featureSetName(in.FeatureSet)
+	if lay.Columns != nil {
+		setName = lay.Kind
+	}
+	art, resumed := a.resumePoint(ctx, in, resolved, setName)
 	if resumed > 0 {
 		hb.set(TrainHeartbeat{Trees: resumed})
 	}
 
 	a.progress(ctx, TrainProgress{Stage: "features", Total: params.Rounds, ResumedFrom: resumed, Elapsed: time.Since(start).Seconds()})
-	var set features.Set
+	var fz *featurizer
 	if art != nil {
-		set, err = features.Lookup(art.FeatureSet.Name, art.FeatureSet.State)
-		if err != nil {
-			return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
-		}
+		fz, err = featurizerOf(art.FeatureSet, lay)
 	} else {
-		set, err = fitFeatures(in.FeatureSet, train, in.Seed)
-		if err != nil {
-			return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
-		}
-		state, err := featureState(set)
-		if err != nil {
-			return TrainResult{}, err
-		}
-		art = &artifact.Artifact{Algo: in.Algo, Params: resolved,
-			FeatureSet: artifact.FeatureSet{Name: set.Name(), Version: set.Version(), Names: set.Names(), State: state}}
+		fz, err = newFeaturizer(lay, in.FeatureSet, "", train, in.Seed)
 	}
-	x := artifact.FeatureMatrix(set, names(train))
+	if err != nil {
+		return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
+	}
+	if art == nil {
+		art = &artifact.Artifact{Algo: in.Algo, Params: resolved, FeatureSet: fz.fs}
+	}
+	x := fz.matrix(train)
 	y := make([]float32, len(train))
 	for i, r := range train {
 		y[i] = float32(r.Label)
@@ -177,7 +178,7 @@ func (a *Activities) Train(ctx context.Context, in TrainInput) (TrainResult, err
 // named by the last heartbeat, or a newer one this workflow saved after it
 // (heartbeats are throttled, checkpoints are not). A checkpoint made with
 // other parameters or an unreadable one is ignored.
-func (a *Activities) resumePoint(ctx context.Context, in TrainInput, params map[string]string) (*artifact.Artifact, int) {
+func (a *Activities) resumePoint(ctx context.Context, in TrainInput, params map[string]string, setName string) (*artifact.Artifact, int) {
 	var best *registry.Checkpoint
 	var last TrainHeartbeat
 	if activity.HasHeartbeatDetails(ctx) && activity.GetHeartbeatDetails(ctx, &last) == nil && last.CheckpointID > 0 {
@@ -195,7 +196,7 @@ func (a *Activities) resumePoint(ctx context.Context, in TrainInput, params map[
 	if err == nil && !maps.Equal(art.Params, params) {
 		err = fmt.Errorf("made with other parameters")
 	}
-	if err == nil && (art.GBDT == nil || art.FeatureSet.Name != featureSetName(in.FeatureSet)) {
+	if err == nil && (art.GBDT == nil || art.FeatureSet.Name != setName) {
 		err = fmt.Errorf("made for another model")
 	}
 	if err != nil {
@@ -340,8 +341,9 @@ func featureState(set features.Set) (json.RawMessage, error) {
 }
 
 // RecipeParams are the --param keys that shape a training run around the
-// algorithm (the feature set, the threshold rule) rather than the trees.
-var RecipeParams = map[string]bool{"feature_set": true, "threshold_fpr": true}
+// algorithm (the feature set, the threshold rule, an isolation forest's
+// baseline column) rather than the trees.
+var RecipeParams = map[string]bool{"feature_set": true, "threshold_fpr": true, "baseline_column": true}
 
 // GBDTParams parses user parameters over mlctl's defaults for DGA models and
 // returns them with the fully resolved key=value map that goes in the manifest.

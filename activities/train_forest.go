@@ -14,19 +14,25 @@ import (
 )
 
 // trainForest trains a random forest (rf, on both classes) or an isolation
-// forest (iforest, on the benign rows of the training part only: seed 001's
-// semi-supervised baseline) with the same fitted feature set as gbdt, and
-// stores the candidate. Forests train in seconds, so they heartbeat but do
+// forest (iforest, on the baseline rows of the training part only, seed
+// 001's semi-supervised setup: the rows a baseline column marks, else the
+// benign ones) with the same features as gbdt, and stores the candidate. Forests train in seconds, so they heartbeat but do
 // not checkpoint: a retried attempt starts again and, being seeded, builds
 // the same bytes.
 func (a *Activities) trainForest(ctx context.Context, in TrainInput, start time.Time) (TrainResult, error) {
-	rows, split, err := a.loadSplitRows(ctx, in.DatasetIDs, in.SplitID)
+	rows, lay, split, err := a.loadSplitRows(ctx, in.DatasetIDs, in.SplitID)
 	if err != nil {
 		return TrainResult{}, nonRetryable(err)
 	}
-	train := partRows(rows, split, registry.PartTrain)
-	if err := checkTwoClasses(train, "training part"); err != nil {
-		return TrainResult{}, nonRetryable(err)
+	part := partRows(rows, split, registry.PartTrain)
+	train := labeled(part)
+	if in.Algo == "rf" {
+		if in.Params["baseline_column"] != "" {
+			return TrainResult{}, nonRetryable(&BadInputError{"baseline_column: only isolation forests (--algo iforest) learn from a baseline"})
+		}
+		if err := checkTwoClasses(train, "training part"); err != nil {
+			return TrainResult{}, nonRetryable(err)
+		}
 	}
 	user := map[string]string{}
 	for k, v := range in.Params {
@@ -35,16 +41,12 @@ func (a *Activities) trainForest(ctx context.Context, in TrainInput, start time.
 		}
 	}
 	a.progress(ctx, TrainProgress{Stage: "features", Elapsed: time.Since(start).Seconds()})
-	set, err := fitFeatures(in.FeatureSet, train, in.Seed)
+	baselineColumn := baselineColumnOf(lay, in.Params["baseline_column"])
+	fz, err := newFeaturizer(lay, in.FeatureSet, baselineColumn, part, in.Seed)
 	if err != nil {
 		return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
 	}
-	state, err := featureState(set)
-	if err != nil {
-		return TrainResult{}, err
-	}
-	art := &artifact.Artifact{Algo: in.Algo,
-		FeatureSet: artifact.FeatureSet{Name: set.Name(), Version: set.Version(), Names: set.Names(), State: state}}
+	art := &artifact.Artifact{Algo: in.Algo, FeatureSet: fz.fs}
 	var trees int
 	switch in.Algo {
 	case "rf":
@@ -53,7 +55,7 @@ func (a *Activities) trainForest(ctx context.Context, in TrainInput, start time.
 		if err := forest.ParseParams(user, &p); err != nil {
 			return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
 		}
-		x := artifact.FeatureMatrix(set, names(train))
+		x := fz.matrix(train)
 		y := make([]float32, len(train))
 		for i, r := range train {
 			y[i] = float32(r.Label)
@@ -73,14 +75,12 @@ func (a *Activities) trainForest(ctx context.Context, in TrainInput, start time.
 		if err := iforest.ParseParams(user, &p); err != nil {
 			return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
 		}
-		var baseline []string
-		for _, r := range train {
-			if r.Label == 0 {
-				baseline = append(baseline, r.Name)
-			}
+		baseline, err := baselineRows(part, lay, baselineColumn)
+		if err != nil {
+			return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
 		}
-		x := artifact.FeatureMatrix(set, baseline)
-		m, err := iforest.Train(ctx, x, p, iforest.Options{FeatureNames: set.Names(), Progress: func(done, total int) error {
+		x := fz.matrix(baseline)
+		m, err := iforest.Train(ctx, x, p, iforest.Options{FeatureNames: fz.fs.Names, Progress: func(done, total int) error {
 			a.progress(ctx, TrainProgress{Stage: "trees", Done: done, Total: total, Elapsed: time.Since(start).Seconds()})
 			return ctx.Err()
 		}})
@@ -89,6 +89,9 @@ func (a *Activities) trainForest(ctx context.Context, in TrainInput, start time.
 		}
 		art.IForest, trees = m, m.NumTrees()
 		art.Params = p.Map()
+		if baselineColumn != "" {
+			art.Params["baseline_column"] = baselineColumn
+		}
 	default:
 		return TrainResult{}, nonRetryable(&BadInputError{fmt.Sprintf("algo %q is not available (have: gbdt, rf, iforest)", in.Algo)})
 	}

@@ -11,14 +11,29 @@ import (
 // Scorer turns raw inputs into scores with an artifact's feature set and
 // model: the one code path that training evaluation, `mlctl score` and the
 // serving workers share.
+//
+// A model of a flow or tabular dataset takes vectors, not names: its
+// Kind says which, and it scores with ScoreVectors.
 type Scorer struct {
-	set   features.Set
+	set   features.Set // nil for a model that takes vectors
+	names []string
+	kind  string
 	model classifier
 	width int
 }
 
 // NewScorer prepares a decoded artifact for scoring.
 func NewScorer(a *Artifact) (*Scorer, error) {
+	if kind := vectorKind(a.FeatureSet); kind != "" {
+		if err := checkVectorSet(a.FeatureSet); err != nil {
+			return nil, err
+		}
+		model, err := a.classifier()
+		if err != nil {
+			return nil, err
+		}
+		return &Scorer{names: a.FeatureSet.Names, kind: kind, model: model, width: len(a.FeatureSet.Names)}, nil
+	}
 	set, err := features.Lookup(a.FeatureSet.Name, a.FeatureSet.State)
 	if err != nil {
 		return nil, fmt.Errorf("feature set of artifact: %w", err)
@@ -38,18 +53,31 @@ func NewScorer(a *Artifact) (*Scorer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Scorer{set: set, model: model, width: len(set.Names())}, nil
+	return &Scorer{set: set, names: set.Names(), kind: "dga", model: model, width: len(set.Names())}, nil
 }
 
-// FeatureSet returns the scorer's feature set.
+// FeatureSet returns the scorer's feature set; nil for a model that takes vectors.
 func (s *Scorer) FeatureSet() features.Set { return s.set }
+
+// Kind is the kind of dataset the model scores: dga (names), flow or tabular (vectors).
+func (s *Scorer) Kind() string { return s.kind }
+
+// TakesVectors reports whether the model scores vectors (ScoreVectors) rather than names (Score).
+func (s *Scorer) TakesVectors() bool { return s.set == nil }
+
+// Names lists the model's features in the order it reads them.
+func (s *Scorer) Names() []string { return s.names }
 
 // chunkRows bounds the feature matrix Score builds at once.
 const chunkRows = 16384
 
 // Score writes the probability of the positive class for each input into
 // out (len(out) == len(inputs)): features and trees both on every core.
+// A model that takes vectors cannot score names: callers check TakesVectors.
 func (s *Scorer) Score(inputs []string, out []float64) {
+	if s.set == nil {
+		panic(fmt.Sprintf("artifact: Score: a %s model scores vectors, not names", s.kind))
+	}
 	if len(out) != len(inputs) {
 		panic(fmt.Sprintf("artifact: Score: %d outputs for %d inputs", len(out), len(inputs)))
 	}
@@ -101,3 +129,28 @@ func (s *Scorer) scoreFew(inputs []string, out []float64) {
 
 // Features writes the feature vector of one input into dst (len = number of features).
 func (s *Scorer) Features(input string, dst []float64) { s.set.Extract(input, dst) }
+
+// ScoreVectors writes the score of each vector into out. columns names
+// the vectors' values; the model's features are picked from them by name,
+// and a missing one is an error.
+func (s *Scorer) ScoreVectors(columns []string, vectors [][]float64, out []float64) error {
+	if len(out) != len(vectors) {
+		panic(fmt.Sprintf("artifact: ScoreVectors: %d outputs for %d vectors", len(out), len(vectors)))
+	}
+	idx, err := ColumnMap(s.names, columns)
+	if err != nil {
+		return err
+	}
+	for i, v := range vectors {
+		if len(v) != len(columns) {
+			return fmt.Errorf("vector %d has %d values for %d columns", i, len(v), len(columns))
+		}
+	}
+	for lo := 0; lo < len(vectors); lo += chunkRows {
+		hi := min(lo+chunkRows, len(vectors))
+		if err := s.model.Predict(VectorMatrix(idx, vectors[lo:hi]), out[lo:hi]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -38,6 +38,7 @@ func datasetCommand() *ucli.Command {
 					&ucli.StringFlag{Name: "domain-column", Usage: "domain column name (default domain, name or query)"},
 					&ucli.StringSliceFlag{Name: "key-column", Usage: "tabular: a column that identifies a row (repeatable; default key, ip, src_ip or client)"},
 					&ucli.StringSliceFlag{Name: "ignore-column", Usage: "tabular: a column that is neither a feature nor a key (repeatable)"},
+					&ucli.StringFlag{Name: "baseline-column", Usage: "tabular: the column (1/0, true/false) that marks seed 001's baseline rows, which an isolation forest trains on (default baseline)"},
 					&ucli.Float64Flag{Name: "max-bad-fraction", Value: 0.01, Usage: "abort when more than this fraction of lines is bad"},
 					&ucli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 				},

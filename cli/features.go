@@ -19,11 +19,13 @@ func featuresCommand() *ucli.Command {
 		Name:  "features",
 		Usage: "print feature vectors exactly as training and serving compute them",
 		Flags: []ucli.Flag{
-			&ucli.StringFlag{Name: "kind", Value: "dga", Usage: "dga (txt, flow and tabular come later)"},
+			&ucli.StringFlag{Name: "kind", Value: "dga", Usage: "dga (names), flow (a conn.log's source windows) or tabular (a table's numeric columns); txt comes later"},
 			&ucli.StringFlag{Name: "set", Usage: fmt.Sprintf("named feature set: %s", strings.Join(features.SetNames(), ", "))},
 			&ucli.StringFlag{Name: "model", Usage: "use the feature set (and fitted state) of MODEL@V"},
 			&ucli.StringFlag{Name: "file", Required: true, Usage: "input file: a list of names, or CSV/TSV with a domain column"},
 			&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek"},
+			&ucli.StringSliceFlag{Name: "key-column", Usage: "tabular: a column that identifies a row (repeatable)"},
+			&ucli.StringSliceFlag{Name: "ignore-column", Usage: "tabular: a column that is not a feature (repeatable)"},
 			&ucli.BoolFlag{Name: "json", Usage: "print JSON lines"},
 		},
 		Action: featuresAction,
@@ -31,11 +33,15 @@ func featuresCommand() *ucli.Command {
 }
 
 func featuresAction(c *ucli.Context) error {
-	if kind := c.String("kind"); kind != "dga" {
-		return usagef("features: --kind %s is not supported yet (have: dga)", kind)
-	}
 	if c.String("set") != "" && c.String("model") != "" {
 		return usagef("features: give --set or --model, not both")
+	}
+	switch kind := c.String("kind"); kind {
+	case "dga":
+	case "flow", "tabular":
+		return vectorFeatures(c, kind)
+	default:
+		return usagef("features: --kind %s: want dga, flow or tabular (txt comes later)", kind)
 	}
 	var set features.Set
 	var err error
@@ -66,15 +72,70 @@ func featuresAction(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriter(c.App.Writer)
-	defer w.Flush()
 	names := set.Names()
 	vals := make([]float64, len(names))
+	return printFeatures(c, names, len(inputs), func(i int) (string, []float64) {
+		set.Extract(inputs[i], vals)
+		return inputs[i], vals
+	})
+}
+
+// vectorFeatures prints the vectors of a conn.log's source windows or a
+// table's rows; with --model, the columns that model reads.
+func vectorFeatures(c *ucli.Context, kind string) error {
+	if set := c.String("set"); set != "" && set != kind {
+		return usagef("features: --kind %s computes the %s set, not %q", kind, kind, set)
+	}
+	in, err := readVectorInputs(c, kind, c.String("file"), c.String("format"))
+	if err != nil {
+		return err
+	}
+	names := in.columns
+	idx := make([]int, len(names))
+	for i := range idx {
+		idx[i] = i
+	}
+	if ref := c.String("model"); ref != "" {
+		db, err := openDB(c)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		l, err := loadModel(c.Context, db, ref)
+		if err != nil {
+			return err
+		}
+		sc, err := artifact.NewScorer(l.Artifact)
+		if err != nil {
+			return err
+		}
+		if sc.Kind() != kind {
+			return usagef("features: %s scores %s inputs, not %s", ref, sc.Kind(), kind)
+		}
+		names = sc.Names()
+		if idx, err = artifact.ColumnMap(names, in.columns); err != nil {
+			return fmt.Errorf("%s for %s: %w", c.String("file"), ref, err)
+		}
+	}
+	vals := make([]float64, len(names))
+	return printFeatures(c, names, len(in.keys), func(i int) (string, []float64) {
+		for j, k := range idx {
+			vals[j] = in.vectors[i][k]
+		}
+		return in.keys[i], vals
+	})
+}
+
+// printFeatures prints n inputs' feature vectors (TSV with a header, or
+// JSON lines); row returns input i and its values.
+func printFeatures(c *ucli.Context, names []string, n int, row func(i int) (string, []float64)) error {
+	w := bufio.NewWriter(c.App.Writer)
+	defer w.Flush()
 	if !c.Bool("json") {
 		fmt.Fprintf(w, "input\t%s\n", strings.Join(names, "\t"))
 	}
-	for _, in := range inputs {
-		set.Extract(in, vals)
+	for i := range n {
+		in, vals := row(i)
 		if c.Bool("json") {
 			if err := printJSON(w, featureLine{Input: in, Names: names, Values: vals}); err != nil {
 				return err

@@ -18,7 +18,8 @@ import (
 // (-1 when unknown) and family.
 func ingestTabular(c *ucli.Context, name string) error {
 	opt := datasets.TabularOptions{Format: c.String("format"), LabelColumn: c.String("label-column"),
-		FamilyColumn: c.String("family-column"), KeyColumns: c.StringSlice("key-column"), IgnoreColumns: c.StringSlice("ignore-column")}
+		FamilyColumn: c.String("family-column"), KeyColumns: c.StringSlice("key-column"), IgnoreColumns: c.StringSlice("ignore-column"),
+		BaselineColumn: c.String("baseline-column")}
 	if s := c.String("label"); s != "" {
 		l, ok := datasets.ParseLabel(s)
 		if !ok {
@@ -40,11 +41,15 @@ func ingestTabular(c *ucli.Context, name string) error {
 		if err != nil {
 			return err
 		}
+		fileCols, err := tabularColumns(t)
+		if err != nil {
+			return err
+		}
 		if cols == nil {
-			cols = t.Columns
-		} else if !slices.Equal(cols, t.Columns) {
+			cols = fileCols
+		} else if !slices.Equal(cols, fileCols) {
 			return usagef("dataset ingest: %s has columns %s, %s had %s; one dataset needs the same columns", path,
-				strings.Join(t.Columns, ","), c.StringSlice("file")[0], strings.Join(cols, ","))
+				strings.Join(fileCols, ","), c.StringSlice("file")[0], strings.Join(cols, ","))
 		}
 		for i, v := range t.Values {
 			key := fmt.Sprintf("%s:%d", filepath.Base(path), t.Lines[i])
@@ -54,6 +59,13 @@ func ingestTabular(c *ucli.Context, name string) error {
 			family := ""
 			if t.Families != nil {
 				family = t.Families[i]
+			}
+			if t.Baseline != nil {
+				b := 0.0
+				if t.Baseline[i] {
+					b = 1
+				}
+				v = append(v, b)
 			}
 			rows = append(rows, datasets.VectorRow{Key: key, Label: t.Labels[i], Family: family, Values: v})
 		}
@@ -69,4 +81,17 @@ func ingestTabular(c *ucli.Context, name string) error {
 	}
 	return storeVectors(c, registry.NewDataset{Name: name, Kind: "tabular", Columns: cols, Vectors: rows, SourceFiles: files}, lines, bad,
 		fmt.Sprintf("%d rows of %d columns", len(rows), len(cols)))
+}
+
+// tabularColumns are the dataset columns of a table: its features, then
+// its baseline marks (1 or 0) as the column named datasets.BaselineColumn,
+// which training never takes as a feature.
+func tabularColumns(t *datasets.Table) ([]string, error) {
+	if t.Baseline == nil {
+		return t.Columns, nil
+	}
+	if slices.Contains(t.Columns, datasets.BaselineColumn) {
+		return nil, usagef("dataset ingest: %s has a feature column named %q besides its baseline column; rename it or ignore it with --ignore-column", t.File, datasets.BaselineColumn)
+	}
+	return append(slices.Clone(t.Columns), datasets.BaselineColumn), nil
 }

@@ -17,8 +17,10 @@ func scoreCommand() *ucli.Command {
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "model", Usage: "MODEL[@V]"},
 			&ucli.StringFlag{Name: "alias", Usage: "score with the model an alias points at"},
-			&ucli.StringFlag{Name: "file", Required: true, Usage: "input file: a list of names, or CSV/TSV with a domain column"},
+			&ucli.StringFlag{Name: "file", Required: true, Usage: "input file: a list of names, or CSV/TSV with a domain column; for a flow model a Zeek conn.log or seed-003 CSV; for a tabular model a table"},
 			&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek"},
+			&ucli.StringSliceFlag{Name: "key-column", Usage: "tabular: a column that identifies a row (repeatable)"},
+			&ucli.StringSliceFlag{Name: "ignore-column", Usage: "tabular: a column that is not a feature (repeatable)"},
 			&ucli.IntFlag{Name: "explain", Usage: "also list the N features that pushed each score up the most (per-tree path contributions)"},
 			&ucli.BoolFlag{Name: "json", Usage: "print JSON lines"},
 		},
@@ -30,10 +32,6 @@ func score(c *ucli.Context) error {
 	ref := c.String("model")
 	if (ref == "") == (c.String("alias") == "") {
 		return usagef("score: give exactly one of --model MODEL@V or --alias A")
-	}
-	inputs, err := readInputs(c, c.String("file"), c.String("format"))
-	if err != nil {
-		return err
 	}
 	db, err := openDB(c)
 	if err != nil {
@@ -57,8 +55,24 @@ func score(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	var inputs []string
+	var vin *vectorInputs
+	if sc.TakesVectors() {
+		if vin, err = readVectorInputs(c, sc.Kind(), c.String("file"), c.String("format")); err != nil {
+			return err
+		}
+		inputs = vin.keys
+	} else if inputs, err = readInputs(c, c.String("file"), c.String("format")); err != nil {
+		return err
+	}
 	scores := make([]float64, len(inputs))
-	sc.Score(inputs, scores)
+	if vin != nil {
+		if err := sc.ScoreVectors(vin.columns, vin.vectors, scores); err != nil {
+			return fmt.Errorf("score %s with %s: %w", c.String("file"), l.Model.Ref(), err)
+		}
+	} else {
+		sc.Score(inputs, scores)
+	}
 	w := bufio.NewWriter(c.App.Writer)
 	defer w.Flush()
 	th := l.Manifest.Threshold
@@ -70,12 +84,21 @@ func score(c *ucli.Context) error {
 		}
 		var top []artifact.Push
 		if k > 0 {
-			if top, err = sc.Explain(in, k); err != nil {
+			if vin != nil {
+				top, err = sc.ExplainVector(vin.columns, vin.vectors[i], k)
+			} else {
+				top, err = sc.Explain(in, k)
+			}
+			if err != nil {
 				return err
 			}
 		}
 		if c.Bool("json") {
-			if err := printJSON(w, scoreLine{Input: in, Score: scores[i], Label: label, Model: l.Model.Name, Version: l.Model.Version, Top: top}); err != nil {
+			line := scoreLine{Input: in, Score: scores[i], Label: label, Model: l.Model.Name, Version: l.Model.Version, Top: top}
+			if vin != nil {
+				line.SrcIP, line.WindowStart, line.WindowSeconds = vin.window(i)
+			}
+			if err := printJSON(w, line); err != nil {
 				return err
 			}
 			continue
@@ -98,6 +121,10 @@ type scoreLine struct {
 	Version int     `json:"version"`
 	// Top lists the features that pushed the score up most (with --explain).
 	Top []artifact.Push `json:"top_features,omitempty"`
+	// The window of a flow model's input.
+	SrcIP         string `json:"src_ip,omitempty"`
+	WindowStart   string `json:"window_start,omitempty"`
+	WindowSeconds int    `json:"window_seconds,omitempty"`
 }
 
 // readInputs reads the names of a file in order; bad lines are reported on
@@ -107,12 +134,6 @@ func readInputs(c *ucli.Context, path, format string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i, b := range r.Bad {
-		if i == 5 {
-			fmt.Fprintf(c.App.ErrWriter, "  … and %d more bad lines\n", len(r.Bad)-5)
-			break
-		}
-		fmt.Fprintf(c.App.ErrWriter, "skipped %s\n", b)
-	}
+	reportSkipped(c, r.Bad)
 	return r.Inputs, nil
 }

@@ -25,7 +25,8 @@ func serveCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "alias", Value: "production", Usage: "alias whose model to serve"},
 			&ucli.StringFlag{Name: "http", Usage: "listen address of the HTTP API (POST /v1/score, GET /healthz, GET /metrics), e.g. 127.0.0.1:8080"},
 			&ucli.StringFlag{Name: "zeek-dns", Usage: "Zeek dns.log (TSV or JSON) to follow as it grows and rotates"},
-			&ucli.StringFlag{Name: "zeek-conn", Usage: "Zeek conn.log (TSV or JSON) to follow and check with the flow rules"},
+			&ucli.StringFlag{Name: "zeek-conn", Usage: "Zeek conn.log (TSV or JSON) to follow: scored by source window when the alias points at a flow model, else checked with seed 003's flow rules"},
+			&ucli.DurationFlag{Name: "flow-lateness", Value: 60 * time.Second, Usage: "how long a conn.log window stays open for connections Zeek logs late (it logs each when it ends); later ones are counted and dropped"},
 			&ucli.StringFlag{Name: "dnstap", Usage: "unix:PATH of a Frame Streams socket for unbound or BIND to send dnstap to"},
 			&ucli.BoolFlag{Name: "dnstap-responses", Usage: "score client responses from dnstap too (default: queries only)"},
 			&ucli.StringFlag{Name: "alerts", Usage: "append alerts as JSON lines to this file (they always go to the registry)"},
@@ -62,6 +63,9 @@ func serve(c *ucli.Context) error {
 			return usagef("serve: --dnstap %q: want unix:PATH", d)
 		}
 		cfg.Dnstap = path
+	}
+	if cfg.Flow.Lateness = c.Duration("flow-lateness"); cfg.Flow.Lateness <= 0 {
+		return usagef("serve: --flow-lateness %v: want a positive duration", cfg.Flow.Lateness)
 	}
 	if b := c.String("blacklist"); b != "" {
 		if cfg.ZeekConn == "" {

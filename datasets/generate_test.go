@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"bytes"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -11,10 +12,10 @@ func TestGenerateDemo(t *testing.T) {
 	if len(rows) != 3001 {
 		t.Fatalf("%d rows", len(rows))
 	}
-	if !slices.Equal(rows, GenerateDemo(3, 3001)) {
+	if !reflect.DeepEqual(rows, GenerateDemo(3, 3001)) {
 		t.Fatal("same seed gave other rows")
 	}
-	if slices.Equal(rows, GenerateDemo(4, 3001)) {
+	if reflect.DeepEqual(rows, GenerateDemo(4, 3001)) {
 		t.Fatal("another seed gave the same rows")
 	}
 	byLabel, byFamily := Counts(rows)

@@ -9,7 +9,7 @@ import (
 )
 
 func TestHash(t *testing.T) {
-	rows := []Row{{"b.com", 1, "x"}, {"a.com", 0, ""}, {"a.com", 1, "y"}}
+	rows := []Row{{Name: "b.com", Label: 1, Family: "x"}, {Name: "a.com", Label: 0, Family: ""}, {Name: "a.com", Label: 1, Family: "y"}}
 	sum := sha256.Sum256([]byte("a.com\t0\t\na.com\t1\ty\nb.com\t1\tx\n"))
 	if got, want := Hash(rows), hex.EncodeToString(sum[:]); got != want {
 		t.Fatalf("Hash = %s; want %s", got, want)
@@ -42,7 +42,7 @@ func TestHash(t *testing.T) {
 }
 
 func TestCounts(t *testing.T) {
-	byLabel, byFamily := Counts([]Row{{"a", 1, "x"}, {"b", 1, "x"}, {"c", 0, ""}})
+	byLabel, byFamily := Counts([]Row{{Name: "a", Label: 1, Family: "x"}, {Name: "b", Label: 1, Family: "x"}, {Name: "c", Label: 0, Family: ""}})
 	if len(byLabel) != 2 || byLabel[0] != 1 || byLabel[1] != 2 {
 		t.Errorf("byLabel %v", byLabel)
 	}

@@ -15,8 +15,8 @@ func TestReadDGAJSONL(t *testing.T) {
 		t.Fatalf("format %q lines %d dups %d bad %v", r.Format, r.Lines, r.Duplicates, r.Bad)
 	}
 	assertRows(t, r.Rows, []Row{
-		{"google.com", 0, "alexa"}, {"xkjzqwpnvo.biz", 1, "conficker"}, {"c.example.net", 0, ""},
-		{"qwertzuiop.info", 1, ""}, {"good.org", 0, ""},
+		{Name: "google.com", Label: 0, Family: "alexa"}, {Name: "xkjzqwpnvo.biz", Label: 1, Family: "conficker"}, {Name: "c.example.net", Label: 0, Family: ""},
+		{Name: "qwertzuiop.info", Label: 1, Family: ""}, {Name: "good.org", Label: 0, Family: ""},
 	})
 }
 
@@ -25,7 +25,7 @@ func TestReadDGAJSONLBadRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertRows(t, r.Rows, []Row{{"fine.com", 1, ""}})
+	assertRows(t, r.Rows, []Row{{Name: "fine.com", Label: 1, Family: ""}})
 	assertBad(t, r.Bad, []string{
 		`testdata/dns.bad.jsonl:2: line: invalid json: unexpected end of JSON input: "{\"domain\": \"broken.com\", \"label\": 1"`,
 		`testdata/dns.bad.jsonl:3: line: invalid json: invalid character 'o' in literal null (expecting 'u'): "not json at all"`,
@@ -49,7 +49,7 @@ func TestReadDGAJSONLOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertRows(t, r.Rows, []Row{{"a.com", 1, "necurs"}, {"b.com", 0, ""}})
+	assertRows(t, r.Rows, []Row{{Name: "a.com", Label: 1, Family: "necurs"}, {Name: "b.com", Label: 0, Family: ""}})
 
 	_, err = ReadDGAFrom(strings.NewReader(`{"query": "a.com"}`+"\nnot json\n"), "dns.json", ReadOptions{})
 	var fe *FormatError

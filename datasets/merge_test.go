@@ -19,7 +19,7 @@ func TestMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows, bad, dups := Merge(a, b, c)
-	assertRows(t, rows, []Row{{"a.com", 1, "aardvark"}, {"c.com", 0, ""}})
+	assertRows(t, rows, []Row{{Name: "a.com", Label: 1, Family: "aardvark"}, {Name: "c.com", Label: 0, Family: ""}})
 	if dups != 2 {
 		t.Errorf("dups %d; want 2 (b.com twice in a.csv, a.com in a.csv and c.csv)", dups)
 	}

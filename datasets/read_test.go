@@ -3,6 +3,7 @@ package datasets
 import (
 	"errors"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -23,15 +24,15 @@ func TestReadDGAFixtures(t *testing.T) {
 		{
 			file: "list.good.txt", opt: ReadOptions{Label: label(0), Family: "Umbrella"}, format: FormatList,
 			rows: []Row{
-				{"google.com", 0, "umbrella"}, {"www.example.com", 0, "umbrella"}, {"xn--bcher-kva.de", 0, "umbrella"},
-				{"_dmarc.example.com", 0, "umbrella"}, {"_sip._tcp.example.org", 0, "umbrella"},
-				{"r3---sn-abc.googlevideo.com", 0, "umbrella"}, {"spaced.example.net", 0, "umbrella"}, {"example.org", 0, "umbrella"},
+				{Name: "google.com", Label: 0, Family: "umbrella"}, {Name: "www.example.com", Label: 0, Family: "umbrella"}, {Name: "xn--bcher-kva.de", Label: 0, Family: "umbrella"},
+				{Name: "_dmarc.example.com", Label: 0, Family: "umbrella"}, {Name: "_sip._tcp.example.org", Label: 0, Family: "umbrella"},
+				{Name: "r3---sn-abc.googlevideo.com", Label: 0, Family: "umbrella"}, {Name: "spaced.example.net", Label: 0, Family: "umbrella"}, {Name: "example.org", Label: 0, Family: "umbrella"},
 			},
 			dups: 1, lines: 9,
 		},
 		{
 			file: "list.bad.txt", opt: ReadOptions{Label: label(0)}, format: FormatList,
-			rows: []Row{{"ok.example.com", 0, ""}},
+			rows: []Row{{Name: "ok.example.com", Label: 0, Family: ""}},
 			bad: []string{
 				`testdata/list.bad.txt:3: domain: empty label: "a..b.com"`,
 				`testdata/list.bad.txt:4: domain: label over 63 characters: "` + strings.Repeat("a", 64) + `…"`,
@@ -49,22 +50,22 @@ func TestReadDGAFixtures(t *testing.T) {
 		{
 			file: "dga.good.csv", format: FormatCSV,
 			rows: []Row{
-				{"evil-dga.com", 1, "banjori"}, {"good.com", 0, ""}, {"quoted.com", 0, "alexa, top"}, {"legit.org", 0, ""},
-				{"plain.info", 1, "x"}, {"numeric.net", 0, "top"}, {"maliciousword.com", 1, "suppobox"},
+				{Name: "evil-dga.com", Label: 1, Family: "banjori"}, {Name: "good.com", Label: 0, Family: ""}, {Name: "quoted.com", Label: 0, Family: "alexa, top"}, {Name: "legit.org", Label: 0, Family: ""},
+				{Name: "plain.info", Label: 1, Family: "x"}, {Name: "numeric.net", Label: 0, Family: "top"}, {Name: "maliciousword.com", Label: 1, Family: "suppobox"},
 			},
 			lines: 7,
 		},
 		{
 			file: "dga.good.csv", opt: ReadOptions{Label: label(0), Family: "fallback"}, format: FormatCSV,
 			rows: []Row{
-				{"evil-dga.com", 1, "banjori"}, {"good.com", 0, "fallback"}, {"quoted.com", 0, "alexa, top"}, {"legit.org", 0, "fallback"},
-				{"plain.info", 1, "x"}, {"numeric.net", 0, "top"}, {"maliciousword.com", 1, "suppobox"},
+				{Name: "evil-dga.com", Label: 1, Family: "banjori"}, {Name: "good.com", Label: 0, Family: "fallback"}, {Name: "quoted.com", Label: 0, Family: "alexa, top"}, {Name: "legit.org", Label: 0, Family: "fallback"},
+				{Name: "plain.info", Label: 1, Family: "x"}, {Name: "numeric.net", Label: 0, Family: "top"}, {Name: "maliciousword.com", Label: 1, Family: "suppobox"},
 			},
 			lines: 7,
 		},
 		{
 			file: "dga.bad.csv", format: FormatCSV,
-			rows: []Row{{"fine.com", 1, "banjori"}},
+			rows: []Row{{Name: "fine.com", Label: 1, Family: "banjori"}},
 			bad: []string{
 				`testdata/dga.bad.csv:3: line: 4 fields, header has 3: "too,many,fields,here"`,
 				`testdata/dga.bad.csv:4: line: unterminated quote: "\"unterminated.com,1,banjori"`,
@@ -79,22 +80,22 @@ func TestReadDGAFixtures(t *testing.T) {
 		},
 		{
 			file: "dga.good.tsv", format: FormatTSV,
-			rows:  []Row{{"mail.example.com", 0, "umbrella"}, {"qwxzkjhgfd.biz", 1, "conficker"}},
+			rows:  []Row{{Name: "mail.example.com", Label: 0, Family: "umbrella"}, {Name: "qwxzkjhgfd.biz", Label: 1, Family: "conficker"}},
 			lines: 2,
 		},
 		{
 			file: "rank.good.csv", opt: ReadOptions{Label: label(0), Family: "tranco"}, format: FormatRank,
-			rows:  []Row{{"google.com", 0, "tranco"}, {"facebook.com", 0, "tranco"}, {"microsoft.com", 0, "tranco"}},
+			rows:  []Row{{Name: "google.com", Label: 0, Family: "tranco"}, {Name: "facebook.com", Label: 0, Family: "tranco"}, {Name: "microsoft.com", Label: 0, Family: "tranco"}},
 			lines: 3,
 		},
 		{
 			file: "rank.good.csv", opt: ReadOptions{Format: FormatCSV, Label: label(0)}, format: FormatRank,
-			rows:  []Row{{"google.com", 0, ""}, {"facebook.com", 0, ""}, {"microsoft.com", 0, ""}},
+			rows:  []Row{{Name: "google.com", Label: 0, Family: ""}, {Name: "facebook.com", Label: 0, Family: ""}, {Name: "microsoft.com", Label: 0, Family: ""}},
 			lines: 3,
 		},
 		{
 			file: "rank.bad.csv", opt: ReadOptions{Label: label(0)}, format: FormatRank,
-			rows: []Row{{"google.com", 0, ""}},
+			rows: []Row{{Name: "google.com", Label: 0, Family: ""}},
 			bad: []string{
 				`testdata/rank.bad.csv:2: rank: not a number: "x"`,
 				`testdata/rank.bad.csv:3: line: want 2 fields: rank,domain: "3,a,b"`,
@@ -104,7 +105,7 @@ func TestReadDGAFixtures(t *testing.T) {
 		},
 		{
 			file: "nolabel.good.csv", opt: ReadOptions{Label: label(1)}, format: FormatCSV,
-			rows:  []Row{{"earnestnessbiophysicalohax.com", 1, "banjori"}, {"aaaaaeeeefggg.org", 1, "ramdo"}},
+			rows:  []Row{{Name: "earnestnessbiophysicalohax.com", Label: 1, Family: "banjori"}, {Name: "aaaaaeeeefggg.org", Label: 1, Family: "ramdo"}},
 			lines: 2,
 		},
 		{
@@ -121,7 +122,7 @@ func TestReadDGAFixtures(t *testing.T) {
 		},
 		{
 			file: "nodomain.bad.csv", opt: ReadOptions{Label: label(1), DomainColumn: "HOST"}, format: FormatCSV,
-			rows: []Row{{"x.com", 1, "banjori"}}, lines: 1,
+			rows: []Row{{Name: "x.com", Label: 1, Family: "banjori"}}, lines: 1,
 		},
 		{
 			file: "dga.good.csv", opt: ReadOptions{Format: "parquet"}, wantErr: `testdata/dga.good.csv: unknown format "parquet" (want auto, list, csv, tsv, rank, jsonl or zeek)`,
@@ -192,7 +193,7 @@ func TestReadDGALongLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertRows(t, r.Rows, []Row{{"short.com", 1, ""}, {"after.com", 0, ""}})
+	assertRows(t, r.Rows, []Row{{Name: "short.com", Label: 1, Family: ""}, {Name: "after.com", Label: 0, Family: ""}})
 	if len(r.Bad) != 2 || r.Lines != 4 {
 		t.Fatalf("bad %v lines %d; want 2 bad rows of 4 lines", r.Bad, r.Lines)
 	}
@@ -248,7 +249,7 @@ func assertRows(t *testing.T, got, want []Row) {
 		t.Fatalf("%d rows %v; want %d %v", len(got), got, len(want), want)
 	}
 	for i := range got {
-		if got[i] != want[i] {
+		if !reflect.DeepEqual(got[i], want[i]) {
 			t.Errorf("row %d = %+v; want %+v", i, got[i], want[i])
 		}
 	}

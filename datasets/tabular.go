@@ -49,6 +49,11 @@ type TabularOptions struct {
 	IgnoreColumns []string
 }
 
+// BaselineColumn is the name a tabular dataset gives its baseline marks
+// (1 or 0, whatever the file called the column): models never take it as a
+// feature, and isolation forests train on the rows it marks.
+const BaselineColumn = "baseline"
+
 // Table is a file of numeric feature columns, one row per usable line.
 type Table struct {
 	// File is the path read; Format the format it was read as.

@@ -15,8 +15,8 @@ func TestReadDGAZeekLog(t *testing.T) {
 		t.Fatalf("format %q lines %d dups %d bad %v", r.Format, r.Lines, r.Duplicates, r.Bad)
 	}
 	assertRows(t, r.Rows, []Row{
-		{"www.alexa.com", 0, "campus"}, {"www.microsoft.com", 0, "campus"}, {"xkjzqwpnvo.biz", 0, "campus"},
-		{"100.88.168.192.in-addr.arpa", 0, "campus"}, {"_ldap._tcp.dc._msdcs.corp.example.com", 0, "campus"},
+		{Name: "www.alexa.com", Label: 0, Family: "campus"}, {Name: "www.microsoft.com", Label: 0, Family: "campus"}, {Name: "xkjzqwpnvo.biz", Label: 0, Family: "campus"},
+		{Name: "100.88.168.192.in-addr.arpa", Label: 0, Family: "campus"}, {Name: "_ldap._tcp.dc._msdcs.corp.example.com", Label: 0, Family: "campus"},
 	})
 }
 
@@ -25,7 +25,7 @@ func TestReadDGAZeekBadRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertRows(t, r.Rows, []Row{{"www.alexa.com", 1, ""}, {"ok.example.org", 1, ""}})
+	assertRows(t, r.Rows, []Row{{Name: "www.alexa.com", Label: 1, Family: ""}, {Name: "ok.example.org", Label: 1, Family: ""}})
 	want := []string{
 		`testdata/zeek_dns.bad.log:10: domain: no query: "-"`,
 		`testdata/zeek_dns.bad.log:11: domain: no query: "(empty)"`,
@@ -48,7 +48,7 @@ func TestReadDGAZeekLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertRows(t, r.Rows, []Row{{"good.com", 0, "x"}, {"qxkzjw.biz", 1, "necurs"}})
+	assertRows(t, r.Rows, []Row{{Name: "good.com", Label: 0, Family: "x"}, {Name: "qxkzjw.biz", Label: 1, Family: "necurs"}})
 	assertBad(t, r.Bad, []string{"conn.log.labeled:7: label: empty"})
 
 	_, err = ReadDGA("testdata/zeek_dns.good.log", ReadOptions{})

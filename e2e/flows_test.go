@@ -8,7 +8,7 @@ import (
 
 // TestIngestFlowWindows: `dataset ingest --kind flow` turns a labeled Zeek
 // conn.log into one row per source IP and 10 s window with the flow feature
-// set's 44 values; bad lines are counted with file:line, and re-ingesting
+// set's 48 values; bad lines are counted with file:line, and re-ingesting
 // identical content makes no new version.
 func TestIngestFlowWindows(t *testing.T) {
 	s := newStack(t)
@@ -31,7 +31,7 @@ func TestIngestFlowWindows(t *testing.T) {
 	}
 	args := []string{"dataset", "ingest", "flows", "--kind", "flow", "--file", conn, "--max-bad-fraction", "0.2", "--json"}
 	mustJSON(t, s.run(args...), &rep)
-	if !rep.Created || rep.Kind != "flow" || rep.Rows != 5 || len(rep.Columns) != 44 || rep.Bad != 2 || rep.FirstBad[0].Line != 12 ||
+	if !rep.Created || rep.Kind != "flow" || rep.Rows != 5 || len(rep.Columns) != 48 || rep.Bad != 2 || rep.FirstBad[0].Line != 12 ||
 		rep.LabelCounts["1"] != 2 || rep.LabelCounts["0"] != 2 {
 		t.Fatalf("ingest %+v", rep)
 	}
@@ -45,7 +45,8 @@ func TestIngestFlowWindows(t *testing.T) {
 }
 
 // TestIngestTabular: `dataset ingest --kind tabular` keeps numeric columns
-// as the vector, keys from the named columns, and counts bad lines.
+// as the vector, with the baseline marks last, keys from the named
+// columns, and counts bad lines.
 func TestIngestTabular(t *testing.T) {
 	s := newStack(t)
 	table, err := filepath.Abs("../datasets/testdata/tabular/bot_features.csv")
@@ -60,7 +61,8 @@ func TestIngestTabular(t *testing.T) {
 	}
 	mustJSON(t, s.run("dataset", "ingest", "bots", "--kind", "tabular", "--file", table, "--key-column", "src_ip", "--key-column", "window_start",
 		"--ignore-column", "ja4", "--ignore-column", "asn_label", "--json"), &rep)
-	if rep.Kind != "tabular" || rep.Rows != 6 || len(rep.Columns) != 15 || rep.LabelCounts["0"] != 3 || rep.LabelCounts["1"] != 2 {
+	// 15 features, then the baseline marks as the column "baseline".
+	if rep.Kind != "tabular" || rep.Rows != 6 || len(rep.Columns) != 16 || rep.Columns[15] != "baseline" || rep.LabelCounts["0"] != 3 || rep.LabelCounts["1"] != 2 {
 		t.Fatalf("ingest %+v", rep)
 	}
 	bad, _ := filepath.Abs("../datasets/testdata/tabular/bad.csv")

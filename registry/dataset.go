@@ -153,6 +153,15 @@ func (db *DB) Dataset(ctx context.Context, name string, version int) (*Dataset, 
 	return d, err
 }
 
+// DatasetByID returns a version by its ID.
+func (db *DB) DatasetByID(ctx context.Context, id int64) (*Dataset, error) {
+	d, err := findDataset(ctx, db.pool, `id = $1`, id)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, Errorf(ENOTFOUND, "dataset %d not found", id)
+	}
+	return d, err
+}
+
 // Datasets lists every version, newest first within each name.
 func (db *DB) Datasets(ctx context.Context) ([]*Dataset, error) {
 	rows, err := db.pool.Query(ctx, datasetSelect+` ORDER BY name, version DESC`)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"reflect"
 	"testing"
 
 	"github.com/mlctl/mlctl/datasets"
@@ -57,7 +58,7 @@ func TestCreateDatasetReturnsExistingVersionForIdenticalContent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 4 || got[3] != more[3] {
+	if len(got) != 4 || !reflect.DeepEqual(got[3], more[3]) {
 		t.Fatalf("rows %+v", got)
 	}
 	newest, err := db.Dataset(ctx, "dga", 0)

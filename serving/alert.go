@@ -14,27 +14,41 @@ import (
 )
 
 // AlertSink records alerts as rows in the registry and, when a path is
-// given, as JSON lines appended to a file. Add hands batches to a writer
-// goroutine, so scoring does not wait for the database; when the writer
-// falls 64 batches behind, Add waits (the scoring queue then fills and
-// drops are counted there) rather than holding unbounded memory.
+// given, as JSON lines appended to a file, each with its campaign ID (see
+// Campaigns). Add hands batches to a writer goroutine, so scoring does not
+// wait for the database or the clustering; when the writer falls 64
+// batches behind, Add waits (the scoring queue then fills and drops are
+// counted there) rather than holding unbounded memory. Batches that queue
+// while the writer is busy are written (and clustered) together.
 type AlertSink struct {
-	db       *registry.DB
-	scorerID string
-	log      *slog.Logger
-	pending  chan []registry.Alert
-	done     chan struct{}
+	db        *registry.DB
+	scorerID  string
+	log       *slog.Logger
+	campaigns *Campaigns
+	pending   chan []registry.Alert
+	done      chan struct{}
 
 	file *os.File
 	buf  *bufio.Writer
 
-	raised   atomic.Uint64
-	dbFailed atomic.Uint64
+	raised         atomic.Uint64
+	dbFailed       atomic.Uint64
+	campaignFailed atomic.Uint64
 }
 
-// NewAlertSink opens (appending) the JSON lines file at path, if any.
+// NewAlertSink opens (appending) the JSON lines file at path, if any, and
+// groups alerts into campaigns with the default CampaignOptions.
 func NewAlertSink(db *registry.DB, scorerID, path string, log *slog.Logger) (*AlertSink, error) {
-	s := &AlertSink{db: db, scorerID: scorerID, log: log, pending: make(chan []registry.Alert, 64), done: make(chan struct{})}
+	return NewAlertSinkWith(db, scorerID, path, log, CampaignOptions{})
+}
+
+// NewAlertSinkWith is NewAlertSink with campaign options.
+func NewAlertSinkWith(db *registry.DB, scorerID, path string, log *slog.Logger, campaigns CampaignOptions) (*AlertSink, error) {
+	c, err := NewCampaigns(db, campaigns)
+	if err != nil {
+		return nil, err
+	}
+	s := &AlertSink{db: db, scorerID: scorerID, log: log, campaigns: c, pending: make(chan []registry.Alert, 64), done: make(chan struct{})}
 	if path != "" {
 		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
@@ -67,9 +81,12 @@ func (s *AlertSink) run() {
 }
 
 // Raised counts alerts raised; DBFailed counts those the registry did not take
-// (they are still in the file).
-func (s *AlertSink) Raised() uint64   { return s.raised.Load() }
-func (s *AlertSink) DBFailed() uint64 { return s.dbFailed.Load() }
+// (they are still in the file); CampaignFailed counts written batches in
+// which some alerts got no campaign for an error (logged), not for being
+// noise.
+func (s *AlertSink) Raised() uint64         { return s.raised.Load() }
+func (s *AlertSink) DBFailed() uint64       { return s.dbFailed.Load() }
+func (s *AlertSink) CampaignFailed() uint64 { return s.campaignFailed.Load() }
 
 // Add queues a batch of alerts for the file and the registry.
 func (s *AlertSink) Add(ctx context.Context, alerts []registry.Alert) {
@@ -83,9 +100,16 @@ func (s *AlertSink) Add(ctx context.Context, alerts []registry.Alert) {
 	s.pending <- alerts
 }
 
-// write records alerts: the file first (flushed), then one COPY into the
-// registry; alerts the registry refuses are counted and stay in the file.
+// write records alerts: campaign IDs first, then the file (flushed), then
+// one COPY into the registry; alerts the registry refuses are counted and
+// stay in the file.
 func (s *AlertSink) write(alerts []registry.Alert) {
+	cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
+	if err := s.campaigns.Assign(cctx, alerts); err != nil {
+		s.campaignFailed.Add(1)
+		s.log.Error("assign campaigns", "count", len(alerts), "error", err)
+	}
+	ccancel()
 	if s.buf != nil {
 		for _, a := range alerts {
 			b, err := json.Marshal(a)

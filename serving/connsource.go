@@ -3,39 +3,64 @@ package serving
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/features/flow"
 	"github.com/mlctl/mlctl/registry"
 )
 
-// FlowRulesModel names the seed-003 flow checks in alerts until a learned
-// flow model exists.
+// FlowRulesModel names the seed-003 flow checks in alerts raised while
+// the alias points at no flow model.
 const FlowRulesModel = "flowcheck"
 
-// connSource follows a Zeek conn.log and raises an alert for every source
-// IP and window that trips a flow check.
+// connSource follows a Zeek conn.log. Every connection goes through the
+// seed-003 checks and through a flow Stream (the windows and features
+// flow models are trained on); when a unit completes and the model in
+// service is a flow model, the unit is scored and one at or over the
+// threshold is an alert, else each source window that trips a check is.
 type connSource struct {
 	path     string
 	fromEnd  bool
+	holder   *Holder
+	ready    <-chan struct{}
 	checker  *FlowChecker
+	stream   *flow.Stream
 	parser   *datasets.ConnParser
 	alerts   *AlertSink
 	counters *SourceCounters
+	explain  int
 	bad      func(source string, err error)
+	// late counts connections that came after their window closed.
+	late atomic.Int64
 }
 
-func newConnSource(path string, fromEnd bool, cfg FlowCheckConfig, alerts *AlertSink, bad func(string, error)) (*connSource, error) {
+func newConnSource(path string, fromEnd bool, cfg FlowCheckConfig, holder *Holder, ready <-chan struct{}, alerts *AlertSink, bad func(string, error)) (*connSource, error) {
 	c, err := NewFlowChecker(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &connSource{path: path, fromEnd: fromEnd, checker: c, parser: datasets.NewConnParser(path), alerts: alerts,
-		counters: &SourceCounters{}, bad: bad}, nil
+	st, err := flow.NewStream(flow.DefaultWindowSet(), flow.Config{Lateness: cfg.Lateness, MaxSources: cfg.MaxSources,
+		MaxPairsPerSource: cfg.MaxPairsPerSource, MaxPairs: cfg.MaxPairs})
+	if err != nil {
+		return nil, err
+	}
+	return &connSource{path: path, fromEnd: fromEnd, holder: holder, ready: ready, checker: c, stream: st, parser: datasets.NewConnParser(path),
+		alerts: alerts, counters: &SourceCounters{}, explain: 5, bad: bad}, nil
 }
 
-// Run follows the log until ctx ends, then closes the open windows.
+// Run follows the log until ctx ends, then closes the open windows. It
+// starts reading once the alias has been checked (ready closed), so the
+// model the alias points at, if any, decides how the log is scored from
+// its first line.
 func (s *connSource) Run(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-s.ready:
+	}
 	err := Follow(ctx, s.path, FollowOptions{
 		FromEnd: s.fromEnd,
 		Head:    func(text string) bool { return strings.HasPrefix(text, "#") },
@@ -56,14 +81,20 @@ func (s *connSource) Run(ctx context.Context) error {
 			return
 		}
 		s.counters.Parsed.Add(1)
-		s.raise(ctx, s.checker.Add(rec))
+		s.raise(ctx, s.checker.Add(rec), s.stream.Add(rec))
+		s.late.Store(s.stream.LateFlows())
 	})
-	s.raise(ctx, s.checker.Flush())
+	s.raise(ctx, s.checker.Flush(), s.stream.Flush())
 	return err
 }
 
-// raise turns findings into alerts.
-func (s *connSource) raise(ctx context.Context, fs []FlowFinding) {
+// raise alerts on what completed: the units, scored by the flow model in
+// service, or else the check findings.
+func (s *connSource) raise(ctx context.Context, fs []FlowFinding, units []flow.Unit) {
+	if m := s.holder.Get(); m != nil && m.Scorer.Kind() == "flow" {
+		s.score(ctx, m, units)
+		return
+	}
 	if len(fs) == 0 {
 		return
 	}
@@ -74,6 +105,41 @@ func (s *connSource) raise(ctx context.Context, fs []FlowFinding) {
 			"window_label": f.WindowLabel, "numbers": f.Detail})
 		alerts[i] = registry.Alert{SeenAt: f.WindowStart, Source: "zeek-conn", ClientIP: f.SrcIP, Input: f.Input(), Score: f.Score,
 			Threshold: 0, Model: FlowRulesModel, Version: 0, SHA256: "", Detail: detail}
+	}
+	s.alerts.Add(ctx, alerts)
+}
+
+// score scores completed units with a flow model and raises an alert,
+// with its top features and vector, for each at or over the threshold.
+func (s *connSource) score(ctx context.Context, m *Model, units []flow.Unit) {
+	if len(units) == 0 {
+		return
+	}
+	vectors := make([][]float64, len(units))
+	for i, u := range units {
+		vectors[i] = u.Values
+	}
+	scores := make([]float64, len(units))
+	names := s.stream.Set().Names()
+	if err := m.Scorer.ScoreVectors(names, vectors, scores); err != nil {
+		// The scorer was built for this feature set version: a bug, not input.
+		s.bad("zeek-conn", fmt.Errorf("score %d flow windows with %s: %w", len(units), m.Ref(), err))
+		return
+	}
+	s.counters.Scored.Add(uint64(len(units)))
+	var alerts []registry.Alert
+	for i, u := range units {
+		if scores[i] < m.Threshold {
+			continue
+		}
+		d := map[string]any{"window_start": u.WindowStart, "window_seconds": u.WindowSeconds, "window_label": u.Label}
+		if top, err := m.Scorer.ExplainVector(names, u.Values, s.explain); err == nil {
+			d["top_features"] = top
+		}
+		detail, _ := json.Marshal(d)
+		alerts = append(alerts, registry.Alert{SeenAt: u.WindowStart, Source: "zeek-conn", ClientIP: u.SrcIP.String(), Input: u.Input(),
+			Score: scores[i], Threshold: m.Threshold, ModelID: m.ID, Model: m.Name, Version: m.Version, SHA256: m.SHA256,
+			Detail: detail, Vector: u.Values})
 	}
 	s.alerts.Add(ctx, alerts)
 }

@@ -80,15 +80,25 @@ func (a *API) scoreRequest(w http.ResponseWriter, r *http.Request) int {
 	if dec.More() {
 		return httpError(w, http.StatusBadRequest, "malformed JSON: more than one value in the body")
 	}
-	if len(req.TXT) > 0 || len(req.Flows) > 0 {
-		return httpError(w, http.StatusBadRequest, "this scorer serves a domain-name model: send {\"names\":[...]} (TXT and flow models are not served yet)")
+	if len(req.TXT) > 0 {
+		return httpError(w, http.StatusBadRequest, "TXT models are not served yet: send {\"names\":[...]} or {\"flows\":[...]}")
 	}
-	if req.Names == nil {
-		return httpError(w, http.StatusBadRequest, "missing \"names\": want {\"names\":[\"example.com\", ...]}")
+	if (req.Names == nil) == (req.Flows == nil) {
+		return httpError(w, http.StatusBadRequest, "want one of {\"names\":[\"example.com\", ...]} or {\"flows\":[{Zeek conn.log JSON record}, ...]}")
 	}
 	m := a.Holder.Get()
 	if m == nil {
 		return httpError(w, http.StatusServiceUnavailable, "no model loaded yet")
+	}
+	if kind := m.Scorer.Kind(); (req.Flows != nil) != (kind == "flow") {
+		what := "names"
+		if req.Flows != nil {
+			what = "flows"
+		}
+		return httpError(w, http.StatusConflict, fmt.Sprintf("the model in service, %s, scores %s inputs, not %s", m.Ref(), kind, what))
+	}
+	if req.Flows != nil {
+		return a.scoreFlows(w, m, req.Flows)
 	}
 	norm := make([]string, 0, len(req.Names))
 	bad := make([]string, len(req.Names))

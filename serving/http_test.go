@@ -51,9 +51,10 @@ func TestScoreAPI(t *testing.T) {
 		{"POST", `{"names":["a.com"],}`, 400, "at byte"},
 		{"POST", `{"names":"a.com"}`, 400, `field \"names\"`},
 		{"POST", `{"domains":["a.com"]}`, 400, "unknown field"},
-		{"POST", `{}`, 400, `missing \"names\"`},
+		{"POST", `{}`, 400, `want one of {\"names\"`},
 		{"POST", ``, 400, "empty body"},
-		{"POST", `{"txt":["v=spf1"]}`, 400, "TXT and flow models are not served yet"},
+		{"POST", `{"txt":["v=spf1"]}`, 400, "TXT models are not served yet"},
+		{"POST", `{"flows":[{"ts":1}]}`, 409, "scores dga inputs, not flows"},
 		{"POST", `{"names":["` + strings.Repeat("a", 2000) + `"]}`, 413, "over 1024 bytes"},
 	} {
 		code, body := do(c.method, "/v1/score", c.body)
@@ -99,7 +100,8 @@ func TestScoreAPI(t *testing.T) {
 	}
 	_, metrics := do("GET", "/metrics", "")
 	for _, want := range []string{`mlctl_http_requests_total{code="200"} 1`, `mlctl_http_requests_total{code="400"} 7`, `mlctl_http_requests_total{code="413"} 1`,
-		`mlctl_http_request_duration_seconds_bucket{le="+Inf"} 11`, "mlctl_http_names_scored_total 3", "# TYPE mlctl_http_request_duration_seconds histogram"} {
+		`mlctl_http_requests_total{code="409"} 1`,
+		`mlctl_http_request_duration_seconds_bucket{le="+Inf"} 12`, "mlctl_http_names_scored_total 3", "# TYPE mlctl_http_request_duration_seconds histogram"} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %q:\n%s", want, metrics)
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/mlctl/mlctl/datasets"
@@ -25,6 +26,8 @@ type Pipeline struct {
 	maxWait  time.Duration
 	// Explain is how many features an alert lists (default 5).
 	explain int
+	// warnKind logs once that the model in service cannot score names.
+	warnKind sync.Once
 }
 
 // PipelineOptions size the pipeline.
@@ -131,6 +134,18 @@ func (p *Pipeline) score(ctx context.Context, batch []Query) {
 		}
 		m = p.holder.Get()
 	}
+	if m.Scorer.TakesVectors() {
+		// A flow or tabular model cannot score names: count them skipped.
+		for _, q := range batch {
+			if c := p.counters[q.Source]; c != nil {
+				c.Skipped.Add(1)
+			}
+		}
+		p.warnKind.Do(func() {
+			p.log.Warn("the model in service scores vectors, not names: DNS queries are skipped until a domain-name model is promoted", "model", m.Ref(), "kind", m.Scorer.Kind())
+		})
+		return
+	}
 	names := make([]string, 0, len(batch))
 	keep := batch[:0]
 	var tally sourceTally
@@ -163,6 +178,10 @@ func (p *Pipeline) score(ctx context.Context, batch []Query) {
 		if push, err := m.Scorer.Explain(names[i], p.explain); err == nil {
 			a.Detail, _ = json.Marshal(map[string]any{"top_features": push})
 		}
+		// The scored features, for campaigns; only alerts (few) pay for
+		// extracting them twice.
+		a.Vector = make([]float64, len(m.Scorer.Names()))
+		m.Scorer.Features(names[i], a.Vector)
 		alerts = append(alerts, a)
 	}
 	p.alerts.Add(ctx, alerts)

@@ -96,12 +96,12 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	s.pipeline = NewPipeline(s.holder, s.alerts, log, sources, cfg.Pipeline)
+	s.watcher = &Watcher{DB: db, Alias: cfg.Alias, Holder: s.holder, Log: log, Poll: cfg.Poll}
 	if cfg.ZeekConn != "" {
-		if s.flows, err = newConnSource(cfg.ZeekConn, cfg.FromEnd, cfg.Flow, s.alerts, s.bad); err != nil {
+		if s.flows, err = newConnSource(cfg.ZeekConn, cfg.FromEnd, cfg.Flow, s.holder, s.watcher.Checked(), s.alerts, s.bad); err != nil {
 			return nil, err
 		}
 	}
-	s.watcher = &Watcher{DB: db, Alias: cfg.Alias, Holder: s.holder, Log: log, Poll: cfg.Poll}
 	s.beat = NewHeartbeat(db, cfg.Heartbeat, log, s.heartbeat)
 	s.watcher.Changed = s.beat.Kick
 	s.metrics.Collect = s.collect
@@ -310,6 +310,10 @@ func (s *Server) collect(p *PromWriter) {
 	p.Sample("mlctl_alerts_store_failed_total", float64(s.alerts.DBFailed()))
 	p.Family("mlctl_queue_length", "gauge", "Queries waiting to be scored.")
 	p.Sample("mlctl_queue_length", float64(s.pipeline.QueueLen()))
+	if s.flows != nil {
+		p.Family("mlctl_flow_late_total", "counter", "conn.log connections that came after their window closed (see --flow-lateness), dropped.")
+		p.Sample("mlctl_flow_late_total", float64(s.flows.late.Load()))
+	}
 	srcs := s.sourceCounters()
 	for _, f := range []struct {
 		name, help string

@@ -31,6 +31,17 @@ type Watcher struct {
 	status  WatchStatus
 	swaps   atomic.Uint64
 	refused atomic.Uint64
+
+	makeChecked, closeChecked sync.Once
+	checked                   chan struct{}
+}
+
+// Checked is closed once the watcher has looked at the alias for the
+// first time, and loaded its model if it could: a source that wants to
+// know whether a model will be in service waits for it.
+func (w *Watcher) Checked() <-chan struct{} {
+	w.makeChecked.Do(func() { w.checked = make(chan struct{}) })
+	return w.checked
 }
 
 // WatchStatus is what the watcher last did.
@@ -103,6 +114,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 
 // check acts on the alias's current target if it is a change not yet acted on.
 func (w *Watcher) check(ctx context.Context) {
+	defer w.closeChecked.Do(func() { w.Checked(); close(w.checked) })
 	a, err := w.DB.GetAlias(ctx, w.Alias)
 	if err != nil {
 		if registry.ErrorCode(err) != registry.ENOTFOUND && ctx.Err() == nil {

@@ -82,6 +82,9 @@ type Window struct {
 	States map[string]int
 	// Protos counts connections by transport protocol.
 	Protos map[string]int
+	// Unanswered counts connections the responder never took up (see
+	// Unanswered).
+	Unanswered int
 	// Label is 1 when any connection is labeled malicious, else 0 when any
 	// is labeled benign, else -1 (no labels).
 	Label int
@@ -118,6 +121,9 @@ func (w *Window) add(r *datasets.ConnRecord, budget int) (used int) {
 	w.DurationSum += r.Duration
 	w.DurationMax = max(w.DurationMax, r.Duration)
 	w.States[r.ConnState]++
+	if Unanswered(r) {
+		w.Unanswered++
+	}
 	w.Protos[r.Proto]++
 	switch {
 	case r.Label == 1:

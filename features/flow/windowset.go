@@ -11,10 +11,11 @@ import (
 
 // WindowSetName and WindowSetVersion identify the flow feature set. The
 // version changes whenever the values it computes for the same windows and
-// configuration change.
+// configuration change. Version 2 added unanswered and unanswered_ratio
+// (24 features per scale, 48 in the default set; version 1 had 22 and 44).
 const (
 	WindowSetName    = "flow"
-	WindowSetVersion = 1
+	WindowSetVersion = 2
 )
 
 // DefaultLongWindow is the second scale of the default set: each 10 s unit
@@ -40,6 +41,8 @@ var scaleFeatureNames = [...]string{
 	"log_pkts_out",       // ln(1 + pkts_out)
 	"log_pkts_in",        // ln(1 + pkts_in)
 	"failed_ratio",       // share of flows whose Zeek conn_state is failed or aborted: S0, REJ, RSTOS0, SH, RSTO, RSTR (see FailedStates)
+	"unanswered",         // flows the responder never took up, unanswered or refused: S0, REJ, RSTOS0, SH, or OTH (and no state) with packets out and none back (see Unanswered)
+	"unanswered_ratio",   // unanswered ÷ flows
 	"popular_port_ratio", // share of flows to a popular destination port (default seed 003's 80, 8080, 443, 22, 53, 123, 143, 993) over a protocol with ports
 	"duration_mean",      // mean connection duration in seconds
 	"duration_max",       // longest connection duration in seconds
@@ -69,6 +72,8 @@ const (
 	fLogPktsOut
 	fLogPktsIn
 	fFailedRatio
+	fUnanswered
+	fUnansweredRatio
 	fPopularRatio
 	fDurationMean
 	fDurationMax
@@ -404,6 +409,8 @@ func (s *WindowSet) ExtractScale(w *Window, st BatchStats, dst []float64) {
 		}
 	}
 	dst[fFailedRatio] = ratio(failed)
+	dst[fUnanswered] = float64(w.Unanswered)
+	dst[fUnansweredRatio] = ratio(w.Unanswered)
 	dst[fPopularRatio] = ratio(popular)
 	if w.Flows > 0 {
 		dst[fDurationMean] = w.DurationSum.Seconds() / flows

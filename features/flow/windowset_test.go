@@ -106,7 +106,7 @@ func checkValues(t *testing.T, what string, names []string, got, want []float64)
 func TestWindowSetNames(t *testing.T) {
 	s := DefaultWindowSet()
 	names := s.Names()
-	if s.Name() != "flow" || s.Version() != 1 || len(names) != 2*ScaleLen || ScaleLen != 22 {
+	if s.Name() != "flow" || s.Version() != 2 || len(names) != 2*ScaleLen || ScaleLen != 24 {
 		t.Fatalf("%s v%d, %d names", s.Name(), s.Version(), len(names))
 	}
 	if names[0] != "flows" || names[ScaleLen-1] != "window_seconds" || names[ScaleLen] != "flows_5m" || names[2*ScaleLen-1] != "window_seconds_5m" {
@@ -191,7 +191,8 @@ func TestWindowsFixture(t *testing.T) {
 	// 1000+2000+80+0+56 = 3136 in; packets 5+4+1+1+1 = 12 out,
 	// 6+5+1+0+1 = 13 in. Failed: S0 only (OTH is not) = 1/5. Popular:
 	// 443, 443, 53 = 3/5. Durations 2+1+0.5+0+0.5 = 4 s, mean 0.8, max 2.
-	// Unusual: none (the ICMP code 0 is not port 0).
+	// Unusual: none (the ICMP code 0 is not port 0). Unanswered: the S0
+	// flow only (the ICMP one got its 1 packet back) = 1, ratio 1/5.
 	// Batch [0, 10 s) has A (3 ports) and B (4): the 90th percentile is
 	// 3 + 0.9·(4-3) = 3.9, A is under it. Its pairs with ports: A→.1, .2,
 	// .3 with 1 port each, B→.10 with 4, B→.11 with 1: sorted 1 1 1 1 4,
@@ -199,27 +200,31 @@ func TestWindowsFixture(t *testing.T) {
 	a0 := withLogs(map[string]float64{
 		"flows": 5, "dst_ips": 4, "dst_ports": 3, "dst_port_entropy": 1.5,
 		"bytes_out": 396, "bytes_in": 3136, "pkts_out": 12, "pkts_in": 13,
-		"failed_ratio": 0.2, "popular_port_ratio": 0.6, "duration_mean": 0.8, "duration_max": 2,
+		"failed_ratio": 0.2, "unanswered": 1, "unanswered_ratio": 0.2,
+		"popular_port_ratio": 0.6, "duration_mean": 0.8, "duration_max": 2,
 		"window_seconds": 10,
 	})
 	// A over [0, 5 min): the flows above and the one at 12 s to
 	// 192.0.2.1:443 (3 s, 300/3000 bytes, 6/7 packets): 6 flows, 4
 	// destinations, ports 443 ×3, 53, 8000: p = 3/5, 1/5, 1/5, entropy
 	// 0.6·log2(5/3) + 0.4·log2(5) = log2(5) - 0.6·log2(3). Bytes 696 / 6136,
-	// packets 18 / 20, failed 1/6, popular 4/6, durations 7 s: mean 7/6,
+	// packets 18 / 20, failed 1/6, unanswered 1 (the S0), ratio 1/6,
+	// popular 4/6, durations 7 s: mean 7/6,
 	// max 3. Batch [0, 5 min) has A (3 ports), B (4), C (1): sorted 1 3 4,
 	// 90th percentile at rank 1.8: 3 + 0.8 = 3.8; A is under it. Pairs 1
 	// 1 1 (A) 4 1 (B) 1 (C): fences [1, 1].
 	a5m := withLogs(map[string]float64{
 		"flows": 6, "dst_ips": 4, "dst_ports": 3, "dst_port_entropy": math.Log2(5) - 0.6*math.Log2(3),
 		"bytes_out": 696, "bytes_in": 6136, "pkts_out": 18, "pkts_in": 20,
-		"failed_ratio": 1.0 / 6, "popular_port_ratio": 4.0 / 6, "duration_mean": 7.0 / 6, "duration_max": 3,
+		"failed_ratio": 1.0 / 6, "unanswered": 1, "unanswered_ratio": 1.0 / 6,
+		"popular_port_ratio": 4.0 / 6, "duration_mean": 7.0 / 6, "duration_max": 3,
 		"window_seconds": 300,
 	})
 	// Unit 1, B in [0, 10 s): 5 flows to 2 destinations, ports 22 ×2, 23,
 	// 81, 3389: 4 distinct, p = 2/5, 1/5 ×3, entropy 0.4·log2(5/2) +
 	// 0.6·log2(5) = log2(5) - 0.4. No bytes; packets 5 out, 1+1+0+1+0 = 3
-	// in. All five states (REJ, REJ, S0, RSTO, RSTOS0) failed: 1. Popular:
+	// in. All five states (REJ, REJ, S0, RSTO, RSTOS0) failed: 1; all but
+	// the RSTO (accepted, then reset) unanswered: 4, ratio 4/5. Popular:
 	// 22 twice = 2/5; unusual: 81 = 1/5. Durations: 0.25 s once: mean 0.05,
 	// max 0.25. Fan-out: 4 > 3.9 with unpopular ports (23, 81, 3389): hit.
 	// IQR: the pair B→192.0.2.10 used 4 ports, above the fence 1: hit.
@@ -227,14 +232,16 @@ func TestWindowsFixture(t *testing.T) {
 	b0 := withLogs(map[string]float64{
 		"flows": 5, "dst_ips": 2, "dst_ports": 4, "dst_port_entropy": math.Log2(5) - 0.4,
 		"pkts_out": 5, "pkts_in": 3,
-		"failed_ratio": 1, "popular_port_ratio": 0.4, "unusual_port_ratio": 0.2,
+		"failed_ratio": 1, "unanswered": 4, "unanswered_ratio": 0.8,
+		"popular_port_ratio": 0.4, "unusual_port_ratio": 0.2,
 		"duration_mean": 0.05, "duration_max": 0.25,
 		"fanout_hit": 1, "iqr_outlier_hit": 1, "window_seconds": 10,
 	})
 	b5m := withLogs(map[string]float64{
 		"flows": 5, "dst_ips": 2, "dst_ports": 4, "dst_port_entropy": math.Log2(5) - 0.4,
 		"pkts_out": 5, "pkts_in": 3,
-		"failed_ratio": 1, "popular_port_ratio": 0.4, "unusual_port_ratio": 0.2,
+		"failed_ratio": 1, "unanswered": 4, "unanswered_ratio": 0.8,
+		"popular_port_ratio": 0.4, "unusual_port_ratio": 0.2,
 		"duration_mean": 0.05, "duration_max": 0.25,
 		"fanout_hit": 1, "iqr_outlier_hit": 1, "window_seconds": 300,
 	})
@@ -257,15 +264,15 @@ func TestWindowsFixture(t *testing.T) {
 		"popular_port_ratio": 1, "duration_mean": 1, "duration_max": 1, "window_seconds": 300,
 	})
 	// Unit 4, A in [300 s, 310 s) and in [5 min, 10 min): one S0 flow to
-	// TCP port 0: failed 1, unusual 1, one port so no fan-out (1 > 1 is
-	// false) and no IQR outlier.
+	// TCP port 0: failed 1, unanswered 1 (ratio 1), unusual 1, one port so
+	// no fan-out (1 > 1 is false) and no IQR outlier.
 	a300 := withLogs(map[string]float64{
 		"flows": 1, "dst_ips": 1, "dst_ports": 1, "pkts_out": 1,
-		"failed_ratio": 1, "unusual_port_ratio": 1, "window_seconds": 10,
+		"failed_ratio": 1, "unanswered": 1, "unanswered_ratio": 1, "unusual_port_ratio": 1, "window_seconds": 10,
 	})
 	a300m := withLogs(map[string]float64{
 		"flows": 1, "dst_ips": 1, "dst_ports": 1, "pkts_out": 1,
-		"failed_ratio": 1, "unusual_port_ratio": 1, "window_seconds": 300,
+		"failed_ratio": 1, "unanswered": 1, "unanswered_ratio": 1, "unusual_port_ratio": 1, "window_seconds": 300,
 	})
 	want := [][2]map[string]float64{{a0, a5m}, {b0, b5m}, {a10, a5m}, {c10, c5m}, {a300, a300m}}
 	names := set.Names()

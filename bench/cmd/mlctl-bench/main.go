@@ -6,10 +6,12 @@
 //   - scoring throughput (features + predict, domains/s) vs xgboost's batch
 //     predict on the same rows;
 //   - generalisation: models trained with whole DGA families or a benign
-//     source held out, scored on what they never saw.
+//     source held out, scored on what they never saw;
+//   - port-scan detection on the Stratosphere captures of ../shared/data/flows,
+//     leave one capture out, mlctl's forests and sklearn's (bench/flows).
 //
 // Data: ../shared/data (DGA families + Umbrella benign) when present, else
-// the demo generator.
+// the demo generator; the flow benchmark needs ../shared/data/flows.
 package main
 
 import (
@@ -24,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	flowsbench "github.com/mlctl/mlctl/bench/flows"
 	gbdtbench "github.com/mlctl/mlctl/bench/gbdt"
 	servingbench "github.com/mlctl/mlctl/bench/serving"
 	"github.com/mlctl/mlctl/datasets"
@@ -44,12 +47,15 @@ func main() {
 	skipTrees := flag.Bool("skip-forests", false, "skip the random forest and isolation forest comparisons with sklearn")
 	skipServing := flag.Bool("skip-serving", false, "skip the serving benchmark (mlctl serve under hey, wrk, dnstap and promotions)")
 	onlyServing := flag.Bool("only-serving", false, "run only the serving benchmark")
+	onlyFlows := flag.Bool("only-flows", false, "run only the port-scan detection benchmark on the Stratosphere captures (no database or Temporal)")
+	skipFlows := flag.Bool("skip-flows", false, "skip the port-scan detection benchmark on the Stratosphere captures")
 	var genParams paramFlag
 	flag.Var(&genParams, "gen-param", "k=v training parameter for the generalisation runs (repeatable; default mlctl's)")
 	genSets := flag.String("gen-sets", "domain,heidgaf44", "feature sets for the generalisation runs")
 	flag.Parse()
 	cfg := config{data: *data, out: *out, rounds: *rounds, depth: *depth, skipGen: *skipGen, onlyGen: *onlyGen,
-		genParams: genParams.m, genSets: strings.Split(*genSets, ","), skipServing: *skipServing, onlyServing: *onlyServing, onlyTrees: *onlyTrees, skipTrees: *skipTrees}
+		genParams: genParams.m, genSets: strings.Split(*genSets, ","), skipServing: *skipServing, onlyServing: *onlyServing, onlyTrees: *onlyTrees, skipTrees: *skipTrees,
+		onlyFlows: *onlyFlows, skipFlows: *skipFlows}
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "mlctl-bench:", err)
 		os.Exit(1)
@@ -70,6 +76,7 @@ type Report struct {
 	Generalisation []Holdout                  `json:"generalisation,omitempty"`
 	Serving        *servingbench.Result       `json:"serving,omitempty"`
 	Forests        *Forests                   `json:"forests,omitempty"`
+	Flows          *flowsbench.Result         `json:"flows,omitempty"`
 	Extra          map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
@@ -81,6 +88,8 @@ type config struct {
 	onlyServing      bool
 	onlyTrees        bool
 	skipTrees        bool
+	onlyFlows        bool
+	skipFlows        bool
 	genParams        map[string]string
 	genSets          []string
 }
@@ -104,12 +113,22 @@ func (p *paramFlag) Set(s string) error {
 
 func run(ctx context.Context, cfg config) error {
 	dataDir, outPath, rounds, depth := cfg.data, cfg.out, cfg.rounds, cfg.depth
+	if cfg.onlyFlows {
+		// The flow captures only: no DGA rows to load.
+		rep := Report{When: time.Now().UTC(), Machine: machine(), Data: dataDir}
+		f, err := compareFlows(ctx, dataDir)
+		if err != nil {
+			return err
+		}
+		rep.Flows = f
+		return writeReport(rep, outPath)
+	}
 	rows, source, err := loadRows(dataDir)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("data: %s, %d rows\n", source, len(rows))
-	rep := Report{When: time.Now().UTC(), Machine: fmt.Sprintf("%s/%s, %d cores", runtime.GOOS, runtime.GOARCH, runtime.NumCPU()), Data: source, Rows: len(rows)}
+	rep := Report{When: time.Now().UTC(), Machine: machine(), Data: source, Rows: len(rows)}
 
 	if cfg.onlyServing {
 		sv, err := servingBench(ctx, rows)
@@ -186,6 +205,13 @@ func run(ctx context.Context, cfg config) error {
 		}
 		rep.Forests = &f
 	}
+	if !cfg.skipFlows {
+		f, err := compareFlows(ctx, dataDir)
+		if err != nil {
+			return fmt.Errorf("flow benchmark (-skip-flows runs without it): %w", err)
+		}
+		rep.Flows = f
+	}
 	if !cfg.skipServing {
 		sv, err := servingBench(ctx, rows)
 		if err != nil {
@@ -195,6 +221,11 @@ func run(ctx context.Context, cfg config) error {
 		fmt.Println(sv.Table())
 	}
 	return writeReport(rep, outPath)
+}
+
+// machine describes where the benchmark runs.
+func machine() string {
+	return fmt.Sprintf("%s/%s, %d cores", runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
 }
 
 func writeReport(rep Report, outPath string) error {

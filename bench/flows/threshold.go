@@ -1,0 +1,69 @@
+package flowsbench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/mlctl/mlctl/training/eval"
+	"github.com/mlctl/mlctl/training/gbdt"
+)
+
+// deployedThreshold picks the threshold a deployed model would use, from
+// the training rows alone: each of blocks time blocks (block[i] is row
+// i's) is scored by a model fitted on the other blocks, and on those
+// out-of-fold scores the threshold is pickThreshold's. Blocks are
+// contiguous in time within each capture, so a window is not scored by a
+// model trained on its neighbours of a few seconds before and after.
+func deployedThreshold(ctx context.Context, l learner, x *gbdt.Matrix, y []float32, block []int, blocks int) (float64, error) {
+	oof := make([]float64, x.Rows)
+	for b := range blocks {
+		var in, out []int
+		for i, k := range block {
+			if k == b {
+				out = append(out, i)
+			} else {
+				in = append(in, i)
+			}
+		}
+		if len(out) == 0 {
+			continue
+		}
+		xin, yin := rows(x, y, in)
+		xout, _ := rows(x, y, out)
+		if !slices.Contains(yin, 0) || !slices.Contains(yin, 1) {
+			return 0, errors.New("flowsbench: a threshold fold's training rows lack a class")
+		}
+		s, _, err := l.fit(ctx, xin, yin, xout)
+		if err != nil {
+			return 0, fmt.Errorf("threshold fold %d: %w", b, err)
+		}
+		for j, i := range out {
+			oof[i] = s[j]
+		}
+	}
+	return pickThreshold(oof, labelsOf(y)), nil
+}
+
+// pickThreshold is the highest threshold that reaches the best recall at a
+// false-positive rate of at most TargetFPR on scores. (eval.RecallAtFPR
+// returns the lowest such: it spends the whole false-positive budget even
+// where no positive is gained.)
+func pickThreshold(scores []float64, labels []int) float64 {
+	recall, low := eval.RecallAtFPR(scores, labels, TargetFPR)
+	var pos []float64
+	for i, l := range labels {
+		if l == 1 {
+			pos = append(pos, scores[i])
+		}
+	}
+	if len(pos) == 0 || recall == 0 {
+		return low
+	}
+	slices.Sort(pos)
+	// The recall reached is that of the k highest positive scores.
+	k := int(math.Round(recall * float64(len(pos))))
+	return max(low, pos[len(pos)-k])
+}
