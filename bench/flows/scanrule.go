@@ -12,7 +12,8 @@ import (
 // only what the capture's README states (who scans, which networks) and
 // the kind of each flow, never the window features under test.
 const ScanRule = `002 (unlabeled) is labeled from its README: 172.16.1.11 runs Nmap against 172.16.1.0/24, 192.168.1.0/24 and 10.0.2.0/24, and queries 8.8.8.8 for DNS. ` +
-	`A flow of 172.16.1.11 is a probe when it goes to one of those networks, except ICMP destination-unreachable messages (type 3: 172.16.1.11 answering others' packets, not probing); ` +
+	`A flow of 172.16.1.11 is a probe when it goes to one of those networks and Zeek saw 172.16.1.11 send at least one of its packets, except ICMP destination-unreachable messages (type 3: 172.16.1.11 answering others' packets, not probing); ` +
+	`a flow to those networks of which Zeek saw no packet from 172.16.1.11 (Nmap's packets with bad checksums: only the target's answers were logged) holds no observable probe and is unknown; ` +
 	`it is benign when it is DNS to 8.8.8.8 (port 53); anything else is unknown (TCP/80 to 8.8.8.8, the top-ports SYN scan of 0.0.0.4, the ICMP unreachables). ` +
 	`A 10 s window is scanning (1) when it has a probe (Nmap's -sV follow-up connections to open ports count: they are part of the scan), ` +
 	`benign (0) when all its flows are DNS to 8.8.8.8, and unknown (-1, left out) otherwise.`
@@ -54,6 +55,11 @@ func scanFlowKind(r *datasets.ConnRecord) flowKind {
 	}
 	for _, p := range scannedNets {
 		if p.Contains(r.DstIP) {
+			if r.OrigPkts == 0 {
+				// Zeek saw nothing the scanner sent (Nmap's packets with
+				// bad checksums): no observable probe in this flow.
+				return kindUnknown
+			}
 			return kindProbe
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/mlctl/mlctl/training/eval"
@@ -48,22 +47,9 @@ func deployedThreshold(ctx context.Context, l learner, x *gbdt.Matrix, y []float
 }
 
 // pickThreshold is the highest threshold that reaches the best recall at a
-// false-positive rate of at most TargetFPR on scores. (eval.RecallAtFPR
-// returns the lowest such: it spends the whole false-positive budget even
-// where no positive is gained.)
+// false-positive rate of at most TargetFPR on scores (eval.RecallAtFPR,
+// as `train --param threshold_fpr` picks it).
 func pickThreshold(scores []float64, labels []int) float64 {
-	recall, low := eval.RecallAtFPR(scores, labels, TargetFPR)
-	var pos []float64
-	for i, l := range labels {
-		if l == 1 {
-			pos = append(pos, scores[i])
-		}
-	}
-	if len(pos) == 0 || recall == 0 {
-		return low
-	}
-	slices.Sort(pos)
-	// The recall reached is that of the k highest positive scores.
-	k := int(math.Round(recall * float64(len(pos))))
-	return max(low, pos[len(pos)-k])
+	_, th := eval.RecallAtFPR(scores, labels, TargetFPR)
+	return th
 }

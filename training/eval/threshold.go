@@ -22,21 +22,25 @@ func BestF1Threshold(scores []float64, labels []int) float64 {
 }
 
 // RecallAtFPR returns the highest recall reachable with a false positive
-// rate of at most fpr, and the threshold (a score of these rows) that
-// reaches it. When even the highest score gives too many false positives,
-// recall is 0 and the threshold is just above the highest score. With no
-// rows it returns (0, 0).
+// rate of at most fpr, and the highest threshold (a score of these rows)
+// that reaches it: lowering it further would spend false positives without
+// catching another positive. When even the highest score gives too many
+// false positives, recall is 0 and the threshold is just above the highest
+// score. With no rows it returns (0, 0).
 func RecallAtFPR(scores []float64, labels []int, fpr float64) (recall, threshold float64) {
 	pts, pos, neg := curve(scores, labels)
 	if len(pts) == 0 {
 		return 0, 0
 	}
 	threshold = math.Nextafter(pts[0].threshold, math.Inf(1))
+	tp := 0
 	for _, p := range pts {
 		if ratio(float64(p.fp), float64(neg)) > fpr {
 			break
 		}
-		recall, threshold = ratio(float64(p.tp), float64(pos)), p.threshold
+		if p.tp > tp {
+			tp, recall, threshold = p.tp, ratio(float64(p.tp), float64(pos)), p.threshold
+		}
 	}
 	return recall, threshold
 }
