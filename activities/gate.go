@@ -184,7 +184,7 @@ func (a *Activities) gateRows(ctx context.Context, m *registry.Model, man *artif
 // withoutTrainingRows drops the rows (by name and label) that the model
 // trained on.
 func (a *Activities) withoutTrainingRows(ctx context.Context, g *gateModel, rows []datasets.Row) ([]datasets.Row, error) {
-	trainedOn, err := TrainingRows(ctx, a.DB, g.Model, g.Manifest)
+	trainedOn, _, err := TrainingRows(ctx, a.DB, g.Model, g.Manifest)
 	if err != nil {
 		return nil, err
 	}
@@ -206,12 +206,13 @@ func (a *Activities) withoutTrainingRows(ctx context.Context, g *gateModel, rows
 }
 
 // TrainingRows returns the rows a published model was trained on: the train
-// part of its stored split of its dataset versions.
-func TrainingRows(ctx context.Context, db *registry.DB, m *registry.Model, man *artifact.Manifest) ([]datasets.Row, error) {
+// part of its stored split of its dataset versions, with the names of the
+// values of vector rows (nil for names).
+func TrainingRows(ctx context.Context, db *registry.DB, m *registry.Model, man *artifact.Manifest) ([]datasets.Row, []string, error) {
 	a := &Activities{DB: db}
 	ds, err := a.ResolveDatasets(ctx, man.DatasetVersions)
 	if err != nil {
-		return nil, fmt.Errorf("datasets of %s: %w", m.Ref(), err)
+		return nil, nil, fmt.Errorf("datasets of %s: %w", m.Ref(), err)
 	}
 	ids := make([]int64, len(ds))
 	for i, d := range ds {
@@ -219,11 +220,11 @@ func TrainingRows(ctx context.Context, db *registry.DB, m *registry.Model, man *
 	}
 	s, err := db.FindSplit(ctx, ids, man.Split.Seed, man.Split.HoldoutFamilies)
 	if err != nil {
-		return nil, fmt.Errorf("training split of %s: %w", m.Ref(), err)
+		return nil, nil, fmt.Errorf("training split of %s: %w", m.Ref(), err)
 	}
-	all, _, s, err := a.loadSplitRows(ctx, ids, s.ID)
+	all, lay, s, err := a.loadSplitRows(ctx, ids, s.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return partRows(all, s, registry.PartTrain), nil
+	return partRows(all, s, registry.PartTrain), lay.Columns, nil
 }

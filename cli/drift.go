@@ -40,13 +40,6 @@ func driftCheck(c *ucli.Context) error {
 	if c.Int("sample") < 2 {
 		return usagef("drift: --sample %d: want at least 2", c.Int("sample"))
 	}
-	inputs, err := readInputs(c, c.String("file"), c.String("format"))
-	if err != nil {
-		return err
-	}
-	if len(inputs) < 2 {
-		return usagef("drift: %s has %d usable inputs; a KS test needs more", c.String("file"), len(inputs))
-	}
 	db, err := openDB(c)
 	if err != nil {
 		return err
@@ -60,22 +53,49 @@ func driftCheck(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	train, err := activities.TrainingRows(c.Context, db, l.Model, l.Manifest)
+	train, columns, err := activities.TrainingRows(c.Context, db, l.Model, l.Manifest)
 	if err != nil {
 		return err
 	}
-	names := make([]string, len(train))
-	for i, r := range train {
-		names[i] = r.Name
-	}
-	set := sc.FeatureSet()
 	n := c.Int("sample")
-	// Sample the inputs first: features are only computed for the rows compared.
-	base, err := drift.NewBaseline(set.Names(), featureRows(set, sampleNames(names, n, 1)))
-	if err != nil {
-		return err
+	// Sample first: features are only computed for the rows compared.
+	var base *drift.Baseline
+	var recent [][]float64
+	if sc.TakesVectors() {
+		in, err := readVectorInputs(c, sc.Kind(), c.String("file"), c.String("format"))
+		if err != nil {
+			return err
+		}
+		vectors := make([][]float64, len(train))
+		for i, r := range train {
+			vectors[i] = r.Values
+		}
+		if base, err = vectorBaseline(sc.Names(), columns, sample(vectors, n, 1)); err != nil {
+			return err
+		}
+		idx, err := artifact.ColumnMap(sc.Names(), in.columns)
+		if err != nil {
+			return fmt.Errorf("drift: %s: %w", c.String("file"), err)
+		}
+		recent = pick(idx, sample(in.vectors, n, 2))
+	} else {
+		inputs, err := readInputs(c, c.String("file"), c.String("format"))
+		if err != nil {
+			return err
+		}
+		names := make([]string, len(train))
+		for i, r := range train {
+			names[i] = r.Name
+		}
+		set := sc.FeatureSet()
+		if base, err = drift.NewBaseline(set.Names(), featureRows(set, sample(names, n, 1))); err != nil {
+			return err
+		}
+		recent = featureRows(set, sample(inputs, n, 2))
 	}
-	recent := featureRows(set, sampleNames(inputs, n, 2))
+	if len(recent) < 2 {
+		return usagef("drift: %s has %d usable inputs; a KS test needs more", c.String("file"), len(recent))
+	}
 	rep, err := base.Compare(recent, c.Float64("alpha"), c.Float64("threshold"))
 	if err != nil {
 		return usagef("drift: %v", err)
@@ -136,16 +156,39 @@ func cmpFloat(a, b float64) int {
 	return 0
 }
 
-// sampleNames returns at most n of names, a seeded choice in their order.
-func sampleNames(names []string, n int, seed uint64) []string {
-	if len(names) <= n {
-		return names
+// sample returns at most n of items, a seeded choice in their order.
+func sample[T any](items []T, n int, seed uint64) []T {
+	if len(items) <= n {
+		return items
 	}
-	idx := rand.New(rand.NewPCG(seed, seed+1)).Perm(len(names))[:n]
+	idx := rand.New(rand.NewPCG(seed, seed+1)).Perm(len(items))[:n]
 	slices.Sort(idx)
-	out := make([]string, n)
+	out := make([]T, n)
 	for i, j := range idx {
-		out[i] = names[j]
+		out[i] = items[j]
+	}
+	return out
+}
+
+// vectorBaseline is the drift baseline of a vector model's training rows,
+// whose values columns names.
+func vectorBaseline(names, columns []string, vectors [][]float64) (*drift.Baseline, error) {
+	idx, err := artifact.ColumnMap(names, columns)
+	if err != nil {
+		return nil, err
+	}
+	return drift.NewBaseline(names, pick(idx, vectors))
+}
+
+// pick returns the vectors' values at idx, row by row.
+func pick(idx []int, vectors [][]float64) [][]float64 {
+	out := make([][]float64, len(vectors))
+	for i, v := range vectors {
+		row := make([]float64, len(idx))
+		for j, k := range idx {
+			row[j] = v[k]
+		}
+		out[i] = row
 	}
 	return out
 }

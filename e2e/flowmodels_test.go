@@ -117,6 +117,19 @@ func TestFlowModelsTrainScoreServe(t *testing.T) {
 		t.Fatalf("features: %d names, %d lines", len(first.Names), strings.Count(feat, "\n"))
 	}
 
+	// Drift: the other capture's windows against the training windows.
+	var dr struct {
+		Report struct {
+			Tested       int     `json:"tested"`
+			DriftedShare float64 `json:"drifted_share"`
+			RecentRows   int     `json:"recent_rows"`
+		} `json:"report"`
+	}
+	mustJSON(t, s.run("drift", "flows-rf@1", "--file", testLog, "--json"), &dr)
+	if dr.Report.Tested == 0 || dr.Report.RecentRows != len(units) || !strings.Contains(s.run("models", "show", "flows-rf@1"), "drift") {
+		t.Fatalf("drift: %+v", dr)
+	}
+
 	// Live: the promoted flow model scores a conn.log as it grows.
 	s.run("promote", "flows-rf@1", "--alias", "flowprod", "--wait")
 	conn := filepath.Join(s.dir, "conn.log")
