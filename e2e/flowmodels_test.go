@@ -55,15 +55,6 @@ func TestFlowModelsTrainScoreServe(t *testing.T) {
 	testLog := stratosphere(t, "stratosphere-010-zeek-mixed/data/conn.log.labeled")
 	s.run("dataset", "ingest", "flows", "--kind", "flow", "--file", trainLog)
 
-	type trained struct {
-		Model   string `json:"model"`
-		Version int    `json:"version"`
-		SHA256  string `json:"sha256"`
-		Algo    string `json:"algo"`
-		Metrics struct {
-			AUCROC float64 `json:"auc_roc"`
-		} `json:"metrics"`
-	}
 	for _, tc := range []struct {
 		algo   string
 		minAUC float64

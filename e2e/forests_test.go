@@ -25,15 +25,7 @@ func TestTrainRandomForestAndIsolationForest(t *testing.T) {
 		{"rf", []string{"--param", "n_estimators=30"}, 0.95},
 		{"iforest", []string{"--param", "n_estimators=50"}, 0.70},
 	} {
-		var first, second struct {
-			Model   string `json:"model"`
-			Version int    `json:"version"`
-			SHA256  string `json:"sha256"`
-			Algo    string `json:"algo"`
-			Metrics struct {
-				AUCROC float64 `json:"auc_roc"`
-			} `json:"metrics"`
-		}
+		var first, second trained
 		args := append([]string{"train", "--dataset", "corpus", "--algo", tc.algo, "--wait", "--json"}, tc.params...)
 		mustJSON(t, s.run(args...), &first)
 		mustJSON(t, s.run(args...), &second)

@@ -40,14 +40,6 @@ func TestTabularModels(t *testing.T) {
 	train := botTable(t, s, "bots.csv", 1)
 	s.run("dataset", "ingest", "bots", "--kind", "tabular", "--file", train, "--key-column", "src_ip",
 		"--ignore-column", "asn_label", "--baseline-column", "is_human")
-	type trained struct {
-		Model   string `json:"model"`
-		SHA256  string `json:"sha256"`
-		Metrics struct {
-			AUCROC float64 `json:"auc_roc"`
-			Recall float64 `json:"recall"`
-		} `json:"metrics"`
-	}
 	for _, algo := range []string{"iforest", "rf"} {
 		var a, b trained
 		args := []string{"train", "--dataset", "bots", "--algo", algo, "--param", "n_estimators=50", "--wait", "--json"}

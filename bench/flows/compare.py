@@ -22,20 +22,7 @@ import numpy as np
 import sklearn
 from sklearn.ensemble import RandomForestClassifier
 
-MISSING = np.float32(-3e38)
-
-
-def reply(obj):
-    sys.stdout.write(json.dumps(obj) + "\n")
-    sys.stdout.flush()
-
-
-def load(path, rows, cols):
-    x = np.fromfile(path, dtype="<f4")
-    if x.size != rows * cols:
-        sys.exit(f"{path}: {x.size} values, want {rows}x{cols}")
-    x = x.reshape(rows, cols)
-    return np.ascontiguousarray(np.where(np.isnan(x), MISSING, x), dtype=np.float32)
+from pyworker import load, reply
 
 
 def main(argv):

@@ -21,10 +21,7 @@ import time
 import numpy as np
 import xgboost
 
-
-def reply(obj):
-    sys.stdout.write(json.dumps(obj) + "\n")
-    sys.stdout.flush()
+from pyworker import reply
 
 
 def main(argv):

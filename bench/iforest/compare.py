@@ -22,10 +22,7 @@ import numpy as np
 import sklearn
 from sklearn.ensemble import IsolationForest
 
-
-def reply(obj):
-    sys.stdout.write(json.dumps(obj) + "\n")
-    sys.stdout.flush()
+from pyworker import reply
 
 
 def main(argv):

@@ -8,6 +8,7 @@ package pyworker
 import (
 	"bufio"
 	"context"
+	_ "embed"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -33,12 +34,21 @@ type Worker struct {
 	stderr *strings.Builder
 }
 
-// Start writes script to dir/compare.py, runs it with args and decodes its
-// hello line into hello. name prefixes errors (e.g. "forestbench"); hint
-// says what installs the module when an import fails.
+// shared is pyworker.py, the helpers every script imports (reply, load).
+//
+//go:embed pyworker.py
+var shared []byte
+
+// Start writes script to dir/compare.py, with pyworker.py beside it, runs
+// it with args and decodes its hello line into hello. name prefixes errors
+// (e.g. "forestbench"); hint says what installs the module when an import
+// fails.
 func Start(ctx context.Context, name, hint, dir string, script []byte, hello any, args ...string) (*Worker, error) {
 	path := filepath.Join(dir, "compare.py")
 	if err := os.WriteFile(path, script, 0o600); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pyworker.py"), shared, 0o600); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	w := &Worker{name: name, hint: hint, stderr: &strings.Builder{}}
