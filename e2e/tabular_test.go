@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 )
@@ -83,8 +84,38 @@ func TestTabularModels(t *testing.T) {
 	if lines != 600 || bots < 70 || flagged > 120 {
 		t.Fatalf("score: %d lines, %d flagged, %d of them bots\n%s", lines, flagged, bots, out[:min(len(out), 2000)])
 	}
+	// Without labels (seed 001 as deployed: a baseline, no ground truth),
+	// the isolation forest still trains, and its adaptive threshold is
+	// the model's.
+	unlabeled := s.writeFile("unlabeled.csv", strings.ReplaceAll(strings.ReplaceAll(readFile(t, fresh), ",0\n", ",\n"), ",1\n", ",\n"))
+	s.run("dataset", "ingest", "clients", "--kind", "tabular", "--file", unlabeled, "--key-column", "src_ip",
+		"--ignore-column", "asn_label", "--baseline-column", "is_human")
+	var show struct {
+		Manifest struct {
+			Threshold     float64 `json:"threshold"`
+			ThresholdRule string  `json:"threshold_rule"`
+		} `json:"manifest"`
+	}
+	s.run("train", "--dataset", "clients", "--algo", "iforest", "--wait")
+	mustJSON(t, s.run("models", "show", "clients-iforest@1", "--json"), &show)
+	if !strings.Contains(show.Manifest.ThresholdRule, "adaptive threshold") || !(show.Manifest.Threshold > 0) {
+		t.Fatalf("unlabeled iforest: %+v", show.Manifest)
+	}
+	out = s.run("score", "--model", "clients-iforest@1", "--file", unlabeled, "--key-column", "src_ip", "--ignore-column", "asn_label")
+	if n := strings.Count(out, "\t1\t203.0.113."); n < 70 {
+		t.Fatalf("unlabeled iforest flags %d of 80 bots:\n%s", n, out[:min(len(out), 1500)])
+	}
 	if _, stderr, err := s.try("train", "--dataset", "bots", "--algo", "rf", "--param", "baseline_column=hits", "--wait"); err == nil ||
 		!strings.Contains(stderr, "only isolation forests") {
 		t.Fatalf("rf with baseline_column: %v %s", err, stderr)
 	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
