@@ -2,36 +2,28 @@ package forest
 
 import (
 	"errors"
-	"fmt"
-	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/mlctl/mlctl/training/params"
 )
 
-// paramKey describes one accepted key of ParseParams.
-type paramKey struct {
-	// field names the Params field the key sets; aliases share it.
-	field string
-	set   func(p *Params, v string) error
-}
-
-// paramKeys maps scikit-learn's parameter names (and a few aliases) to
-// setters.
-var paramKeys = map[string]paramKey{
-	"n_estimators":      {"trees", setInt(func(p *Params) *int { return &p.Trees })},
-	"trees":             {"trees", setInt(func(p *Params) *int { return &p.Trees })},
-	"max_features":      {"max_features", setMaxFeatures},
-	"max_depth":         {"max_depth", setMaxDepth},
-	"min_samples_leaf":  {"min_samples_leaf", setInt(func(p *Params) *int { return &p.MinSamplesLeaf })},
-	"min_samples_split": {"min_samples_split", setInt(func(p *Params) *int { return &p.MinSamplesSplit })},
-	"bootstrap":         {"bootstrap", setBootstrap},
-	"class_weight":      {"class_weight", setClassWeight},
-	"max_bin":           {"max_bin", setInt(func(p *Params) *int { return &p.MaxBin })},
-	"seed":              {"seed", setSeed},
-	"random_state":      {"seed", setSeed},
-	"n_jobs":            {"n_jobs", setInt(func(p *Params) *int { return &p.Threads })},
-	"nthread":           {"n_jobs", setInt(func(p *Params) *int { return &p.Threads })},
-	"criterion":         {"criterion", requireValue("gini")},
+// paramKeys lists scikit-learn's parameter names (and a few aliases) and
+// what each sets. Unlike gbdt's and iforest's, forest's numbers may have
+// spaces around them, and a malformed one is reported without strconv's
+// detail.
+var paramKeys = []params.Key[Params]{
+	{Names: []string{"n_estimators", "trees"}, Set: params.Field(func(p *Params) *int { return &p.Trees }, parseInt)},
+	{Names: []string{"max_features"}, Set: setMaxFeatures},
+	{Names: []string{"max_depth"}, Set: setMaxDepth},
+	{Names: []string{"min_samples_leaf"}, Set: params.Field(func(p *Params) *int { return &p.MinSamplesLeaf }, parseInt)},
+	{Names: []string{"min_samples_split"}, Set: params.Field(func(p *Params) *int { return &p.MinSamplesSplit }, parseInt)},
+	{Names: []string{"bootstrap"}, Set: setBootstrap},
+	{Names: []string{"class_weight"}, Set: setClassWeight},
+	{Names: []string{"max_bin"}, Set: params.Field(func(p *Params) *int { return &p.MaxBin }, parseInt)},
+	{Names: []string{"seed", "random_state"}, Set: params.Field(func(p *Params) *uint64 { return &p.Seed }, parseSeed)},
+	{Names: []string{"n_jobs", "nthread"}, Set: params.Field(func(p *Params) *int { return &p.Threads }, parseInt)},
+	{Names: []string{"criterion"}, Set: params.Only[Params]("gini")},
 }
 
 // ParseParams applies scikit-learn-named parameters to p: n_estimators,
@@ -44,60 +36,23 @@ var paramKeys = map[string]paramKey{
 // naming the key; then p is left unchanged. Keys are processed in sorted
 // order and every problem is reported.
 func ParseParams(kv map[string]string, p *Params) error {
-	if p == nil {
-		return errors.New("forest: ParseParams: nil params")
-	}
-	keys := make([]string, 0, len(kv))
-	for k := range kv {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	q := *p
-	var errs []error
-	seen := map[string]string{}
-	for _, k := range keys {
-		pk, ok := paramKeys[k]
-		if !ok {
-			errs = append(errs, fmt.Errorf("forest: unknown parameter %q", k))
-			continue
-		}
-		if prev, dup := seen[pk.field]; dup {
-			errs = append(errs, fmt.Errorf("forest: parameters %q and %q set the same thing", prev, k))
-			continue
-		}
-		seen[pk.field] = k
-		if err := pk.set(&q, kv[k]); err != nil {
-			errs = append(errs, fmt.Errorf("forest: parameter %s = %q: %w", k, kv[k], err))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	if err := q.Validate(); err != nil {
-		return err
-	}
-	*p = q
-	return nil
+	return params.Parse("forest", kv, p, paramKeys)
 }
 
-func setInt(field func(*Params) *int) func(*Params, string) error {
-	return func(p *Params, v string) error {
-		n, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil {
-			return errors.New("want an integer")
-		}
-		*field(p) = n
-		return nil
+func parseInt(v string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		return 0, errors.New("want an integer")
 	}
+	return n, nil
 }
 
-func setSeed(p *Params, v string) error {
+func parseSeed(v string) (uint64, error) {
 	n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
 	if err != nil {
-		return errors.New("want a non-negative integer")
+		return 0, errors.New("want a non-negative integer")
 	}
-	p.Seed = n
-	return nil
+	return n, nil
 }
 
 func setMaxDepth(p *Params, v string) error {
@@ -149,13 +104,4 @@ func setClassWeight(p *Params, v string) error {
 		return errors.New(`want "balanced" or "none"`)
 	}
 	return nil
-}
-
-func requireValue(want string) func(*Params, string) error {
-	return func(_ *Params, v string) error {
-		if v != want {
-			return fmt.Errorf("only %q is supported", want)
-		}
-		return nil
-	}
 }
