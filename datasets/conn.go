@@ -72,31 +72,11 @@ type ConnLineError struct{ BadRow }
 // Error implements error.
 func (e *ConnLineError) Error() string { return e.BadRow.String() }
 
-// connField names the conn.log columns ConnParser reads.
-type connField int
-
-const (
-	cfTS connField = iota
-	cfUID
-	cfOrigH
-	cfOrigP
-	cfRespH
-	cfRespP
-	cfProto
-	cfService
-	cfDuration
-	cfOrigBytes
-	cfRespBytes
-	cfConnState
-	cfHistory
-	cfOrigPkts
-	cfRespPkts
-	cfOrigIPBytes
-	cfRespIPBytes
-	cfLabel
-	cfDetailedLabel
-	numConnFields
-)
+// badConnLine is the *ConnLineError for line n of file: field's value is
+// bad for reason.
+func badConnLine(file string, n int, field, reason, value string) error {
+	return &ConnLineError{BadRow{File: file, Line: n, Field: field, Reason: reason, Value: shorten(value)}}
+}
 
 // connFieldNames are the Zeek column names (and JSON keys) of each
 // connField; the first is the one reports use.
@@ -122,18 +102,17 @@ var connFieldNames = [numConnFields][]string{
 	cfDetailedLabel: {"detailedlabel", "detailed-label", "detailed_label"},
 }
 
-// connRequired are the fields without which a line is not a connection.
-var connRequired = []connField{cfTS, cfOrigH, cfOrigP, cfRespH, cfRespP}
-
 // connFieldByName maps every column name and JSON key to its field.
-var connFieldByName = func() map[string]connField {
-	m := make(map[string]connField)
-	for f, names := range connFieldNames {
-		for _, n := range names {
-			m[n] = connField(f)
-		}
+var connFieldByName = connFieldsByName(&connFieldNames)
+
+// zeekConnFormat is how ConnParser builds records: reports name a field by
+// its first Zeek name.
+var zeekConnFormat = func() *connFormat {
+	f := &connFormat{parseTime: parseZeekTime, timeReason: "not a time"}
+	for i, names := range connFieldNames {
+		f.names[i] = names[0]
 	}
-	return m
+	return f
 }()
 
 // ConnParser reads a Zeek conn.log one line at a time, so a log follower
@@ -162,8 +141,7 @@ type ConnParser struct {
 	detailedOnly bool
 
 	scratch []string
-	vals    [numConnFields]string
-	set     [numConnFields]bool
+	values  connFields
 }
 
 // NewConnParser returns a parser for the log named file, with Zeek's
@@ -240,7 +218,6 @@ func (p *ConnParser) directive(line string) error {
 // fields reads the column names of a #fields line.
 func (p *ConnParser) fields(names []string) error {
 	p.raw, p.cols, p.composite = 0, p.cols[:0], false
-	var seen [numConnFields]bool
 	var all []string
 	for _, n := range names {
 		sub := strings.Fields(n)
@@ -248,21 +225,13 @@ func (p *ConnParser) fields(names []string) error {
 			p.composite = true
 		}
 		for _, s := range sub {
-			s = strings.ToLower(s)
-			all = append(all, s)
-			f, ok := connFieldByName[s]
-			if !ok || seen[f] {
-				p.cols = append(p.cols, -1)
-				continue
-			}
-			seen[f] = true
-			p.cols = append(p.cols, f)
+			all = append(all, strings.ToLower(s))
 		}
 	}
-	for _, f := range connRequired {
-		if !seen[f] {
-			return &FormatError{File: p.File, Reason: fmt.Sprintf("no %s column in #fields (header has %s)", connFieldNames[f][0], quoteList(all))}
-		}
+	cols, seen := connColumns(p.cols, all, connFieldByName)
+	p.cols = cols
+	if f, missing := missingConnField(&seen); missing {
+		return &FormatError{File: p.File, Reason: fmt.Sprintf("no %s column in #fields (header has %s)", connFieldNames[f][0], quoteList(all))}
 	}
 	p.raw = len(names)
 	p.detailedOnly = !seen[cfLabel] && seen[cfDetailedLabel]
@@ -270,7 +239,7 @@ func (p *ConnParser) fields(names []string) error {
 }
 
 func (p *ConnParser) bad(n int, field, reason, value string) error {
-	return &ConnLineError{BadRow{File: p.File, Line: n, Field: field, Reason: reason, Value: shorten(value)}}
+	return badConnLine(p.File, n, field, reason, value)
 }
 
 func (p *ConnParser) tsvLine(line string, n int) (ConnRecord, bool, error) {
@@ -292,18 +261,9 @@ func (p *ConnParser) tsvLine(line string, n int) (ConnRecord, bool, error) {
 		}
 		f = sub
 	}
-	p.set = [numConnFields]bool{}
-	for i, c := range p.cols {
-		if c < 0 {
-			continue
-		}
-		v := strings.TrimSpace(f[i])
-		if v == p.unset || v == p.empty || v == "" {
-			continue
-		}
-		p.vals[c], p.set[c] = v, true
-	}
-	return p.record(n, p.detailedOnly)
+	p.values.clear()
+	p.values.take(p.cols, f, p.unset, p.empty)
+	return p.values.record(p.File, n, zeekConnFormat, p.detailedOnly)
 }
 
 func (p *ConnParser) jsonLine(line string, n int) (ConnRecord, bool, error) {
@@ -316,7 +276,7 @@ func (p *ConnParser) jsonLine(line string, n int) (ConnRecord, bool, error) {
 		}
 		return ConnRecord{}, false, p.bad(n, "line", reason, line)
 	}
-	p.set = [numConnFields]bool{}
+	p.values.clear()
 	var seenLabel, seenDetailed bool
 	var use func(key string, raw json.RawMessage) error
 	use = func(key string, raw json.RawMessage) error {
@@ -366,7 +326,7 @@ func (p *ConnParser) jsonLine(line string, n int) (ConnRecord, bool, error) {
 		default:
 			v = string(raw)
 		}
-		p.vals[f], p.set[f] = v, true
+		p.values.put(f, v)
 		return nil
 	}
 	for k, v := range obj {
@@ -374,82 +334,7 @@ func (p *ConnParser) jsonLine(line string, n int) (ConnRecord, bool, error) {
 			return ConnRecord{}, false, err
 		}
 	}
-	return p.record(n, !seenLabel && seenDetailed)
-}
-
-// record builds a ConnRecord from p.vals and p.set; detailedOnly takes the
-// label from detailedlabel.
-func (p *ConnParser) record(n int, detailedOnly bool) (ConnRecord, bool, error) {
-	for _, f := range connRequired {
-		if !p.set[f] {
-			return ConnRecord{}, false, p.bad(n, connFieldNames[f][0], "unset", "")
-		}
-	}
-	rec := ConnRecord{Label: -1}
-	var err error
-	fail := func(f connField, reason string) (ConnRecord, bool, error) {
-		return ConnRecord{}, false, p.bad(n, connFieldNames[f][0], reason, p.vals[f])
-	}
-	if rec.Time, err = parseZeekTime(p.vals[cfTS]); err != nil {
-		return fail(cfTS, "not a time")
-	}
-	if rec.SrcIP, err = netip.ParseAddr(p.vals[cfOrigH]); err != nil {
-		return fail(cfOrigH, "not an IP address")
-	}
-	if rec.DstIP, err = netip.ParseAddr(p.vals[cfRespH]); err != nil {
-		return fail(cfRespH, "not an IP address")
-	}
-	for _, f := range [...]connField{cfOrigP, cfRespP} {
-		v, err := strconv.ParseUint(p.vals[f], 10, 16)
-		if err != nil {
-			return fail(f, "not a port (0-65535)")
-		}
-		if f == cfOrigP {
-			rec.SrcPort = uint16(v)
-		} else {
-			rec.DstPort = uint16(v)
-		}
-	}
-	counts := [...]struct {
-		f   connField
-		dst *int64
-	}{
-		{cfOrigBytes, &rec.OrigBytes}, {cfRespBytes, &rec.RespBytes},
-		{cfOrigPkts, &rec.OrigPkts}, {cfRespPkts, &rec.RespPkts},
-		{cfOrigIPBytes, &rec.OrigIPBytes}, {cfRespIPBytes, &rec.RespIPBytes},
-	}
-	for _, c := range counts {
-		if !p.set[c.f] {
-			continue
-		}
-		v, err := strconv.ParseInt(p.vals[c.f], 10, 64)
-		if err != nil || v < 0 {
-			return fail(c.f, "not a count")
-		}
-		*c.dst = v
-	}
-	if p.set[cfDuration] {
-		d, err := parseZeekSeconds(p.vals[cfDuration])
-		if err != nil {
-			return fail(cfDuration, "not an interval in seconds")
-		}
-		rec.Duration = d
-	}
-	str := func(f connField) string {
-		if p.set[f] {
-			return p.vals[f]
-		}
-		return ""
-	}
-	rec.UID, rec.Proto, rec.Service = str(cfUID), strings.ToLower(str(cfProto)), str(cfService)
-	rec.ConnState, rec.History = str(cfConnState), str(cfHistory)
-	rec.DetailedLabel = str(cfDetailedLabel)
-	if detailedOnly {
-		rec.Label = ConnLabel(rec.DetailedLabel)
-	} else {
-		rec.Label = ConnLabel(str(cfLabel))
-	}
-	return rec, true, nil
+	return p.values.record(p.File, n, zeekConnFormat, !seenLabel && seenDetailed)
 }
 
 // parseZeekTime reads a Zeek time: seconds since the Unix epoch with up to
@@ -525,7 +410,12 @@ func ReadConn(path string) ([]ConnRecord, []BadRow, error) {
 
 // ReadConnFrom is ReadConn on an open stream; file names it in reports.
 func ReadConnFrom(r io.Reader, file string) ([]ConnRecord, []BadRow, error) {
-	p := NewConnParser(file)
+	return readConnLines(r, file, NewConnParser(file).Line)
+}
+
+// readConnLines feeds the lines of r to parse, collecting records and bad
+// rows; an error other than a *ConnLineError stops it.
+func readConnLines(r io.Reader, file string, parse func(string, int) (ConnRecord, bool, error)) ([]ConnRecord, []BadRow, error) {
 	lr := newLineReader(r)
 	var recs []ConnRecord
 	var bad []BadRow
@@ -541,7 +431,7 @@ func ReadConnFrom(r io.Reader, file string) ([]ConnRecord, []BadRow, error) {
 			bad = append(bad, BadRow{File: file, Line: lr.n, Field: "line", Reason: fmt.Sprintf("line over %d bytes", MaxLineBytes), Value: shorten(string(raw))})
 			continue
 		}
-		rec, ok, err := p.Line(string(raw), lr.n)
+		rec, ok, err := parse(string(raw), lr.n)
 		var le *ConnLineError
 		switch {
 		case errors.As(err, &le):

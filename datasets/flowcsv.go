@@ -2,12 +2,9 @@ package datasets
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"net/netip"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -23,63 +20,33 @@ import (
 // the same columns under a header line, in any order and with more
 // columns; see flowCSVNames for the names it knows.
 
-// flowCSVField names the flow CSV columns FlowCSVParser reads.
-type flowCSVField int
-
-const (
-	fcTS flowCSVField = iota
-	fcProto
-	fcState
-	fcSrcIP
-	fcSrcPort
-	fcDstIP
-	fcDstPort
-	fcSrcBytes
-	fcDstBytes
-	fcDuration
-	fcSrcPkts
-	fcDstPkts
-	fcLabel
-	fcDetailedLabel
-	numFlowCSVFields
-)
-
 // flowCSVSeedColumns is the column order of a headerless file: seed 003's.
-var flowCSVSeedColumns = []flowCSVField{fcTS, fcProto, fcState, fcSrcIP, fcSrcPort, fcDstIP, fcDstPort, fcSrcBytes, fcDstBytes}
+var flowCSVSeedColumns = []connField{cfTS, cfProto, cfConnState, cfOrigH, cfOrigP, cfRespH, cfRespP, cfOrigBytes, cfRespBytes}
 
-// flowCSVNames are the header names of each field, lower case; the first
-// is the name reports use. Seed 003's own names (ip_protocol, src_tx,
-// dst_tx) and Zeek's (conn_state, orig_bytes …) are accepted too.
-var flowCSVNames = [numFlowCSVFields][]string{
-	fcTS:            {"ts", "time", "timestamp"},
-	fcProto:         {"proto", "ip_protocol", "protocol"},
-	fcState:         {"state", "conn_state"},
-	fcSrcIP:         {"src_ip", "id.orig_h"},
-	fcSrcPort:       {"src_port", "id.orig_p"},
-	fcDstIP:         {"dst_ip", "id.resp_h"},
-	fcDstPort:       {"dst_port", "id.resp_p"},
-	fcSrcBytes:      {"src_bytes", "src_tx", "orig_bytes"},
-	fcDstBytes:      {"dst_bytes", "dst_tx", "resp_bytes"},
-	fcDuration:      {"duration"},
-	fcSrcPkts:       {"src_pkts", "orig_pkts"},
-	fcDstPkts:       {"dst_pkts", "resp_pkts"},
-	fcLabel:         {"label"},
-	fcDetailedLabel: {"detailedlabel", "detailed-label", "detailed_label"},
+// flowCSVNames are the header names of each field a flow CSV has, lower
+// case; the first is the name reports use. Seed 003's own names
+// (ip_protocol, src_tx, dst_tx) and Zeek's (conn_state, orig_bytes …) are
+// accepted too. A header must name connRequired's columns: what a
+// connection is (as for a conn.log).
+var flowCSVNames = [numConnFields][]string{
+	cfTS:            {"ts", "time", "timestamp"},
+	cfProto:         {"proto", "ip_protocol", "protocol"},
+	cfConnState:     {"state", "conn_state"},
+	cfOrigH:         {"src_ip", "id.orig_h"},
+	cfOrigP:         {"src_port", "id.orig_p"},
+	cfRespH:         {"dst_ip", "id.resp_h"},
+	cfRespP:         {"dst_port", "id.resp_p"},
+	cfOrigBytes:     {"src_bytes", "src_tx", "orig_bytes"},
+	cfRespBytes:     {"dst_bytes", "dst_tx", "resp_bytes"},
+	cfDuration:      {"duration"},
+	cfOrigPkts:      {"src_pkts", "orig_pkts"},
+	cfRespPkts:      {"dst_pkts", "resp_pkts"},
+	cfLabel:         {"label"},
+	cfDetailedLabel: {"detailedlabel", "detailed-label", "detailed_label"},
 }
 
-// flowCSVRequired are the columns a header must name: what a connection
-// is (as for a conn.log).
-var flowCSVRequired = []flowCSVField{fcTS, fcSrcIP, fcSrcPort, fcDstIP, fcDstPort}
-
-var flowCSVFieldByName = func() map[string]flowCSVField {
-	m := make(map[string]flowCSVField)
-	for f, names := range flowCSVNames {
-		for _, n := range names {
-			m[n] = flowCSVField(f)
-		}
-	}
-	return m
-}()
+// flowCSVFieldByName maps every header name to its field.
+var flowCSVFieldByName = connFieldsByName(&flowCSVNames)
 
 // FlowCSVParser reads seed 003's flow CSV one line at a time, as ConnParser
 // reads a conn.log, into ConnRecords: proto, state, addresses, ports and
@@ -98,14 +65,13 @@ type FlowCSVParser struct {
 	// is the number of columns a line must have.
 	decided      bool
 	headerless   bool
-	cols         []flowCSVField
+	cols         []connField
 	fields       int
 	detailedOnly bool
-	// names are the header's names of each field, for reports.
-	names   [numFlowCSVFields]string
+	// format names each field as the header does, for reports.
+	format  connFormat
 	scratch []string
-	vals    [numFlowCSVFields]string
-	set     [numFlowCSVFields]bool
+	values  connFields
 }
 
 // NewFlowCSVParser returns a parser for the flow CSV named file.
@@ -119,8 +85,11 @@ func NewFlowCSVParser(file string) *FlowCSVParser {
 // line 1.
 func (p *FlowCSVParser) Reset() {
 	p.decided, p.headerless, p.cols, p.fields, p.detailedOnly = false, false, p.cols[:0], 0, false
-	for f := range p.names {
-		p.names[f] = flowCSVNames[f][0]
+	p.format = connFormat{parseTime: parseFlowTime, timeReason: "not a time (want YYYY-MM-DD HH:MM:SS, RFC 3339 or Unix seconds)"}
+	for f, names := range flowCSVNames {
+		if len(names) > 0 {
+			p.format.names[f] = names[0]
+		}
 	}
 }
 
@@ -146,7 +115,7 @@ func (p *FlowCSVParser) Line(line string, lineNo int) (rec ConnRecord, ok bool, 
 	if !p.decided {
 		p.decided = true
 		for _, c := range f {
-			if name, ok := flowCSVFieldByName[strings.ToLower(strings.TrimSpace(c))]; ok && name == fcTS {
+			if name, ok := flowCSVFieldByName[strings.ToLower(strings.TrimSpace(c))]; ok && name == cfTS {
 				return rec, false, p.header(f)
 			}
 		}
@@ -162,124 +131,35 @@ func (p *FlowCSVParser) Line(line string, lineNo int) (rec ConnRecord, ok bool, 
 	case len(f) != p.fields:
 		return rec, false, p.bad(lineNo, "line", fmt.Sprintf("%d fields, header has %d", len(f), p.fields), line)
 	}
-	p.set = [numFlowCSVFields]bool{}
-	for i, c := range p.cols {
-		if c < 0 {
-			continue
-		}
-		v := strings.TrimSpace(f[i])
-		if v == "" || v == "-" || v == "(empty)" {
-			continue
-		}
-		p.vals[c], p.set[c] = v, true
-	}
-	return p.record(lineNo)
+	p.values.clear()
+	p.values.take(p.cols, f, "-", "(empty)")
+	return p.values.record(p.File, lineNo, &p.format, p.detailedOnly)
 }
 
 // header reads the column names of a header line.
 func (p *FlowCSVParser) header(names []string) error {
-	p.cols = p.cols[:0]
-	var seen [numFlowCSVFields]bool
 	lower := make([]string, len(names))
 	for i, n := range names {
-		n = strings.ToLower(strings.TrimSpace(n))
-		lower[i] = n
-		f, ok := flowCSVFieldByName[n]
-		if !ok || seen[f] {
-			p.cols = append(p.cols, -1)
-			continue
-		}
-		seen[f] = true
-		p.names[f] = n
-		p.cols = append(p.cols, f)
+		lower[i] = strings.ToLower(strings.TrimSpace(n))
 	}
-	for _, f := range flowCSVRequired {
-		if !seen[f] {
-			p.fields = 0
-			return &FormatError{File: p.File, Reason: fmt.Sprintf("no %s column in flow csv header (header has %s)", flowCSVNames[f][0], quoteList(lower))}
+	cols, seen := connColumns(p.cols[:0], lower, flowCSVFieldByName)
+	p.cols = cols
+	for i, f := range cols {
+		if f >= 0 {
+			p.format.names[f] = lower[i]
 		}
+	}
+	if f, missing := missingConnField(&seen); missing {
+		p.fields = 0
+		return &FormatError{File: p.File, Reason: fmt.Sprintf("no %s column in flow csv header (header has %s)", flowCSVNames[f][0], quoteList(lower))}
 	}
 	p.fields = len(names)
-	p.detailedOnly = !seen[fcLabel] && seen[fcDetailedLabel]
+	p.detailedOnly = !seen[cfLabel] && seen[cfDetailedLabel]
 	return nil
 }
 
 func (p *FlowCSVParser) bad(n int, field, reason, value string) error {
-	return &ConnLineError{BadRow{File: p.File, Line: n, Field: field, Reason: reason, Value: shorten(value)}}
-}
-
-// record builds a ConnRecord from p.vals and p.set.
-func (p *FlowCSVParser) record(n int) (ConnRecord, bool, error) {
-	for _, f := range flowCSVRequired {
-		if !p.set[f] {
-			return ConnRecord{}, false, p.bad(n, p.names[f], "unset", "")
-		}
-	}
-	fail := func(f flowCSVField, reason string) (ConnRecord, bool, error) {
-		return ConnRecord{}, false, p.bad(n, p.names[f], reason, p.vals[f])
-	}
-	rec := ConnRecord{Label: -1}
-	var err error
-	if rec.Time, err = parseFlowTime(p.vals[fcTS]); err != nil {
-		return fail(fcTS, "not a time (want YYYY-MM-DD HH:MM:SS, RFC 3339 or Unix seconds)")
-	}
-	if rec.SrcIP, err = netip.ParseAddr(p.vals[fcSrcIP]); err != nil {
-		return fail(fcSrcIP, "not an IP address")
-	}
-	if rec.DstIP, err = netip.ParseAddr(p.vals[fcDstIP]); err != nil {
-		return fail(fcDstIP, "not an IP address")
-	}
-	for _, f := range [...]flowCSVField{fcSrcPort, fcDstPort} {
-		v, err := strconv.ParseUint(p.vals[f], 10, 16)
-		if err != nil {
-			return fail(f, "not a port (0-65535)")
-		}
-		if f == fcSrcPort {
-			rec.SrcPort = uint16(v)
-		} else {
-			rec.DstPort = uint16(v)
-		}
-	}
-	counts := [...]struct {
-		f   flowCSVField
-		dst *int64
-	}{
-		{fcSrcBytes, &rec.OrigBytes}, {fcDstBytes, &rec.RespBytes},
-		{fcSrcPkts, &rec.OrigPkts}, {fcDstPkts, &rec.RespPkts},
-	}
-	for _, c := range counts {
-		if !p.set[c.f] {
-			continue
-		}
-		v, err := strconv.ParseInt(p.vals[c.f], 10, 64)
-		if err != nil || v < 0 {
-			return fail(c.f, "not a count")
-		}
-		*c.dst = v
-	}
-	if p.set[fcDuration] {
-		d, err := parseZeekSeconds(p.vals[fcDuration])
-		if err != nil {
-			return fail(fcDuration, "not an interval in seconds")
-		}
-		rec.Duration = d
-	}
-	if p.set[fcProto] {
-		rec.Proto = strings.ToLower(p.vals[fcProto])
-	}
-	if p.set[fcState] {
-		rec.ConnState = p.vals[fcState]
-	}
-	if p.set[fcDetailedLabel] {
-		rec.DetailedLabel = p.vals[fcDetailedLabel]
-	}
-	switch {
-	case p.detailedOnly:
-		rec.Label = ConnLabel(rec.DetailedLabel)
-	case p.set[fcLabel]:
-		rec.Label = ConnLabel(p.vals[fcLabel])
-	}
-	return rec, true, nil
+	return badConnLine(p.File, n, field, reason, value)
 }
 
 // flowTimeLayout is seed 003's strptime format "%Y-%m-%d %H:%M:%S"; Go's
@@ -313,37 +193,6 @@ func ReadFlowCSV(path string) ([]ConnRecord, []BadRow, error) {
 // reports.
 func ReadFlowCSVFrom(r io.Reader, file string) ([]ConnRecord, []BadRow, error) {
 	return readConnLines(r, file, NewFlowCSVParser(file).Line)
-}
-
-// readConnLines feeds the lines of r to parse, collecting records and bad
-// rows; an error other than a *ConnLineError stops it.
-func readConnLines(r io.Reader, file string, parse func(string, int) (ConnRecord, bool, error)) ([]ConnRecord, []BadRow, error) {
-	lr := newLineReader(r)
-	var recs []ConnRecord
-	var bad []BadRow
-	for {
-		raw, tooLong, err := lr.next()
-		if err == io.EOF {
-			return recs, bad, nil
-		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("read %s: %w", file, err)
-		}
-		if tooLong {
-			bad = append(bad, BadRow{File: file, Line: lr.n, Field: "line", Reason: fmt.Sprintf("line over %d bytes", MaxLineBytes), Value: shorten(string(raw))})
-			continue
-		}
-		rec, ok, err := parse(string(raw), lr.n)
-		var le *ConnLineError
-		switch {
-		case errors.As(err, &le):
-			bad = append(bad, le.BadRow)
-		case err != nil:
-			return nil, nil, err
-		case ok:
-			recs = append(recs, rec)
-		}
-	}
 }
 
 // ReadFlows reads a file of connections in format: "auto" (or empty),

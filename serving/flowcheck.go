@@ -2,7 +2,6 @@ package serving
 
 import (
 	"fmt"
-	"math"
 	"net/netip"
 	"slices"
 	"time"
@@ -39,34 +38,12 @@ var flowChecks = [...]string{CheckBlacklist, CheckUnusualPort, CheckPortFanout, 
 // FlowCheckNames lists the checks in the order findings list them.
 func FlowCheckNames() []string { return slices.Clone(flowChecks[:]) }
 
-// Seed 003's port lists and thresholds, the defaults of FlowCheckConfig.
-var (
-	// seedUnusualPorts is analyzer.py's _INTERESTING_PORTS.
-	seedUnusualPorts = []uint16{0, 81, 82}
-	// seedPopularPorts is analyzer.py's _POPULAR_PORTS.
-	seedPopularPorts = []uint16{80, 8080, 443, 22, 53, 123, 143, 993}
-)
+// defaultFanoutHistory is how many windows the fan-out percentile spans.
+const defaultFanoutHistory = 1
 
-const (
-	// defaultFanoutPercentile is the percentile of the window's sources'
-	// distinct-port counts a source must exceed (analyzer.py: perc90).
-	defaultFanoutPercentile = 90
-	// defaultFanoutMax is the distinct-port count above which a source
-	// always trips (analyzer.py: "using more than 100 ports").
-	defaultFanoutMax = 100
-	// defaultIQRFence is the IQR multiple of the fences (pandas_analysis.py
-	// uses the outer fence, 3·IQR).
-	defaultIQRFence = 3
-	// defaultFanoutHistory is how many windows the fan-out percentile
-	// spans.
-	defaultFanoutHistory = 1
-)
-
-// Marks FlowChecker keeps on windows as connections arrive.
-const (
-	markBlacklist   = "blacklist_flows"
-	markUnusualPort = "unusual_port_flows"
-)
+// markBlacklist is the mark FlowChecker keeps on windows as connections
+// arrive, and the detail of CheckBlacklist.
+const markBlacklist = "blacklist_flows"
 
 // FlowCheckConfig configures a FlowChecker. Zero fields take the defaults.
 type FlowCheckConfig struct {
@@ -78,11 +55,12 @@ type FlowCheckConfig struct {
 	Checks []string
 	// Blacklist is the IP blacklist for CheckBlacklist.
 	Blacklist *IPBlacklist
-	// UnusualPorts are CheckUnusualPort's ports; default 0, 81, 82.
+	// UnusualPorts are CheckUnusualPort's ports; default 0, 81, 82
+	// (flow.DefaultUnusualPorts).
 	UnusualPorts []uint16
 	// PopularPorts are the ports that alone do not make a fan-out (one of
 	// the source's ports must be another); default 80, 8080, 443, 22, 53,
-	// 123, 143, 993.
+	// 123, 143, 993 (flow.DefaultPopularPorts).
 	PopularPorts []uint16
 	// FanoutPercentile is CheckPortFanout's percentile, in (0, 100];
 	// default 90.
@@ -141,15 +119,13 @@ type FlowCheckStats struct {
 // followed conn.log, and reports each (source IP, window) that trips one
 // when its window closes. A FlowChecker is not safe for concurrent use.
 type FlowChecker struct {
-	agg       *flow.Aggregator
+	agg *flow.Aggregator
+	// rules is the flow feature set at the window's length: its ports,
+	// rule parameters and rules are the checks'.
+	rules     *flow.WindowSet
 	on        [4]bool
 	nChecks   int
 	blacklist *IPBlacklist
-	unusual   *portSet
-	popular   *portSet
-	pct       float64
-	fanoutMax int
-	fence     float64
 	findings  int64
 	// history is how many windows the fan-out population spans; past
 	// holds the counts of the windows before the current one.
@@ -160,61 +136,34 @@ type FlowChecker struct {
 // pastCounts are the distinct destination ports of a window's sources.
 type pastCounts struct {
 	start  time.Time
-	counts []int
+	counts []float64
 }
-
-// portSet is a set of ports.
-type portSet [65536 / 64]uint64
-
-func newPortSet(ports []uint16) *portSet {
-	s := new(portSet)
-	for _, p := range ports {
-		s[p/64] |= 1 << (p % 64)
-	}
-	return s
-}
-
-func (s *portSet) has(p uint16) bool { return s[p/64]&(1<<(p%64)) != 0 }
 
 // NewFlowChecker returns a FlowChecker for cfg.
 func NewFlowChecker(cfg FlowCheckConfig) (*FlowChecker, error) {
 	if cfg.Window == 0 {
 		cfg.Window = flow.DefaultWindow
 	}
-	if cfg.Window < time.Second || cfg.Window%time.Second != 0 {
-		return nil, fmt.Errorf("flow window %v: want a whole number of seconds", cfg.Window)
+	// The feature set checks the window (whole seconds), fills in the
+	// ports and rule parameters and validates them.
+	rules, err := flow.NewWindowSet(flow.WindowSetConfig{
+		Scales:       []time.Duration{cfg.Window},
+		PopularPorts: cfg.PopularPorts, UnusualPorts: cfg.UnusualPorts,
+		FanoutPercentile: cfg.FanoutPercentile, FanoutMax: cfg.FanoutMax, IQRFence: cfg.IQRFence,
+	})
+	if err != nil {
+		return nil, err
 	}
 	agg, err := flow.NewAggregator(cfg.Config)
 	if err != nil {
 		return nil, err
 	}
-	c := &FlowChecker{
-		agg: agg, blacklist: cfg.Blacklist,
-		unusual: newPortSet(orPorts(cfg.UnusualPorts, seedUnusualPorts)),
-		popular: newPortSet(orPorts(cfg.PopularPorts, seedPopularPorts)),
-		pct:     cfg.FanoutPercentile, fanoutMax: cfg.FanoutMax, fence: cfg.IQRFence,
-	}
-	if c.pct == 0 {
-		c.pct = defaultFanoutPercentile
-	}
-	if c.fanoutMax == 0 {
-		c.fanoutMax = defaultFanoutMax
-	}
-	if c.fence == 0 {
-		c.fence = defaultIQRFence
-	}
+	c := &FlowChecker{agg: agg, rules: rules, blacklist: cfg.Blacklist}
 	if c.history = cfg.FanoutHistory; c.history == 0 {
 		c.history = defaultFanoutHistory
 	}
-	switch {
-	case !(c.pct > 0 && c.pct <= 100):
-		return nil, fmt.Errorf("fan-out percentile %v: want (0, 100]", c.pct)
-	case c.history < 0:
+	if c.history < 0 {
 		return nil, fmt.Errorf("fan-out history %d: want a positive number of windows", c.history)
-	case c.fanoutMax < 0:
-		return nil, fmt.Errorf("fan-out maximum %d: want a positive count", c.fanoutMax)
-	case !(c.fence > 0) || math.IsInf(c.fence, 0):
-		return nil, fmt.Errorf("IQR fence %v: want a positive multiple", c.fence)
 	}
 	checks := cfg.Checks
 	if checks == nil {
@@ -243,13 +192,6 @@ func NewFlowChecker(cfg FlowCheckConfig) (*FlowChecker, error) {
 	return c, nil
 }
 
-func orPorts(ports, def []uint16) []uint16 {
-	if ports == nil {
-		return def
-	}
-	return ports
-}
-
 // Stats are the running totals.
 func (c *FlowChecker) Stats() FlowCheckStats {
 	return FlowCheckStats{Stats: c.agg.Stats(), Findings: c.findings}
@@ -259,13 +201,8 @@ func (c *FlowChecker) Stats() FlowCheckStats {
 // time closed.
 func (c *FlowChecker) Add(rec datasets.ConnRecord) []FlowFinding {
 	w, closed := c.agg.Add(rec)
-	if w != nil {
-		if c.on[0] && (c.blacklist.Contains(rec.SrcIP) || c.blacklist.Contains(rec.DstIP)) {
-			w.Mark(markBlacklist, 1)
-		}
-		if c.on[1] && flow.HasPorts(rec.Proto) && c.unusual.has(rec.DstPort) {
-			w.Mark(markUnusualPort, 1)
-		}
+	if w != nil && c.on[0] && (c.blacklist.Contains(rec.SrcIP) || c.blacklist.Contains(rec.DstIP)) {
+		w.Mark(markBlacklist, 1)
 	}
 	return c.check(closed)
 }
@@ -305,22 +242,12 @@ func (c *FlowChecker) check(batches []flow.Batch) []FlowFinding {
 }
 
 func (c *FlowChecker) checkBatch(b flow.Batch, out []FlowFinding) []FlowFinding {
-	var fanoutAt, iqrLow, iqrHigh float64
-	if c.on[2] {
-		fanoutAt = c.fanoutThreshold(b, c.pct/100)
+	var st flow.BatchStats
+	if c.on[2] || c.on[3] {
+		st = c.rules.BatchStats(b)
 	}
-	if c.on[3] {
-		var ports []float64
-		for _, w := range b.Sources {
-			for _, d := range w.Dsts() {
-				if d.Ports > 0 {
-					ports = append(ports, float64(d.Ports))
-				}
-			}
-		}
-		slices.Sort(ports)
-		q1, q3 := quantile(ports, 0.25), quantile(ports, 0.75)
-		iqrLow, iqrHigh = q1-c.fence*(q3-q1), q3+c.fence*(q3-q1)
+	if c.on[2] && c.history > 1 {
+		st.FanoutThreshold = c.fanoutThreshold(b)
 	}
 	secs := int(b.Length / time.Second)
 	for _, w := range b.Sources {
@@ -330,33 +257,20 @@ func (c *FlowChecker) checkBatch(b flow.Batch, out []FlowFinding) []FlowFinding 
 			tripped = append(tripped, CheckBlacklist)
 			detail[markBlacklist] = float64(w.Marks[markBlacklist])
 		}
-		if c.on[1] && w.Marks[markUnusualPort] > 0 {
-			tripped = append(tripped, CheckUnusualPort)
-			detail[markUnusualPort] = float64(w.Marks[markUnusualPort])
-		}
-		if c.on[2] {
-			n := w.DstPorts()
-			if n > c.fanoutMax || (float64(n) > fanoutAt && c.hasUnpopularPort(w)) {
-				tripped = append(tripped, CheckPortFanout)
-				detail["fanout_threshold"] = fanoutAt
+		if c.on[1] {
+			if n := c.rules.UnusualFlows(w); n > 0 {
+				tripped = append(tripped, CheckUnusualPort)
+				detail["unusual_port_flows"] = float64(n)
 			}
 		}
-		if c.on[3] {
-			most, outlier := 0, false
-			for _, d := range w.Dsts() {
-				if d.Ports == 0 {
-					continue
-				}
-				most = max(most, d.Ports)
-				if p := float64(d.Ports); p < iqrLow || p > iqrHigh {
-					outlier = true
-				}
-			}
-			if outlier {
-				tripped = append(tripped, CheckIQROutlier)
-				detail["max_pair_ports"] = float64(most)
-				detail["iqr_low"], detail["iqr_high"] = iqrLow, iqrHigh
-			}
+		if c.on[2] && c.rules.FanoutHit(w, st) {
+			tripped = append(tripped, CheckPortFanout)
+			detail["fanout_threshold"] = st.FanoutThreshold
+		}
+		if c.on[3] && c.rules.IQROutlierHit(w, st) {
+			tripped = append(tripped, CheckIQROutlier)
+			detail["max_pair_ports"] = float64(maxPairPorts(w))
+			detail["iqr_low"], detail["iqr_high"] = st.IQRLow, st.IQRHigh
 		}
 		if len(tripped) == 0 {
 			continue
@@ -376,13 +290,13 @@ func (c *FlowChecker) checkBatch(b flow.Batch, out []FlowFinding) []FlowFinding 
 	return out
 }
 
-// fanoutThreshold is the q-quantile of the distinct destination ports of
-// the sources of b and of the windows before it within the fan-out
-// history, and remembers b's counts for the windows after it.
-func (c *FlowChecker) fanoutThreshold(b flow.Batch, q float64) float64 {
-	counts := make([]int, len(b.Sources))
+// fanoutThreshold is the fan-out threshold over the distinct destination
+// ports of the sources of b and of the windows before it within the
+// fan-out history, and remembers b's counts for the windows after it.
+func (c *FlowChecker) fanoutThreshold(b flow.Batch) float64 {
+	counts := make([]float64, len(b.Sources))
 	for i, w := range b.Sources {
-		counts[i] = w.DstPorts()
+		counts[i] = float64(w.DstPorts())
 	}
 	from := b.Start.Add(-time.Duration(c.history-1) * b.Length)
 	keep := c.past[:0]
@@ -392,41 +306,22 @@ func (c *FlowChecker) fanoutThreshold(b flow.Batch, q float64) float64 {
 			continue
 		}
 		keep = append(keep, h)
-		for _, n := range h.counts {
-			all = append(all, float64(n))
-		}
+		all = append(all, h.counts...)
 	}
-	c.past = keep
-	if c.history > 1 {
-		c.past = append(c.past, pastCounts{b.Start, counts})
-	}
-	for _, n := range counts {
-		all = append(all, float64(n))
-	}
-	slices.Sort(all)
-	return quantile(all, q)
+	c.past = append(keep, pastCounts{b.Start, counts})
+	return c.rules.FanoutThreshold(append(all, counts...))
 }
 
-// hasUnpopularPort reports whether w used a destination port that is not
-// a popular one.
-func (c *FlowChecker) hasUnpopularPort(w *flow.Window) bool {
-	for p := range w.Ports() {
-		if !c.popular.has(p) {
-			return true
-		}
+// maxPairPorts is the most distinct destination ports w used with one
+// destination.
+func maxPairPorts(w *flow.Window) int {
+	most := 0
+	for _, d := range w.Dsts() {
+		most = max(most, d.Ports)
 	}
-	return false
+	return most
 }
 
-// quantile is the q-quantile of sorted values with linear interpolation
-// between closest ranks, as numpy.percentile and pandas' quantile compute
-// it by default; 0 for no values.
-func quantile(sorted []float64, q float64) float64 {
-	if len(sorted) == 0 {
-		return 0
-	}
-	pos := q * float64(len(sorted)-1)
-	lo := int(math.Floor(pos))
-	hi := min(lo+1, len(sorted)-1)
-	return sorted[lo] + (sorted[hi]-sorted[lo])*(pos-float64(lo))
-}
+// quantile is flow.Quantile, the percentile the checks use (numpy's linear
+// interpolation).
+func quantile(sorted []float64, q float64) float64 { return flow.Quantile(sorted, q) }

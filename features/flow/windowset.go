@@ -115,31 +115,6 @@ func isFailedState(state string) bool {
 // FailedStates lists the conn_state values failed_ratio counts.
 func FailedStates() []string { return slices.Clone(failedStates[:]) }
 
-// Seed 003's port lists (analyzer.py's _POPULAR_PORTS and
-// _INTERESTING_PORTS), the defaults of WindowSetConfig.
-var (
-	seedPopularPorts = []uint16{80, 8080, 443, 22, 53, 123, 143, 993}
-	seedUnusualPorts = []uint16{0, 81, 82}
-)
-
-// DefaultPopularPorts are seed 003's popular ports: 80, 8080, 443, 22, 53,
-// 123, 143, 993.
-func DefaultPopularPorts() []uint16 { return slices.Clone(seedPopularPorts) }
-
-// DefaultUnusualPorts are seed 003's "interesting" ports: 0 (reserved), 81
-// (Tor), 82 (Tor control).
-func DefaultUnusualPorts() []uint16 { return slices.Clone(seedUnusualPorts) }
-
-// Defaults of the rule parameters, as serving's FlowChecker has them.
-const (
-	// DefaultFanoutPercentile is analyzer.py's perc90.
-	DefaultFanoutPercentile = 90
-	// DefaultFanoutMax is analyzer.py's "using more than 100 ports".
-	DefaultFanoutMax = 100
-	// DefaultIQRFence is pandas_analysis.py's outer fence, 3·IQR.
-	DefaultIQRFence = 3
-)
-
 // Blacklist is what the blacklist_hits feature asks of an IP blacklist
 // (serving.IPBlacklist is one).
 type Blacklist interface {
@@ -279,49 +254,6 @@ func (s *WindowSet) Config() WindowSetConfig {
 	return c
 }
 
-// BatchStats are what the rule features of a window need from the other
-// windows of its batch (every source's window with the same start and
-// length).
-type BatchStats struct {
-	// Sources counts the batch's windows.
-	Sources int
-	// FanoutThreshold is the FanoutPercentile-th percentile of the
-	// windows' distinct destination ports (numpy's linear interpolation).
-	FanoutThreshold float64
-	// IQRLow and IQRHigh are the IQR fences over the distinct destination
-	// ports of every (source, destination) pair of the batch that used
-	// ports.
-	IQRLow, IQRHigh float64
-}
-
-// BatchStats computes the statistics of a closed batch, as serving's
-// FlowChecker does for one window of fan-out history.
-func (s *WindowSet) BatchStats(b Batch) BatchStats {
-	return s.StatsOf(b.Sources)
-}
-
-// StatsOf computes the batch statistics over the windows of one batch
-// (every source's window with the same start and length).
-func (s *WindowSet) StatsOf(windows []*Window) BatchStats {
-	st := BatchStats{Sources: len(windows)}
-	counts := make([]float64, len(windows))
-	var pairs []float64
-	for i, w := range windows {
-		counts[i] = float64(len(w.ports))
-		for _, d := range w.dsts {
-			if d.Ports > 0 {
-				pairs = append(pairs, float64(d.Ports))
-			}
-		}
-	}
-	slices.Sort(counts)
-	slices.Sort(pairs)
-	st.FanoutThreshold = quantile(counts, s.cfg.FanoutPercentile/100)
-	q1, q3 := quantile(pairs, 0.25), quantile(pairs, 0.75)
-	st.IQRLow, st.IQRHigh = q1-s.cfg.IQRFence*(q3-q1), q3+s.cfg.IQRFence*(q3-q1)
-	return st
-}
-
 // OuterWindow is the unit's source's window at a longer scale, with the
 // statistics of its batch.
 type OuterWindow struct {
@@ -377,17 +309,11 @@ func (s *WindowSet) ExtractScale(w *Window, st BatchStats, dst []float64) {
 	dst[fDstIPs] = float64(len(w.dsts))
 	dst[fDstPorts] = float64(len(w.ports))
 
-	var portFlows, popular, unusual int
-	unpopular := false
+	var portFlows, popular int
 	for p, n := range w.ports {
 		portFlows += n
 		if s.popular.has(p) {
 			popular += n
-		} else {
-			unpopular = true
-		}
-		if s.unusual.has(p) {
-			unusual += n
 		}
 	}
 	dst[fPortEntropy] = portEntropy(w.ports, portFlows)
@@ -418,7 +344,7 @@ func (s *WindowSet) ExtractScale(w *Window, st BatchStats, dst []float64) {
 		dst[fDurationMean] = 0
 	}
 	dst[fDurationMax] = w.DurationMax.Seconds()
-	dst[fUnusualRatio] = ratio(unusual)
+	dst[fUnusualRatio] = ratio(s.UnusualFlows(w))
 
 	hits := 0
 	if bl := s.cfg.Blacklist; bl != nil {
@@ -434,19 +360,8 @@ func (s *WindowSet) ExtractScale(w *Window, st BatchStats, dst []float64) {
 	}
 	dst[fBlacklistHits] = float64(hits)
 
-	n := len(w.ports)
-	dst[fFanoutHit] = b2f(n > s.cfg.FanoutMax || (float64(n) > st.FanoutThreshold && unpopular))
-	outlier := false
-	for _, d := range w.dsts {
-		if d.Ports == 0 {
-			continue
-		}
-		if p := float64(d.Ports); p < st.IQRLow || p > st.IQRHigh {
-			outlier = true
-			break
-		}
-	}
-	dst[fIQRHit] = b2f(outlier)
+	dst[fFanoutHit] = b2f(s.FanoutHit(w, st))
+	dst[fIQRHit] = b2f(s.IQROutlierHit(w, st))
 	dst[fWindowSeconds] = w.Length.Seconds()
 }
 
@@ -483,29 +398,3 @@ func b2f(b bool) float64 {
 	}
 	return 0
 }
-
-// quantile is the q-quantile of sorted values with linear interpolation
-// between closest ranks, as numpy.percentile and pandas' quantile compute
-// it by default; 0 for no values.
-func quantile(sorted []float64, q float64) float64 {
-	if len(sorted) == 0 {
-		return 0
-	}
-	pos := q * float64(len(sorted)-1)
-	lo := int(math.Floor(pos))
-	hi := min(lo+1, len(sorted)-1)
-	return sorted[lo] + (sorted[hi]-sorted[lo])*(pos-float64(lo))
-}
-
-// portSet is a set of ports.
-type portSet [65536 / 64]uint64
-
-func newPortSet(ports []uint16) *portSet {
-	s := new(portSet)
-	for _, p := range ports {
-		s[p/64] |= 1 << (p % 64)
-	}
-	return s
-}
-
-func (s *portSet) has(p uint16) bool { return s[p/64]&(1<<(p%64)) != 0 }
