@@ -32,6 +32,9 @@ func readVectorInputs(c *ucli.Context, kind, path, format string) (*vectorInputs
 			return nil, err
 		}
 		reportSkipped(c, bad)
+		if len(recs) == 0 {
+			return nil, fmt.Errorf("%s: no flows in %d lines; a flow model scores a Zeek conn.log (TSV or JSON) or seed 003's flow CSV", path, len(bad))
+		}
 		set := flow.DefaultWindowSet()
 		units, err := flow.Windows(recs, flow.WindowsConfig{Set: set})
 		if err != nil {
@@ -49,6 +52,9 @@ func readVectorInputs(c *ucli.Context, kind, path, format string) (*vectorInputs
 			return nil, err
 		}
 		reportSkipped(c, t.Bad)
+		if len(t.Values) == 0 {
+			return nil, fmt.Errorf("%s: no usable rows in %d lines; a tabular model scores a CSV, TSV or JSON Lines table of numeric columns", path, len(t.Bad))
+		}
 		in := &vectorInputs{columns: t.Columns, vectors: t.Values, keys: t.Keys}
 		if in.keys == nil {
 			in.keys = make([]string, len(t.Values))

@@ -1,0 +1,7 @@
+//go:build race
+
+package tokens
+
+// raceEnabled: under the race detector sync.Pool drops items on purpose,
+// so allocation counts are not checked.
+const raceEnabled = true
