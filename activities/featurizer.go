@@ -25,6 +25,9 @@ type featurizer struct {
 // the baseline column (baselineColumn, or datasets.BaselineColumn when a
 // tabular dataset has one).
 func newFeaturizer(lay layout, setName, baselineColumn string, train []datasets.Row, seed uint64) (*featurizer, error) {
+	if lay.Kind == "txt" {
+		return nil, fmt.Errorf("a txt dataset holds TXT records, which only sequence models learn from (--algo lstm, not in this mlctl yet); gbdt, rf and iforest take dga, flow or tabular datasets")
+	}
 	if lay.Columns == nil {
 		if baselineColumn != "" {
 			return nil, fmt.Errorf("baseline_column %q: a %s dataset has no columns (it applies to flow and tabular datasets)", baselineColumn, lay.Kind)

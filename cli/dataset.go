@@ -28,7 +28,7 @@ func datasetCommand() *ucli.Command {
 				Usage:     "read files into a new, immutable dataset version",
 				ArgsUsage: "NAME",
 				Flags: []ucli.Flag{
-					&ucli.StringFlag{Name: "kind", Required: true, Usage: "dga (names), flow (Zeek conn.log or seed-003 CSV, windows per source IP) or tabular (numeric columns; txt comes later)"},
+					&ucli.StringFlag{Name: "kind", Required: true, Usage: "dga (names), txt (TXT records: a table's txt column or a Zeek dns.log's TXT answers), flow (Zeek conn.log or seed-003 CSV, windows per source IP) or tabular (numeric columns)"},
 					&ucli.StringSliceFlag{Name: "file", Required: true, Usage: "input file (repeatable)"},
 					&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek (flow: auto|zeek|jsonl|csv)"},
 					&ucli.StringFlag{Name: "label", Usage: "label of every row in files without a label column (flow: of windows without labeled flows): 0 (benign) or 1 (malicious)"},
@@ -36,6 +36,7 @@ func datasetCommand() *ucli.Command {
 					&ucli.StringFlag{Name: "family", Usage: "family (or benign source) of rows without one"},
 					&ucli.StringFlag{Name: "family-column", Usage: "family column name (default family)"},
 					&ucli.StringFlag{Name: "domain-column", Usage: "domain column name (default domain, name or query)"},
+					&ucli.StringFlag{Name: "txt-column", Usage: "txt: the TXT record column (default txt, text, record or a dns.log's answers of TXT queries); a number N reads a headerless CSV/TSV's Nth column"},
 					&ucli.StringSliceFlag{Name: "key-column", Usage: "tabular: a column that identifies a row (repeatable; default key, ip, src_ip or client)"},
 					&ucli.StringSliceFlag{Name: "ignore-column", Usage: "tabular: a column that is neither a feature nor a key (repeatable)"},
 					&ucli.StringFlag{Name: "baseline-column", Usage: "tabular: the column (1/0, true/false) that marks seed 001's baseline rows, which an isolation forest trains on (default baseline)"},
@@ -68,6 +69,7 @@ type ingestReport struct {
 	Lines      int               `json:"lines"`
 	BadCount   int               `json:"bad"`
 	Duplicates int               `json:"duplicates"`
+	Skipped    int               `json:"skipped,omitempty"`
 	FirstBad   []datasets.BadRow `json:"first_bad,omitempty"`
 }
 
@@ -79,18 +81,25 @@ func datasetIngest(c *ucli.Context) error {
 	if strings.ContainsAny(name, "@ \t/") {
 		return usagef("dataset ingest: name %q may not contain '@', '/' or spaces", name)
 	}
+	var input *datasets.Input
 	switch kind := c.String("kind"); kind {
 	case "dga":
+	case "txt":
+		input = datasets.TXTRecords
 	case "flow":
 		return ingestFlows(c, name)
 	case "tabular":
 		return ingestTabular(c, name)
 	default:
-		return usagef("dataset ingest: --kind %s is not supported yet (have: dga, flow, tabular)", kind)
+		return usagef("dataset ingest: --kind %s: want dga, txt, flow or tabular", kind)
+	}
+	column := c.String("domain-column")
+	if input != nil {
+		column = c.String("txt-column")
 	}
 	opt := datasets.ReadOptions{
-		Format: c.String("format"), LabelColumn: c.String("label-column"), Family: c.String("family"),
-		FamilyColumn: c.String("family-column"), DomainColumn: c.String("domain-column"),
+		Input: input, Format: c.String("format"), LabelColumn: c.String("label-column"), Family: c.String("family"),
+		FamilyColumn: c.String("family-column"), Column: column,
 	}
 	if s := c.String("label"); s != "" {
 		l, ok := datasets.ParseLabel(s)
@@ -105,7 +114,7 @@ func datasetIngest(c *ucli.Context) error {
 	}
 	var reads []*datasets.Read
 	var files []registry.SourceFile
-	lines := 0
+	lines, skipped := 0, 0
 	for _, path := range c.StringSlice("file") {
 		sum, err := fileSHA256(path)
 		if err != nil {
@@ -117,6 +126,7 @@ func datasetIngest(c *ucli.Context) error {
 		}
 		reads = append(reads, r)
 		lines += r.Lines
+		skipped += r.Skipped
 		files = append(files, registry.SourceFile{Path: path, SHA256: sum, Lines: r.Lines, Rows: len(r.Rows), Bad: len(r.Bad), Duplicates: r.Duplicates})
 	}
 	rows, bad, dups := datasets.Merge(reads...)
@@ -155,13 +165,17 @@ func datasetIngest(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	rep := ingestReport{Dataset: d, Created: created, Lines: lines, BadCount: len(bad), Duplicates: dups, FirstBad: first}
+	rep := ingestReport{Dataset: d, Created: created, Lines: lines, BadCount: len(bad), Duplicates: dups, Skipped: skipped, FirstBad: first}
 	if c.Bool("json") {
 		return printJSON(c.App.Writer, rep)
 	}
 	w := c.App.Writer
 	if created {
-		fmt.Fprintf(w, "ingested %s: %d rows (%d lines, %d bad, %d duplicates)\n", d.Ref(), d.Rows, lines, len(bad), dups)
+		fmt.Fprintf(w, "ingested %s: %d rows (%d lines, %d bad, %d duplicates", d.Ref(), d.Rows, lines, len(bad), dups)
+		if skipped > 0 {
+			fmt.Fprintf(w, ", %d skipped: queries of another type or without answers", skipped)
+		}
+		fmt.Fprintln(w, ")")
 	} else {
 		fmt.Fprintf(w, "unchanged: identical content is already %s (%d rows); no new version\n", d.Ref(), d.Rows)
 	}

@@ -15,6 +15,8 @@ type collector struct {
 	conflicts map[int][]conflict
 	// keepAll keeps every row in file order, duplicates included (scoring).
 	keepAll bool
+	// input cleans the values (nil: domain names).
+	input *Input
 }
 
 // conflict is a later line that gave a name a different label.

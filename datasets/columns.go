@@ -6,7 +6,7 @@ import "fmt"
 // label column nor a label in ReadOptions.
 const noLabelReason = "no label column and no label given: pass --label 0 (benign) or --label 1 (malicious)"
 
-// columns are the positions of the domain, label and family columns in a
+// columns are the positions of the input (domain), label and family columns in a
 // header (CSV/TSV header line or Zeek #fields line), with the defaults for
 // the columns a file lacks.
 type columns struct {
@@ -23,19 +23,20 @@ func findColumns(file string, cols []string, opt ReadOptions) (columns, error) {
 	missing := func(what, want string) error {
 		return &FormatError{File: file, Reason: fmt.Sprintf("no %s column in header (want %s; header has %s)", what, want, quoteList(cols))}
 	}
-	if opt.DomainColumn != "" {
-		if k.domain = index(cols, opt.DomainColumn); k.domain < 0 {
-			return k, missing("domain", fmt.Sprintf("%q", opt.DomainColumn))
+	in := opt.input()
+	if opt.Column != "" {
+		if k.domain = index(cols, opt.Column); k.domain < 0 {
+			return k, missing(in.Field, fmt.Sprintf("%q", opt.Column))
 		}
 	} else {
 		k.domain = -1
-		for _, h := range domainHeaders {
+		for _, h := range in.Headers {
 			if k.domain = index(cols, h); k.domain >= 0 {
 				break
 			}
 		}
 		if k.domain < 0 {
-			return k, missing("domain", quoteList(domainHeaders)+" or pass --domain-column")
+			return k, missing(in.Field, quoteList(in.Headers)+" or pass --"+in.Field+"-column")
 		}
 	}
 	k.label = index(cols, or(opt.LabelColumn, "label"))

@@ -13,6 +13,7 @@ type jsonlParser struct {
 	file string
 	// domainKeys are the keys tried for the name, in order.
 	domainKeys    []string
+	field         string // the input's name in bad rows: domain, txt
 	labelKey      string
 	familyKey     string
 	defaultLabel  *int
@@ -24,13 +25,14 @@ type jsonlParser struct {
 func newJSONLParser(file string, opt ReadOptions) *jsonlParser {
 	p := &jsonlParser{
 		file:          file,
-		domainKeys:    domainHeaders,
+		domainKeys:    opt.input().Headers,
+		field:         opt.input().Field,
 		labelKey:      strings.ToLower(or(opt.LabelColumn, "label")),
 		familyKey:     strings.ToLower(or(opt.FamilyColumn, "family")),
 		defaultFamily: normaliseFamily(opt.Family),
 	}
-	if opt.DomainColumn != "" {
-		p.domainKeys = []string{strings.ToLower(opt.DomainColumn)}
+	if opt.Column != "" {
+		p.domainKeys = []string{strings.ToLower(opt.Column)}
 	}
 	if opt.Label != nil {
 		l := *opt.Label
@@ -64,12 +66,12 @@ func (p *jsonlParser) parse(c *collector, line string, n int) {
 		}
 	}
 	if key == "" {
-		c.bad(n, "domain", "no "+orList(p.domainKeys)+" key", line)
+		c.bad(n, p.field, "no "+orList(p.domainKeys)+" key", line)
 		return
 	}
 	var name string
 	if err := json.Unmarshal(raw, &name); err != nil || isNull(raw) {
-		c.bad(n, "domain", fmt.Sprintf("%q is not a string", key), string(raw))
+		c.bad(n, p.field, fmt.Sprintf("%q is not a string", key), string(raw))
 		return
 	}
 	label, ok := p.label(c, keys, n)

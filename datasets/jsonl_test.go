@@ -45,7 +45,7 @@ func TestReadDGAJSONLBadRows(t *testing.T) {
 
 func TestReadDGAJSONLOptions(t *testing.T) {
 	in := `{"Host": "a.com", "class": "dga", "kind": "Necurs", "domain": "ignored.com"}` + "\n" + `{"host": "b.com"}` + "\n"
-	r, err := ReadDGAFrom(strings.NewReader(in), "x.ndjson", ReadOptions{DomainColumn: "HOST", LabelColumn: "class", FamilyColumn: "kind", Label: label(0)})
+	r, err := ReadDGAFrom(strings.NewReader(in), "x.ndjson", ReadOptions{Column: "HOST", LabelColumn: "class", FamilyColumn: "kind", Label: label(0)})
 	if err != nil {
 		t.Fatal(err)
 	}

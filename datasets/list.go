@@ -38,11 +38,16 @@ func (p *rankParser) parse(c *collector, line string, n int) {
 	addName(c, strings.TrimSpace(name), p.label, p.family, n)
 }
 
-// addName normalises name and adds it as a row, or records why it is bad.
+// addName normalises name (a domain name, or the collector's input) and
+// adds it as a row, or records why it is bad.
 func addName(c *collector, name string, label int, family string, n int) {
-	norm, err := NormaliseDomain(name)
+	in := c.input
+	if in == nil {
+		in = Domains
+	}
+	norm, err := in.Normalise(name)
 	if err != nil {
-		c.bad(n, "domain", reasonOf(err), name)
+		c.bad(n, in.Field, reasonOf(err), name)
 		return
 	}
 	c.add(Row{Name: norm, Label: label, Family: family}, n)

@@ -4,11 +4,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 )
 
-// ReadOptions says how to read one labeled file of domain names.
+// ReadOptions says how to read one labeled file of domain names (or of
+// another Input).
 type ReadOptions struct {
+	// Input is what the rows hold; nil means Domains.
+	Input *Input
 	// Format is "auto" (or empty), "list", "csv", "tsv", "rank", "jsonl" or
 	// "zeek". Auto looks at the extension and the first line: "#separator"
 	// or "#fields" is Zeek, "{" is JSON Lines. An explicit csv or tsv whose
@@ -24,14 +28,17 @@ type ReadOptions struct {
 	Family string
 	// FamilyColumn names the family column; default "family".
 	FamilyColumn string
-	// DomainColumn names the domain column (JSON key); default the first of
-	// "domain", "name", "query" in the header.
-	DomainColumn string
+	// Column names the input column (JSON key); default the first of the
+	// Input's Headers ("domain", "name", "query" for domain names) in the
+	// header. A number N (1-based) reads a CSV or TSV without a header,
+	// taking the input from its Nth column.
+	Column string
 }
 
 // Read is what one file yielded: every data line is either a Row, a
-// duplicate of an earlier row, or a BadRow, so Lines == len(Rows) +
-// Duplicates + len(Bad).
+// duplicate of an earlier row, a BadRow or skipped, so Lines == len(Rows)
+// + Duplicates + len(Bad) + Skipped (a dns.log line may hold several TXT
+// answers: then each answer counts as a row or duplicate or bad row).
 type Read struct {
 	// File is the path read.
 	File string `json:"file"`
@@ -41,10 +48,14 @@ type Read struct {
 	Rows []Row `json:"-"`
 	// Bad are the lines that did not become rows, in line order.
 	Bad []BadRow `json:"bad,omitempty"`
-	// Lines counts data lines: not the header, comments or blank lines.
+	// Lines counts data lines: not the header, comments or blank lines (a
+	// dns.log line with k TXT answers counts k).
 	Lines int `json:"lines"`
 	// Duplicates counts lines that repeat an earlier name with the same label.
 	Duplicates int `json:"duplicates"`
+	// Skipped counts lines with nothing of the input's kind: a dns.log's
+	// queries of another type when reading TXT answers. They are in Lines.
+	Skipped int `json:"skipped,omitempty"`
 
 	// lines[i] is the line number of Rows[i], for Merge's reports.
 	lines []int
@@ -78,7 +89,7 @@ func ReadDGA(path string, opt ReadOptions) (*Read, error) {
 // ReadDGAFrom is ReadDGA on an open stream; file names it in reports and
 // its extension guides format detection.
 func ReadDGAFrom(r io.Reader, file string, opt ReadOptions) (*Read, error) {
-	return readFrom(r, file, opt, &collector{read: &Read{File: file}, seen: make(map[string]int)})
+	return readFrom(r, file, opt, &collector{read: &Read{File: file}, seen: make(map[string]int), input: opt.input()})
 }
 
 func readFrom(r io.Reader, file string, opt ReadOptions, c *collector) (*Read, error) {
@@ -177,6 +188,10 @@ func newParser(file string, opt ReadOptions, first string) (parser, bool, error)
 			return &listParser{label: *opt.Label, family: family}, false, nil
 		}
 		return &rankParser{label: *opt.Label, family: family, sep: sep}, false, nil
+	}
+	if n, err := strconv.Atoi(opt.Column); err == nil {
+		t, err := newHeaderlessTable(file, format, sep, opt, n)
+		return t, false, err
 	}
 	t, err := newTableParser(file, format, sep, opt, first)
 	if err != nil {

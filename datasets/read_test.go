@@ -121,7 +121,7 @@ func TestReadDGAFixtures(t *testing.T) {
 			file: "nodomain.bad.csv", opt: ReadOptions{Label: label(1)}, wantErr: `testdata/nodomain.bad.csv: no domain column in header (want "domain", "name", "query" or pass --domain-column; header has "source", "family", "host")`,
 		},
 		{
-			file: "nodomain.bad.csv", opt: ReadOptions{Label: label(1), DomainColumn: "HOST"}, format: FormatCSV,
+			file: "nodomain.bad.csv", opt: ReadOptions{Label: label(1), Column: "HOST"}, format: FormatCSV,
 			rows: []Row{{Name: "x.com", Label: 1, Family: "banjori"}}, lines: 1,
 		},
 		{

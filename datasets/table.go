@@ -30,6 +30,20 @@ func newTableParser(file, format string, sep byte, opt ReadOptions, header strin
 	return &tableParser{columns: k, name: format, sep: sep, fields: len(cols)}, nil
 }
 
+// newHeaderlessTable reads a CSV or TSV without a header, the input in its
+// column (1-based); every row takes the label and family of opt.
+func newHeaderlessTable(file, format string, sep byte, opt ReadOptions, column int) (*tableParser, error) {
+	if column < 1 {
+		return nil, &FormatError{File: file, Reason: fmt.Sprintf("column %d: columns count from 1", column)}
+	}
+	if opt.Label == nil {
+		return nil, &FormatError{File: file, Reason: noLabelReason}
+	}
+	l := *opt.Label
+	k := columns{domain: column - 1, label: -1, family: -1, defaultLabel: &l, defaultFamily: normaliseFamily(opt.Family)}
+	return &tableParser{columns: k, name: format, sep: sep, fields: -1}, nil
+}
+
 func (p *tableParser) format() string { return p.name }
 
 func (p *tableParser) parse(c *collector, line string, n int) {
@@ -39,7 +53,11 @@ func (p *tableParser) parse(c *collector, line string, n int) {
 		c.bad(n, "line", err.Error(), line)
 		return
 	}
-	if len(f) != p.fields {
+	switch {
+	case p.fields < 0 && len(f) <= p.domain:
+		c.bad(n, "line", fmt.Sprintf("%d fields, the input is column %d", len(f), p.domain+1), line)
+		return
+	case p.fields >= 0 && len(f) != p.fields:
 		c.bad(n, "line", fmt.Sprintf("%d fields, header has %d", len(f), p.fields), line)
 		return
 	}

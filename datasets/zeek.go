@@ -21,10 +21,15 @@ type zeekParser struct {
 	// domainName is the name of the domain column, for bad-row reasons.
 	domainName string
 	scratch    []string
+	// qtype is the qtype_name column when the input keeps one query type
+	// (Input.ZeekQtype: TXT answers), else -1; setSep separates the
+	// answers of one line.
+	qtype  int
+	setSep string
 }
 
 func newZeekParser(file string, opt ReadOptions) *zeekParser {
-	return &zeekParser{file: file, opt: opt, sep: "\t", unset: "-", empty: "(empty)"}
+	return &zeekParser{file: file, opt: opt, sep: "\t", unset: "-", empty: "(empty)", qtype: -1, setSep: ","}
 }
 
 // isZeekDirective reports whether a '#' line is one that starts a Zeek log.
@@ -56,6 +61,10 @@ func (p *zeekParser) directive(line string) error {
 		if len(parts) > 1 {
 			p.empty = parts[1]
 		}
+	case "#set_separator":
+		if len(parts) > 1 {
+			p.setSep = UnescapeZeek(parts[1])
+		}
 	case "#fields":
 		cols := parts[1:]
 		for i := range cols {
@@ -69,6 +78,11 @@ func (p *zeekParser) directive(line string) error {
 			return err
 		}
 		p.columns, p.fields, p.domainName = k, len(cols), cols[k.domain]
+		if q := p.opt.input().ZeekQtype; q != "" {
+			if p.qtype = index(cols, "qtype_name"); p.qtype < 0 {
+				return &FormatError{File: p.file, Reason: fmt.Sprintf("no qtype_name column in #fields (%s answers are read from a dns.log's %s queries)", q, q)}
+			}
+		}
 	}
 	return nil
 }
@@ -91,15 +105,30 @@ func (p *zeekParser) parse(c *collector, line string, n int) {
 		}
 		f[i] = v
 	}
+	if p.qtype >= 0 && (!strings.EqualFold(f[p.qtype], p.opt.input().ZeekQtype) || f[p.domain] == "") {
+		c.read.Skipped++ // another query type, or a TXT query without answers
+		return
+	}
 	if f[p.domain] == "" {
-		c.bad(n, "domain", "no "+p.domainName, raw)
+		c.bad(n, p.opt.input().Field, "no "+p.domainName, raw)
 		return
 	}
 	label, family, ok := p.labelFamily(c, f, n)
 	if !ok {
 		return
 	}
-	addName(c, f[p.domain], label, family, n)
+	if p.qtype < 0 {
+		addName(c, f[p.domain], label, family, n)
+		return
+	}
+	// Each answer of the line is one value; Zeek escapes the set
+	// separator inside an answer.
+	for i, a := range strings.Split(f[p.domain], p.setSep) {
+		if i > 0 {
+			c.read.Lines++ // one more value from this line
+		}
+		addName(c, UnescapeZeek(a), label, family, n)
+	}
 }
 
 // SplitZeek splits a Zeek data line at sep, appending to dst. Zeek escapes

@@ -56,11 +56,11 @@ func TestReadDGAZeekLabels(t *testing.T) {
 	if !errors.As(err, &fe) || fe.Reason != noLabelReason {
 		t.Errorf("unlabeled zeek log without --label: %v", err)
 	}
-	_, err = ReadDGA("testdata/zeek_dns.good.log", ReadOptions{Label: label(0), DomainColumn: "host"})
+	_, err = ReadDGA("testdata/zeek_dns.good.log", ReadOptions{Label: label(0), Column: "host"})
 	if !errors.As(err, &fe) || !strings.HasPrefix(fe.Reason, `no domain column in header (want "host"`) {
 		t.Errorf("missing domain column: %v", err)
 	}
-	r, err = ReadDGA("testdata/zeek_dns.good.log", ReadOptions{Label: label(0), DomainColumn: "answers"})
+	r, err = ReadDGA("testdata/zeek_dns.good.log", ReadOptions{Label: label(0), Column: "answers"})
 	if err != nil || len(r.Bad) != 5 || r.Bad[2].String() != `testdata/zeek_dns.good.log:11: domain: no answers: "-"` {
 		t.Errorf("answers column: %v %v", err, r)
 	}
