@@ -31,6 +31,8 @@ func serveCommand() *ucli.Command {
 			&ucli.BoolFlag{Name: "dnstap-responses", Usage: "score client responses from dnstap too (default: queries only)"},
 			&ucli.StringFlag{Name: "alerts", Usage: "append alerts as JSON lines to this file (they always go to the registry)"},
 			&ucli.BoolFlag{Name: "from-end", Usage: "follow logs from their end (only new lines)"},
+			&ucli.Float64Flag{Name: "campaign-eps", Value: 0.5, Usage: "DBSCAN radius on standardised features for grouping alerts into campaigns (seed 001 uses scikit-learn's 0.5)"},
+			&ucli.IntFlag{Name: "campaign-min-samples", Value: 3, Usage: "alerts within --campaign-eps that make a campaign (seed 001: 3)"},
 			&ucli.StringFlag{Name: "blacklist", Usage: "file of IPs or CIDRs (one a line, # comments) for the conn.log blacklist check"},
 			&ucli.Int64Flag{Name: "max-body", Value: 16 << 20, Usage: "largest HTTP request body in bytes (413 above)"},
 			&ucli.IntFlag{Name: "queue", Value: 65536, Usage: "queries waiting to be scored before new ones are dropped (and counted)"},
@@ -64,6 +66,7 @@ func serve(c *ucli.Context) error {
 		}
 		cfg.Dnstap = path
 	}
+	cfg.Campaigns = serving.CampaignOptions{Eps: c.Float64("campaign-eps"), MinSamples: c.Int("campaign-min-samples")}
 	if cfg.Flow.Lateness = c.Duration("flow-lateness"); cfg.Flow.Lateness <= 0 {
 		return usagef("serve: --flow-lateness %v: want a positive duration", cfg.Flow.Lateness)
 	}

@@ -37,6 +37,8 @@ type Config struct {
 	Alerts string
 	// Flow configures the conn.log checks.
 	Flow FlowCheckConfig
+	// Campaigns configures how alerts are grouped into campaigns.
+	Campaigns CampaignOptions
 	// MaxBody bounds HTTP request bodies (default 16 MiB).
 	MaxBody int64
 	// Heartbeat is the heartbeat interval (default 2s); Poll the alias
@@ -92,7 +94,7 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger) (*Server, error) {
 		sources = append(sources, "dnstap")
 	}
 	var err error
-	if s.alerts, err = NewAlertSink(db, s.id, cfg.Alerts, log); err != nil {
+	if s.alerts, err = NewAlertSinkWith(db, s.id, cfg.Alerts, log, cfg.Campaigns); err != nil {
 		return nil, err
 	}
 	s.pipeline = NewPipeline(s.holder, s.alerts, log, sources, cfg.Pipeline)
