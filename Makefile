@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/bin:$(PATH)
 
 GO_SOURCES := $(shell find . -name '*.go' -not -path './.dev/*' -not -path './bin/*') go.mod go.sum
 
-.PHONY: all build tools pyref nettools up down demo test bench clean
+.PHONY: all build tools pyref torchref nettools up down demo test bench clean
 
 all: build
 
@@ -22,6 +22,8 @@ bin/temporal:
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/temporalio/cli/cmd/temporal@v1.5.1
 pyref:
 	@deploy/dev/pyref.sh
+torchref:
+	@deploy/dev/torchref.sh
 nettools:
 	@deploy/dev/nettools.sh
 
@@ -40,8 +42,8 @@ test: up build pyref nettools
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 80m ./...
 
-## bench: side-by-side benchmarks against xgboost (table + bench/out/bench.json)
-bench: build pyref nettools
+## bench: side-by-side benchmarks against xgboost, scikit-learn and torch (table + bench/out/bench.json)
+bench: build pyref torchref nettools
 	$(GO) run ./bench/cmd/mlctl-bench -out bench/out/bench.json
 
 clean:
