@@ -26,7 +26,7 @@ type featurizer struct {
 // tabular dataset has one).
 func newFeaturizer(lay layout, setName, baselineColumn string, train []datasets.Row, seed uint64) (*featurizer, error) {
 	if lay.Kind == "txt" {
-		return nil, fmt.Errorf("a txt dataset holds TXT records, which only sequence models learn from (--algo lstm, not in this mlctl yet); gbdt, rf and iforest take dga, flow or tabular datasets")
+		return nil, fmt.Errorf("a txt dataset holds TXT records, which only sequence models learn from (--algo lstm); gbdt, rf and iforest take dga, flow or tabular datasets")
 	}
 	if lay.Columns == nil {
 		if baselineColumn != "" {

@@ -23,12 +23,19 @@ const ProgressSignal = "train-progress"
 
 // TrainProgress is what a training activity reports (signal and heartbeat).
 type TrainProgress struct {
-	Stage       string  `json:"stage"` // features, trees
+	Stage       string  `json:"stage"` // features, trees, epochs
 	Done        int     `json:"done"`
 	Total       int     `json:"total"`
 	Elapsed     float64 `json:"elapsed_seconds"`
 	ETA         float64 `json:"eta_seconds"`
 	ResumedFrom int     `json:"resumed_from"`
+	// An LSTM reports its epochs as Done of Total, and the batch of the
+	// epoch, the epoch's mean training loss so far and the validation
+	// ROC-AUC after the last finished epoch.
+	Batch    int     `json:"batch,omitempty"`
+	Batches  int     `json:"batches,omitempty"`
+	Loss     float64 `json:"loss,omitempty"`
+	ValidAUC float64 `json:"validation_auc,omitempty"`
 }
 
 // TrainHeartbeat is recorded with every heartbeat; a retried attempt resumes
@@ -66,6 +73,11 @@ type TrainResult struct {
 // candidate. After a worker dies it resumes from the last checkpoint.
 func (a *Activities) Train(ctx context.Context, in TrainInput) (TrainResult, error) {
 	start := time.Now()
+	if in.Algo == "lstm" {
+		hb := newHeartbeater(ctx)
+		defer hb.stop()
+		return a.trainLSTM(ctx, in, start, hb)
+	}
 	if in.Algo != "gbdt" {
 		hb := newHeartbeater(ctx)
 		defer hb.stop()

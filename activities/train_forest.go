@@ -93,7 +93,7 @@ func (a *Activities) trainForest(ctx context.Context, in TrainInput, start time.
 			art.Params["baseline_column"] = baselineColumn
 		}
 	default:
-		return TrainResult{}, nonRetryable(&BadInputError{fmt.Sprintf("algo %q is not available (have: gbdt, rf, iforest)", in.Algo)})
+		return TrainResult{}, nonRetryable(&BadInputError{fmt.Sprintf("algo %q is not available (have: gbdt, rf, iforest, lstm)", in.Algo)})
 	}
 	data, sha, err := artifact.Encode(art)
 	if err != nil {

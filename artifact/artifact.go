@@ -15,6 +15,9 @@
 //	  "gbdt": {...}            // training/gbdt native model
 //	}
 //
+// with "forest" (rf), "iforest" or "lstm" in place of "gbdt" for the other
+// algorithms; an lstm model's feature set is its tokenizer.
+//
 // Nothing in it executes on load; Decode verifies the SHA-256 before it parses.
 package artifact
 
@@ -28,6 +31,7 @@ import (
 	"github.com/mlctl/mlctl/training/forest"
 	"github.com/mlctl/mlctl/training/gbdt"
 	"github.com/mlctl/mlctl/training/iforest"
+	"github.com/mlctl/mlctl/training/lstm"
 )
 
 // Format names the artifact format; FormatVersion changes with incompatible changes.
@@ -56,6 +60,10 @@ type Artifact struct {
 	// (algo iforest); exactly one model is set, the one Algo names.
 	Forest  *forest.Model  `json:"forest,omitempty"`
 	IForest *iforest.Model `json:"iforest,omitempty"`
+	// LSTM is a sequence model (algo lstm); its feature set is a tokenizer
+	// (features/tokens: name, version and, as the state, its JSON with any
+	// vocabulary) and lists no feature names.
+	LSTM *lstm.Model `json:"lstm,omitempty"`
 }
 
 // Encode returns the artifact's bytes and their hex SHA-256.
@@ -104,7 +112,7 @@ func Decode(data []byte, wantSHA string) (*Artifact, error) {
 		return nil, fmt.Errorf("parse artifact: format_version %d, this mlctl reads %d", a.FormatVersion, FormatVersion)
 	}
 	models := 0
-	for _, set := range []bool{a.GBDT != nil, a.Forest != nil, a.IForest != nil} {
+	for _, set := range []bool{a.GBDT != nil, a.Forest != nil, a.IForest != nil, a.LSTM != nil} {
 		if set {
 			models++
 		}
@@ -120,6 +128,8 @@ func Decode(data []byte, wantSHA string) (*Artifact, error) {
 		features = a.Forest.NumFeatures()
 	case a.Algo == "iforest" && a.IForest != nil:
 		features = a.IForest.NumFeatures()
+	case a.Algo == "lstm" && a.LSTM != nil:
+		// Token sequences: no named features (the tokenizer is the state).
 	default:
 		return nil, fmt.Errorf("parse artifact: algo %q without its model", a.Algo)
 	}

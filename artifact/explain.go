@@ -13,6 +13,9 @@ type Push struct {
 // Explain returns the k features that pushed an input's score up the most,
 // by per-tree path contributions (XGBoost's approx_contribs), largest first.
 func (s *Scorer) Explain(input string, k int) ([]Push, error) {
+	if s.seq != nil {
+		return nil, fmt.Errorf("explain %q: an lstm model has no per-feature contributions", input)
+	}
 	if s.set == nil {
 		return nil, fmt.Errorf("explain %q: a %s model explains vectors, not names", input, s.kind)
 	}

@@ -15,7 +15,8 @@ import (
 // A model of a flow or tabular dataset takes vectors, not names: its
 // Kind says which, and it scores with ScoreVectors.
 type Scorer struct {
-	set   features.Set // nil for a model that takes vectors
+	set   features.Set // nil for a model that takes vectors or sequences
+	seq   *sequenceModel
 	names []string
 	kind  string
 	model classifier
@@ -24,6 +25,13 @@ type Scorer struct {
 
 // NewScorer prepares a decoded artifact for scoring.
 func NewScorer(a *Artifact) (*Scorer, error) {
+	if a.Algo == "lstm" {
+		seq, kind, err := newSequenceModel(a)
+		if err != nil {
+			return nil, err
+		}
+		return &Scorer{seq: seq, kind: kind}, nil
+	}
 	if kind := vectorKind(a.FeatureSet); kind != "" {
 		if err := checkVectorSet(a.FeatureSet); err != nil {
 			return nil, err
@@ -59,13 +67,16 @@ func NewScorer(a *Artifact) (*Scorer, error) {
 // FeatureSet returns the scorer's feature set; nil for a model that takes vectors.
 func (s *Scorer) FeatureSet() features.Set { return s.set }
 
-// Kind is the kind of dataset the model scores: dga (names), flow or tabular (vectors).
+// Kind is the kind of dataset the model scores: dga (names), txt (TXT
+// records), flow or tabular (vectors).
 func (s *Scorer) Kind() string { return s.kind }
 
-// TakesVectors reports whether the model scores vectors (ScoreVectors) rather than names (Score).
-func (s *Scorer) TakesVectors() bool { return s.set == nil }
+// TakesVectors reports whether the model scores vectors (ScoreVectors)
+// rather than strings (Score: names or TXT records).
+func (s *Scorer) TakesVectors() bool { return s.set == nil && s.seq == nil }
 
-// Names lists the model's features in the order it reads them.
+// Names lists the model's features in the order it reads them; none for
+// an LSTM, which reads token sequences.
 func (s *Scorer) Names() []string { return s.names }
 
 // chunkRows bounds the feature matrix Score builds at once.
@@ -75,11 +86,15 @@ const chunkRows = 16384
 // out (len(out) == len(inputs)): features and trees both on every core.
 // A model that takes vectors cannot score names: callers check TakesVectors.
 func (s *Scorer) Score(inputs []string, out []float64) {
-	if s.set == nil {
-		panic(fmt.Sprintf("artifact: Score: a %s model scores vectors, not names", s.kind))
-	}
 	if len(out) != len(inputs) {
 		panic(fmt.Sprintf("artifact: Score: %d outputs for %d inputs", len(out), len(inputs)))
+	}
+	if s.seq != nil {
+		s.seq.score(inputs, out)
+		return
+	}
+	if s.set == nil {
+		panic(fmt.Sprintf("artifact: Score: a %s model scores vectors, not names", s.kind))
 	}
 	if len(inputs) <= smallBatch {
 		s.scoreFew(inputs, out)
@@ -128,7 +143,12 @@ func (s *Scorer) scoreFew(inputs []string, out []float64) {
 }
 
 // Features writes the feature vector of one input into dst (len = number of features).
-func (s *Scorer) Features(input string, dst []float64) { s.set.Extract(input, dst) }
+// An LSTM has no feature vector: dst (empty, as Names is) is left alone.
+func (s *Scorer) Features(input string, dst []float64) {
+	if s.set != nil {
+		s.set.Extract(input, dst)
+	}
+}
 
 // ScoreVectors writes the score of each vector into out. columns names
 // the vectors' values; the model's features are picked from them by name,

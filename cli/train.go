@@ -20,6 +20,7 @@ import (
 	"github.com/mlctl/mlctl/training/forest"
 	"github.com/mlctl/mlctl/training/gbdt"
 	"github.com/mlctl/mlctl/training/iforest"
+	"github.com/mlctl/mlctl/training/lstm"
 	"github.com/mlctl/mlctl/workflows"
 )
 
@@ -29,7 +30,7 @@ func trainCommand() *ucli.Command {
 		Usage: "train, evaluate and publish a model in a TrainModel workflow",
 		Flags: []ucli.Flag{
 			&ucli.StringSliceFlag{Name: "dataset", Required: true, Usage: "NAME[@V] (repeatable)"},
-			&ucli.StringFlag{Name: "algo", Value: "gbdt", Usage: "gbdt (gradient-boosted trees), rf (random forest) or iforest (isolation forest on the benign rows; lstm comes later)"},
+			&ucli.StringFlag{Name: "algo", Value: "gbdt", Usage: "gbdt (gradient-boosted trees), rf (random forest), iforest (isolation forest on the baseline rows) or lstm (dga names character by character, txt records as seed 002's n-grams)"},
 			&ucli.StringSliceFlag{Name: "param", Usage: "k=v training parameter in XGBoost's names, e.g. max_depth=4 (repeatable); feature_set=heidgaf44 picks the feature set; threshold_fpr=0.001 sets the threshold at that false positive rate on validation (default: best F1)"},
 			&ucli.StringSliceFlag{Name: "holdout-family", Usage: "keep this family out of train and validation, all of it in test (repeatable)"},
 			&ucli.StringFlag{Name: "model", Usage: "model name (default <first dataset>-<algo>)"},
@@ -44,9 +45,9 @@ func trainCommand() *ucli.Command {
 func train(c *ucli.Context) error {
 	algo := c.String("algo")
 	switch algo {
-	case "gbdt", "rf", "iforest":
+	case "gbdt", "rf", "iforest", "lstm":
 	default:
-		return usagef("train: --algo %s is not available (have: gbdt, rf, iforest)", algo)
+		return usagef("train: --algo %s is not available (have: gbdt, rf, iforest, lstm)", algo)
 	}
 	refs := c.StringSlice("dataset")
 	for _, r := range refs {
@@ -109,7 +110,11 @@ func train(c *ucli.Context) error {
 	}
 	w := c.App.Writer
 	fmt.Fprintf(w, "published %s@%d  sha256 %s\n", res.Model, res.Version, res.SHA256)
-	fmt.Fprintf(w, "datasets %s, split train/validation/test %d/%d/%d, %d trees", res.Dataset, res.Split.Train, res.Split.Validation, res.Split.Test, res.Trees)
+	unit := "trees"
+	if res.Algo == "lstm" {
+		unit = "epochs"
+	}
+	fmt.Fprintf(w, "datasets %s, split train/validation/test %d/%d/%d, %d %s", res.Dataset, res.Split.Train, res.Split.Validation, res.Split.Test, res.Trees, unit)
 	if res.ResumedFrom > 0 {
 		fmt.Fprintf(w, " (resumed from tree %d)", res.ResumedFrom)
 	}
@@ -172,6 +177,17 @@ func progressLine(p workflows.Progress) string {
 		if p.TreesTotal == 0 || p.TrainStage == "features" {
 			return fmt.Sprintf("train: computing features  elapsed %s", el)
 		}
+		if p.TrainStage == "epochs" {
+			s := fmt.Sprintf("train: epoch %d/%d  batch %d/%d  loss %.4f", p.TreesDone, p.TreesTotal, p.Batch, p.Batches, p.Loss)
+			if p.ValidAUC > 0 {
+				s += fmt.Sprintf("  validation AUC %.4f", p.ValidAUC)
+			}
+			s += "  elapsed " + el
+			if p.ResumedFrom > 0 {
+				s += fmt.Sprintf("  (resumed after epoch %d)", p.ResumedFrom)
+			}
+			return s
+		}
 		s := fmt.Sprintf("train: %d/%d trees  elapsed %s  ETA %s", p.TreesDone, p.TreesTotal, el, fmtDuration(p.ETA))
 		if p.ResumedFrom > 0 {
 			s += fmt.Sprintf("  (resumed at %d)", p.ResumedFrom)
@@ -223,6 +239,9 @@ func validateParams(algo string, params map[string]string) error {
 	case "iforest":
 		p := iforest.DefaultParams()
 		return iforest.ParseParams(rest, &p)
+	case "lstm":
+		p := lstm.DefaultParams()
+		return lstm.ParseParams(rest, &p)
 	}
 	p := activities.DefaultGBDTParams()
 	return gbdt.ParseParams(rest, &p)

@@ -61,7 +61,14 @@ type Progress struct {
 	Elapsed     float64 `json:"elapsed_seconds"` // since the workflow started
 	ETA         float64 `json:"eta_seconds"`     // of the training step
 	ResumedFrom int     `json:"resumed_from"`
-	TrainStage  string  `json:"train_stage,omitempty"` // features or trees
+	TrainStage  string  `json:"train_stage,omitempty"` // features, trees or epochs
+	// An LSTM's progress: the epoch is TreesDone of TreesTotal, the batch
+	// of that epoch, its mean training loss so far, and the validation
+	// ROC-AUC after the last finished epoch.
+	Batch    int     `json:"batch,omitempty"`
+	Batches  int     `json:"batches,omitempty"`
+	Loss     float64 `json:"loss,omitempty"`
+	ValidAUC float64 `json:"validation_auc,omitempty"`
 }
 
 // TrainModel resolves dataset versions, splits them, trains on the training
@@ -87,6 +94,7 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 			}
 			prog.TrainStage = p.Stage
 			prog.TreesDone, prog.TreesTotal, prog.ETA, prog.ResumedFrom = p.Done, p.Total, p.ETA, p.ResumedFrom
+			prog.Batch, prog.Batches, prog.Loss, prog.ValidAUC = p.Batch, p.Batches, p.Loss, p.ValidAUC
 		}
 	})
 

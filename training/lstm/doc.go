@@ -43,6 +43,17 @@
 // anything that could wrap). slice_test.go pins the bug and fails if the
 // graph's slices collapse at 300 steps and a hidden size of 128.
 //
+// Hooks (Options). Train reports progress (batches, running loss, and the
+// validation loss and ROC-AUC of the last epoch) through a callback,
+// throttled within an epoch, and hands a checkpoint to another after each
+// epoch: a deterministic binary state (state.go) with the weights, Adam's
+// moments and step, the best weights, the patience counter, the batch
+// order and the positions of the shuffle and dropout streams. Resuming
+// from it continues with the next epoch and ends with the same model
+// bytes as a run never interrupted. A state carries a hash of the Params
+// and of the examples (counts, widths, real tokens and labels) and is
+// refused by any other run.
+//
 // Scoring (Model.Predict) needs no gorgonia: the input part of the gates
 // is a per-token table (embedding·W + bias, built once per model), so a
 // step is one Hidden×4H product and the activations; it computes the same

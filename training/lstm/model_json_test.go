@@ -15,7 +15,7 @@ func trainedSmall(t *testing.T) (*Model, Examples) {
 	train, valid := markerExamples(src, 100), markerExamples(src, 40)
 	p := markerParams()
 	p.Epochs = 2
-	m, err := Train(context.Background(), train, valid, p)
+	m, err := Train(context.Background(), train, valid, p, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

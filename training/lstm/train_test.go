@@ -46,7 +46,7 @@ func markerParams() Params {
 func TestTrainLearnsAndStopsAtTheBestEpoch(t *testing.T) {
 	src := rand.New(rand.NewPCG(61, 61))
 	train, valid := markerExamples(src, 800), markerExamples(src, 300)
-	m, err := Train(context.Background(), train, valid, markerParams())
+	m, err := Train(context.Background(), train, valid, markerParams(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestTrainLearnsAndStopsAtTheBestEpoch(t *testing.T) {
 	}
 	h := m.History()
 	best := slices.MinFunc(h, func(a, b Epoch) int { return cmpFloat(a.ValidLoss, b.ValidLoss) })
-	if got := newTrainer(m.params).meanLoss(&m.weights, valid); got != best.ValidLoss {
+	if got := newTrainer(m.params).meanLoss(&m.weights, valid, nil); got != best.ValidLoss {
 		t.Errorf("kept weights have validation loss %v, best epoch %v", got, best.ValidLoss)
 	}
 }
@@ -90,7 +90,7 @@ func TestTrainStopsEarlyWithoutSignal(t *testing.T) {
 	}
 	p := markerParams()
 	p.Epochs, p.Patience, p.LearningRate = 30, 2, 0.05
-	m, err := Train(context.Background(), train, valid, p)
+	m, err := Train(context.Background(), train, valid, p, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestTrainIsDeterministic(t *testing.T) {
 	var runs [][]byte
 	for _, procs := range []int{1, 2, 1} {
 		prev := runtime.GOMAXPROCS(procs)
-		m, err := Train(context.Background(), train, valid, p)
+		m, err := Train(context.Background(), train, valid, p, Options{})
 		runtime.GOMAXPROCS(prev)
 		if err != nil {
 			t.Fatal(err)
@@ -129,7 +129,7 @@ func TestTrainIsDeterministic(t *testing.T) {
 		t.Error("the same seed and data gave different model bytes")
 	}
 	p.Seed++
-	m, err := Train(context.Background(), train, valid, p)
+	m, err := Train(context.Background(), train, valid, p, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,22 +166,22 @@ func TestTrainRefusesBadInput(t *testing.T) {
 		{"invalid params", good, good, badParams},
 	}
 	for _, c := range cases {
-		if _, err := Train(context.Background(), c.train, c.valid, c.p); err == nil {
+		if _, err := Train(context.Background(), c.train, c.valid, c.p, Options{}); err == nil {
 			t.Errorf("%s: no error", c.name)
 		}
 	}
 	wild := p
 	wild.LearningRate = 3e38
-	if _, err := Train(context.Background(), good, good, wild); err == nil || !strings.Contains(err.Error(), "diverged") {
+	if _, err := Train(context.Background(), good, good, wild, Options{}); err == nil || !strings.Contains(err.Error(), "diverged") {
 		t.Errorf("a learning rate of 3e38: error %v, want a divergence", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Train(ctx, good, good, p); !errors.Is(err, context.Canceled) {
+	if _, err := Train(ctx, good, good, p, Options{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("canceled context: err %v, want context.Canceled", err)
 	}
 	p.Patience = 0
-	m, err := Train(context.Background(), good, Examples{}, p)
+	m, err := Train(context.Background(), good, Examples{}, p, Options{})
 	if err != nil {
 		t.Fatalf("no validation set and no patience: %v", err)
 	}
