@@ -8,13 +8,12 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// The benchmarks run on one thread at the shapes of
-// testdata/torch_bench.py: batches of 64 sequences of length 40 over
-// seed 002's sizes (vocabulary 10,002, embedding 64, hidden 64). Compare
-// with
+// The benchmarks run on one thread at the shapes of bench/lstm's speed
+// comparison with torch: batches of 64 sequences of length 40 over seed
+// 002's sizes (vocabulary 10,002, embedding 64, hidden 64). Compare with
 //
 //	go test -run '^$' -bench . -benchtime 5s ./training/lstm
-//	/usr/bin/python3 training/lstm/testdata/torch_bench.py
+//	go run ./bench/cmd/mlctl-bench -only-lstm -out /tmp/lstm.json
 const (
 	benchBatch  = 64
 	benchLength = 40

@@ -23,7 +23,7 @@ type Options struct {
 	// Resume is a state Checkpoint gave: training continues with the next
 	// epoch, and the final model bytes equal an uninterrupted run's with
 	// the same inputs and Params. A state made with other Params or other
-	// examples is refused.
+	// examples is refused. Empty (nil) starts afresh.
 	Resume []byte
 }
 

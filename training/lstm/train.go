@@ -71,10 +71,10 @@ func Train(ctx context.Context, train, valid Examples, p Params, o Options) (*Mo
 	}
 	r := newRun(p, train.Rows())
 	var fp fingerprint
-	if o.Checkpoint != nil || o.Resume != nil {
+	if o.Checkpoint != nil || len(o.Resume) > 0 {
 		fp = newFingerprint(p, train, valid)
 	}
-	if o.Resume != nil {
+	if len(o.Resume) > 0 {
 		if err := r.unmarshal(o.Resume, fp); err != nil {
 			return nil, err
 		}

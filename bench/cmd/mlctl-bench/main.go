@@ -8,7 +8,10 @@
 //   - generalisation: models trained with whole DGA families or a benign
 //     source held out, scored on what they never saw;
 //   - port-scan detection on the Stratosphere captures of ../shared/data/flows,
-//     leave one capture out, mlctl's forests and sklearn's (bench/flows).
+//     leave one capture out, mlctl's forests and sklearn's (bench/flows);
+//   - the LSTM vs torch 1.13.1 on one thread: training steps/s and
+//     inference sequences/s on synthetic batches, and both ROC-AUCs on the
+//     shared corpora's TXT records (bench/lstm).
 //
 // Data: ../shared/data (DGA families + Umbrella benign) when present, else
 // the demo generator; the flow benchmark needs ../shared/data/flows.
@@ -28,6 +31,7 @@ import (
 
 	flowsbench "github.com/mlctl/mlctl/bench/flows"
 	gbdtbench "github.com/mlctl/mlctl/bench/gbdt"
+	lstmbench "github.com/mlctl/mlctl/bench/lstm"
 	servingbench "github.com/mlctl/mlctl/bench/serving"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/deploy/devenv"
@@ -49,13 +53,15 @@ func main() {
 	onlyServing := flag.Bool("only-serving", false, "run only the serving benchmark")
 	onlyFlows := flag.Bool("only-flows", false, "run only the port-scan detection benchmark on the Stratosphere captures (no database or Temporal)")
 	skipFlows := flag.Bool("skip-flows", false, "skip the port-scan detection benchmark on the Stratosphere captures")
+	onlyLSTM := flag.Bool("only-lstm", false, "run only the LSTM comparison with torch (speed on one thread, ROC-AUC on TXT records; no database or Temporal)")
+	skipLSTM := flag.Bool("skip-lstm", false, "skip the LSTM comparison with torch")
 	var genParams paramFlag
 	flag.Var(&genParams, "gen-param", "k=v training parameter for the generalisation runs (repeatable; default mlctl's)")
 	genSets := flag.String("gen-sets", "domain,heidgaf44", "feature sets for the generalisation runs")
 	flag.Parse()
 	cfg := config{data: *data, out: *out, rounds: *rounds, depth: *depth, skipGen: *skipGen, onlyGen: *onlyGen,
 		genParams: genParams.m, genSets: strings.Split(*genSets, ","), skipServing: *skipServing, onlyServing: *onlyServing, onlyTrees: *onlyTrees, skipTrees: *skipTrees,
-		onlyFlows: *onlyFlows, skipFlows: *skipFlows}
+		onlyFlows: *onlyFlows, skipFlows: *skipFlows, onlyLSTM: *onlyLSTM, skipLSTM: *skipLSTM}
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "mlctl-bench:", err)
 		os.Exit(1)
@@ -77,6 +83,7 @@ type Report struct {
 	Serving        *servingbench.Result       `json:"serving,omitempty"`
 	Forests        *Forests                   `json:"forests,omitempty"`
 	Flows          *flowsbench.Result         `json:"flows,omitempty"`
+	LSTM           *lstmbench.Result          `json:"lstm,omitempty"`
 	Extra          map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
@@ -90,6 +97,8 @@ type config struct {
 	skipTrees        bool
 	onlyFlows        bool
 	skipFlows        bool
+	onlyLSTM         bool
+	skipLSTM         bool
 	genParams        map[string]string
 	genSets          []string
 }
@@ -121,6 +130,15 @@ func run(ctx context.Context, cfg config) error {
 			return err
 		}
 		rep.Flows = f
+		return writeReport(rep, outPath)
+	}
+	if cfg.onlyLSTM {
+		// Synthetic batches and the TXT records only: no DGA rows to load.
+		l, err := compareLSTM(ctx)
+		if err != nil {
+			return err
+		}
+		rep := Report{When: time.Now().UTC(), Machine: machine(), Data: l.Data, LSTM: l}
 		return writeReport(rep, outPath)
 	}
 	rows, source, err := loadRows(dataDir)
@@ -211,6 +229,13 @@ func run(ctx context.Context, cfg config) error {
 			return fmt.Errorf("flow benchmark (-skip-flows runs without it): %w", err)
 		}
 		rep.Flows = f
+	}
+	if !cfg.skipLSTM {
+		l, err := compareLSTM(ctx)
+		if err != nil {
+			return fmt.Errorf("LSTM comparison (-skip-lstm runs without it): %w", err)
+		}
+		rep.LSTM = l
 	}
 	if !cfg.skipServing {
 		sv, err := servingBench(ctx, rows)
