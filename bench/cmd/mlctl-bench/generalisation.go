@@ -39,7 +39,8 @@ const (
 )
 
 // generalisation trains mlctl's default recipe five times per protocol and
-// feature set, each time with a fifth of the DGA families held out.
+// feature set ("lstm" stands for the character LSTM), each time with a
+// fifth of the DGA families held out.
 func generalisation(ctx context.Context, dir string, rows []datasets.Row, params map[string]string, sets []string) ([]Holdout, error) {
 	zero := 0
 	od, err := datasets.ReadDGA(filepath.Join(dir, "benign", "opendns-top-10k.txt"), datasets.ReadOptions{Label: &zero, Family: "opendns"})
@@ -103,6 +104,12 @@ func holdoutRun(ctx context.Context, rows []datasets.Row, fams []string, proto, 
 		}
 		train = append(train, rows[i])
 	}
+	var valid []datasets.Row
+	for _, i := range parts.Validation {
+		if proto != unseenSource || rows[i].Family != "opendns" {
+			valid = append(valid, rows[i])
+		}
+	}
 	var set features.Set = features.Heidgaf44()
 	if setName == "domain" {
 		d, err := features.FitDomain(train, features.DomainOptions{Seed: 1})
@@ -110,19 +117,6 @@ func holdoutRun(ctx context.Context, rows []datasets.Row, fams []string, proto, 
 			return Holdout{}, err
 		}
 		set = d
-	}
-	names := make([]string, len(train))
-	y := make([]float32, len(train))
-	for i, r := range train {
-		names[i], y[i] = r.Name, float32(r.Label)
-	}
-	p, _, err := activities.GBDTParams(params, 1, train)
-	if err != nil {
-		return Holdout{}, err
-	}
-	model, err := gbdt.Train(ctx, featureMatrix(set, names), y, p, gbdt.Options{})
-	if err != nil {
-		return Holdout{}, err
 	}
 	var testNames []string
 	var labels []int
@@ -148,8 +142,12 @@ func holdoutRun(ctx context.Context, rows []datasets.Row, fams []string, proto, 
 	for _, l := range labels {
 		pos += l
 	}
-	scores := make([]float64, len(testNames))
-	if err := model.Predict(featureMatrix(set, testNames), scores); err != nil {
+	var scores []float64
+	if setName == "lstm" {
+		if scores, err = lstmHoldoutScores(ctx, train, valid, testNames); err != nil {
+			return Holdout{}, err
+		}
+	} else if scores, err = gbdtHoldoutScores(ctx, set, train, testNames, params); err != nil {
 		return Holdout{}, err
 	}
 	recall, th := eval.RecallAtFPR(scores, labels, 0.01)
@@ -159,6 +157,29 @@ func holdoutRun(ctx context.Context, rows []datasets.Row, fams []string, proto, 
 		h.FamilyRecall[fr.Family] = fr.Recall
 	}
 	return h, nil
+}
+
+// gbdtHoldoutScores trains mlctl's default gbdt recipe on train's features
+// and scores test.
+func gbdtHoldoutScores(ctx context.Context, set features.Set, train []datasets.Row, test []string, params map[string]string) ([]float64, error) {
+	names := make([]string, len(train))
+	y := make([]float32, len(train))
+	for i, r := range train {
+		names[i], y[i] = r.Name, float32(r.Label)
+	}
+	p, _, err := activities.GBDTParams(params, 1, train)
+	if err != nil {
+		return nil, err
+	}
+	model, err := gbdt.Train(ctx, featureMatrix(set, names), y, p, gbdt.Options{})
+	if err != nil {
+		return nil, err
+	}
+	scores := make([]float64, len(test))
+	if err := model.Predict(featureMatrix(set, test), scores); err != nil {
+		return nil, err
+	}
+	return scores, nil
 }
 
 func holdoutTable(hs []Holdout) string {
@@ -186,19 +207,23 @@ func holdoutTable(hs []Holdout) string {
 		m := mean[k]
 		fmt.Fprintf(&b, "  %-24s mean  %-10s %17s %9.4f %.3f\n", k.proto, k.set, "", m[0]/m[2], m[1]/m[2])
 	}
-	if len(setsOf(hs)) != 2 {
+	sets := setsOf(hs)
+	if len(sets) < 2 {
 		return b.String()
 	}
-	fmt.Fprintln(&b, "  per-family recall at 1% FPR, unseen-families protocol (domain / heidgaf44):")
-	for i := 0; i+1 < len(hs) && hs[i].Protocol == unseenFamilies; i += 2 {
-		d, h := hs[i], hs[i+1]
+	fmt.Fprintf(&b, "  per-family recall at 1%% FPR, unseen-families protocol (%s):\n", strings.Join(sets, " / "))
+	for i := 0; i+len(sets) <= len(hs) && hs[i].Protocol == unseenFamilies; i += len(sets) {
 		var fams []string
-		for f := range d.FamilyRecall {
+		for f := range hs[i].FamilyRecall {
 			fams = append(fams, f)
 		}
 		sort.Strings(fams)
 		for _, f := range fams {
-			fmt.Fprintf(&b, "    %-22s %.3f / %.3f\n", f, d.FamilyRecall[f], h.FamilyRecall[f])
+			vals := make([]string, len(sets))
+			for j := range sets {
+				vals[j] = fmt.Sprintf("%.3f", hs[i+j].FamilyRecall[f])
+			}
+			fmt.Fprintf(&b, "    %-22s %s\n", f, strings.Join(vals, " / "))
 		}
 	}
 	return b.String()

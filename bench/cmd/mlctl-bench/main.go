@@ -57,7 +57,7 @@ func main() {
 	skipLSTM := flag.Bool("skip-lstm", false, "skip the LSTM comparison with torch")
 	var genParams paramFlag
 	flag.Var(&genParams, "gen-param", "k=v training parameter for the generalisation runs (repeatable; default mlctl's)")
-	genSets := flag.String("gen-sets", "domain,heidgaf44", "feature sets for the generalisation runs")
+	genSets := flag.String("gen-sets", "domain,heidgaf44,lstm", "feature sets for the generalisation runs (lstm: the character LSTM instead of gbdt)")
 	flag.Parse()
 	cfg := config{data: *data, out: *out, rounds: *rounds, depth: *depth, skipGen: *skipGen, onlyGen: *onlyGen,
 		genParams: genParams.m, genSets: strings.Split(*genSets, ","), skipServing: *skipServing, onlyServing: *onlyServing, onlyTrees: *onlyTrees, skipTrees: *skipTrees,

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+
+	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/features/tokens"
+	"github.com/mlctl/mlctl/training/lstm"
+)
+
+// lstmGenParams are the LSTM's settings in the generalisation runs: seed
+// 002's sizes, at most 6 epochs with early stopping after 2 without a
+// better validation loss (the bench trains ten models).
+func lstmGenParams(vocab int) lstm.Params {
+	p := lstm.DefaultParams()
+	p.Vocab, p.Epochs, p.Patience, p.Seed = vocab, 6, 2, 1
+	return p
+}
+
+// lstmHoldoutScores trains a character LSTM (`train --algo lstm` on a dga
+// dataset) on train, stopping early on valid, and scores test.
+func lstmHoldoutScores(ctx context.Context, train, valid []datasets.Row, test []string) ([]float64, error) {
+	tok, err := tokens.NewDomain(0)
+	if err != nil {
+		return nil, err
+	}
+	examples := func(rows []datasets.Row) lstm.Examples {
+		names := make([]string, len(rows))
+		labels := make([]float32, len(rows))
+		for i, r := range rows {
+			names[i], labels[i] = r.Name, float32(r.Label)
+		}
+		var b tokens.Batch
+		b.Encode(tok, names)
+		return lstm.Examples{Sequences: lstm.Sequences{IDs: b.IDs, Lengths: b.Lengths, Width: b.Width}, Labels: labels}
+	}
+	m, err := lstm.Train(ctx, examples(train), examples(valid), lstmGenParams(tok.VocabSize()), lstm.Options{})
+	if err != nil {
+		return nil, err
+	}
+	var b tokens.Batch
+	b.Encode(tok, test)
+	probs := make([]float32, len(test))
+	if err := m.Predict(probs, lstm.Sequences{IDs: b.IDs, Lengths: b.Lengths, Width: b.Width}); err != nil {
+		return nil, err
+	}
+	scores := make([]float64, len(test))
+	for i, p := range probs {
+		scores[i] = float64(p)
+	}
+	return scores, nil
+}
