@@ -31,7 +31,8 @@ const dnstapMaxFrame = 96 << 10
 const dnstapHandshakeTimeout = 10 * time.Second
 
 // Dnstap receives dnstap from DNS servers (unbound, BIND, Knot, CoreDNS) on
-// a unix socket and emits the names their clients asked for.
+// a unix socket and emits the names their clients asked for and, from the
+// responses (ScoreResponses), the TXT records they were answered with.
 //
 // It speaks bidirectional Frame Streams (READY, ACCEPT, START, then data
 // frames, STOP and FINISH) with any number of connections at once, and
@@ -41,7 +42,8 @@ const dnstapHandshakeTimeout = 10 * time.Second
 // emitted), Skipped (a message type not scored: RESOLVER_*, AUTH_*, ...; a
 // CLIENT_RESPONSE unless ScoreResponses; a DNS message that is not a QUERY
 // or has no question) or Bad (a frame over 96 KiB, undecodable protobuf,
-// undecodable DNS message; each reported through Bad). So Read = Parsed +
+// undecodable DNS message, a response whose answer section runs past its
+// end; each reported through Bad). So Read = Parsed +
 // Skipped + Bad, as far as the source goes; the Pipeline then counts a
 // parsed name that is not a domain name as Skipped too. A connection whose handshake fails counts nothing and is
 // reported through Bad.
@@ -51,9 +53,12 @@ type Dnstap struct {
 	// answers on, is an error.
 	SocketPath string
 	// ScoreResponses also scores CLIENT_RESPONSE messages (the question
-	// of the answer sent to the client); by default only CLIENT_QUERY
-	// messages are, and responses are Skipped. Servers logging both would
-	// otherwise have every name scored twice.
+	// of the answer sent to the client, and the TXT records of its answer
+	// section as Query.TXT, each with its character-strings concatenated:
+	// see txtrecords.go); by default only CLIENT_QUERY messages are, and
+	// responses are Skipped. Servers logging both would otherwise have
+	// every name scored twice. A TXT model needs it: queries carry no
+	// answers.
 	ScoreResponses bool
 	// Counters receives the running totals; nil keeps none.
 	Counters *SourceCounters
@@ -348,6 +353,7 @@ func (r *dnstapReceiver) decode(frame []byte) (Query, bool, string) {
 	var wire []byte
 	var sec uint64
 	var nsec uint32
+	response := false
 	switch m.GetType() {
 	case dnstap.Message_CLIENT_QUERY:
 		wire, sec, nsec = m.GetQueryMessage(), m.GetQueryTimeSec(), m.GetQueryTimeNsec()
@@ -359,6 +365,7 @@ func (r *dnstapReceiver) decode(frame []byte) (Query, bool, string) {
 			return Query{}, false, ""
 		}
 		wire, sec, nsec = m.GetResponseMessage(), m.GetResponseTimeSec(), m.GetResponseTimeNsec()
+		response = wire != nil
 		if wire == nil {
 			wire = m.GetQueryMessage()
 		}
@@ -376,6 +383,12 @@ func (r *dnstapReceiver) decode(frame []byte) (Query, bool, string) {
 		return Query{}, false, reason
 	}
 	q := Query{Source: SourceDnstap, Name: name}
+	if response {
+		var err error
+		if q.TXT, err = dnsAnswerTXT(wire); err != nil {
+			return Query{}, false, "undecodable DNS message: " + err.Error()
+		}
+	}
 	if sec != 0 {
 		q.Time = time.Unix(int64(sec), int64(nsec)).UTC()
 	} else {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -16,7 +17,9 @@ import (
 )
 
 // API is the scorer's HTTP interface: POST /v1/score, GET /healthz,
-// GET /metrics.
+// GET /metrics. /v1/score takes the inputs of the model in service's kind
+// ({"names"} for dga, {"txt"} for txt, {"flows"} for flow models) and
+// answers 409 to another kind.
 type API struct {
 	Holder  *Holder
 	Metrics *Metrics
@@ -24,12 +27,31 @@ type API struct {
 	MaxBody int64
 }
 
-// scoreRequest is POST /v1/score's body.
+// scoreRequest is POST /v1/score's body: exactly one of names (for a dga
+// model), txt (TXT records, for a txt model) or flows (Zeek conn.log
+// records, for a flow model).
 type scoreRequest struct {
 	Names []string          `json:"names"`
-	TXT   []json.RawMessage `json:"txt"`
+	TXT   []string          `json:"txt"`
 	Flows []json.RawMessage `json:"flows"`
 }
+
+// what names the request's inputs and the model kind that scores them.
+func (r *scoreRequest) what() (inputs, kind string) {
+	switch {
+	case r.TXT != nil:
+		return "txt records", "txt"
+	case r.Flows != nil:
+		return "flows", "flow"
+	}
+	return "names", "dga"
+}
+
+// requestKeys are the request forms by the model kind that takes them.
+var requestKeys = map[string]string{"dga": `{"names":[...]}`, "txt": `{"txt":[...]}`, "flow": `{"flows":[...]}`}
+
+// wantOneOf is the 400 answer to a body with none or several input kinds.
+const wantOneOf = `want one of {"names":["example.com", ...]}, {"txt":["v=spf1 -all", ...]} or {"flows":[{Zeek conn.log JSON record}, ...]}`
 
 // Handler routes the API.
 func (a *API) Handler() http.Handler {
@@ -80,30 +102,60 @@ func (a *API) scoreRequest(w http.ResponseWriter, r *http.Request) int {
 	if dec.More() {
 		return httpError(w, http.StatusBadRequest, "malformed JSON: more than one value in the body")
 	}
-	if len(req.TXT) > 0 {
-		return httpError(w, http.StatusBadRequest, "TXT models are not served yet: send {\"names\":[...]} or {\"flows\":[...]}")
-	}
-	if (req.Names == nil) == (req.Flows == nil) {
-		return httpError(w, http.StatusBadRequest, "want one of {\"names\":[\"example.com\", ...]} or {\"flows\":[{Zeek conn.log JSON record}, ...]}")
+	if n := btoi(req.Names != nil) + btoi(req.TXT != nil) + btoi(req.Flows != nil); n != 1 {
+		return httpError(w, http.StatusBadRequest, wantOneOf)
 	}
 	m := a.Holder.Get()
 	if m == nil {
 		return httpError(w, http.StatusServiceUnavailable, "no model loaded yet")
 	}
-	if kind := m.Scorer.Kind(); (req.Flows != nil) != (kind == "flow") {
-		what := "names"
-		if req.Flows != nil {
-			what = "flows"
+	if what, want := req.what(); m.Scorer.Kind() != want {
+		kind := m.Scorer.Kind()
+		msg := fmt.Sprintf("the model in service, %s, scores %s inputs, not %s", m.Ref(), kind, what)
+		if key, ok := requestKeys[kind]; ok {
+			msg += ": send " + key
+		} else {
+			msg += ": it is not scored over HTTP"
 		}
-		return httpError(w, http.StatusConflict, fmt.Sprintf("the model in service, %s, scores %s inputs, not %s", m.Ref(), kind, what))
+		return httpError(w, http.StatusConflict, msg)
 	}
-	if req.Flows != nil {
+	switch {
+	case req.Flows != nil:
 		return a.scoreFlows(w, m, req.Flows)
+	case req.TXT != nil:
+		return a.scoreStrings(w, m, req.TXT, normaliseTXT, &a.Metrics.TXTScored)
 	}
-	norm := make([]string, 0, len(req.Names))
-	bad := make([]string, len(req.Names))
-	for i, n := range req.Names {
-		v, err := datasets.NormaliseDomain(n)
+	return a.scoreStrings(w, m, req.Names, datasets.NormaliseDomain, &a.Metrics.NamesScored)
+}
+
+// normaliseTXT is datasets.NormaliseTXT with an error that calls the input
+// a TXT record and does not repeat it (the answer echoes it as "input").
+func normaliseTXT(s string) (string, error) {
+	v, err := datasets.NormaliseTXT(s)
+	var bad *datasets.BadName
+	if errors.As(err, &bad) {
+		return "", fmt.Errorf("bad TXT record: %s", bad.Reason)
+	}
+	return v, err
+}
+
+// btoi is 1 for true.
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// scoreStrings scores names or TXT records: each input normalised, scored
+// and answered as {"input","score","label"} in request order, or as
+// {"input","error"} when normalise refuses it; scored counts the inputs
+// scored. The answer is built in a pooled buffer.
+func (a *API) scoreStrings(w http.ResponseWriter, m *Model, in []string, normalise func(string) (string, error), scored *atomic.Uint64) int {
+	norm := make([]string, 0, len(in))
+	bad := make([]string, len(in))
+	for i, n := range in {
+		v, err := normalise(n)
 		if err != nil {
 			bad[i] = err.Error()
 			continue
@@ -112,7 +164,7 @@ func (a *API) scoreRequest(w http.ResponseWriter, r *http.Request) int {
 	}
 	scores := make([]float64, len(norm))
 	m.Scorer.Score(norm, scores)
-	a.Metrics.NamesScored.Add(uint64(len(norm)))
+	scored.Add(uint64(len(norm)))
 
 	out := respPool.Get().(*[]byte)
 	defer respPool.Put(out)
@@ -127,7 +179,7 @@ func (a *API) scoreRequest(w http.ResponseWriter, r *http.Request) int {
 	b = strconv.AppendFloat(b, m.Threshold, 'g', -1, 64)
 	b = append(b, `,"results":[`...)
 	j := 0
-	for i, n := range req.Names {
+	for i, n := range in {
 		if i > 0 {
 			b = append(b, ',')
 		}

@@ -52,8 +52,10 @@ func TestScoreAPI(t *testing.T) {
 		{"POST", `{"names":"a.com"}`, 400, `field \"names\"`},
 		{"POST", `{"domains":["a.com"]}`, 400, "unknown field"},
 		{"POST", `{}`, 400, `want one of {\"names\"`},
+		{"POST", `{"names":["a.com"],"txt":[]}`, 400, `want one of {\"names\"`},
 		{"POST", ``, 400, "empty body"},
-		{"POST", `{"txt":["v=spf1"]}`, 400, "TXT models are not served yet"},
+		{"POST", `{"txt":["v=spf1"]}`, 409, `scores dga inputs, not txt records: send {\"names\":[...]}`},
+		{"POST", `{"txt":[1]}`, 400, `field \"txt\"`},
 		{"POST", `{"flows":[{"ts":1}]}`, 409, "scores dga inputs, not flows"},
 		{"POST", `{"names":["` + strings.Repeat("a", 2000) + `"]}`, 413, "over 1024 bytes"},
 	} {
@@ -99,11 +101,81 @@ func TestScoreAPI(t *testing.T) {
 		t.Fatalf("healthz: %d %s", code, body)
 	}
 	_, metrics := do("GET", "/metrics", "")
-	for _, want := range []string{`mlctl_http_requests_total{code="200"} 1`, `mlctl_http_requests_total{code="400"} 7`, `mlctl_http_requests_total{code="413"} 1`,
-		`mlctl_http_requests_total{code="409"} 1`,
-		`mlctl_http_request_duration_seconds_bucket{le="+Inf"} 12`, "mlctl_http_names_scored_total 3", "# TYPE mlctl_http_request_duration_seconds histogram"} {
+	for _, want := range []string{`mlctl_http_requests_total{code="200"} 1`, `mlctl_http_requests_total{code="400"} 8`, `mlctl_http_requests_total{code="413"} 1`,
+		`mlctl_http_requests_total{code="409"} 2`,
+		`mlctl_http_request_duration_seconds_bucket{le="+Inf"} 14`, "mlctl_http_txt_scored_total 0", "mlctl_http_names_scored_total 3", "# TYPE mlctl_http_request_duration_seconds histogram"} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %q:\n%s", want, metrics)
 		}
+	}
+}
+
+// TestScoreAPITXT: a txt model scores {"txt":[...]} like names, an unusable
+// record gets an error in its place, and names or flows get 409.
+func TestScoreAPITXT(t *testing.T) {
+	db := registrytest.Open(t)
+	pub := publishTXTModel(t, db, "txt")
+	m, err := Load(context.Background(), db, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &Holder{}
+	h.Swap(m)
+	metrics := NewMetrics()
+	srv := httptest.NewServer((&API{Holder: h, Metrics: metrics}).Handler())
+	defer srv.Close()
+	post := func(body string) (int, string) {
+		t.Helper()
+		resp, err := http.Post(srv.URL+"/v1/score", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, c := range []struct {
+		body string
+		want string
+	}{
+		{`{"names":["a.com"]}`, `the model in service, txt@1, scores txt inputs, not names: send {\"txt\":[...]}`},
+		{`{"flows":[{"ts":1}]}`, `scores txt inputs, not flows: send {\"txt\":[...]}`},
+	} {
+		if code, body := post(c.body); code != 409 || !strings.Contains(body, c.want) {
+			t.Errorf("%s: %d %s, want 409 with %q", c.body, code, body, c.want)
+		}
+	}
+	code, body := post(`{"txt":["AgLCFgAABAA"," v=spf1 -all ","TXT 11 AgLBXxCgkAA","  ","<v=\"q\">"]}`)
+	var r struct {
+		Model   string `json:"model"`
+		SHA256  string `json:"sha256"`
+		Results []struct {
+			Input string   `json:"input"`
+			Score *float64 `json:"score"`
+			Label *int     `json:"label"`
+			Error string   `json:"error"`
+		} `json:"results"`
+	}
+	if code != 200 || json.Unmarshal([]byte(body), &r) != nil || r.Model != "txt" || r.SHA256 != pub.SHA256 || len(r.Results) != 5 {
+		t.Fatalf("score: %d %s", code, body)
+	}
+	labels := []int{1, 0, 1, -1, -1}
+	for i, res := range r.Results {
+		switch {
+		case i == 3:
+			if res.Error != "bad TXT record: empty" || res.Score != nil || res.Input != "  " {
+				t.Errorf("empty record answered %+v", res)
+			}
+		case res.Score == nil || res.Label == nil || res.Error != "" || (labels[i] >= 0 && *res.Label != labels[i]) || (*res.Score >= 0.5) != (*res.Label == 1):
+			t.Errorf("result %d: %+v", i, res)
+		}
+	}
+	if r.Results[1].Input != " v=spf1 -all " || r.Results[4].Input != `<v="q">` {
+		t.Errorf("records are echoed as sent: %+v", r.Results)
+	}
+	var out strings.Builder
+	metrics.Write(&out)
+	if !strings.Contains(out.String(), "mlctl_http_txt_scored_total 4\n") || !strings.Contains(out.String(), "mlctl_http_names_scored_total 0\n") {
+		t.Errorf("metrics:\n%s", out.String())
 	}
 }

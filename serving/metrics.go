@@ -17,8 +17,9 @@ var latencyBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.0
 // Metrics are the scorer's Prometheus metrics: HTTP counters and latency
 // kept here, everything else read at scrape time through Collect.
 type Metrics struct {
-	// NamesScored counts names scored through the HTTP API.
-	NamesScored atomic.Uint64
+	// NamesScored counts names (and flow windows) scored through the HTTP
+	// API; TXTScored TXT records.
+	NamesScored, TXTScored atomic.Uint64
 	// Collect, when set, writes the metrics owned elsewhere (model,
 	// sources, alerts) at scrape time.
 	Collect func(p *PromWriter)
@@ -70,6 +71,8 @@ func (m *Metrics) Write(w io.Writer) {
 	p.Sample("mlctl_http_request_duration_seconds_count", float64(m.count.Load()))
 	p.Family("mlctl_http_names_scored_total", "counter", "Names scored through the HTTP API.")
 	p.Sample("mlctl_http_names_scored_total", float64(m.NamesScored.Load()))
+	p.Family("mlctl_http_txt_scored_total", "counter", "TXT records scored through the HTTP API.")
+	p.Sample("mlctl_http_txt_scored_total", float64(m.TXTScored.Load()))
 	if m.Collect != nil {
 		m.Collect(p)
 	}

@@ -8,14 +8,16 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/registry"
 )
 
 // Pipeline scores the queries of the streaming sources (Zeek logs, dnstap)
 // in micro-batches: a bounded queue (a full queue drops and counts, never
 // grows), batches of up to MaxBatch or MaxWait, alerts for scores at or
-// above the model's threshold.
+// above the model's threshold. What it scores follows the model in
+// service: the queried names for a domain-name (dga) model, the queries'
+// TXT records for a txt model, nothing for a vector model (see
+// batchinputs.go for the counting).
 type Pipeline struct {
 	holder   *Holder
 	alerts   *AlertSink
@@ -26,8 +28,9 @@ type Pipeline struct {
 	maxWait  time.Duration
 	// Explain is how many features an alert lists (default 5).
 	explain int
-	// warnKind logs once that the model in service cannot score names.
-	warnKind sync.Once
+	// warnKind logs once that the model in service cannot score names;
+	// warnTXT that it scores TXT records only.
+	warnKind, warnTXT sync.Once
 }
 
 // PipelineOptions size the pipeline.
@@ -119,22 +122,14 @@ func (p *Pipeline) Run(ctx context.Context) {
 
 // score scores one batch and raises its alerts.
 func (p *Pipeline) score(ctx context.Context, batch []Query) {
-	m := p.holder.Get()
-	for m == nil {
-		select {
-		case <-ctx.Done():
-			// Shutting down before any model loaded: nothing can be scored.
-			for _, q := range batch {
-				if c := p.counters[q.Source]; c != nil {
-					c.Dropped.Add(1)
-				}
-			}
-			return
-		case <-time.After(50 * time.Millisecond):
-		}
-		m = p.holder.Get()
+	m := p.model(ctx, batch)
+	if m == nil {
+		return
 	}
-	if m.Scorer.TakesVectors() {
+	var inputs []string
+	var from []Query
+	switch {
+	case m.Scorer.TakesVectors():
 		// A flow or tabular model cannot score names: count them skipped.
 		for _, q := range batch {
 			if c := p.counters[q.Source]; c != nil {
@@ -145,50 +140,83 @@ func (p *Pipeline) score(ctx context.Context, batch []Query) {
 			p.log.Warn("the model in service scores vectors, not names: DNS queries are skipped until a domain-name model is promoted", "model", m.Ref(), "kind", m.Scorer.Kind())
 		})
 		return
+	case m.Scorer.Kind() == "txt":
+		p.warnTXT.Do(func() {
+			p.log.Info("the model in service scores TXT records: only the TXT answers of queries are scored (dns.log lines of TXT queries; dnstap needs --dnstap-responses), other queries are skipped", "model", m.Ref())
+		})
+		inputs, from = p.txtInputs(batch)
+	default:
+		inputs, from = p.nameInputs(batch)
 	}
-	names := make([]string, 0, len(batch))
-	keep := batch[:0]
-	var tally sourceTally
-	for _, q := range batch {
-		n, err := datasets.NormaliseDomain(q.Name)
-		if err != nil {
-			tally.add(p, q.Source, false)
-			continue
+	scores := make([]float64, len(inputs))
+	m.Scorer.Score(inputs, scores)
+	p.alerts.Add(ctx, p.alertsOf(m, inputs, from, scores))
+}
+
+// model returns the model in service, waiting for the first one to load.
+// It returns nil, counting the batch dropped, if ctx ends first.
+func (p *Pipeline) model(ctx context.Context, batch []Query) *Model {
+	m := p.holder.Get()
+	for m == nil {
+		select {
+		case <-ctx.Done():
+			// Shutting down before any model loaded: nothing can be scored.
+			for _, q := range batch {
+				if c := p.counters[q.Source]; c != nil {
+					c.Dropped.Add(1)
+				}
+			}
+			return nil
+		case <-time.After(50 * time.Millisecond):
 		}
-		names = append(names, n)
-		keep = append(keep, q)
-		tally.add(p, q.Source, true)
+		m = p.holder.Get()
 	}
-	tally.flush()
-	scores := make([]float64, len(names))
-	m.Scorer.Score(names, scores)
+	return m
+}
+
+// alertsOf makes an alert of every input scored at or above the threshold;
+// from[i] is the query input i came from. A TXT record's alert names the
+// query it answered in its detail ({"query": name}), since the record
+// alone does not say. A model without named features (an LSTM, which reads
+// token sequences) gives alerts without top_features and without a vector,
+// so in no campaign.
+func (p *Pipeline) alertsOf(m *Model, inputs []string, from []Query, scores []float64) []registry.Alert {
 	var alerts []registry.Alert
 	var medians map[string]float64
+	txt := m.Scorer.Kind() == "txt"
+	width := len(m.Scorer.Names())
 	for i, s := range scores {
 		if s < m.Threshold {
 			continue
 		}
 		if medians == nil {
-			medians = clientMedians(keep, scores)
+			medians = clientMedians(from, scores)
 		}
-		q := keep[i]
+		q := from[i]
 		med := medians[q.ClientIP]
-		a := registry.Alert{SeenAt: q.Time, Source: q.Source, ClientIP: q.ClientIP, Input: names[i], Score: s,
+		a := registry.Alert{SeenAt: q.Time, Source: q.Source, ClientIP: q.ClientIP, Input: inputs[i], Score: s,
 			Threshold: m.Threshold, ModelID: m.ID, Model: m.Name, Version: m.Version, SHA256: m.SHA256, BatchMedian: &med}
-		if push, err := m.Scorer.Explain(names[i], p.explain); err == nil {
-			a.Detail, _ = json.Marshal(map[string]any{"top_features": push})
+		detail := map[string]any{}
+		if txt {
+			detail["query"] = q.Name
 		}
-		// The scored features, for campaigns; only alerts (few) pay for
-		// extracting them twice.
-		a.Vector = make([]float64, len(m.Scorer.Names()))
-		m.Scorer.Features(names[i], a.Vector)
+		if width > 0 {
+			if push, err := m.Scorer.Explain(inputs[i], p.explain); err == nil {
+				detail["top_features"] = push
+			}
+			// The scored features, for campaigns; only alerts (few) pay
+			// for extracting them twice.
+			a.Vector = make([]float64, width)
+			m.Scorer.Features(inputs[i], a.Vector)
+		}
+		a.Detail, _ = json.Marshal(detail)
 		alerts = append(alerts, a)
 	}
-	p.alerts.Add(ctx, alerts)
+	return alerts
 }
 
 // clientMedians is heiDGAF's overall score: per client, the median score of
-// its queries in the batch.
+// its inputs in the batch (qs[i] is the query input i came from).
 func clientMedians(qs []Query, scores []float64) map[string]float64 {
 	by := map[string][]float64{}
 	for i, q := range qs {
@@ -205,32 +233,4 @@ func clientMedians(qs []Query, scores []float64) map[string]float64 {
 		}
 	}
 	return out
-}
-
-// sourceTally adds a batch's scored and skipped counts to the sources'
-// counters run by run (a batch mostly comes from one source), not per query.
-type sourceTally struct {
-	c               *SourceCounters
-	source          string
-	scored, skipped uint64
-}
-
-func (t *sourceTally) add(p *Pipeline, source string, scored bool) {
-	if t.c == nil || source != t.source {
-		t.flush()
-		t.c, t.source = p.counters[source], source
-	}
-	if scored {
-		t.scored++
-	} else {
-		t.skipped++
-	}
-}
-
-func (t *sourceTally) flush() {
-	if t.c != nil {
-		t.c.Scored.Add(t.scored)
-		t.c.Skipped.Add(t.skipped)
-	}
-	t.c, t.scored, t.skipped = nil, 0, 0
 }

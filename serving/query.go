@@ -8,7 +8,9 @@ import (
 	"time"
 )
 
-// Query is one DNS name seen by a source, waiting to be scored.
+// Query is one DNS name seen by a source, with the TXT records answered
+// for it if the source saw any, waiting to be scored: a domain-name model
+// scores Name, a TXT model scores each of TXT.
 type Query struct {
 	// Source names where it came from: "http", "zeek-dns", "dnstap".
 	Source string
@@ -19,6 +21,12 @@ type Query struct {
 	ClientIP string
 	// Name is the queried name as the source gave it (not normalised).
 	Name string
+	// TXT holds the TXT records answered for Name, raw as the source gave
+	// them (not normalised), one per TXT resource record: a Zeek dns.log's
+	// answers of a TXT query (Zeek's "TXT <n> " prefixes and all), a dnstap
+	// response's TXT records with their character-strings concatenated.
+	// Nil when the source saw none.
+	TXT []string
 }
 
 // SourceCounters are one source's running totals, safe for concurrent use.
@@ -30,9 +38,12 @@ type SourceCounters struct {
 	// Bad counts those that did not parse (each also reported once).
 	Bad atomic.Uint64
 	// Skipped counts parsed records with nothing to score (a header, a
-	// response when only queries are scored, a name that is not a domain).
+	// response when only queries are scored, a name that is not a domain)
+	// and, while a TXT model is in service, each query without TXT records
+	// and each TXT record that is not usable (empty, not UTF-8, too long).
 	Skipped atomic.Uint64
-	// Scored counts inputs scored.
+	// Scored counts inputs scored: names, or TXT records (a query may
+	// bring several).
 	Scored atomic.Uint64
 	// Dropped counts inputs dropped because the scoring queue was full.
 	Dropped atomic.Uint64

@@ -263,6 +263,7 @@ func (s *Server) listenDesc() string {
 func (s *Server) counters() map[string]any {
 	out := map[string]any{
 		"http_names_scored": s.metrics.NamesScored.Load(),
+		"http_txt_scored":   s.metrics.TXTScored.Load(),
 		"alerts":            s.alerts.Raised(),
 		"swaps":             s.watcher.Swaps(),
 		"refused_models":    s.watcher.Refusals(),

@@ -17,7 +17,13 @@ import (
 const SourceZeekDNS = "zeek-dns"
 
 // ZeekDNS follows a Zeek dns.log, as TSV (with its '#' header) or as JSON
-// lines, and emits the query of every record.
+// lines, and emits the query of every record. A record of a TXT query
+// (qtype_name TXT) brings its answers as the query's TXT records: the TSV
+// answers field split at #set_separator (default ",") with Zeek's \xHH
+// escapes undone, or the JSON "answers" array; each as Zeek wrote it,
+// "TXT <n> " prefix included, and only those (a CNAME's target, listed
+// with the answers of a TXT query asked through an alias, is not a TXT
+// record; see txtrecords.go).
 //
 // Counting: every line is Read, and then exactly one of Parsed (a Query
 // was emitted), Skipped (a '#' header or comment line, an empty line, a
@@ -115,11 +121,14 @@ type zeekDNSParser struct {
 	sep  string
 	// unset and empty are the TSV markers of a field without a value.
 	unset, empty string
+	// setSep separates the values of a set or vector field (answers).
+	setSep string
 	// fields is the column count of #fields, 0 before one is read; query,
-	// orig and ts are column indexes (-1 when absent).
-	fields          int
-	query, orig, ts int
-	scratch         []string
+	// orig, ts, qtype (qtype_name) and answers are column indexes (-1 when
+	// absent).
+	fields                          int
+	query, orig, ts, qtype, answers int
+	scratch                         []string
 }
 
 func newZeekDNSParser(file string) *zeekDNSParser {
@@ -130,8 +139,8 @@ func newZeekDNSParser(file string) *zeekDNSParser {
 
 // newFile forgets the header: a rotated file brings its own.
 func (p *zeekDNSParser) newFile() {
-	p.sep, p.unset, p.empty = "\t", "-", "(empty)"
-	p.fields, p.query, p.orig, p.ts = 0, -1, -1, -1
+	p.sep, p.unset, p.empty, p.setSep = "\t", "-", "(empty)", ","
+	p.fields, p.query, p.orig, p.ts, p.qtype, p.answers = 0, -1, -1, -1, -1, -1
 }
 
 // parse reads line n. It returns the query and true, or false when the line
@@ -173,9 +182,15 @@ func (p *zeekDNSParser) directive(text string, n int) error {
 		if len(parts) > 1 {
 			p.empty = parts[1]
 		}
+	case "#set_separator":
+		if len(parts) > 1 {
+			if sep := datasets.UnescapeZeek(parts[1]); sep != "" {
+				p.setSep = sep
+			}
+		}
 	case "#fields":
 		cols := parts[1:]
-		p.fields, p.query, p.orig, p.ts = len(cols), -1, -1, -1
+		p.fields, p.query, p.orig, p.ts, p.qtype, p.answers = len(cols), -1, -1, -1, -1, -1
 		for i, c := range cols {
 			switch strings.TrimSpace(c) {
 			case "query":
@@ -184,6 +199,10 @@ func (p *zeekDNSParser) directive(text string, n int) error {
 				p.orig = i
 			case "ts":
 				p.ts = i
+			case "qtype_name":
+				p.qtype = i
+			case "answers":
+				p.answers = i
 			}
 		}
 		if p.query < 0 {
@@ -224,15 +243,25 @@ func (p *zeekDNSParser) parseTSV(text string, n int) (Query, bool, error) {
 	if q.Time, err = p.time(p.value(f, p.ts), n); err != nil {
 		return Query{}, false, err
 	}
+	if isTXTQuery(p.value(f, p.qtype)) {
+		if a := p.value(f, p.answers); a != "" {
+			q.TXT = zeekTXTAnswers(a, p.setSep)
+		}
+	}
 	return q, true, nil
 }
+
+// isTXTQuery reports whether a qtype_name is TXT's.
+func isTXTQuery(qtype string) bool { return strings.EqualFold(qtype, "TXT") }
 
 // zeekDNSRecord holds the JSON keys read; values are checked by hand for
 // precise errors.
 type zeekDNSRecord struct {
-	TS    json.RawMessage `json:"ts"`
-	Query json.RawMessage `json:"query"`
-	Orig  json.RawMessage `json:"id.orig_h"`
+	TS      json.RawMessage `json:"ts"`
+	Query   json.RawMessage `json:"query"`
+	Orig    json.RawMessage `json:"id.orig_h"`
+	QType   json.RawMessage `json:"qtype_name"`
+	Answers json.RawMessage `json:"answers"`
 }
 
 func (p *zeekDNSParser) parseJSON(text string, n int) (Query, bool, error) {
@@ -259,6 +288,16 @@ func (p *zeekDNSParser) parseJSON(text string, n int) (Query, bool, error) {
 	}
 	if q.Time, err = p.time(ts, n); err != nil {
 		return Query{}, false, err
+	}
+	qtype, err := p.jsonString(r.QType, "qtype_name", n)
+	if err != nil {
+		return Query{}, false, err
+	}
+	if isTXTQuery(qtype) && len(r.Answers) > 0 && string(r.Answers) != "null" {
+		if err := json.Unmarshal(r.Answers, &q.TXT); err != nil {
+			return Query{}, false, p.bad(n, "answers", fmt.Sprintf("%s is not an array of strings", zeekDNSQuote(string(r.Answers))))
+		}
+		q.TXT = zeekTXTRecords(q.TXT)
 	}
 	return q, true, nil
 }

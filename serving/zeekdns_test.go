@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -74,7 +75,7 @@ func TestZeekDNSParseLines(t *testing.T) {
 			continue
 		}
 		q.Time, w.q.Time = time.Time{}, time.Time{}
-		if ok && q != w.q {
+		if ok && !reflect.DeepEqual(q, w.q) {
 			t.Errorf("line %d %q: got %+v, want %+v", i+1, line, q, w.q)
 		}
 	}
@@ -257,5 +258,65 @@ func TestZeekDNSLongLine(t *testing.T) {
 	defer r.mu.Unlock()
 	if want := path + ":6: line is 70024 bytes, over the 65536-byte limit"; len(r.bad) != 1 || r.bad[0] != want {
 		t.Errorf("bad = %q, want %q", r.bad, want)
+	}
+}
+
+// TestZeekDNSTXTAnswers: the answers of TXT queries become the query's TXT
+// records, TSV (split at #set_separator, escapes undone) and JSON; other
+// queries' answers do not, nor the CNAME target of a TXT query.
+func TestZeekDNSTXTAnswers(t *testing.T) {
+	header := "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n" +
+		"#fields\tts\tid.orig_h\tquery\tqtype_name\tanswers\n#types\ttime\taddr\tstring\tstring\tvector[string]\n"
+	lines := strings.Split(strings.TrimSuffix(header, "\n"), "\n")
+	lines = append(lines,
+		"1709287200.1\t10.0.0.5\tt.example\tTXT\tTXT 11 hello\\x2cworld,TXT 3 abc TXT 2 de",
+		"1709287200.2\t10.0.0.5\tnone.example\tTXT\t-",
+		"1709287200.3\t10.0.0.5\tempty.example\tTXT\t(empty)",
+		"1709287200.4\t10.0.0.5\ta.example\tA\t192.0.2.1,192.0.2.2",
+		"1709287200.45\t10.0.0.5\tc.example\tTXT\tt.example,TXT 5 hello,TXT 0 ,TXT5 x,TXT x y",
+		"#set_separator\t|",
+		"1709287200.5\t10.0.0.6\tpipe.example\ttxt\tTXT 3 a,b|TXT 1 c",
+		`{"ts":1709287300.1,"id.orig_h":"10.0.0.7","query":"j.example","qtype_name":"TXT","answers":["TXT 5 hello","TXT 3 x\\y"]}`,
+		`{"ts":1709287300.2,"query":"ja.example","qtype_name":"A","answers":["192.0.2.1"]}`,
+		`{"ts":1709287300.3,"query":"jn.example","qtype_name":"TXT","answers":null}`,
+		`{"ts":1709287300.35,"query":"jc.example","qtype_name":"TXT","answers":["t.example"]}`,
+		`{"ts":1709287300.4,"query":"jb.example","qtype_name":"TXT","answers":"TXT 5 hello"}`,
+		`{"ts":1709287300.5,"query":"jq.example","qtype_name":16}`,
+	)
+	type want struct {
+		name string
+		txt  []string
+		err  string
+	}
+	wants := []want{
+		{}, {}, {}, {}, {}, {}, // header
+		{name: "t.example", txt: []string{"TXT 11 hello,world", "TXT 3 abc TXT 2 de"}},
+		{name: "none.example"},
+		{name: "empty.example"},
+		{name: "a.example"},
+		{name: "c.example", txt: []string{"TXT 5 hello", "TXT 0 "}}, // the CNAME target and non-Zeek forms left out
+		{}, // #set_separator
+		{name: "pipe.example", txt: []string{"TXT 3 a,b", "TXT 1 c"}},
+		{name: "j.example", txt: []string{"TXT 5 hello", `TXT 3 x\y`}},
+		{name: "ja.example"},
+		{name: "jn.example"},
+		{name: "jc.example"},
+		{err: `dns.log:18: field answers: "\"TXT 5 hello\"" is not an array of strings`},
+		{err: `dns.log:19: field qtype_name: "16" is not a string`},
+	}
+	if len(wants) != len(lines) {
+		t.Fatalf("%d wants for %d lines", len(wants), len(lines))
+	}
+	p := newZeekDNSParser("dns.log")
+	for i, line := range lines {
+		q, ok, err := p.parse(line, i+1)
+		w := wants[i]
+		gotErr := ""
+		if err != nil {
+			gotErr = err.Error()
+		}
+		if gotErr != w.err || ok != (w.name != "") || q.Name != w.name || !reflect.DeepEqual(q.TXT, w.txt) {
+			t.Errorf("line %d %q: got %v %q %q %q, want %q %q %q", i+1, line, ok, q.Name, q.TXT, gotErr, w.name, w.txt, w.err)
+		}
 	}
 }

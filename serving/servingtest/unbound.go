@@ -31,8 +31,8 @@ const (
 
 // Unbound is an unbound process on 127.0.0.1 started by StartUnbound. It
 // needs no root, no network and no trust anchor: it answers NXDOMAIN for
-// every name and sends dnstap of its client queries and responses to a
-// unix socket.
+// every name but those given local data, and sends dnstap of its client
+// queries and responses to a unix socket.
 type Unbound struct {
 	// Port is the UDP and TCP port it answers on, on 127.0.0.1.
 	Port int
@@ -65,13 +65,15 @@ func RequireTools(tb testing.TB) {
 // waits up to 10 s for the socket to appear, since unbound connects at
 // start and only retries after a back-off. Cleanup stops unbound with
 // SIGTERM (SIGKILL after 5 s) and, if the test failed, logs its output.
-func StartUnbound(tb testing.TB, dir, dnstapSocket string) *Unbound {
+// localData are records it answers, in unbound's local-data form (a zone
+// file line, e.g. `t.example. 60 IN TXT "a" "b"`).
+func StartUnbound(tb testing.TB, dir, dnstapSocket string, localData ...string) *Unbound {
 	tb.Helper()
 	RequireTools(tb)
 	waitSocket(tb, dnstapSocket, 10*time.Second)
 	u := &Unbound{Port: FreePort(tb), Conf: filepath.Join(dir, "unbound.conf"), Socket: dnstapSocket,
 		out: &lockedBuffer{}, exited: make(chan struct{})}
-	if err := os.WriteFile(u.Conf, []byte(UnboundConf(dir, dnstapSocket, u.Port)), 0o644); err != nil {
+	if err := os.WriteFile(u.Conf, []byte(UnboundConf(dir, dnstapSocket, u.Port, localData...)), 0o644); err != nil {
 		tb.Fatal(err)
 	}
 	if out, err := exec.Command(CheckconfPath, u.Conf).CombinedOutput(); err != nil {
@@ -133,7 +135,13 @@ func (u *Unbound) Output() string { return u.out.String() }
 // unanswered query is for the caller to judge from the output.
 func (u *Unbound) Dig(tb testing.TB, name string) string {
 	tb.Helper()
-	out, err := u.digErr(name)
+	return u.DigType(tb, name, "A")
+}
+
+// DigType is Dig for another query type ("TXT", ...).
+func (u *Unbound) DigType(tb testing.TB, name, qtype string) string {
+	tb.Helper()
+	out, err := u.digErr(name, qtype)
 	if err != nil {
 		if _, exit := err.(*exec.ExitError); !exit {
 			tb.Fatalf("dig %s: %v", name, err)
@@ -143,12 +151,12 @@ func (u *Unbound) Dig(tb testing.TB, name string) string {
 }
 
 func (u *Unbound) dig(name string) string {
-	out, _ := u.digErr(name)
+	out, _ := u.digErr(name, "A")
 	return out
 }
 
-func (u *Unbound) digErr(name string) (string, error) {
-	out, err := exec.Command(DigPath, "@127.0.0.1", "-p", fmt.Sprint(u.Port), name, "+tries=1", "+time=1").CombinedOutput()
+func (u *Unbound) digErr(name, qtype string) (string, error) {
+	out, err := exec.Command(DigPath, "@127.0.0.1", "-p", fmt.Sprint(u.Port), name, qtype, "+tries=1", "+time=1").CombinedOutput()
 	return string(out), err
 }
 
@@ -190,10 +198,14 @@ func FreePort(tb testing.TB) int {
 
 // UnboundConf is the configuration StartUnbound writes: an unbound that
 // runs in the foreground as the current user with dir as its directory,
-// listens on 127.0.0.1:port, answers NXDOMAIN for every name from a static
-// local zone, and logs client queries and responses over bidirectional
-// dnstap to sock.
-func UnboundConf(dir, sock string, port int) string {
+// listens on 127.0.0.1:port, answers from a static local zone (NXDOMAIN
+// for every name without localData), and logs client queries and responses
+// over bidirectional dnstap to sock.
+func UnboundConf(dir, sock string, port int, localData ...string) string {
+	var local strings.Builder
+	for _, rr := range localData {
+		fmt.Fprintf(&local, "\tlocal-data: '%s'\n", rr)
+	}
 	return fmt.Sprintf(`server:
 	verbosity: 1
 	do-daemonize: no
@@ -213,7 +225,7 @@ func UnboundConf(dir, sock string, port int) string {
 	access-control: 127.0.0.0/8 allow
 	module-config: "iterator"
 	local-zone: "." static
-remote-control:
+%[5]sremote-control:
 	control-enable: no
 dnstap:
 	dnstap-enable: yes
@@ -223,7 +235,7 @@ dnstap:
 	dnstap-send-version: yes
 	dnstap-log-client-query-messages: yes
 	dnstap-log-client-response-messages: yes
-`, dir, sock, port, filepath.Join(dir, "unbound.pid"))
+`, dir, sock, port, filepath.Join(dir, "unbound.pid"), local.String())
 }
 
 // lockedBuffer is a bytes.Buffer a process writes to while a test reads it.
