@@ -28,7 +28,7 @@ func serveCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "zeek-conn", Usage: "Zeek conn.log (TSV or JSON) to follow: scored by source window when the alias points at a flow model, else checked with seed 003's flow rules"},
 			&ucli.DurationFlag{Name: "flow-lateness", Value: 60 * time.Second, Usage: "how long a conn.log window stays open for connections Zeek logs late (it logs each when it ends); later ones are counted and dropped"},
 			&ucli.StringFlag{Name: "dnstap", Usage: "unix:PATH of a Frame Streams socket for unbound or BIND to send dnstap to"},
-			&ucli.BoolFlag{Name: "dnstap-responses", Usage: "score client responses from dnstap too (default: queries only)"},
+			&ucli.BoolFlag{Name: "dnstap-responses", Usage: "score client responses from dnstap too (default: queries only); a txt model needs them, it scores their TXT records"},
 			&ucli.StringFlag{Name: "alerts", Usage: "append alerts as JSON lines to this file (they always go to the registry)"},
 			&ucli.BoolFlag{Name: "from-end", Usage: "follow logs from their end (only new lines)"},
 			&ucli.Float64Flag{Name: "campaign-eps", Value: 0.5, Usage: "DBSCAN radius on standardised features for grouping alerts into campaigns (seed 001 uses scikit-learn's 0.5)"},

@@ -49,13 +49,13 @@ func TestReadTXTHeaderless(t *testing.T) {
 func TestReadTXTZeek(t *testing.T) {
 	log := "#separator \\x09\n#set_separator\t,\n#fields\tts\tquery\tqtype_name\tanswers\n" +
 		"1.0\ta.com\tA\t192.0.2.1\n" +
-		"2.0\tt.example\tTXT\tTXT 12 v=spf1 -all,TXT 20 k=v\\x2cwith comma\n" +
+		"2.0\tt.example\tTXT\tTXT 11 v=spf1 -all,TXT 14 k=v\\x2cwith comma,alias.example\n" +
 		"3.0\tu.example\tTXT\t-\n" +
 		"4.0\tv.example\tTXT\tTXT 1  \n"
 	zero := 0
 	r := readTXT(t, "dns.log", log, ReadOptions{Label: &zero})
 	assertRows(t, r.Rows, []Row{{Name: "v=spf1 -all"}, {Name: "k=v,with comma"}})
-	if r.Skipped != 2 || len(r.Bad) != 1 || r.Bad[0].Field != "txt" || r.Lines != len(r.Rows)+r.Duplicates+len(r.Bad)+r.Skipped {
+	if r.Skipped != 3 || len(r.Bad) != 1 || r.Bad[0].Field != "txt" || r.Lines != len(r.Rows)+r.Duplicates+len(r.Bad)+r.Skipped {
 		t.Fatalf("skipped %d bad %v lines %d", r.Skipped, r.Bad, r.Lines)
 	}
 	if _, err := ReadDGAFrom(strings.NewReader("#fields\tts\tanswers\n1.0\tx\n"), "dns.log", ReadOptions{Input: TXTRecords, Label: &zero}); err == nil ||
@@ -76,6 +76,8 @@ func TestNormaliseTXT(t *testing.T) {
 	for in, want := range map[string]string{
 		" v=spf1 ~all ":        "v=spf1 ~all",
 		"TXT 3 hello world":    "hello world",
+		"TXT 3 abc TXT 2 de":   "abcde", // Zeek's two-string record
+		"TXT 5 a TXT 2 de":     "a TXT 2 de",
 		"TXT record":           "TXT record",
 		`"quoted" kept, Case`:  `"quoted" kept, Case`,
 		"tab\tinside is kept ": "tab\tinside is kept",

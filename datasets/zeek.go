@@ -127,7 +127,11 @@ func (p *zeekParser) parse(c *collector, line string, n int) {
 		if i > 0 {
 			c.read.Lines++ // one more value from this line
 		}
-		addName(c, UnescapeZeek(a), label, family, n)
+		if a = UnescapeZeek(a); !IsZeekTXT(a) {
+			c.read.Skipped++ // the CNAME a TXT query went through
+			continue
+		}
+		addName(c, a, label, family, n)
 	}
 }
 

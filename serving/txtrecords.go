@@ -146,7 +146,7 @@ func zeekTXTAnswers(field, setSep string) []string {
 func zeekTXTRecords(answers []string) []string {
 	out := answers[:0]
 	for _, a := range answers {
-		if isZeekTXT(a) {
+		if datasets.IsZeekTXT(a) {
 			out = append(out, a)
 		}
 	}
@@ -156,13 +156,3 @@ func zeekTXTRecords(answers []string) []string {
 	return out
 }
 
-// isZeekTXT reports whether an answer has the "TXT <n>" prefix (followed by
-// a space or nothing) Zeek's dns_TXT_reply writes.
-func isZeekTXT(a string) bool {
-	rest, ok := strings.CutPrefix(strings.TrimSpace(a), "TXT ")
-	digits := 0
-	for ok && digits < len(rest) && rest[digits] >= '0' && rest[digits] <= '9' {
-		digits++
-	}
-	return digits > 0 && (digits == len(rest) || rest[digits] == ' ')
-}
