@@ -15,12 +15,12 @@ import (
 	"errors"
 	"fmt"
 	"github.com/mlctl/mlctl/bench/pyworker"
+	"github.com/mlctl/mlctl/bench/stats"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"time"
 
@@ -139,8 +139,8 @@ func measure(ctx context.Context, sk *skWorker, dir string, xtr *gbdt.Matrix, yt
 		}
 		run.SklearnFitSeconds = append(run.SklearnFitSeconds, s)
 	}
-	run.MlctlFitMedian = median(run.MlctlFitSeconds)
-	run.SklearnFitMedian = median(run.SklearnFitSeconds)
+	run.MlctlFitMedian = stats.Median(run.MlctlFitSeconds)
+	run.SklearnFitMedian = stats.Median(run.SklearnFitSeconds)
 	run.Ratio = run.MlctlFitMedian / run.SklearnFitMedian
 	run.MlctlNodes = m.NumNodes()
 	b, err := m.MarshalJSON()
@@ -162,8 +162,8 @@ func measure(ctx context.Context, sk *skWorker, dir string, xtr *gbdt.Matrix, yt
 		}
 		theirs = append(theirs, s)
 	}
-	run.MlctlPredictRowsPerSec = float64(xte.Rows) / median(mine)
-	run.SklearnPredictRowsPerSec = float64(xte.Rows) / median(theirs)
+	run.MlctlPredictRowsPerSec = float64(xte.Rows) / stats.Median(mine)
+	run.SklearnPredictRowsPerSec = float64(xte.Rows) / stats.Median(theirs)
 	run.MlctlAUC = auc(out, yte)
 	pred, err := pyworker.ReadFloat32s(filepath.Join(dir, fmt.Sprintf("sk_pred_%d.f32", th)), xte.Rows)
 	if err != nil {
@@ -242,16 +242,4 @@ func auc(scores []float64, y []float32) float64 {
 		}
 	}
 	return eval.ROCAUC(scores, labels)
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s) == 0 {
-		return math.NaN()
-	}
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

@@ -13,12 +13,12 @@ import (
 	"errors"
 	"fmt"
 	"github.com/mlctl/mlctl/bench/pyworker"
+	"github.com/mlctl/mlctl/bench/stats"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"time"
 
@@ -130,8 +130,8 @@ func measure(ctx context.Context, xgb *xgbWorker, dir string, xtr *gbdt.Matrix, 
 		}
 		run.XGBoostTrainSeconds = append(run.XGBoostTrainSeconds, s)
 	}
-	run.MlctlTrainMedian = median(run.MlctlTrainSeconds)
-	run.XGBoostTrainMedian = median(run.XGBoostTrainSeconds)
+	run.MlctlTrainMedian = stats.Median(run.MlctlTrainSeconds)
+	run.XGBoostTrainMedian = stats.Median(run.XGBoostTrainSeconds)
 	run.Ratio = run.MlctlTrainMedian / run.XGBoostTrainMedian
 
 	out := make([]float64, xte.Rows)
@@ -147,8 +147,8 @@ func measure(ctx context.Context, xgb *xgbWorker, dir string, xtr *gbdt.Matrix, 
 		}
 		theirs = append(theirs, s)
 	}
-	run.MlctlPredictRowsPerSec = float64(xte.Rows) / median(mine)
-	run.XGBoostPredictRowsPerSec = float64(xte.Rows) / median(theirs)
+	run.MlctlPredictRowsPerSec = float64(xte.Rows) / stats.Median(mine)
+	run.XGBoostPredictRowsPerSec = float64(xte.Rows) / stats.Median(theirs)
 	run.MlctlAUC = auc(out, yte)
 	pred, err := pyworker.ReadFloat32s(filepath.Join(dir, fmt.Sprintf("xgb_pred_%d.f32", th)), xte.Rows)
 	if err != nil {
@@ -209,16 +209,4 @@ func (r Result) Table() string {
 			run.MlctlAUC, run.XGBoostAUC, run.MlctlPredictRowsPerSec, run.XGBoostPredictRowsPerSec)
 	}
 	return b.String()
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s) == 0 {
-		return math.NaN()
-	}
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

@@ -20,12 +20,12 @@ import (
 	"errors"
 	"fmt"
 	"github.com/mlctl/mlctl/bench/pyworker"
+	"github.com/mlctl/mlctl/bench/stats"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"time"
 
@@ -163,9 +163,9 @@ func measure(ctx context.Context, sk *sklearnWorker, dir string, base, xte *gbdt
 		run.SklearnScoreSeconds = append(run.SklearnScoreSeconds, score)
 		theirTotal = append(theirTotal, fit+score)
 	}
-	run.MlctlFitMedian, run.MlctlScoreMedian = median(run.MlctlFitSeconds), median(run.MlctlScoreSeconds)
-	run.SklearnFitMedian, run.SklearnScoreMedian = median(run.SklearnFitSeconds), median(run.SklearnScoreSeconds)
-	run.MlctlTotalMedian, run.SklearnTotalMedian = median(mineTotal), median(theirTotal)
+	run.MlctlFitMedian, run.MlctlScoreMedian = stats.Median(run.MlctlFitSeconds), stats.Median(run.MlctlScoreSeconds)
+	run.SklearnFitMedian, run.SklearnScoreMedian = stats.Median(run.SklearnFitSeconds), stats.Median(run.SklearnScoreSeconds)
+	run.MlctlTotalMedian, run.SklearnTotalMedian = stats.Median(mineTotal), stats.Median(theirTotal)
 	run.Ratio = run.MlctlTotalMedian / run.SklearnTotalMedian
 	run.MlctlAUC = anomalyAUC(scores, yte)
 	theirs, err := pyworker.ReadFloat64s(filepath.Join(dir, fmt.Sprintf("sklearn_scores_%d.f64", th)), xte.Rows)
@@ -253,16 +253,4 @@ func (r Result) Table() string {
 			run.MlctlAUC, run.SklearnAUC)
 	}
 	return b.String()
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s) == 0 {
-		return math.NaN()
-	}
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

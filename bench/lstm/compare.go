@@ -22,9 +22,7 @@ package lstmbench
 import (
 	"context"
 	"fmt"
-	"math"
 	"os"
-	"slices"
 	"strings"
 )
 
@@ -94,16 +92,4 @@ func met(ratio, target float64) string {
 		return "(met)"
 	}
 	return "(missed)"
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s) == 0 {
-		return math.NaN()
-	}
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

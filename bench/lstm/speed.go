@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mlctl/mlctl/bench/stats"
 	"math/rand/v2"
 	"runtime"
 	"time"
@@ -143,8 +144,8 @@ func measureSpeed(ctx context.Context, tw *torchWorker, x lstm.Examples, o Optio
 		}
 		s.TorchPredictSeqsPerSec = append(s.TorchPredictSeqsPerSec, rate)
 	}
-	s.MlctlTrainMedian, s.TorchTrainMedian = median(s.MlctlTrainStepsPerSec), median(s.TorchTrainStepsPerSec)
-	s.MlctlPredictMedian, s.TorchPredictMedian = median(s.MlctlPredictSeqsPerSec), median(s.TorchPredictSeqsPerSec)
+	s.MlctlTrainMedian, s.TorchTrainMedian = stats.Median(s.MlctlTrainStepsPerSec), stats.Median(s.TorchTrainStepsPerSec)
+	s.MlctlPredictMedian, s.TorchPredictMedian = stats.Median(s.MlctlPredictSeqsPerSec), stats.Median(s.TorchPredictSeqsPerSec)
 	s.TrainRatio, s.PredictRatio = s.MlctlTrainMedian/s.TorchTrainMedian, s.MlctlPredictMedian/s.TorchPredictMedian
 	return s, nil
 }
