@@ -33,16 +33,8 @@ func TestLSTMResumesAfterKillAndServes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(3 * time.Minute)
-	var epoch int
-	for time.Now().Before(deadline) {
-		s.db.Pool().QueryRow(ctx, `SELECT COALESCE(MAX(progress), 0) FROM checkpoints WHERE workflow_id = 'train-killed-lstm' AND kind = 'checkpoint'`).Scan(&epoch)
-		if epoch > 0 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if epoch == 0 || epoch >= 4 {
+	epoch := s.waitCheckpoint("train-killed-lstm", w1)
+	if epoch >= 4 {
 		t.Fatalf("no mid-training checkpoint appeared (epoch %d)\nworker log:\n%s", epoch, w1.log)
 	}
 	w1.kill()

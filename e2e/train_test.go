@@ -233,16 +233,8 @@ func TestWorkerKilledMidTrainingResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Wait for a checkpoint part-way through, then kill the worker.
-	deadline := time.Now().Add(3 * time.Minute)
-	var progress int
-	for time.Now().Before(deadline) {
-		s.db.Pool().QueryRow(ctx, `SELECT COALESCE(MAX(progress), 0) FROM checkpoints WHERE workflow_id = 'train-killed' AND kind = 'checkpoint'`).Scan(&progress)
-		if progress > 0 {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if progress == 0 || progress >= 1500 {
+	progress := s.waitCheckpoint("train-killed", w1)
+	if progress >= 1500 {
 		t.Fatalf("no mid-training checkpoint appeared (progress %d)\nworker log:\n%s", progress, w1.log)
 	}
 	w1.kill()
