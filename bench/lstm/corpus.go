@@ -1,23 +1,13 @@
 package lstmbench
 
 import (
-	"bufio"
 	"fmt"
+	txtbench "github.com/mlctl/mlctl/bench/txt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
-	"slices"
-	"strings"
 
 	"github.com/mlctl/mlctl/features/tokens"
 	"github.com/mlctl/mlctl/training/lstm"
-)
-
-// Files of the TXT corpus under the data directory.
-const (
-	zoneFile   = "txt/zone_txt_records.tsv"   // header source, name, txt
-	tunnelFile = "txt/dns2tcp_tunnel_txt.tsv" // no header: ts, qname, txt
 )
 
 // testFraction is the share of records held out for the ROC-AUC.
@@ -37,14 +27,18 @@ type corpus struct {
 // n-gram (torch cannot pack an empty sequence), splits the rest 80/20
 // with seed and tokenizes them with FitTXT(train part, maxTerms).
 func loadCorpus(dir string, seed uint64, maxTerms int) (corpus, error) {
-	zone, err := readTXTColumn(filepath.Join(dir, zoneFile), true)
+	real, err := txtbench.ReadCorpus(dir)
 	if err != nil {
 		return corpus{}, err
 	}
-	tunnel, err := readTXTColumn(filepath.Join(dir, tunnelFile), false)
-	if err != nil {
-		return corpus{}, err
+	texts := func(ex []txtbench.Example) []string {
+		out := make([]string, len(ex))
+		for i, e := range ex {
+			out[i] = e.Text
+		}
+		return out
 	}
+	zone, tunnel := texts(real.Zone), texts(real.Dns2tcp)
 	c := corpus{zone: len(zone), tunnel: len(tunnel)}
 	var records []string
 	var labels []float32
@@ -87,39 +81,4 @@ func encode(tok tokens.Tokenizer, records []string, labels []float32) lstm.Examp
 	var b tokens.Batch
 	b.Encode(tok, records)
 	return lstm.Examples{Sequences: lstm.Sequences{IDs: b.IDs, Lengths: b.Lengths, Width: b.Width}, Labels: labels}
-}
-
-// readTXTColumn returns the txt column of a shared TSV file: the column
-// its header names txt, or the third of a headerless ts, qname, txt file.
-func readTXTColumn(path string, header bool) ([]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("lstmbench: %w", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	col, cols := 2, 3
-	var out []string
-	for line := 1; sc.Scan(); line++ {
-		fields := strings.Split(sc.Text(), "\t")
-		if header && line == 1 {
-			if col = slices.Index(fields, "txt"); col < 0 {
-				return nil, fmt.Errorf("lstmbench: %s: no txt column in header %q", path, fields)
-			}
-			cols = len(fields)
-			continue
-		}
-		if len(fields) != cols {
-			return nil, fmt.Errorf("lstmbench: %s:%d: %d fields, want %d", path, line, len(fields), cols)
-		}
-		out = append(out, fields[col])
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("lstmbench: %s: %w", path, err)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("lstmbench: %s holds no records", path)
-	}
-	return out, nil
 }
