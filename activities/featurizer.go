@@ -26,7 +26,14 @@ type featurizer struct {
 // tabular dataset has one).
 func newFeaturizer(lay layout, setName, baselineColumn string, train []datasets.Row, seed uint64) (*featurizer, error) {
 	if lay.Kind == "txt" {
-		return nil, fmt.Errorf("a txt dataset holds TXT records, which only sequence models learn from (--algo lstm); gbdt, rf and iforest take dga, flow or tabular datasets")
+		// TXT records: the txt-shape set (what a record looks like), the
+		// only name-free set that reads them.
+		if setName != "" && setName != features.TXTShapeName {
+			return nil, fmt.Errorf("feature_set %q: a txt dataset's tree models read the %s set (or train --algo lstm on its n-grams)", setName, features.TXTShapeName)
+		}
+		setName = features.TXTShapeName
+	} else if setName == features.TXTShapeName {
+		return nil, fmt.Errorf("feature_set %s reads TXT records; this is a %s dataset", setName, lay.Kind)
 	}
 	if lay.Columns == nil {
 		if baselineColumn != "" {

@@ -61,7 +61,11 @@ func NewScorer(a *Artifact) (*Scorer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Scorer{set: set, names: set.Names(), kind: "dga", model: model, width: len(set.Names())}, nil
+	kind := "dga"
+	if set.Name() == features.TXTShapeName {
+		kind = "txt"
+	}
+	return &Scorer{set: set, names: set.Names(), kind: kind, model: model, width: len(set.Names())}, nil
 }
 
 // FeatureSet returns the scorer's feature set; nil for a model that takes vectors.

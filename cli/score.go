@@ -62,7 +62,7 @@ func score(c *ucli.Context) error {
 			return err
 		}
 		inputs = vin.keys
-	} else if inputs, err = readInputs(c, c.String("file"), c.String("format")); err != nil {
+	} else if inputs, err = readInputsOf(c, c.String("file"), c.String("format"), sc.Kind()); err != nil {
 		return err
 	}
 	scores := make([]float64, len(inputs))
@@ -130,7 +130,17 @@ type scoreLine struct {
 // readInputs reads the names of a file in order; bad lines are reported on
 // stderr with file:line and skipped, never fatal.
 func readInputs(c *ucli.Context, path, format string) ([]string, error) {
-	r, err := datasets.ReadInputs(path, format)
+	return readInputsOf(c, path, format, "dga")
+}
+
+// readInputsOf reads the inputs a model of the kind scores: names (dga) or
+// TXT records (txt).
+func readInputsOf(c *ucli.Context, path, format, kind string) ([]string, error) {
+	var input *datasets.Input
+	if kind == "txt" {
+		input = datasets.TXTRecords
+	}
+	r, err := datasets.ReadInputsOf(path, format, input)
 	if err != nil {
 		return nil, err
 	}

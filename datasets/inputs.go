@@ -21,14 +21,19 @@ type Inputs struct {
 // ReadInputs reads the names of a list, CSV/TSV, JSON Lines or Zeek file
 // (domain column by header name or JSON key) for scoring. Labels are
 // optional.
-func ReadInputs(path, format string) (*Inputs, error) {
+func ReadInputs(path, format string) (*Inputs, error) { return ReadInputsOf(path, format, nil) }
+
+// ReadInputsOf is ReadInputs for another Input: TXTRecords reads a txt
+// column, a headerless list of records or a dns.log's TXT answers.
+func ReadInputsOf(path, format string, input *Input) (*Inputs, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read inputs: %w", err)
 	}
 	defer f.Close()
 	zero := 0
-	r, err := readFrom(f, path, ReadOptions{Format: format, Label: &zero}, &collector{read: &Read{File: path}, keepAll: true})
+	opt := ReadOptions{Format: format, Label: &zero, Input: input}
+	r, err := readFrom(f, path, opt, &collector{read: &Read{File: path}, keepAll: true, input: opt.input()})
 	if err != nil {
 		return nil, err
 	}

@@ -213,7 +213,7 @@ func TestFitDomainErrors(t *testing.T) {
 }
 
 func TestLookup(t *testing.T) {
-	if got := strings.Join(SetNames(), ","); got != "domain,heidgaf44" {
+	if got := strings.Join(SetNames(), ","); got != "domain,heidgaf44,txt-shape" {
 		t.Fatalf("SetNames() = %s", got)
 	}
 	set, err := Lookup("heidgaf44", nil)

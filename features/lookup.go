@@ -6,7 +6,7 @@ import (
 )
 
 // SetNames lists the feature sets Lookup knows, sorted.
-func SetNames() []string { return []string{"domain", "heidgaf44"} }
+func SetNames() []string { return []string{"domain", "heidgaf44", TXTShapeName} }
 
 // Lookup rebuilds a set from its name and stored state. Stateless sets
 // (heidgaf44) take a nil or empty state; fitted sets (domain) require the
@@ -27,6 +27,11 @@ func Lookup(name string, state []byte) (Set, error) {
 			return nil, err
 		}
 		return d, nil
+	case TXTShapeName:
+		if len(state) > 0 && string(state) != "null" {
+			return nil, fmt.Errorf("feature set %s is stateless, got %d bytes of state", TXTShapeName, len(state))
+		}
+		return TXTShapeSet(), nil
 	}
 	return nil, fmt.Errorf("unknown feature set %q (known: %s)", name, strings.Join(SetNames(), ", "))
 }

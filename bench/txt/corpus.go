@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mlctl/mlctl/bench/txtgen"
+	"github.com/mlctl/mlctl/datasets/txtgen"
 )
 
 // Files of the real TXT corpora under the shared data folder.

@@ -3,7 +3,7 @@ package txtbench
 import (
 	"testing"
 
-	"github.com/mlctl/mlctl/bench/txtgen"
+	"github.com/mlctl/mlctl/datasets/txtgen"
 	"github.com/mlctl/mlctl/deploy/devenv"
 )
 

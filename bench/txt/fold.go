@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/mlctl/mlctl/bench/txtgen"
+	"github.com/mlctl/mlctl/datasets/txtgen"
 )
 
 // Sizes are how many records a study draws.

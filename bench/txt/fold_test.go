@@ -3,7 +3,7 @@ package txtbench
 import (
 	"testing"
 
-	"github.com/mlctl/mlctl/bench/txtgen"
+	"github.com/mlctl/mlctl/datasets/txtgen"
 )
 
 // fakeCorpus is a small corpus with a record of every benign group.

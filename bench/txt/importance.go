@@ -7,7 +7,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/mlctl/mlctl/bench/txtgen"
+	"github.com/mlctl/mlctl/datasets/txtgen"
 	"github.com/mlctl/mlctl/training/gbdt"
 )
 

@@ -1,6 +1,10 @@
 package txtbench
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/mlctl/mlctl/features"
+)
 
 // Shape rewrites a record so that what it says survives and what it
 // encodes does not: in every run of at least shapeMinRun characters of
@@ -21,7 +25,7 @@ func Shape(record string) string {
 	b.Grow(len(record))
 	for i := 0; i < len(record); {
 		j := i
-		for j < len(record) && inBlobAlphabet(record[j]) {
+		for j < len(record) && features.InBlobAlphabet(record[j]) {
 			j++
 		}
 		if j == i {
@@ -32,7 +36,7 @@ func Shape(record string) string {
 		words := wordPrefix(record[i:j])
 		b.WriteString(record[i : i+words])
 		run := record[i+words : j]
-		if isBlob(run) {
+		if features.IsBlob(run) {
 			for k := 0; k < len(run); k++ {
 				b.WriteByte(charClass(run[k]))
 			}
@@ -43,14 +47,6 @@ func Shape(record string) string {
 	}
 	return b.String()
 }
-
-// Thresholds of Shape: a blob is at least 12 characters long and switches
-// character class at least once every 8 characters ("1password-site-
-// verification" switches once in 27, an MD5 in hex about once in 2).
-const (
-	shapeMinRun      = 12
-	shapeSwitchEvery = 8
-)
 
 // wordPrefix is the length of the leading words of a run: segments of
 // letters of one case, each ended by '-' or '_' ("ahrefs-site-
@@ -66,7 +62,7 @@ func wordPrefix(run string) int {
 				continue
 			}
 			return n
-		case caseClass(c) != 'a' && caseClass(c) != 'A':
+		case features.CaseClass(c) != 'a' && features.CaseClass(c) != 'A':
 			return n
 		}
 	}
@@ -76,49 +72,13 @@ func wordPrefix(run string) int {
 // oneCase reports whether a segment of letters is all lower or all upper
 // case.
 func oneCase(seg string) bool {
-	first := caseClass(seg[0])
+	first := features.CaseClass(seg[0])
 	for i := 1; i < len(seg); i++ {
-		if caseClass(seg[i]) != first {
+		if features.CaseClass(seg[i]) != first {
 			return false
 		}
 	}
 	return true
-}
-
-// isBlob reports whether a run of the blob alphabet is an encoding.
-func isBlob(run string) bool {
-	if len(run) < shapeMinRun {
-		return false
-	}
-	switches, last := 0, byte(0)
-	for i := 0; i < len(run); i++ {
-		c := caseClass(run[i])
-		if c == 0 {
-			continue
-		}
-		if last != 0 && c != last {
-			switches++
-		}
-		last = c
-	}
-	return switches*shapeSwitchEvery >= len(run)
-}
-
-func inBlobAlphabet(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '_' || c == '-'
-}
-
-// caseClass is 'a', 'A' or '0' for a letter or digit, 0 for anything else.
-func caseClass(c byte) byte {
-	switch {
-	case 'a' <= c && c <= 'z':
-		return 'a'
-	case 'A' <= c && c <= 'Z':
-		return 'A'
-	case '0' <= c && c <= '9':
-		return '0'
-	}
-	return 0
 }
 
 // charClass is the symbol Shape writes for one character of a blob.
