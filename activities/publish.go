@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 
+	"go.temporal.io/sdk/activity"
+
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/eval"
@@ -22,6 +24,9 @@ type PublishInput struct {
 	HoldoutFamilies []string          `json:"holdout_families"`
 	Params          map[string]string `json:"params"`
 	Evaluation      EvaluateResult    `json:"evaluation"`
+	// KeepVersions is how many of the model's newest versions keep their
+	// artifact bytes (0: registry.DefaultKeepVersions).
+	KeepVersions int `json:"keep_versions,omitempty"`
 }
 
 // PublishResult names the published version.
@@ -92,6 +97,17 @@ func (a *Activities) Publish(ctx context.Context, in PublishInput) (PublishResul
 	}
 	if err := a.DB.DeleteCheckpoints(ctx, in.WorkflowID); err != nil {
 		return PublishResult{}, err
+	}
+	// Model history: only the newest versions keep their bytes (and any an
+	// alias uses or used). A failure here leaves extra bytes, not a bad model.
+	keep := registry.DefaultKeepVersions
+	if in.KeepVersions > 0 {
+		keep = in.KeepVersions
+	}
+	if pruned, err := a.DB.PruneModelHistory(ctx, in.Model, keep); err != nil {
+		activity.GetLogger(ctx).Warn("prune model history", "model", in.Model, "error", err)
+	} else if len(pruned) > 0 {
+		activity.GetLogger(ctx).Info("pruned the artifacts of old versions", "model", in.Model, "versions", pruned, "keep", keep)
 	}
 	return PublishResult{ModelID: m.ID, Name: m.Name, Version: m.Version, SHA256: m.SHA256, Created: created}, nil
 }

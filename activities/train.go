@@ -354,8 +354,9 @@ func featureState(set features.Set) (json.RawMessage, error) {
 
 // RecipeParams are the --param keys that shape a training run around the
 // algorithm (the feature set, the threshold rule, an isolation forest's
-// baseline column) rather than the trees.
-var RecipeParams = map[string]bool{"feature_set": true, "threshold_fpr": true, "baseline_column": true}
+// baseline column, how many versions keep their artifact) rather than the
+// trees.
+var RecipeParams = map[string]bool{"feature_set": true, "threshold_fpr": true, "baseline_column": true, "keep_versions": true}
 
 // GBDTParams parses user parameters over mlctl's defaults for DGA models and
 // returns them with the fully resolved key=value map that goes in the manifest.

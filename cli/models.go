@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -28,8 +29,41 @@ func modelsCommand() *ucli.Command {
 					&ucli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "output file"},
 					&ucli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 				}, Action: modelsExport},
+			{Name: "prune", Usage: "drop the artifacts of a model's old versions, keeping the newest and every version an alias uses or used", ArgsUsage: "MODEL",
+				Flags: []ucli.Flag{
+					&ucli.IntFlag{Name: "keep", Value: registry.DefaultKeepVersions, Usage: "how many of the newest versions keep their artifact"},
+					&ucli.BoolFlag{Name: "json", Usage: "print one JSON object"},
+				}, Action: modelsPrune},
 		},
 	}
+}
+
+func modelsPrune(c *ucli.Context) error {
+	if c.NArg() != 1 || strings.Contains(c.Args().First(), "@") {
+		return usagef("models prune: want one MODEL name (no version)")
+	}
+	db, err := openDB(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	name := c.Args().First()
+	if _, err := db.Model(c.Context, name, 0); err != nil {
+		return err
+	}
+	pruned, err := db.PruneModelHistory(c.Context, name, c.Int("keep"))
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		return printJSON(c.App.Writer, map[string]any{"model": name, "keep": c.Int("keep"), "pruned_versions": pruned})
+	}
+	if len(pruned) == 0 {
+		fmt.Fprintf(c.App.Writer, "%s: nothing to prune (keeping the newest %d versions and those aliases use or used)\n", name, c.Int("keep"))
+		return nil
+	}
+	fmt.Fprintf(c.App.Writer, "%s: pruned the artifacts of versions %v (their manifests and evaluations stay)\n", name, pruned)
+	return nil
 }
 
 func modelsList(c *ucli.Context) error {

@@ -220,6 +220,11 @@ func validateParams(algo string, params map[string]string) error {
 	if fs, ok := params["feature_set"]; ok && fs == "" {
 		return errors.New("--param feature_set= needs a name")
 	}
+	if v, ok := params["keep_versions"]; ok {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 {
+			return fmt.Errorf("--param keep_versions=%s: want how many of the newest versions keep their artifact, at least 1", v)
+		}
+	}
 	if v, ok := params["threshold_fpr"]; ok {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || !(f > 0 && f < 1) {

@@ -135,12 +135,21 @@ func (db *DB) Models(ctx context.Context) ([]*Model, error) {
 // was recorded when it was published. Callers must verify the bytes against
 // it before use (see package artifact).
 func (db *DB) Artifact(ctx context.Context, modelID int64) (data []byte, sha string, err error) {
-	err = db.pool.QueryRow(ctx, `SELECT artifact, sha256 FROM models WHERE id = $1`, modelID).Scan(&data, &sha)
+	var ref string
+	var pruned *time.Time
+	err = db.pool.QueryRow(ctx, `SELECT artifact, sha256, name || '@' || version, pruned_at FROM models WHERE id = $1`, modelID).Scan(&data, &sha, &ref, &pruned)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, "", Errorf(ENOTFOUND, "model %d not found", modelID)
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("read artifact of model %d: %w", modelID, err)
+	}
+	if data == nil {
+		at := ""
+		if pruned != nil {
+			at = " on " + pruned.UTC().Format("2006-01-02 15:04")
+		}
+		return nil, "", Errorf(ENOTFOUND, "model %s: its artifact was pruned%s (only the newest versions, and those aliases use or used, keep their bytes)", ref, at)
 	}
 	return data, sha, nil
 }

@@ -175,7 +175,7 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 	if err := workflow.ExecuteActivity(control, a.Publish, activities.PublishInput{
 		WorkflowID: wfID, Model: in.Model, Algo: in.Algo, CandidateID: trained.CandidateID,
 		Datasets: ds, Split: split, Seed: in.Seed, HoldoutFamilies: in.HoldoutFamilies,
-		Params: trained.Params, Evaluation: ev,
+		Params: trained.Params, Evaluation: ev, KeepVersions: keepVersions(in.Params),
 	}).Get(ctx, &pub); err != nil {
 		return fail(err)
 	}
@@ -191,4 +191,14 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 		Validation: ev.Validation.Metrics, FamilyRecall: rep.FamilyRecall, TestRows: rep.Rows,
 		Trees: trained.Trees, ResumedFrom: trained.ResumedFrom, Split: split,
 	}, nil
+}
+
+// keepVersions is the --param keep_versions the run was given (0: the
+// registry's default).
+func keepVersions(params map[string]string) int {
+	v, err := strconv.Atoi(params["keep_versions"])
+	if err != nil || v < 1 {
+		return 0
+	}
+	return v
 }

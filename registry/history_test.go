@@ -1,0 +1,55 @@
+package registry_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mlctl/mlctl/registry"
+	"github.com/mlctl/mlctl/registry/registrytest"
+)
+
+// TestPruneModelHistory: only the newest versions keep their bytes, and
+// never a version an alias points at or ever pointed at; a pruned version
+// still has its row and says why its bytes are gone.
+func TestPruneModelHistory(t *testing.T) {
+	ctx := context.Background()
+	db := registrytest.Open(t)
+	ms := publishN(t, db, "dga", 8)
+	publishN(t, db, "other", 3)
+	zero := int64(0)
+	// v2 was in production and rolled forward to v3: both stay.
+	if _, err := db.SetAlias(ctx, registry.MoveAlias{Alias: "production", ModelID: ms[1].ID, Action: registry.ActionPromote, Reason: "r", WorkflowID: "p1", By: "ana", ExpectFromID: &zero}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetAlias(ctx, registry.MoveAlias{Alias: "production", ModelID: ms[2].ID, Action: registry.ActionPromote, Reason: "r", WorkflowID: "p2", By: "ana", ExpectFromID: &ms[1].ID}); err != nil {
+		t.Fatal(err)
+	}
+	pruned, err := db.PruneModelHistory(ctx, "dga", 3)
+	if err != nil || !slices.Equal(pruned, []int{1, 4, 5}) {
+		t.Fatalf("pruned %v %v, want versions 1, 4 and 5", pruned, err)
+	}
+	for _, m := range ms {
+		_, _, err := db.Artifact(ctx, m.ID)
+		gone := slices.Contains(pruned, m.Version)
+		if gone != (err != nil) {
+			t.Fatalf("dga@%d: %v", m.Version, err)
+		}
+		if gone && (registry.ErrorCode(err) != registry.ENOTFOUND || !strings.Contains(err.Error(), "dga@"+string(rune('0'+m.Version))+": its artifact was pruned")) {
+			t.Fatalf("dga@%d: %v", m.Version, err)
+		}
+		if _, err := db.Model(ctx, "dga", m.Version); err != nil {
+			t.Fatalf("dga@%d's row: %v", m.Version, err)
+		}
+	}
+	if again, err := db.PruneModelHistory(ctx, "dga", 3); err != nil || len(again) != 0 {
+		t.Fatalf("second prune: %v %v", again, err)
+	}
+	if other, err := db.PruneModelHistory(ctx, "other", 10); err != nil || len(other) != 0 {
+		t.Fatalf("other: %v %v", other, err)
+	}
+	if _, err := db.PruneModelHistory(ctx, "dga", 0); registry.ErrorCode(err) != registry.EINVALID {
+		t.Fatalf("keep 0: %v", err)
+	}
+}
