@@ -40,6 +40,7 @@ func App(stdout, stderr io.Writer) *ucli.App {
 			aliasesCommand(),
 			serveCommand(),
 			driftCommand(),
+			scheduleCommand(),
 		},
 		HideHelpCommand: true,
 		ExitErrHandler:  func(*ucli.Context, error) {},

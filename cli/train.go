@@ -28,53 +28,78 @@ func trainCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "train",
 		Usage: "train, evaluate and publish a model in a TrainModel workflow",
-		Flags: []ucli.Flag{
-			&ucli.StringSliceFlag{Name: "dataset", Required: true, Usage: "NAME[@V] (repeatable)"},
-			&ucli.StringFlag{Name: "algo", Value: "gbdt", Usage: "gbdt (gradient-boosted trees), rf (random forest), iforest (isolation forest on the baseline rows) or lstm (dga names character by character, txt records as seed 002's n-grams)"},
-			&ucli.StringSliceFlag{Name: "param", Usage: "k=v training parameter in XGBoost's names, e.g. max_depth=4 (repeatable); feature_set=heidgaf44 picks the feature set; threshold_fpr=0.001 sets the threshold at that false positive rate on validation (default: best F1)"},
-			&ucli.StringSliceFlag{Name: "holdout-family", Usage: "keep this family out of train and validation, all of it in test (repeatable)"},
-			&ucli.StringFlag{Name: "model", Usage: "model name (default <first dataset>-<algo>)"},
-			&ucli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the split and the trainer"},
+		Flags: append(trainFlags(),
 			&ucli.BoolFlag{Name: "wait", Usage: "wait for the result, showing progress"},
 			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object"},
-		},
+		),
 		Action: train,
 	}
 }
 
-func train(c *ucli.Context) error {
+// trainFlags are the flags that say what to train, shared by train and
+// schedule create.
+func trainFlags() []ucli.Flag {
+	return []ucli.Flag{
+		&ucli.StringSliceFlag{Name: "dataset", Required: true, Usage: "NAME[@V] (repeatable; NAME alone is the newest version when the run starts)"},
+		&ucli.StringFlag{Name: "algo", Value: "gbdt", Usage: "gbdt (gradient-boosted trees), rf (random forest), iforest (isolation forest on the baseline rows) or lstm (dga names character by character, txt records as seed 002's n-grams)"},
+		&ucli.StringSliceFlag{Name: "param", Usage: "k=v training parameter in XGBoost's names, e.g. max_depth=4 (repeatable); feature_set=heidgaf44 picks the feature set; threshold_fpr=0.001 sets the threshold at that false positive rate on validation (default: best F1)"},
+		&ucli.StringSliceFlag{Name: "holdout-family", Usage: "keep this family out of train and validation, all of it in test (repeatable)"},
+		&ucli.StringFlag{Name: "model", Usage: "model name (default <first dataset>-<algo>)"},
+		&ucli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the split and the trainer"},
+	}
+}
+
+// trainInput builds a TrainModel input from trainFlags, checking them.
+func trainInput(c *ucli.Context, cmd string) (workflows.TrainModelInput, error) {
 	algo := c.String("algo")
 	switch algo {
 	case "gbdt", "rf", "iforest", "lstm":
 	default:
-		return usagef("train: --algo %s is not available (have: gbdt, rf, iforest, lstm)", algo)
+		return workflows.TrainModelInput{}, usagef("%s: --algo %s is not available (have: gbdt, rf, iforest, lstm)", cmd, algo)
 	}
 	refs := c.StringSlice("dataset")
 	for _, r := range refs {
 		if _, _, err := activities.ParseRef(r); err != nil {
-			return usagef("train: --dataset %v", err)
+			return workflows.TrainModelInput{}, usagef("%s: --dataset %v", cmd, err)
 		}
 	}
 	params := map[string]string{}
 	for _, kv := range c.StringSlice("param") {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || k == "" {
-			return usagef("train: --param %q: want key=value", kv)
+			return workflows.TrainModelInput{}, usagef("%s: --param %q: want key=value", cmd, kv)
 		}
 		params[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
 	if err := validateParams(algo, params); err != nil {
-		return usagef("train: %v", err)
+		return workflows.TrainModelInput{}, usagef("%s: %v", cmd, err)
 	}
 	first, _, _ := activities.ParseRef(refs[0])
 	model := c.String("model")
 	if model == "" {
 		model = first + "-" + algo
 	}
-	in := workflows.TrainModelInput{
+	return workflows.TrainModelInput{
 		Model: model, Datasets: refs, Algo: algo, FeatureSet: params["feature_set"], Params: params,
 		HoldoutFamilies: c.StringSlice("holdout-family"), Seed: c.Uint64("seed"),
+	}, nil
+}
+
+// trainSearchAttributes label a TrainModel run for the web UI's search.
+func trainSearchAttributes(in workflows.TrainModelInput) temporal.SearchAttributes {
+	return temporal.NewSearchAttributes(
+		temporal.NewSearchAttributeKeyKeyword(workflows.SearchModel).ValueSet(in.Model),
+		temporal.NewSearchAttributeKeyKeyword(workflows.SearchAlgo).ValueSet(in.Algo),
+		temporal.NewSearchAttributeKeyKeyword(workflows.SearchDataset).ValueSet(strings.Join(in.Datasets, ",")),
+	)
+}
+
+func train(c *ucli.Context) error {
+	in, err := trainInput(c, "train")
+	if err != nil {
+		return err
 	}
+	model := in.Model
 	tc, err := dialTemporal(c, c.App.ErrWriter, slog.LevelWarn)
 	if err != nil {
 		return err
@@ -82,12 +107,7 @@ func train(c *ucli.Context) error {
 	defer tc.Close()
 	id := fmt.Sprintf("train-%s-%s", model, time.Now().UTC().Format("20060102T150405.000Z"))
 	run, err := tc.ExecuteWorkflow(c.Context, client.StartWorkflowOptions{
-		ID: id, TaskQueue: workflows.ControlQueue,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			temporal.NewSearchAttributeKeyKeyword(workflows.SearchModel).ValueSet(model),
-			temporal.NewSearchAttributeKeyKeyword(workflows.SearchAlgo).ValueSet(algo),
-			temporal.NewSearchAttributeKeyKeyword(workflows.SearchDataset).ValueSet(strings.Join(refs, ",")),
-		),
+		ID: id, TaskQueue: workflows.ControlQueue, TypedSearchAttributes: trainSearchAttributes(in),
 	}, workflows.TrainModel, in)
 	if err != nil {
 		return fmt.Errorf("start TrainModel: %w (is the worker running and are the search attributes registered? `make up` registers them)", err)

@@ -1,0 +1,62 @@
+package e2e
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestScheduleRetrains: `schedule create` makes a real Temporal Schedule
+// whose runs are TrainModel; `trigger` starts one that publishes a new
+// version; describe, pause, unpause and delete act on it, and a missing
+// schedule exits 3.
+func TestScheduleRetrains(t *testing.T) {
+	s := newStack(t)
+	s.startWorker()
+	corpus := filepath.Join(s.dir, "corpus.csv")
+	s.run("dataset", "generate", "--rows", "4000", "--seed", "5", "-o", corpus)
+	s.run("dataset", "ingest", "corpus", "--kind", "dga", "--file", corpus)
+	out := s.run("schedule", "create", "nightly", "--dataset", "corpus", "--param", "rounds=10", "--every", "24h")
+	if !strings.Contains(out, "created schedule nightly") || !strings.Contains(out, "/schedules/retrain-nightly") {
+		t.Fatalf("create: %s", out)
+	}
+	if _, stderr, err := s.try("schedule", "create", "nightly", "--dataset", "corpus", "--every", "24h"); err == nil {
+		t.Fatalf("a second schedule of the same name was created: %s", stderr)
+	}
+	s.run("schedule", "trigger", "nightly")
+	ctx := context.Background()
+	deadline := time.Now().Add(2 * time.Minute)
+	var versions int
+	for time.Now().Before(deadline) {
+		s.db.Pool().QueryRow(ctx, `SELECT count(*) FROM models WHERE name = 'corpus-gbdt'`).Scan(&versions)
+		if versions > 0 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if versions != 1 {
+		t.Fatalf("the triggered run published %d versions", versions)
+	}
+	var d struct {
+		Paused bool     `json:"paused"`
+		Runs   int      `json:"runs"`
+		Recent []string `json:"recent"`
+		Note   string   `json:"note"`
+	}
+	mustJSON(t, s.run("schedule", "describe", "nightly", "--json"), &d)
+	if d.Runs != 1 || len(d.Recent) != 1 || !strings.HasPrefix(d.Recent[0], "train-corpus-gbdt-scheduled-") || d.Note != "train corpus-gbdt on corpus with gbdt, every 24h0m0s" {
+		t.Fatalf("describe: %+v", d)
+	}
+	s.run("schedule", "pause", "nightly")
+	mustJSON(t, s.run("schedule", "describe", "nightly", "--json"), &d)
+	if !d.Paused || !strings.HasSuffix(d.Note, "[paused]") {
+		t.Fatalf("after pause: %+v", d)
+	}
+	s.run("schedule", "unpause", "nightly")
+	s.run("schedule", "delete", "nightly")
+	if _, stderr, err := s.try("schedule", "describe", "nightly"); exitCode(err) != 3 || !strings.Contains(stderr, "schedule nightly not found") {
+		t.Fatalf("describe after delete: %v %s", err, stderr)
+	}
+}
