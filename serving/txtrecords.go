@@ -155,4 +155,3 @@ func zeekTXTRecords(answers []string) []string {
 	}
 	return out
 }
-

@@ -51,8 +51,13 @@ func TestTXTEncode(t *testing.T) {
 }
 
 func TestTXTEncodeNoAlloc(t *testing.T) {
+	// Under the race detector sync.Pool drops a share of its items on
+	// purpose and the instrumentation allocates, so a call may rebuild its
+	// scratch: a small bound there (still far below one allocation per
+	// n-gram: the long record has over 7,000), none otherwise.
+	maxAllocs := 0.0
 	if raceEnabled {
-		t.Skip("the race detector makes sync.Pool drop scratch buffers on purpose")
+		maxAllocs = 32
 	}
 	tok, err := FitTXT(readFixture(t), TXTOptions{})
 	if err != nil {
@@ -61,7 +66,7 @@ func TestTXTEncodeNoAlloc(t *testing.T) {
 	dst := make([]int32, 0, tok.MaxLen())
 	for _, r := range []string{"v=spf1 include:_spf.example.net ~all", "ΟΔΥΣΣΕΥΣ İ", "a\xffb", strings.Repeat("Ab0+", 600)} {
 		tok.Encode(r, dst) // warm the scratch pool
-		if n := testing.AllocsPerRun(100, func() { tok.Encode(r, dst) }); n != 0 {
+		if n := testing.AllocsPerRun(100, func() { tok.Encode(r, dst) }); n > maxAllocs {
 			t.Errorf("Encode(%.30q) allocates %v times", r, n)
 		}
 	}
