@@ -1,13 +1,10 @@
 package e2e
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"go.temporal.io/sdk/client"
 
 	"github.com/mlctl/mlctl/workflows"
 )
@@ -27,44 +24,9 @@ func TestLSTMResumesAfterKillAndServes(t *testing.T) {
 		Params:                map[string]string{"epochs": "4", "patience": "0", "hidden": "32", "embed": "16"},
 		TrainHeartbeatTimeout: 4 * time.Second,
 	}
-	ctx := context.Background()
-	w1 := s.startWorker()
-	run, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "train-killed-lstm", TaskQueue: workflows.ControlQueue}, workflows.TrainModel, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	epoch := s.waitCheckpoint("train-killed-lstm", w1)
-	if epoch >= 4 {
-		t.Fatalf("no mid-training checkpoint appeared (epoch %d)\nworker log:\n%s", epoch, w1.log)
-	}
-	w1.kill()
-	t.Logf("killed the worker after the checkpoint of epoch %d", epoch)
-	s.startWorker()
-	gctx, cancel := context.WithTimeout(ctx, 8*time.Minute)
-	defer cancel()
-	var res workflows.TrainModelResult
-	if err := run.Get(gctx, &res); err != nil {
-		t.Fatalf("workflow after the kill: %v", err)
-	}
-	if res.ResumedFrom < epoch || res.Trees != 4 {
-		t.Fatalf("resumed after epoch %d with %d epochs, want at least %d and 4", res.ResumedFrom, res.Trees, epoch)
-	}
-	var versions int
-	s.db.Pool().QueryRow(ctx, `SELECT count(*) FROM models WHERE name = 'killed-lstm'`).Scan(&versions)
-	if versions != 1 || res.Metrics.AUCROC < 0.95 {
-		t.Fatalf("%d versions, ROC-AUC %.4f", versions, res.Metrics.AUCROC)
-	}
-	in.Model = "uninterrupted-lstm"
-	run2, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "train-uninterrupted-lstm", TaskQueue: workflows.ControlQueue}, workflows.TrainModel, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var res2 workflows.TrainModelResult
-	if err := run2.Get(gctx, &res2); err != nil {
-		t.Fatal(err)
-	}
-	if res2.SHA256 != res.SHA256 {
-		t.Fatalf("resumed model sha256 %s differs from the uninterrupted run's %s", res.SHA256, res2.SHA256)
+	res, epoch := s.killAndResume(in, 4)
+	if res.ResumedFrom < epoch || res.Trees != 4 || res.Metrics.AUCROC < 0.95 {
+		t.Fatalf("resumed after epoch %d with %d epochs and ROC-AUC %.4f, want at least %d, 4 and 0.95", res.ResumedFrom, res.Trees, res.Metrics.AUCROC, epoch)
 	}
 
 	names := s.writeFile("names.txt", "www.google.com\nxkqwjzprtmvbnd.net\n")

@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/client"
-
 	"github.com/mlctl/mlctl/workflows"
 )
 
@@ -226,47 +224,9 @@ func TestWorkerKilledMidTrainingResumes(t *testing.T) {
 		Params:                map[string]string{"rounds": "1500", "max_depth": "8", "eta": "0.02", "max_bin": "256"},
 		TrainHeartbeatTimeout: 4 * time.Second, CheckpointEvery: 500 * time.Millisecond,
 	}
-	ctx := context.Background()
-	w1 := s.startWorker()
-	run, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "train-killed", TaskQueue: workflows.ControlQueue}, workflows.TrainModel, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Wait for a checkpoint part-way through, then kill the worker.
-	progress := s.waitCheckpoint("train-killed", w1)
-	if progress >= 1500 {
-		t.Fatalf("no mid-training checkpoint appeared (progress %d)\nworker log:\n%s", progress, w1.log)
-	}
-	w1.kill()
-	t.Logf("killed the worker after a checkpoint at tree %d", progress)
-	s.startWorker()
-	var res workflows.TrainModelResult
-	gctx, cancel := context.WithTimeout(ctx, 8*time.Minute)
-	defer cancel()
-	if err := run.Get(gctx, &res); err != nil {
-		t.Fatalf("workflow after the kill: %v", err)
-	}
+	res, progress := s.killAndResume(in, 1500)
 	if res.ResumedFrom < progress || res.ResumedFrom == 0 {
 		t.Fatalf("resumed from tree %d, want at least the checkpoint's %d", res.ResumedFrom, progress)
-	}
-	var versions int
-	s.db.Pool().QueryRow(ctx, `SELECT count(*) FROM models WHERE name = 'killed'`).Scan(&versions)
-	if versions != 1 || res.Version != 1 {
-		t.Fatalf("%d model versions (result version %d), want exactly 1", versions, res.Version)
-	}
-
-	// Same inputs and seed without the kill: identical bytes.
-	in.Model = "uninterrupted"
-	run2, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "train-uninterrupted", TaskQueue: workflows.ControlQueue}, workflows.TrainModel, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var res2 workflows.TrainModelResult
-	if err := run2.Get(gctx, &res2); err != nil {
-		t.Fatal(err)
-	}
-	if res2.SHA256 != res.SHA256 {
-		t.Fatalf("resumed model sha256 %s differs from the uninterrupted run's %s", res.SHA256, res2.SHA256)
 	}
 }
 
