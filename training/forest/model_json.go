@@ -1,10 +1,9 @@
 package forest
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"github.com/mlctl/mlctl/training/modeljson"
 	"math"
 )
 
@@ -32,11 +31,10 @@ const (
 )
 
 type modelJSON struct {
-	Format        string     `json:"format"`
-	FormatVersion int        `json:"format_version"`
-	NumFeatures   int        `json:"num_features"`
-	Params        paramsJSON `json:"params"`
-	Trees         []treeJSON `json:"trees"`
+	modeljson.Header
+	NumFeatures int        `json:"num_features"`
+	Params      paramsJSON `json:"params"`
+	Trees       []treeJSON `json:"trees"`
 }
 
 type paramsJSON struct {
@@ -68,9 +66,8 @@ type treeJSON struct {
 func (m *Model) MarshalJSON() ([]byte, error) {
 	p := m.params
 	out := modelJSON{
-		Format:        formatName,
-		FormatVersion: formatVersion,
-		NumFeatures:   m.numFeatures,
+		Header:      modeljson.Header{Format: formatName, FormatVersion: formatVersion},
+		NumFeatures: m.numFeatures,
 		Params: paramsJSON{
 			NEstimators: p.Trees, MaxFeatures: p.MaxFeatures, MaxDepth: p.MaxDepth,
 			MinSamplesLeaf: p.MinSamplesLeaf, MinSamplesSplit: p.MinSamplesSplit, Bootstrap: p.Bootstrap,
@@ -115,19 +112,8 @@ func (m *Model) MarshalJSON() ([]byte, error) {
 // tree deeper than max_depth) are errors that say where.
 func (m *Model) UnmarshalJSON(data []byte) error {
 	var in modelJSON
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return fmt.Errorf("forest: model json: %w", err)
-	}
-	if dec.More() {
-		return errors.New("forest: model json: trailing data after the model object")
-	}
-	if in.Format != formatName {
-		return fmt.Errorf("forest: model json: format %q, want %q", in.Format, formatName)
-	}
-	if in.FormatVersion != formatVersion {
-		return fmt.Errorf("forest: model json: format_version %d, want %d", in.FormatVersion, formatVersion)
+	if err := modeljson.Decode("forest", data, &in, &in.Header, formatName, formatVersion); err != nil {
+		return err
 	}
 	if in.NumFeatures < 1 || in.NumFeatures > maxFeatureCount {
 		return fmt.Errorf("forest: model json: num_features %d, want 1..%d", in.NumFeatures, maxFeatureCount)

@@ -1,10 +1,9 @@
 package gbdt
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"github.com/mlctl/mlctl/training/modeljson"
 	"math"
 )
 
@@ -31,13 +30,12 @@ const (
 )
 
 type modelJSON struct {
-	Format        string     `json:"format"`
-	FormatVersion int        `json:"format_version"`
-	Objective     string     `json:"objective"`
-	NumFeatures   int        `json:"num_features"`
-	BaseScore     float64    `json:"base_score"`
-	Params        paramsJSON `json:"params"`
-	Trees         []treeJSON `json:"trees"`
+	modeljson.Header
+	Objective   string     `json:"objective"`
+	NumFeatures int        `json:"num_features"`
+	BaseScore   float64    `json:"base_score"`
+	Params      paramsJSON `json:"params"`
+	Trees       []treeJSON `json:"trees"`
 }
 
 type paramsJSON struct {
@@ -74,11 +72,10 @@ type treeJSON struct {
 func (m *Model) MarshalJSON() ([]byte, error) {
 	p := m.params
 	out := modelJSON{
-		Format:        formatName,
-		FormatVersion: formatVersion,
-		Objective:     objectiveName,
-		NumFeatures:   m.numFeatures,
-		BaseScore:     m.baseScore,
+		Header:      modeljson.Header{Format: formatName, FormatVersion: formatVersion},
+		Objective:   objectiveName,
+		NumFeatures: m.numFeatures,
+		BaseScore:   m.baseScore,
 		Params: paramsJSON{
 			NumRound: p.Rounds, MaxDepth: p.MaxDepth, Eta: p.Eta, Lambda: p.Lambda,
 			Alpha: p.Alpha, Gamma: p.Gamma, MinChildWeight: p.MinChildWeight,
@@ -135,19 +132,8 @@ func childRef(i uint32, isLeaf bool) int64 {
 // range, non-finite numbers, invalid parameters) are errors that say where.
 func (m *Model) UnmarshalJSON(data []byte) error {
 	var in modelJSON
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return fmt.Errorf("gbdt: model json: %w", err)
-	}
-	if dec.More() {
-		return errors.New("gbdt: model json: trailing data after the model object")
-	}
-	if in.Format != formatName {
-		return fmt.Errorf("gbdt: model json: format %q, want %q", in.Format, formatName)
-	}
-	if in.FormatVersion != formatVersion {
-		return fmt.Errorf("gbdt: model json: format_version %d, want %d", in.FormatVersion, formatVersion)
+	if err := modeljson.Decode("gbdt", data, &in, &in.Header, formatName, formatVersion); err != nil {
+		return err
 	}
 	if in.Objective != objectiveName {
 		return fmt.Errorf("gbdt: model json: objective %q, want %q", in.Objective, objectiveName)

@@ -1,10 +1,10 @@
 package iforest
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/mlctl/mlctl/training/modeljson"
 	"math"
 	"slices"
 )
@@ -31,8 +31,7 @@ const (
 )
 
 type modelJSON struct {
-	Format         string            `json:"format"`
-	FormatVersion  int               `json:"format_version"`
+	modeljson.Header
 	NumFeatures    int               `json:"num_features"`
 	Params         map[string]string `json:"params"`
 	SamplesPerTree int               `json:"samples_per_tree"`
@@ -54,7 +53,7 @@ type treeJSON struct {
 // on the model, so equal models have equal SHA-256 sums.
 func (m *Model) MarshalJSON() ([]byte, error) {
 	out := modelJSON{
-		Format: formatName, FormatVersion: formatVersion, NumFeatures: m.numFeatures,
+		Header: modeljson.Header{Format: formatName, FormatVersion: formatVersion}, NumFeatures: m.numFeatures,
 		Params: m.params.Map(), SamplesPerTree: m.samples, MaxDepth: m.maxDepth,
 		Offset: m.offset, Threshold: m.threshold, Validation: m.validation,
 		Trees: make([]treeJSON, len(m.trees)),
@@ -89,19 +88,8 @@ func (m *Model) MarshalJSON() ([]byte, error) {
 // where.
 func (m *Model) UnmarshalJSON(data []byte) error {
 	var in modelJSON
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return fmt.Errorf("iforest: model json: %w", err)
-	}
-	if dec.More() {
-		return errors.New("iforest: model json: trailing data after the model object")
-	}
-	if in.Format != formatName {
-		return fmt.Errorf("iforest: model json: format %q, want %q", in.Format, formatName)
-	}
-	if in.FormatVersion != formatVersion {
-		return fmt.Errorf("iforest: model json: format_version %d, want %d", in.FormatVersion, formatVersion)
+	if err := modeljson.Decode("iforest", data, &in, &in.Header, formatName, formatVersion); err != nil {
+		return err
 	}
 	if in.NumFeatures < 1 || in.NumFeatures > maxFeatures {
 		return fmt.Errorf("iforest: model json: num_features %d, want 1..%d", in.NumFeatures, maxFeatures)

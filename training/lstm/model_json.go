@@ -1,10 +1,9 @@
 package lstm
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"github.com/mlctl/mlctl/training/modeljson"
 	"math"
 )
 
@@ -42,16 +41,15 @@ const (
 )
 
 type modelJSON struct {
-	Format        string      `json:"format"`
-	FormatVersion int         `json:"format_version"`
-	Params        paramsJSON  `json:"params"`
-	Embedding     []float32   `json:"embedding"`
-	InputWeights  []float32   `json:"input_weights"`
-	Recurrent     []float32   `json:"recurrent_weights"`
-	Bias          []float32   `json:"bias"`
-	OutWeights    []float32   `json:"out_weights"`
-	OutBias       float32     `json:"out_bias"`
-	History       []epochJSON `json:"history"`
+	modeljson.Header
+	Params       paramsJSON  `json:"params"`
+	Embedding    []float32   `json:"embedding"`
+	InputWeights []float32   `json:"input_weights"`
+	Recurrent    []float32   `json:"recurrent_weights"`
+	Bias         []float32   `json:"bias"`
+	OutWeights   []float32   `json:"out_weights"`
+	OutBias      float32     `json:"out_bias"`
+	History      []epochJSON `json:"history"`
 }
 
 type paramsJSON struct {
@@ -78,7 +76,7 @@ type epochJSON struct {
 func (m *Model) MarshalJSON() ([]byte, error) {
 	p := m.params
 	out := modelJSON{
-		Format: formatName, FormatVersion: formatVersion,
+		Header: modeljson.Header{Format: formatName, FormatVersion: formatVersion},
 		Params: paramsJSON{
 			Vocab: p.Vocab, Embed: p.Embed, Hidden: p.Hidden, Dropout: p.Dropout,
 			LearningRate: p.LearningRate, Beta1: p.Beta1, Beta2: p.Beta2, Epsilon: p.Epsilon,
@@ -108,19 +106,8 @@ func (m *Model) MarshalJSON() ([]byte, error) {
 // embedding are errors that say where.
 func (m *Model) UnmarshalJSON(data []byte) error {
 	var in modelJSON
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return fmt.Errorf("lstm: model json: %w", err)
-	}
-	if dec.More() {
-		return errors.New("lstm: model json: trailing data after the model object")
-	}
-	if in.Format != formatName {
-		return fmt.Errorf("lstm: model json: format %q, want %q", in.Format, formatName)
-	}
-	if in.FormatVersion != formatVersion {
-		return fmt.Errorf("lstm: model json: format_version %d, want %d", in.FormatVersion, formatVersion)
+	if err := modeljson.Decode("lstm", data, &in, &in.Header, formatName, formatVersion); err != nil {
+		return err
 	}
 	pj := in.Params
 	p := Params{
