@@ -3,8 +3,9 @@ package forest
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/mlctl/mlctl/training/modeljson"
 	"math"
+
+	"github.com/mlctl/mlctl/training/modeljson"
 )
 
 // Native model format, version 1: one JSON object

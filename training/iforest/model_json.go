@@ -4,9 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/mlctl/mlctl/training/modeljson"
 	"math"
 	"slices"
+
+	"github.com/mlctl/mlctl/training/modeljson"
 )
 
 // Native model format, version 1: one JSON object
