@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/mlctl/mlctl/datasets"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/mlctl/mlctl/datasets"
 )
 
 // SourceZeekDNS is the Query.Source of names read from a Zeek dns.log.

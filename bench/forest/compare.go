@@ -14,8 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/mlctl/mlctl/bench/pyworker"
-	"github.com/mlctl/mlctl/bench/stats"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -24,6 +22,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlctl/mlctl/bench/pyworker"
+	"github.com/mlctl/mlctl/bench/stats"
 	"github.com/mlctl/mlctl/training/eval"
 	"github.com/mlctl/mlctl/training/forest"
 	"github.com/mlctl/mlctl/training/gbdt"

@@ -12,8 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/mlctl/mlctl/bench/pyworker"
-	"github.com/mlctl/mlctl/bench/stats"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -22,6 +20,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlctl/mlctl/bench/pyworker"
+	"github.com/mlctl/mlctl/bench/stats"
 	"github.com/mlctl/mlctl/training/gbdt"
 )
 

@@ -2,12 +2,12 @@ package gbdtbench
 
 import (
 	"context"
-	"github.com/mlctl/mlctl/bench/pyworker"
 	"math"
 	"os/exec"
 	"strings"
 	"testing"
 
+	"github.com/mlctl/mlctl/bench/pyworker"
 	"github.com/mlctl/mlctl/training/gbdt"
 )
 

@@ -5,11 +5,11 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"github.com/mlctl/mlctl/bench/pyworker"
 	"os"
 	"path/filepath"
 	"strconv"
 
+	"github.com/mlctl/mlctl/bench/pyworker"
 	"github.com/mlctl/mlctl/training/gbdt"
 )
 

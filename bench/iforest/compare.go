@@ -19,8 +19,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/mlctl/mlctl/bench/pyworker"
-	"github.com/mlctl/mlctl/bench/stats"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -29,6 +27,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlctl/mlctl/bench/pyworker"
+	"github.com/mlctl/mlctl/bench/stats"
 	"github.com/mlctl/mlctl/training/eval"
 	"github.com/mlctl/mlctl/training/gbdt"
 	"github.com/mlctl/mlctl/training/iforest"

@@ -2,10 +2,10 @@ package lstmbench
 
 import (
 	"fmt"
-	txtbench "github.com/mlctl/mlctl/bench/txt"
 	"math"
 	"math/rand/v2"
 
+	txtbench "github.com/mlctl/mlctl/bench/txt"
 	"github.com/mlctl/mlctl/features/tokens"
 	"github.com/mlctl/mlctl/training/lstm"
 )

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/mlctl/mlctl/bench/stats"
 	"math/rand/v2"
 	"runtime"
 	"time"
 
+	"github.com/mlctl/mlctl/bench/stats"
 	"github.com/mlctl/mlctl/training/lstm"
 )
 

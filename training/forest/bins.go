@@ -2,12 +2,12 @@ package forest
 
 import (
 	"fmt"
-	"github.com/mlctl/mlctl/training/radix"
 	"math"
 	"slices"
 
 	"github.com/mlctl/mlctl/training/gbdt"
 	"github.com/mlctl/mlctl/training/parallel"
+	"github.com/mlctl/mlctl/training/radix"
 )
 
 // binnedMatrix is the training matrix quantised once into bin codes,
