@@ -64,6 +64,15 @@ func (db *DB) CreateDataset(ctx context.Context, in NewDataset) (d *Dataset, cre
 		return nil, false, Errorf(EINVALID, "dataset name is empty")
 	}
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		d, created, err = createDataset(ctx, tx, in)
+		return err
+	})
+	return d, created, err
+}
+
+// createDataset is CreateDataset inside the caller's transaction.
+func createDataset(ctx context.Context, tx pgx.Tx, in NewDataset) (d *Dataset, created bool, err error) {
+	err = func() error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('dataset:' || $1))`, in.Name); err != nil {
 			return fmt.Errorf("lock dataset %s: %w", in.Name, err)
 		}
@@ -133,7 +142,7 @@ func (db *DB) CreateDataset(ctx context.Context, in NewDataset) (d *Dataset, cre
 		d, err = findDataset(ctx, tx, `id = $1`, id)
 		created = true
 		return err
-	})
+	}()
 	return d, created, err
 }
 

@@ -19,14 +19,21 @@ type DriftReport struct {
 	DriftedShare float64         `json:"drifted_share"`
 	Drifted      bool            `json:"drifted"`
 	Report       json.RawMessage `json:"report"`
+	// Source is "file" (`mlctl drift`) or "live" (a DriftCheck of the
+	// scorers' samples, run by WorkflowID).
+	Source     string `json:"source"`
+	WorkflowID string `json:"workflow_id,omitempty"`
 	CreatedAt    time.Time       `json:"created_at"`
 }
 
 // AddDriftReport records a drift check and returns its id.
 func (db *DB) AddDriftReport(ctx context.Context, r DriftReport) (int64, error) {
 	var id int64
-	err := db.pool.QueryRow(ctx, `INSERT INTO drift_reports (model_id, sample_rows, drifted_share, drifted, report)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`, r.ModelID, r.SampleRows, r.DriftedShare, r.Drifted, r.Report).Scan(&id)
+	if r.Source == "" {
+		r.Source = "file"
+	}
+	err := db.pool.QueryRow(ctx, `INSERT INTO drift_reports (model_id, sample_rows, drifted_share, drifted, report, source, workflow_id)
+		VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, '')) RETURNING id`, r.ModelID, r.SampleRows, r.DriftedShare, r.Drifted, r.Report, r.Source, r.WorkflowID).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("record drift of model %d: %w", r.ModelID, err)
 	}
@@ -37,9 +44,9 @@ func (db *DB) AddDriftReport(ctx context.Context, r DriftReport) (int64, error) 
 func (db *DB) LatestDrift(ctx context.Context, modelID int64) (*DriftReport, error) {
 	var r DriftReport
 	var report []byte
-	err := db.pool.QueryRow(ctx, `SELECT id, model_id, sample_rows, drifted_share, drifted, report, created_at
+	err := db.pool.QueryRow(ctx, `SELECT id, model_id, sample_rows, drifted_share, drifted, report, source, COALESCE(workflow_id, ''), created_at
 		FROM drift_reports WHERE model_id = $1 ORDER BY id DESC LIMIT 1`, modelID).
-		Scan(&r.ID, &r.ModelID, &r.SampleRows, &r.DriftedShare, &r.Drifted, &report, &r.CreatedAt)
+		Scan(&r.ID, &r.ModelID, &r.SampleRows, &r.DriftedShare, &r.Drifted, &report, &r.Source, &r.WorkflowID, &r.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, Errorf(ENOTFOUND, "model %d has no drift check yet", modelID)
 	}

@@ -25,6 +25,7 @@ func (db *DB) PruneModelHistory(ctx context.Context, name string, keep int) ([]i
 		  AND m.version <= (SELECT COALESCE(MAX(version), 0) FROM models WHERE name = $1) - $2
 		  AND NOT EXISTS (SELECT 1 FROM aliases a WHERE a.model_id = m.id)
 		  AND NOT EXISTS (SELECT 1 FROM alias_history h WHERE h.to_model_id = m.id OR h.from_model_id = m.id)
+		  AND NOT EXISTS (SELECT 1 FROM shadows s WHERE s.ended_at IS NULL AND (s.challenger_id = m.id OR s.champion_id = m.id))
 		RETURNING m.version`, name, keep)
 	if err != nil {
 		return nil, fmt.Errorf("prune versions of %s: %w", name, err)
