@@ -17,8 +17,12 @@ import (
 // Activities is the set of activities mlctl's workflows run.
 type Activities struct {
 	DB *registry.DB
-	// Client, when set, lets long activities signal progress to their workflow.
+	// Client, when set, lets long activities signal progress to their
+	// workflow, and drift checks trigger retrain schedules.
 	Client client.Client
+	// WebhookSecret signs retrain webhooks (read from
+	// webhook.SecretEnv where the worker runs).
+	WebhookSecret []byte
 }
 
 // nonRetryable marks errors caused by bad input (missing dataset, one-class

@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
@@ -27,6 +28,14 @@ type GateInput struct {
 	EvalDatasets []string `json:"eval_datasets"`
 	MarginAUC    float64  `json:"margin_auc"`
 	MarginRecall float64  `json:"margin_recall"`
+	// Shadow requirements, checked when any is set: the challenger must
+	// have been scored beside this champion on the alias's live traffic
+	// (see registry.Shadow) for at least MinShadow, on at least
+	// MinShadowScored inputs, with at most MaxDisagreement of them labeled
+	// differently (0: no limit).
+	MinShadow       time.Duration `json:"min_shadow,omitempty"`
+	MinShadowScored int64         `json:"min_shadow_scored,omitempty"`
+	MaxDisagreement float64       `json:"max_disagreement,omitempty"`
 }
 
 // GateSide is one model's figures on the gate's rows.
@@ -47,6 +56,9 @@ type GateResult struct {
 	MarginRec  float64  `json:"margin_recall"`
 	Passed     bool     `json:"passed"`
 	Reason     string   `json:"reason"`
+	// Shadow is the challenger's shadow on the alias, when the gate
+	// required one.
+	Shadow *registry.ShadowSummary `json:"shadow,omitempty"`
 }
 
 // GateRollout scores champion and challenger on the same labeled rows and
@@ -116,6 +128,19 @@ func (a *Activities) GateRollout(ctx context.Context, in GateInput) (GateResult,
 		r.Passed = true
 		r.Reason = fmt.Sprintf("challenger %s ROC-AUC %.4f vs %.4f, recall %.4f vs %.4f at FPR %.4f on %d rows of %s",
 			r.Challenger.Model, r.Challenger.AUC, r.Champion.AUC, r.Challenger.Recall, r.Champion.Recall, fpr, len(rows), on)
+	}
+	if r.Passed && (in.MinShadow > 0 || in.MinShadowScored > 0 || in.MaxDisagreement > 0) {
+		sum, why, err := a.shadowGate(ctx, in, chall.Model.Ref(), champ.Model.Ref())
+		if err != nil {
+			return GateResult{}, err
+		}
+		r.Shadow = sum
+		if why != "" {
+			r.Passed, r.Reason = false, why
+		} else {
+			r.Reason += fmt.Sprintf("; shadowed %s on %d live inputs, disagreeing on %.2f%%",
+				time.Duration(sum.Seconds*float64(time.Second)).Round(time.Second), sum.Scored, 100*sum.DisagreementRate)
+		}
 	}
 	return r, nil
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 
@@ -11,7 +10,6 @@ import (
 
 	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/artifact"
-	"github.com/mlctl/mlctl/features"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/drift"
 )
@@ -19,7 +17,7 @@ import (
 func driftCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:      "drift",
-		Usage:     "compare recent inputs with a model's training data, feature by feature (two-sample KS tests); recorded for `models show`",
+		Usage:     "compare recent inputs with a model's training data, feature by feature (two-sample KS tests, and PSI beside them); recorded for `models show`",
 		ArgsUsage: "MODEL@V",
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "file", Required: true, Usage: "recent inputs: a list of names, CSV/TSV with a domain column, JSONL or a Zeek dns.log"},
@@ -59,39 +57,30 @@ func driftCheck(c *ucli.Context) error {
 	}
 	n := c.Int("sample")
 	// Sample first: features are only computed for the rows compared.
-	var base *drift.Baseline
 	var recent [][]float64
 	if sc.TakesVectors() {
 		in, err := readVectorInputs(c, sc.Kind(), c.String("file"), c.String("format"))
 		if err != nil {
 			return err
 		}
-		vectors := make([][]float64, len(train))
-		for i, r := range train {
-			vectors[i] = r.Values
-		}
-		if base, err = vectorBaseline(sc.Names(), columns, sample(vectors, n, 1)); err != nil {
-			return err
-		}
 		idx, err := artifact.ColumnMap(sc.Names(), in.columns)
 		if err != nil {
 			return fmt.Errorf("drift: %s: %w", c.String("file"), err)
 		}
-		recent = pick(idx, sample(in.vectors, n, 2))
+		recent = activities.PickColumns(idx, activities.DriftSample(in.vectors, n, activities.DriftRecentSeed))
 	} else {
+		if sc.FeatureSet() == nil {
+			return usagef("drift: %s reads token sequences (%s), not named features: drift checks need a model with a feature set", l.Model.Ref(), l.Model.Algo)
+		}
 		inputs, err := readInputs(c, c.String("file"), c.String("format"))
 		if err != nil {
 			return err
 		}
-		names := make([]string, len(train))
-		for i, r := range train {
-			names[i] = r.Name
-		}
-		set := sc.FeatureSet()
-		if base, err = drift.NewBaseline(set.Names(), featureRows(set, sample(names, n, 1))); err != nil {
-			return err
-		}
-		recent = featureRows(set, sample(inputs, n, 2))
+		recent = activities.FeatureRows(sc.FeatureSet(), activities.DriftSample(inputs, n, activities.DriftRecentSeed))
+	}
+	base, err := activities.DriftBaseline(sc, train, columns, n)
+	if err != nil {
+		return err
 	}
 	if len(recent) < 2 {
 		return usagef("drift: %s has %d usable inputs; a KS test needs more", c.String("file"), len(recent))
@@ -116,8 +105,8 @@ func driftCheck(c *ucli.Context) error {
 	if rep.Drifted {
 		state = "DRIFTED"
 	}
-	fmt.Fprintf(w, "%s: %s: %d of %d features drifted (%.0f%%; the model drifts above %.0f%%), %d training rows vs %d recent, alpha %g\n",
-		l.Model.Ref(), state, rep.DriftedFeatures, rep.Tested, 100*rep.DriftedShare, 100*rep.Threshold, rep.TrainRows, rep.RecentRows, rep.Alpha)
+	fmt.Fprintf(w, "%s: %s: %d of %d features drifted (%.0f%%; the model drifts above %.0f%%), %d training rows vs %d recent, alpha %g; max PSI %.3f\n",
+		l.Model.Ref(), state, rep.DriftedFeatures, rep.Tested, 100*rep.DriftedShare, 100*rep.Threshold, rep.TrainRows, rep.RecentRows, rep.Alpha, rep.MaxPSI)
 	fs := slices.Clone(rep.Features)
 	slices.SortStableFunc(fs, func(a, b drift.FeatureDrift) int { return -cmpFloat(a.D, b.D) })
 	var rows [][]string
@@ -126,24 +115,11 @@ func driftCheck(c *ucli.Context) error {
 		if f.Drifted {
 			mark = "drifted"
 		}
-		rows = append(rows, []string{f.Name, strconv.FormatFloat(f.D, 'f', 4, 64), strconv.FormatFloat(f.P, 'g', 3, 64), mark})
+		rows = append(rows, []string{f.Name, strconv.FormatFloat(f.D, 'f', 4, 64), strconv.FormatFloat(f.P, 'g', 3, 64),
+			strconv.FormatFloat(f.PSI, 'f', 3, 64), mark})
 	}
-	table(w, []string{"FEATURE", "KS D", "P", ""}, rows)
+	table(w, []string{"FEATURE", "KS D", "P", "PSI", ""}, rows)
 	return nil
-}
-
-// featureRows computes the feature vectors of names, row-major.
-func featureRows(set features.Set, names []string) [][]float64 {
-	m := artifact.FeatureMatrix(set, names)
-	out := make([][]float64, m.Rows)
-	for i := range out {
-		row := make([]float64, m.Cols)
-		for j, v := range m.Values[i*m.Cols : (i+1)*m.Cols] {
-			row[j] = float64(v)
-		}
-		out[i] = row
-	}
-	return out
 }
 
 func cmpFloat(a, b float64) int {
@@ -154,41 +130,4 @@ func cmpFloat(a, b float64) int {
 		return 1
 	}
 	return 0
-}
-
-// sample returns at most n of items, a seeded choice in their order.
-func sample[T any](items []T, n int, seed uint64) []T {
-	if len(items) <= n {
-		return items
-	}
-	idx := rand.New(rand.NewPCG(seed, seed+1)).Perm(len(items))[:n]
-	slices.Sort(idx)
-	out := make([]T, n)
-	for i, j := range idx {
-		out[i] = items[j]
-	}
-	return out
-}
-
-// vectorBaseline is the drift baseline of a vector model's training rows,
-// whose values columns names.
-func vectorBaseline(names, columns []string, vectors [][]float64) (*drift.Baseline, error) {
-	idx, err := artifact.ColumnMap(names, columns)
-	if err != nil {
-		return nil, err
-	}
-	return drift.NewBaseline(names, pick(idx, vectors))
-}
-
-// pick returns the vectors' values at idx, row by row.
-func pick(idx []int, vectors [][]float64) [][]float64 {
-	out := make([][]float64, len(vectors))
-	for i, v := range vectors {
-		row := make([]float64, len(idx))
-		for j, k := range idx {
-			row[j] = v[k]
-		}
-		out[i] = row
-	}
-	return out
 }

@@ -28,6 +28,9 @@ func promoteCommand() *ucli.Command {
 			&ucli.StringSliceFlag{Name: "eval-dataset", Usage: "NAME[@V] the gate compares both models on (default: the new model's test split)"},
 			&ucli.Float64Flag{Name: "margin-auc", Value: activities.DefaultMarginAUC, Usage: "largest ROC-AUC drop the gate accepts"},
 			&ucli.Float64Flag{Name: "margin-recall", Value: activities.DefaultMarginRecall, Usage: "largest drop of recall at the current model's FPR the gate accepts"},
+			&ucli.DurationFlag{Name: "min-shadow", Usage: "the gate requires the model to have been shadowed beside the alias's current one for this long (see `schedule create --shadow`)"},
+			&ucli.Int64Flag{Name: "min-shadow-scored", Usage: "the gate requires its shadow to have scored at least this many live inputs"},
+			&ucli.Float64Flag{Name: "max-disagreement", Usage: "the gate requires its shadow to have labeled at most this share of live inputs differently from the current model (0: no limit)"},
 		),
 		Action: promote,
 	}
@@ -82,6 +85,10 @@ func promote(c *ucli.Context) error {
 		Alias: alias, Model: ref, Force: c.Bool("force"), Reason: c.String("reason"), By: actor(c),
 		EvalDatasets: c.StringSlice("eval-dataset"), MarginAUC: c.Float64("margin-auc"), MarginRecall: c.Float64("margin-recall"),
 		ConfirmTimeout: c.Duration("confirm-timeout"),
+		MinShadow:      c.Duration("min-shadow"), MinShadowScored: c.Int64("min-shadow-scored"), MaxDisagreement: c.Float64("max-disagreement"),
+	}
+	if in.MaxDisagreement < 0 || in.MaxDisagreement > 1 {
+		return usagef("promote: --max-disagreement %v: want a share between 0 and 1", in.MaxDisagreement)
 	}
 	name, _, _ := activities.ParseRef(ref)
 	return runMove(c, "Rollout", "promote-"+alias, alias, name, workflows.Rollout, in)

@@ -13,12 +13,12 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/mlctl/mlctl/registry"
-	"github.com/mlctl/mlctl/workflows"
 )
 
 // scheduleCommand manages Temporal Schedules that retrain a model: each
-// run is a TrainModel workflow (its datasets resolved to their newest
-// versions when the run starts), never two of one schedule at once.
+// run is a Retrain workflow, never two of one schedule at once; with
+// --drift-every a second schedule runs DriftCheck, which starts a retrain
+// when the champion's live inputs drifted.
 func scheduleCommand() *ucli.Command {
 	nameOnly := func(action ucli.ActionFunc, usage string) *ucli.Command {
 		return &ucli.Command{Usage: usage, ArgsUsage: "NAME", Action: action}
@@ -27,11 +27,12 @@ func scheduleCommand() *ucli.Command {
 	pause.Name = "pause"
 	unpause := nameOnly(scheduleUnpause, "unpause a schedule")
 	unpause.Name = "unpause"
-	trigger := nameOnly(scheduleTrigger, "start a run now")
+	trigger := nameOnly(scheduleTrigger, "start a retrain now (or, with --drift, a drift check)")
 	trigger.Name = "trigger"
+	trigger.Flags = []ucli.Flag{&ucli.BoolFlag{Name: "drift", Usage: "start the drift check instead"}}
 	del := nameOnly(scheduleDelete, "delete a schedule (runs in progress finish)")
 	del.Name = "delete"
-	describe := nameOnly(scheduleDescribe, "show a schedule: what it trains, when, its recent and next runs")
+	describe := nameOnly(scheduleDescribe, "show a schedule: what it trains, when, its recent and next runs, and its recent decisions")
 	describe.Name = "describe"
 	describe.Flags = []ucli.Flag{&ucli.BoolFlag{Name: "json", Usage: "print one JSON object"}}
 	return &ucli.Command{
@@ -39,14 +40,8 @@ func scheduleCommand() *ucli.Command {
 		Usage: "retrain models on a schedule (Temporal Schedules, visible in the web UI)",
 		Subcommands: []*ucli.Command{
 			{
-				Name: "create", Usage: "create a schedule that runs TrainModel", ArgsUsage: "NAME",
-				Flags: append(trainFlags(),
-					&ucli.StringFlag{Name: "cron", Usage: "cron expression, e.g. \"0 3 * * *\" (UTC)"},
-					&ucli.DurationFlag{Name: "every", Usage: "interval, e.g. 24h"},
-					&ucli.DurationFlag{Name: "catchup-window", Value: time.Hour, Usage: "how late a missed run (server down) may still start"},
-					&ucli.BoolFlag{Name: "paused", Usage: "create it paused"},
-				),
-				Action: scheduleCreate,
+				Name: "create", Usage: "create a schedule whose runs are Retrain workflows: new files → next dataset version → train → gate against the alias's model → (shadow) → promote",
+				ArgsUsage: "NAME", Flags: scheduleCreateFlags(), Action: scheduleCreate,
 			},
 			{Name: "list", Usage: "list schedules", Flags: []ucli.Flag{&ucli.BoolFlag{Name: "json", Usage: "print JSON lines"}}, Action: scheduleList},
 			describe, pause, unpause, trigger, del,
@@ -54,8 +49,12 @@ func scheduleCommand() *ucli.Command {
 	}
 }
 
-// scheduleID is the Temporal Schedule ID of a schedule NAME.
+// scheduleID is the Temporal Schedule ID of a schedule NAME, and the
+// prefix of its Retrain runs' workflow IDs.
 func scheduleID(name string) string { return "retrain-" + name }
+
+// driftScheduleID is the Temporal Schedule ID of NAME's drift check.
+func driftScheduleID(name string) string { return "drift-" + name }
 
 func scheduleName(c *ucli.Context, cmd string) (string, error) {
 	if c.NArg() != 1 {
@@ -68,55 +67,6 @@ func scheduleName(c *ucli.Context, cmd string) (string, error) {
 	return name, nil
 }
 
-func scheduleCreate(c *ucli.Context) error {
-	name, err := scheduleName(c, "create")
-	if err != nil {
-		return err
-	}
-	cron, every := c.String("cron"), c.Duration("every")
-	if (cron == "") == (every == 0) {
-		return usagef("schedule create: give exactly one of --cron EXPR or --every DURATION")
-	}
-	if every < 0 {
-		return usagef("schedule create: --every %v: want a positive duration", every)
-	}
-	in, err := trainInput(c, "schedule create")
-	if err != nil {
-		return err
-	}
-	spec := client.ScheduleSpec{}
-	if cron != "" {
-		spec.CronExpressions = []string{cron}
-	} else {
-		spec.Intervals = []client.ScheduleIntervalSpec{{Every: every}}
-	}
-	tc, err := dialTemporal(c, c.App.ErrWriter, slog.LevelWarn)
-	if err != nil {
-		return err
-	}
-	defer tc.Close()
-	_, err = tc.ScheduleClient().Create(c.Context, client.ScheduleOptions{
-		ID:   scheduleID(name),
-		Spec: spec,
-		Action: &client.ScheduleWorkflowAction{
-			// Temporal appends each run's time to the ID.
-			ID: "train-" + in.Model + "-scheduled", Workflow: workflows.TrainModel, Args: []any{in},
-			TaskQueue: workflows.ControlQueue, TypedSearchAttributes: trainSearchAttributes(in),
-		},
-		// A retrain still running when the next is due: the next is skipped.
-		Overlap:       enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
-		CatchupWindow: c.Duration("catchup-window"),
-		Paused:        c.Bool("paused"),
-		Note:          fmt.Sprintf("train %s on %s with %s, %s", in.Model, strings.Join(in.Datasets, ","), in.Algo, when(cron, every)),
-	})
-	if err != nil {
-		return fmt.Errorf("schedule create %s: %w", name, err)
-	}
-	fmt.Fprintf(c.App.Writer, "created schedule %s (Temporal schedule %s): TrainModel of %s on %s with %s, %s\nweb UI: %s\n",
-		name, scheduleID(name), in.Model, strings.Join(in.Datasets, ","), in.Algo, when(cron, every), scheduleURL(c, name))
-	return nil
-}
-
 func when(cron string, every time.Duration) string {
 	if cron != "" {
 		return "cron " + cron
@@ -124,14 +74,15 @@ func when(cron string, every time.Duration) string {
 	return "every " + every.String()
 }
 
-func scheduleURL(c *ucli.Context, name string) string {
-	return strings.TrimSuffix(uiURL(c, ""), "/workflows/") + "/schedules/" + scheduleID(name)
+func scheduleURL(c *ucli.Context, id string) string {
+	return strings.TrimSuffix(uiURL(c, ""), "/workflows/") + "/schedules/" + id
 }
 
 // scheduleView is what `schedule describe --json` and `list --json` print.
 type scheduleView struct {
 	Name       string      `json:"name"`
 	ID         string      `json:"schedule_id"`
+	Workflow   string      `json:"workflow,omitempty"` // Retrain or DriftCheck
 	Paused     bool        `json:"paused"`
 	Note       string      `json:"note,omitempty"`
 	Actions    int         `json:"runs"`
@@ -140,6 +91,34 @@ type scheduleView struct {
 	Recent     []string    `json:"recent,omitempty"`
 	NextRuns   []time.Time `json:"next_runs,omitempty"`
 	WorkflowID string      `json:"workflow_id_prefix,omitempty"`
+	// Drift is the schedule's drift check, when it has one.
+	Drift *scheduleView `json:"drift,omitempty"`
+	// Decisions are its newest retrain decisions (describe only).
+	Decisions []*registry.Decision `json:"decisions,omitempty"`
+}
+
+func describeSchedule(c *ucli.Context, tc client.Client, name, id string) (*scheduleView, error) {
+	d, err := tc.ScheduleClient().GetHandle(c.Context, id).Describe(c.Context)
+	if err != nil {
+		return nil, err
+	}
+	v := &scheduleView{Name: name, ID: id, Paused: d.Schedule.State.Paused, Note: d.Schedule.State.Note,
+		Actions: d.Info.NumActions, Skipped: d.Info.NumActionsSkippedOverlap, NextRuns: d.Info.NextActionTimes}
+	if a, ok := d.Schedule.Action.(*client.ScheduleWorkflowAction); ok {
+		v.WorkflowID = a.ID
+		if wt, ok := a.Workflow.(string); ok {
+			v.Workflow = wt
+		}
+	}
+	for _, r := range d.Info.RunningWorkflows {
+		v.Running = append(v.Running, r.WorkflowID)
+	}
+	for _, r := range d.Info.RecentActions {
+		if r.StartWorkflowResult != nil {
+			v.Recent = append(v.Recent, r.StartWorkflowResult.WorkflowID)
+		}
+	}
+	return v, nil
 }
 
 func scheduleDescribe(c *ucli.Context) error {
@@ -152,38 +131,51 @@ func scheduleDescribe(c *ucli.Context) error {
 		return err
 	}
 	defer tc.Close()
-	d, err := tc.ScheduleClient().GetHandle(c.Context, scheduleID(name)).Describe(c.Context)
+	v, err := describeSchedule(c, tc, name, scheduleID(name))
 	if err != nil {
 		return scheduleError(name, err)
 	}
-	v := scheduleView{Name: name, ID: scheduleID(name), Paused: d.Schedule.State.Paused, Note: d.Schedule.State.Note,
-		Actions: d.Info.NumActions, Skipped: d.Info.NumActionsSkippedOverlap, NextRuns: d.Info.NextActionTimes}
-	if a, ok := d.Schedule.Action.(*client.ScheduleWorkflowAction); ok {
-		v.WorkflowID = a.ID
+	if dv, err := describeSchedule(c, tc, name, driftScheduleID(name)); err == nil {
+		v.Drift = dv
+	} else if !isNotFound(err) {
+		return scheduleError(name, err)
 	}
-	for _, r := range d.Info.RunningWorkflows {
-		v.Running = append(v.Running, r.WorkflowID)
-	}
-	for _, r := range d.Info.RecentActions {
-		if r.StartWorkflowResult != nil {
-			v.Recent = append(v.Recent, r.StartWorkflowResult.WorkflowID)
+	if db, err := openDB(c); err == nil {
+		v.Decisions, err = db.Decisions(c.Context, name, 10)
+		db.Close()
+		if err != nil {
+			return err
 		}
+	} else {
+		fmt.Fprintf(c.App.ErrWriter, "decisions not shown: %v\n", err)
 	}
 	if c.Bool("json") {
 		return printJSON(c.App.Writer, v)
 	}
 	w := c.App.Writer
-	fmt.Fprintf(w, "schedule %s (%s)%s\n%s\nruns started %d, skipped while one ran %d\n", name, v.ID, map[bool]string{true: " PAUSED", false: ""}[v.Paused], v.Note, v.Actions, v.Skipped)
-	for _, r := range v.Running {
-		fmt.Fprintf(w, "running  %s\n", r)
+	for _, sv := range []*scheduleView{v, v.Drift} {
+		if sv == nil {
+			continue
+		}
+		fmt.Fprintf(w, "schedule %s (%s)%s\n%s\nruns started %d, skipped while one ran %d\n", name, sv.ID, map[bool]string{true: " PAUSED", false: ""}[sv.Paused], sv.Note, sv.Actions, sv.Skipped)
+		for _, r := range sv.Running {
+			fmt.Fprintf(w, "running  %s\n", r)
+		}
+		for _, r := range sv.Recent {
+			fmt.Fprintf(w, "recent   %s\n", r)
+		}
+		for _, t := range sv.NextRuns {
+			fmt.Fprintf(w, "next     %s\n", t.UTC().Format(time.RFC3339))
+		}
+		fmt.Fprintf(w, "web UI: %s\n\n", scheduleURL(c, sv.ID))
 	}
-	for _, r := range v.Recent {
-		fmt.Fprintf(w, "recent   %s\n", r)
+	if len(v.Decisions) > 0 {
+		var rows [][]string
+		for _, d := range v.Decisions {
+			rows = append(rows, []string{d.CreatedAt.Local().Format("2006-01-02 15:04:05"), d.Outcome, d.Reason})
+		}
+		table(w, []string{"DECIDED", "OUTCOME", "REASON"}, rows)
 	}
-	for _, t := range v.NextRuns {
-		fmt.Fprintf(w, "next     %s\n", t.UTC().Format(time.RFC3339))
-	}
-	fmt.Fprintf(w, "web UI: %s\n", scheduleURL(c, name))
 	return nil
 }
 
@@ -203,56 +195,67 @@ func scheduleList(c *ucli.Context) error {
 		if err != nil {
 			return fmt.Errorf("schedule list: %w", err)
 		}
+		kind := "retrain"
 		name, ok := strings.CutPrefix(e.ID, "retrain-")
 		if !ok {
-			continue // not one of mlctl's
+			if name, ok = strings.CutPrefix(e.ID, "drift-"); !ok {
+				continue // not one of mlctl's
+			}
+			kind = "drift check"
 		}
 		next := ""
 		if len(e.NextActionTimes) > 0 {
 			next = e.NextActionTimes[0].UTC().Format(time.RFC3339)
 		}
 		if c.Bool("json") {
-			if err := printJSON(c.App.Writer, scheduleView{Name: name, ID: e.ID, Paused: e.Paused, Note: e.Note, NextRuns: e.NextActionTimes}); err != nil {
+			wt := map[string]string{"retrain": "Retrain", "drift check": "DriftCheck"}[kind]
+			if err := printJSON(c.App.Writer, scheduleView{Name: name, ID: e.ID, Workflow: wt, Paused: e.Paused, Note: e.Note, NextRuns: e.NextActionTimes}); err != nil {
 				return err
 			}
 			continue
 		}
-		rows = append(rows, []string{name, fmt.Sprint(e.Paused), next, e.Note})
+		rows = append(rows, []string{name, kind, fmt.Sprint(e.Paused), next, e.Note})
 	}
 	if !c.Bool("json") {
-		table(c.App.Writer, []string{"NAME", "PAUSED", "NEXT", "WHAT"}, rows)
+		table(c.App.Writer, []string{"NAME", "RUNS", "PAUSED", "NEXT", "WHAT"}, rows)
 	}
 	return nil
 }
 
 // Pausing and unpausing replace a schedule's note, which says what it
-// trains: they keep that sentence, marked while paused.
+// does: they keep that sentence, marked while paused.
 const pausedMark = " [paused]"
 
 func schedulePause(c *ucli.Context) error {
-	return onSchedule(c, "pause", "paused", func(h client.ScheduleHandle, note string) error {
+	return onSchedule(c, "pause", "paused", true, func(h client.ScheduleHandle, note string) error {
 		return h.Pause(c.Context, client.SchedulePauseOptions{Note: strings.TrimSuffix(note, pausedMark) + pausedMark})
 	})
 }
 
 func scheduleUnpause(c *ucli.Context) error {
-	return onSchedule(c, "unpause", "unpaused", func(h client.ScheduleHandle, note string) error {
+	return onSchedule(c, "unpause", "unpaused", true, func(h client.ScheduleHandle, note string) error {
 		return h.Unpause(c.Context, client.ScheduleUnpauseOptions{Note: strings.TrimSuffix(note, pausedMark)})
 	})
 }
 
 func scheduleTrigger(c *ucli.Context) error {
-	return onSchedule(c, "trigger", "triggered: a run starts now unless one is running", func(h client.ScheduleHandle, _ string) error {
+	what := "triggered: a retrain starts now unless one is running"
+	if c.Bool("drift") {
+		what = "triggered its drift check"
+	}
+	return onSchedule(c, "trigger", what, false, func(h client.ScheduleHandle, _ string) error {
 		return h.Trigger(c.Context, client.ScheduleTriggerOptions{Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP})
 	})
 }
 
 func scheduleDelete(c *ucli.Context) error {
-	return onSchedule(c, "delete", "deleted", func(h client.ScheduleHandle, _ string) error { return h.Delete(c.Context) })
+	return onSchedule(c, "delete", "deleted", true, func(h client.ScheduleHandle, _ string) error { return h.Delete(c.Context) })
 }
 
-// onSchedule runs one action on the named schedule, given its note.
-func onSchedule(c *ucli.Context, cmd, done string, do func(h client.ScheduleHandle, note string) error) error {
+// onSchedule runs one action on the named schedule, given its note: on its
+// retrain schedule, and on its drift check too when both is set (or on the
+// drift check alone with trigger --drift).
+func onSchedule(c *ucli.Context, cmd, done string, both bool, do func(h client.ScheduleHandle, note string) error) error {
 	name, err := scheduleName(c, cmd)
 	if err != nil {
 		return err
@@ -262,22 +265,41 @@ func onSchedule(c *ucli.Context, cmd, done string, do func(h client.ScheduleHand
 		return err
 	}
 	defer tc.Close()
-	h := tc.ScheduleClient().GetHandle(c.Context, scheduleID(name))
-	d, err := h.Describe(c.Context)
-	if err != nil {
-		return scheduleError(name, err)
+	ids := []string{scheduleID(name)}
+	switch {
+	case c.Bool("drift"):
+		ids = []string{driftScheduleID(name)}
+	case both:
+		ids = append(ids, driftScheduleID(name))
 	}
-	if err := do(h, d.Schedule.State.Note); err != nil {
-		return scheduleError(name, err)
+	for i, id := range ids {
+		h := tc.ScheduleClient().GetHandle(c.Context, id)
+		d, err := h.Describe(c.Context)
+		if i > 0 && isNotFound(err) {
+			continue // no drift check
+		}
+		if err != nil {
+			if c.Bool("drift") && isNotFound(err) {
+				return registry.Errorf(registry.ENOTFOUND, "schedule %s has no drift check (create it with --drift-every)", name)
+			}
+			return scheduleError(name, err)
+		}
+		if err := do(h, d.Schedule.State.Note); err != nil {
+			return scheduleError(name, err)
+		}
 	}
 	fmt.Fprintf(c.App.Writer, "schedule %s: %s\n", name, done)
 	return nil
 }
 
+func isNotFound(err error) bool {
+	var nf *serviceerror.NotFound
+	return errors.As(err, &nf)
+}
+
 // scheduleError names a schedule that does not exist.
 func scheduleError(name string, err error) error {
-	var nf *serviceerror.NotFound
-	if errors.As(err, &nf) {
+	if isNotFound(err) {
 		return registry.Errorf(registry.ENOTFOUND, "schedule %s not found (see `mlctl schedule list`)", name)
 	}
 	return fmt.Errorf("schedule %s: %w", name, err)

@@ -64,7 +64,8 @@ func newStack(t *testing.T) *stack {
 }
 
 func (s *stack) env() []string {
-	return append(os.Environ(), "MLCTL_DATABASE_URL="+s.dbURL, "TEMPORAL_ADDRESS="+s.temporal, "TEMPORAL_NAMESPACE=default")
+	return append(os.Environ(), "MLCTL_DATABASE_URL="+s.dbURL, "TEMPORAL_ADDRESS="+s.temporal, "TEMPORAL_NAMESPACE=default",
+		"MLCTL_WEBHOOK_SECRET="+webhookSecret)
 }
 
 // run runs mlctl and returns stdout; a non-zero exit fails the test.

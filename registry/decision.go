@@ -84,3 +84,15 @@ func (db *DB) decisions(ctx context.Context, where string, limit int, args ...an
 	}
 	return out, rows.Err()
 }
+
+// DecisionByID returns one decision (ENOTFOUND when none).
+func (db *DB) DecisionByID(ctx context.Context, id int64) (*Decision, error) {
+	out, err := db.decisions(ctx, `id = $1`, 1, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, Errorf(ENOTFOUND, "decision %d not found", id)
+	}
+	return out[0], nil
+}

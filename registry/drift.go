@@ -21,9 +21,9 @@ type DriftReport struct {
 	Report       json.RawMessage `json:"report"`
 	// Source is "file" (`mlctl drift`) or "live" (a DriftCheck of the
 	// scorers' samples, run by WorkflowID).
-	Source     string `json:"source"`
-	WorkflowID string `json:"workflow_id,omitempty"`
-	CreatedAt    time.Time       `json:"created_at"`
+	Source     string    `json:"source"`
+	WorkflowID string    `json:"workflow_id,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 // AddDriftReport records a drift check and returns its id.

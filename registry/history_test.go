@@ -53,3 +53,31 @@ func TestPruneModelHistory(t *testing.T) {
 		t.Fatalf("keep 0: %v", err)
 	}
 }
+
+// TestPruneKeepsShadowedVersions: a challenger being shadowed keeps its
+// bytes however old (the scorers are loading it); once the shadow ends it
+// is pruned like any other version.
+func TestPruneKeepsShadowedVersions(t *testing.T) {
+	ctx := context.Background()
+	db := registrytest.Open(t)
+	ms := publishN(t, db, "dga", 5)
+	zero := int64(0)
+	if _, err := db.SetAlias(ctx, registry.MoveAlias{Alias: "production", ModelID: ms[4].ID, Action: registry.ActionPromote, Reason: "r", WorkflowID: "p1", By: "ana", ExpectFromID: &zero}); err != nil {
+		t.Fatal(err)
+	}
+	sh, err := db.StartShadow(ctx, "production", ms[4].ID, ms[1].ID, "retrain-x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pruned, err := db.PruneModelHistory(ctx, "dga", 1)
+	if err != nil || !slices.Equal(pruned, []int{1, 3, 4}) {
+		t.Fatalf("pruned %v %v, want 1, 3 and 4 (2 is shadowed, 5 is in production)", pruned, err)
+	}
+	if _, err := db.EndShadow(ctx, sh.ID, "refused"); err != nil {
+		t.Fatal(err)
+	}
+	pruned, err = db.PruneModelHistory(ctx, "dga", 1)
+	if err != nil || !slices.Equal(pruned, []int{2}) {
+		t.Fatalf("after the shadow: pruned %v %v, want 2", pruned, err)
+	}
+}

@@ -32,6 +32,8 @@ func New(c client.Client, queue string, acts *activities.Activities) (sdkworker.
 		w.RegisterWorkflow(workflows.TrainModel)
 		w.RegisterWorkflow(workflows.Rollout)
 		w.RegisterWorkflow(workflows.Rollback)
+		w.RegisterWorkflow(workflows.Retrain)
+		w.RegisterWorkflow(workflows.DriftCheck)
 	}
 	w.RegisterActivity(acts)
 	return w, nil

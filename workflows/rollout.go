@@ -31,6 +31,10 @@ type RolloutInput struct {
 	MarginAUC      float64       `json:"margin_auc"`
 	MarginRecall   float64       `json:"margin_recall"`
 	ConfirmTimeout time.Duration `json:"confirm_timeout"`
+	// Shadow requirements of the gate (see activities.GateInput).
+	MinShadow       time.Duration `json:"min_shadow,omitempty"`
+	MinShadowScored int64         `json:"min_shadow_scored,omitempty"`
+	MaxDisagreement float64       `json:"max_disagreement,omitempty"`
 }
 
 // RollbackInput is what `mlctl rollback` starts a Rollback with.
@@ -103,6 +107,7 @@ func Rollout(ctx workflow.Context, in RolloutInput) (*RolloutResult, error) {
 		err := workflow.ExecuteActivity(withTimeout(control, 30*time.Minute), a.GateRollout, activities.GateInput{
 			Alias: in.Alias, ChampionID: cur.Model.ID, ChallengerID: target.ID, EvalDatasets: in.EvalDatasets,
 			MarginAUC: orDefault(in.MarginAUC, activities.DefaultMarginAUC), MarginRecall: orDefault(in.MarginRecall, activities.DefaultMarginRecall),
+			MinShadow: in.MinShadow, MinShadowScored: in.MinShadowScored, MaxDisagreement: in.MaxDisagreement,
 		}).Get(ctx, &g)
 		if err != nil {
 			return st.fail(err)

@@ -3,7 +3,8 @@
 # worker → ingest → train (TrainModel workflow, --wait) → confusion matrix →
 # score a few names → promote to a live scorer (Rollout workflow) → score
 # over HTTP and from a Zeek dns.log → promote a second model with no
-# restart → rollback → the alias history and the web UI addresses; then,
+# restart → rollback → the alias history and the web UI addresses → a
+# schedule retrains it (Retrain: new files, gate, shadow, promote); then,
 # with the Stratosphere captures of ../shared/data, a random forest on
 # flow windows scoring a conn.log live.
 #
@@ -117,6 +118,31 @@ say "alias history and scorers"
 "$MLCTL" aliases history --alias "$ALIAS"
 "$MLCTL" serve status --alias "$ALIAS"
 say "the rollouts in the web UI: ${MLCTL_TEMPORAL_UI}/namespaces/${TEMPORAL_NAMESPACE}/workflows?query=MlctlAlias%3D%22${ALIAS}%22"
+
+if [ -z "${MLCTL_DEMO_DATA:-}" ]; then
+  say "a schedule retrains it: new files in a feed → next dataset version → challenger vs champion → shadow → promote"
+  mkdir -p "$DEMO/feed"
+  # A new file each run (the watermark reads each file once).
+  "$MLCTL" dataset generate --rows 20000 --seed "$((RANDOM + 100))" -o "$DEMO/feed/day-$(date +%s).csv"
+  "$MLCTL" schedule delete demo-nightly >/dev/null 2>&1 || true
+  "$MLCTL" schedule create demo-nightly --dataset demo --model "$MODEL" --new-data "$DEMO/feed" --alias "$ALIAS" \
+    --param threshold_fpr=0.001 --promote-if-better --shadow 10s --every 24h --drift-every 1h
+  BEFORE=$("$MLCTL" schedule describe demo-nightly --json | grep -o '"outcome"' | wc -l)
+  START=$(date +%s)
+  "$MLCTL" schedule trigger demo-nightly
+  # Live traffic for the shadow to score while the retrain runs.
+  for _ in $(seq 600); do
+    curl -fsS "http://$HTTP/v1/score" -H 'Content-Type: application/json' \
+      -d '{"names":["www.google.com","xjw3kq9vbz1m.net","qwpzlrmvtyxkbnsd.info","mail.example.org","kumvnxpqtlsh.ru"]}' >/dev/null || true
+    [ "$("$MLCTL" schedule describe demo-nightly --json | grep -o '"outcome"' | wc -l)" -gt "$BEFORE" ] && break
+    sleep 0.5
+  done
+  echo "scheduled retrain decided in $(( $(date +%s) - START )) s:"
+  "$MLCTL" schedule describe demo-nightly
+  curl -fsS "http://$HTTP/healthz"; echo
+  say "the schedule in the web UI: ${MLCTL_TEMPORAL_UI}/namespaces/${TEMPORAL_NAMESPACE}/schedules/retrain-demo-nightly (paused now, so the demo leaves nothing running)"
+  "$MLCTL" schedule pause demo-nightly
+fi
 
 FLOWS=""
 for d in "${MLCTL_SHARED_DATA:-}" ../shared/data /work/shared/data; do

@@ -11,6 +11,12 @@
 // features exceeds the threshold (default 0.30, the DRIFT_THRESHOLD of the
 // bot detector in seed 001, whose rule is "exceeds": strictly greater).
 //
+// Beside each test the report gives the feature's population stability
+// index (PSI, over the training values' deciles; see PSI), which measures
+// how far a feature moved rather than how sure the test is that it moved:
+// below 0.1 stable, 0.1 to 0.25 moderate, above 0.25 major. It informs;
+// the verdict is the KS tests'.
+//
 // Missing values (NaN) are dropped before testing and counted in the report.
 // A Baseline sorts a model's training columns once so that repeated checks
 // against new samples only sort the recent data; a Reservoir keeps a bounded,

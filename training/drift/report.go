@@ -14,13 +14,18 @@ const (
 	DefaultThreshold = 0.30
 )
 
-// FeatureDrift is the KS test of one feature: training values against
-// recent ones.
+// FeatureDrift is the KS test and the population stability index of one
+// feature: training values against recent ones.
 type FeatureDrift struct {
 	Name string `json:"name"`
 	// D is the KS statistic and P its two-sided p-value (see KS).
 	D float64 `json:"d"`
 	P float64 `json:"p"`
+	// PSI is the population stability index over the training values'
+	// deciles (see PSI): below 0.1 stable, 0.1 to 0.25 a moderate shift,
+	// above 0.25 a major one. It is 0 for a feature not tested and does
+	// not decide Drifted.
+	PSI float64 `json:"psi"`
 	// Drifted is P < alpha.
 	Drifted bool `json:"drifted"`
 	// Tested is false when either side has no value but NaN; such a
@@ -51,19 +56,27 @@ type Report struct {
 	Drifted   bool    `json:"drifted"`
 	Alpha     float64 `json:"alpha"`
 	Threshold float64 `json:"threshold"`
+	// MaxPSI is the largest PSI of a tested feature (0 when none was
+	// tested): below 0.1 no feature moved much, 0.1 to 0.25 one moved
+	// moderately, above 0.25 one moved a lot.
+	MaxPSI float64 `json:"max_psi"`
 	// TrainRows and RecentRows count the rows on each side.
 	TrainRows  int `json:"train_rows"`
 	RecentRows int `json:"recent_rows"`
 }
 
 // Baseline is a model's training data as drift checks use it: each
-// feature's values without NaNs, sorted once, so that repeated checks only
-// sort the recent sample.
+// feature's values without NaNs, sorted once, and its PSI bins, so that
+// repeated checks only sort the recent sample.
 type Baseline struct {
 	names   []string
 	columns [][]float64
 	nans    []int
 	rows    int
+	// edges are each feature's PSI bin edges and shares the training
+	// values' share in each bin (nil for a feature with no value).
+	edges  [][]float64
+	shares [][]float64
 }
 
 // NewBaseline prepares the training rows train (row-major: train[i][j] is
@@ -81,9 +94,15 @@ func NewBaseline(names []string, train [][]float64) (*Baseline, error) {
 		columns: make([][]float64, len(names)),
 		nans:    make([]int, len(names)),
 		rows:    len(train),
+		edges:   make([][]float64, len(names)),
+		shares:  make([][]float64, len(names)),
 	}
 	forEachFeature(len(names), func(j int) {
 		b.columns[j], b.nans[j] = sortedColumn(train, j)
+		if len(b.columns[j]) > 0 {
+			b.edges[j] = psiEdges(b.columns[j])
+			b.shares[j] = binShares(b.columns[j], b.edges[j])
+		}
 	})
 	return b, nil
 }
@@ -97,8 +116,9 @@ func (b *Baseline) Rows() int { return b.rows }
 // Compare tests every feature of the recent rows (row-major, in the
 // baseline's column order) against the training values: a feature has
 // drifted when its KS p-value is below alpha, the model when the share of
-// drifted features among those tested exceeds threshold. The same inputs
-// always give the same report.
+// drifted features among those tested exceeds threshold. Each tested
+// feature's PSI is reported beside its test. The same inputs always give
+// the same report.
 func (b *Baseline) Compare(recent [][]float64, alpha, threshold float64) (Report, error) {
 	if !(alpha > 0 && alpha < 1) {
 		return Report{}, fmt.Errorf("drift: alpha %v is not in (0, 1)", alpha)
@@ -131,12 +151,14 @@ func (b *Baseline) Compare(recent [][]float64, alpha, threshold float64) (Report
 			f.Tested = true
 			f.D, f.P = ksSorted(b.columns[j], col)
 			f.Drifted = f.P < alpha
+			f.PSI = psiOf(b.shares[j], binShares(col, b.edges[j]))
 		}
 		r.Features[j] = f
 	})
 	for _, f := range r.Features {
 		if f.Tested {
 			r.Tested++
+			r.MaxPSI = max(r.MaxPSI, f.PSI)
 		}
 		if f.Drifted {
 			r.DriftedFeatures++

@@ -1,0 +1,89 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mlctl/mlctl/artifact"
+	"github.com/mlctl/mlctl/registry"
+)
+
+// ShadowInput opens a shadow: the challenger scored beside the champion by
+// the alias's scorers.
+type ShadowInput struct {
+	Alias        string `json:"alias"`
+	ChampionID   int64  `json:"champion_id"`
+	ChallengerID int64  `json:"challenger_id"`
+}
+
+// StartShadow opens the shadow (once per workflow) and wakes the scorers.
+func (a *Activities) StartShadow(ctx context.Context, in ShadowInput) (registry.Shadow, error) {
+	s, err := a.DB.StartShadow(ctx, in.Alias, in.ChampionID, in.ChallengerID, workflowID(ctx))
+	if err != nil {
+		return registry.Shadow{}, nonRetryable(err)
+	}
+	return *s, nil
+}
+
+// EndShadowInput closes a shadow with its outcome.
+type EndShadowInput struct {
+	ShadowID int64  `json:"shadow_id"`
+	Outcome  string `json:"outcome"`
+}
+
+// EndShadow closes the shadow; the scorers drop the challenger.
+func (a *Activities) EndShadow(ctx context.Context, in EndShadowInput) (registry.ShadowSummary, error) {
+	if _, err := a.DB.EndShadow(ctx, in.ShadowID, in.Outcome); err != nil {
+		return registry.ShadowSummary{}, nonRetryable(err)
+	}
+	s, err := a.DB.SummariseShadow(ctx, in.ShadowID)
+	if err != nil {
+		return registry.ShadowSummary{}, err
+	}
+	return *s, nil
+}
+
+// ModelDatasets returns the dataset versions a published model was
+// trained on (NAME@V).
+func (a *Activities) ModelDatasets(ctx context.Context, modelID int64) ([]string, error) {
+	m, err := a.DB.ModelByID(ctx, modelID)
+	if err != nil {
+		return nil, nonRetryable(err)
+	}
+	man, err := artifact.ParseManifest(m)
+	if err != nil {
+		return nil, nonRetryable(err)
+	}
+	return man.DatasetVersions, nil
+}
+
+// ShadowCheck is the verdict on a challenger's shadow.
+type ShadowCheck struct {
+	Passed  bool                    `json:"passed"`
+	Reason  string                  `json:"reason"`
+	Summary *registry.ShadowSummary `json:"summary,omitempty"`
+}
+
+// CheckShadow applies the shadow requirements of a gate (MinShadow,
+// MinShadowScored, MaxDisagreement) to the challenger's shadow on the alias.
+func (a *Activities) CheckShadow(ctx context.Context, in GateInput) (ShadowCheck, error) {
+	champ, err := a.DB.ModelByID(ctx, in.ChampionID)
+	if err != nil {
+		return ShadowCheck{}, nonRetryable(err)
+	}
+	chall, err := a.DB.ModelByID(ctx, in.ChallengerID)
+	if err != nil {
+		return ShadowCheck{}, nonRetryable(err)
+	}
+	sum, why, err := a.shadowGate(ctx, in, chall.Ref(), champ.Ref())
+	if err != nil {
+		return ShadowCheck{}, err
+	}
+	if why != "" {
+		return ShadowCheck{Reason: why, Summary: sum}, nil
+	}
+	return ShadowCheck{Passed: true, Summary: sum, Reason: fmt.Sprintf("challenger %s shadowed beside %s for %v on %d live inputs, disagreeing on %.2f%% (%d alerts vs %d)",
+		chall.Ref(), champ.Ref(), time.Duration(sum.Seconds*float64(time.Second)).Round(time.Second), sum.Scored, 100*sum.DisagreementRate,
+		sum.ChallengerAlerts, sum.ChampionAlerts)}, nil
+}

@@ -1,0 +1,296 @@
+package workflows
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/registry"
+)
+
+// RetrainInput is what a retrain schedule starts each Retrain with.
+type RetrainInput struct {
+	// Schedule is the schedule's NAME (`mlctl schedule create NAME`).
+	Schedule string `json:"schedule"`
+	// Alias is where the challenger goes live (its champion is the model
+	// the alias points at when the run starts).
+	Alias string `json:"alias"`
+	// NewData says where new files appear and which dataset they extend.
+	NewData activities.NewDataInput `json:"new_data"`
+	// Train is how to train; its Datasets are set to the new version.
+	Train TrainModelInput `json:"train"`
+	// PromoteIfBetter rolls a challenger that passes the gate out to the
+	// alias; without it the run stops at the gate's verdict.
+	PromoteIfBetter bool `json:"promote_if_better"`
+	// Shadow, when set, scores the challenger beside the champion on live
+	// traffic for this long before promoting, and the gate then requires
+	// MinShadowScored inputs with at most MaxDisagreement labeled
+	// differently (0: no limit).
+	Shadow          time.Duration `json:"shadow,omitempty"`
+	MinShadowScored int64         `json:"min_shadow_scored,omitempty"`
+	MaxDisagreement float64       `json:"max_disagreement,omitempty"`
+	MarginAUC       float64       `json:"margin_auc,omitempty"`
+	MarginRecall    float64       `json:"margin_recall,omitempty"`
+	// Webhook is a URL each decision is posted to, signed (see package
+	// webhook); "" for none.
+	Webhook        string        `json:"webhook,omitempty"`
+	ConfirmTimeout time.Duration `json:"confirm_timeout,omitempty"`
+}
+
+// RetrainResult is what a Retrain did.
+type RetrainResult struct {
+	Decision   registry.Decision         `json:"decision"`
+	NewData    *activities.NewDataResult `json:"new_data,omitempty"`
+	Champion   string                    `json:"champion,omitempty"`
+	Challenger string                    `json:"challenger,omitempty"`
+	Train      *TrainModelResult         `json:"train,omitempty"`
+	Gate       *activities.GateResult    `json:"gate,omitempty"`
+	Shadow     *activities.ShadowCheck   `json:"shadow,omitempty"`
+	Rollout    *RolloutResult            `json:"rollout,omitempty"`
+	Seconds    float64                   `json:"seconds"`
+	WebhookErr string                    `json:"webhook_error,omitempty"`
+	Steps      map[string]float64        `json:"step_seconds"`
+	_          struct{}                  `json:"-"`
+}
+
+// RetrainStatus is what the status query of a Retrain answers.
+type RetrainStatus struct {
+	// Step is ingest, train, gate, shadow, promote, record, done or failed.
+	Step string `json:"step"`
+	// ShadowUntil is when the shadow ends (while Step is shadow).
+	ShadowUntil time.Time     `json:"shadow_until,omitempty"`
+	Result      RetrainResult `json:"result"`
+}
+
+// Retrain is one retrain of a schedule: ingest new files into the next
+// dataset version, train a challenger on it (a TrainModel child, resumed
+// from checkpoints if a worker dies), compare it with the alias's champion
+// on the same fresh rows (the challenger's test split less what the
+// champion trained on), optionally shadow it on live traffic, and promote
+// it through a Rollout child if the gate passes. Every run ends in one
+// recorded decision with its reason, a log line, and the webhook.
+func Retrain(ctx workflow.Context, in RetrainInput) (*RetrainResult, error) {
+	var a *activities.Activities
+	started := workflow.Now(ctx)
+	wfID := workflow.GetInfo(ctx).WorkflowExecution.ID
+	st := &RetrainStatus{Step: "ingest", Result: RetrainResult{Steps: map[string]float64{}}}
+	if err := workflow.SetQueryHandler(ctx, StatusQuery, func() (RetrainStatus, error) { return *st, nil }); err != nil {
+		return nil, err
+	}
+	res := &st.Result
+	dec := registry.Decision{Schedule: in.Schedule, Model: in.Train.Model, Alias: in.Alias}
+	stepStart := started
+	step := func(name string) {
+		now := workflow.Now(ctx)
+		res.Steps[st.Step] += now.Sub(stepStart).Seconds()
+		st.Step, stepStart = name, now
+	}
+	finish := func(outcome, reason string, failure error) (*RetrainResult, error) {
+		step("record")
+		dec.Outcome, dec.Reason = outcome, reason
+		dec.Detail = retrainDetail(res)
+		res.Seconds = workflow.Now(ctx).Sub(started).Seconds()
+		var stored registry.Decision
+		if err := workflow.ExecuteActivity(controlOptions(ctx), a.RecordDecision, dec).Get(ctx, &stored); err != nil {
+			return nil, err
+		}
+		res.Decision = stored
+		if in.Webhook != "" {
+			hook := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+				TaskQueue: ControlQueue, StartToCloseTimeout: 30 * time.Second,
+				RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute, MaximumAttempts: 6},
+			})
+			if err := workflow.ExecuteActivity(hook, a.DeliverDecision, activities.WebhookInput{URL: in.Webhook, DecisionID: stored.ID}).Get(ctx, nil); err != nil {
+				res.WebhookErr = rootMessage(err)
+				workflow.GetLogger(ctx).Warn("retrain webhook failed", "url", in.Webhook, "error", res.WebhookErr)
+			}
+		}
+		step("done")
+		if failure != nil {
+			st.Step = "failed"
+			return nil, failure
+		}
+		return res, nil
+	}
+	failed := func(what string, err error) (*RetrainResult, error) {
+		return finish(registry.OutcomeFailed, what+": "+rootMessage(err), err)
+	}
+	control := controlOptions(ctx)
+
+	var champ activities.AliasState
+	if err := workflow.ExecuteActivity(control, a.ResolveAlias, in.Alias).Get(ctx, &champ); err != nil {
+		return failed("read alias "+in.Alias, err)
+	}
+	if champ.Set {
+		res.Champion, dec.ChampionID = champ.Model.Ref, champ.Model.ID
+	}
+
+	var nd activities.NewDataResult
+	if err := workflow.ExecuteActivity(withTimeout(control, 30*time.Minute), a.IngestNewData, in.NewData).Get(ctx, &nd); err != nil {
+		return failed("ingest new data", err)
+	}
+	res.NewData, dec.DatasetID = &nd, nd.Dataset.ID
+	if len(nd.Files) == 0 && champ.Set {
+		var trainedOn []string
+		if err := workflow.ExecuteActivity(control, a.ModelDatasets, champ.Model.ID).Get(ctx, &trainedOn); err != nil {
+			return failed("read "+champ.Model.Ref, err)
+		}
+		if slices.Contains(trainedOn, nd.Dataset.Ref) {
+			where := "no new-data source"
+			if len(in.NewData.Sources) > 0 {
+				where = fmt.Sprintf("no new file in %s (%d seen, all ingested before)", strings.Join(in.NewData.Sources, ", "), nd.Seen)
+			}
+			return finish(registry.OutcomeNoNewData, fmt.Sprintf("%s and %s already trained on %s", where, champ.Model.Ref, nd.Dataset.Ref), nil)
+		}
+	}
+
+	step("train")
+	train := in.Train
+	train.Datasets = []string{nd.Dataset.Ref}
+	child := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID: "train-" + train.Model + "-for-" + wfID, TaskQueue: ControlQueue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			temporal.NewSearchAttributeKeyKeyword(SearchModel).ValueSet(train.Model),
+			temporal.NewSearchAttributeKeyKeyword(SearchAlgo).ValueSet(train.Algo),
+			temporal.NewSearchAttributeKeyKeyword(SearchDataset).ValueSet(nd.Dataset.Ref)),
+	})
+	var tr TrainModelResult
+	if err := workflow.ExecuteChildWorkflow(child, TrainModel, train).Get(ctx, &tr); err != nil {
+		return failed("train", err)
+	}
+	res.Train = &tr
+	res.Challenger = fmt.Sprintf("%s@%d", tr.Model, tr.Version)
+	var chall activities.ModelRef
+	if err := workflow.ExecuteActivity(control, a.VerifyModel, res.Challenger).Get(ctx, &chall); err != nil {
+		return failed("verify "+res.Challenger, err)
+	}
+	dec.ChallengerID = chall.ID
+
+	reason := "first model on " + in.Alias
+	if champ.Set {
+		step("gate")
+		gate := activities.GateInput{Alias: in.Alias, ChampionID: champ.Model.ID, ChallengerID: chall.ID,
+			MarginAUC: orDefault(in.MarginAUC, activities.DefaultMarginAUC), MarginRecall: orDefault(in.MarginRecall, activities.DefaultMarginRecall)}
+		var g activities.GateResult
+		if err := workflow.ExecuteActivity(withTimeout(control, 30*time.Minute), a.GateRollout, gate).Get(ctx, &g); err != nil {
+			return failed("gate", err)
+		}
+		res.Gate = &g
+		if !g.Passed {
+			return finish(registry.OutcomeRefused, "gate: "+g.Reason, nil)
+		}
+		reason = "gate passed: " + g.Reason
+		if in.Shadow > 0 {
+			step("shadow")
+			sc, err := shadow(ctx, in, gate, st)
+			if sc != nil {
+				res.Shadow = sc
+			}
+			if err != nil {
+				return failed("shadow", err)
+			}
+			if !sc.Passed {
+				return finish(registry.OutcomeRefused, "shadow: "+sc.Reason, nil)
+			}
+			reason += "; " + sc.Reason
+		}
+	}
+	if !in.PromoteIfBetter {
+		return finish(registry.OutcomeNotPromoted, reason+"; not promoted: the schedule has no --promote-if-better (promote it with `mlctl promote "+res.Challenger+" --alias "+in.Alias+"`)", nil)
+	}
+
+	step("promote")
+	ro := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID: "promote-" + in.Alias + "-for-" + wfID, TaskQueue: ControlQueue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			temporal.NewSearchAttributeKeyKeyword(SearchAlias).ValueSet(in.Alias),
+			temporal.NewSearchAttributeKeyKeyword(SearchModel).ValueSet(train.Model)),
+	})
+	// The gate ran above, on this run's rows: the rollout records its
+	// verdict instead of running it again.
+	var rr RolloutResult
+	if err := workflow.ExecuteChildWorkflow(ro, Rollout, RolloutInput{
+		Alias: in.Alias, Model: res.Challenger, Force: champ.Set, Reason: "retrain " + wfID + ": " + reason,
+		By: "schedule " + in.Schedule, ConfirmTimeout: in.ConfirmTimeout,
+	}).Get(ctx, &rr); err != nil {
+		return failed("roll "+res.Challenger+" out to "+in.Alias, err)
+	}
+	res.Rollout = &rr
+	return finish(registry.OutcomePromoted, reason, nil)
+}
+
+// shadow opens the challenger's shadow beside the champion, waits
+// in.Shadow (a durable timer: a worker restart does not shorten or restart
+// it), checks the shadow requirements and closes the shadow.
+func shadow(ctx workflow.Context, in RetrainInput, gate activities.GateInput, st *RetrainStatus) (*activities.ShadowCheck, error) {
+	var a *activities.Activities
+	control := controlOptions(ctx)
+	var sh registry.Shadow
+	if err := workflow.ExecuteActivity(control, a.StartShadow, activities.ShadowInput{
+		Alias: in.Alias, ChampionID: gate.ChampionID, ChallengerID: gate.ChallengerID,
+	}).Get(ctx, &sh); err != nil {
+		return nil, err
+	}
+	outcome := "cancelled"
+	defer func() {
+		// Close the shadow whatever happens, even if this run is cancelled.
+		dctx, _ := workflow.NewDisconnectedContext(ctx)
+		_ = workflow.ExecuteActivity(controlOptions(dctx), a.EndShadow, activities.EndShadowInput{ShadowID: sh.ID, Outcome: outcome}).Get(dctx, nil)
+	}()
+	st.ShadowUntil = workflow.Now(ctx).Add(in.Shadow)
+	if err := workflow.Sleep(ctx, in.Shadow); err != nil {
+		return nil, err
+	}
+	var cur activities.AliasState
+	if err := workflow.ExecuteActivity(control, a.ResolveAlias, in.Alias).Get(ctx, &cur); err != nil {
+		outcome = "failed"
+		return nil, err
+	}
+	if cur.Model.ID != gate.ChampionID {
+		outcome = "refused"
+		return &activities.ShadowCheck{Reason: fmt.Sprintf("%s moved to %s during the shadow; the challenger was compared with the model it replaced", in.Alias, cur.Model.Ref)}, nil
+	}
+	gate.MinShadow, gate.MinShadowScored, gate.MaxDisagreement = in.Shadow, in.MinShadowScored, in.MaxDisagreement
+	var sc activities.ShadowCheck
+	if err := workflow.ExecuteActivity(control, a.CheckShadow, gate).Get(ctx, &sc); err != nil {
+		outcome = "failed"
+		return nil, err
+	}
+	outcome = map[bool]string{true: "passed", false: "refused"}[sc.Passed]
+	return &sc, nil
+}
+
+// retrainDetail is the decision's detail: the figures behind it.
+func retrainDetail(res *RetrainResult) json.RawMessage {
+	d := map[string]any{"seconds": res.Seconds, "step_seconds": res.Steps}
+	if res.NewData != nil {
+		d["dataset"], d["previous"], d["new_files"], d["new_rows"], d["bad_rows"], d["aged_rows"] =
+			res.NewData.Dataset.Ref, res.NewData.Previous, len(res.NewData.Files), res.NewData.NewRows, res.NewData.Bad, res.NewData.Aged
+	}
+	if res.Champion != "" {
+		d["champion"] = res.Champion
+	}
+	if res.Challenger != "" {
+		d["challenger"] = res.Challenger
+	}
+	if res.Train != nil {
+		d["train_workflow_id"], d["challenger_metrics"] = res.Train.WorkflowID, res.Train.Metrics
+	}
+	if res.Gate != nil {
+		d["gate"] = res.Gate
+	}
+	if res.Shadow != nil {
+		d["shadow"] = res.Shadow
+	}
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return json.RawMessage(`{}`)
+	}
+	return raw
+}
