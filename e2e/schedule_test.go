@@ -9,9 +9,10 @@ import (
 )
 
 // TestScheduleRetrains: `schedule create` makes a real Temporal Schedule
-// whose runs are TrainModel; `trigger` starts one that publishes a new
-// version; describe, pause, unpause and delete act on it, and a missing
-// schedule exits 3.
+// whose runs are Retrain; `trigger` starts one that publishes a new version
+// (the alias has no model yet, and the schedule does not promote, so it
+// stops there and says so); describe, pause, unpause and delete act on it,
+// and a missing schedule exits 3.
 func TestScheduleRetrains(t *testing.T) {
 	s := newStack(t)
 	s.startWorker()
@@ -46,8 +47,13 @@ func TestScheduleRetrains(t *testing.T) {
 		Note   string   `json:"note"`
 	}
 	mustJSON(t, s.run("schedule", "describe", "nightly", "--json"), &d)
-	if d.Runs != 1 || len(d.Recent) != 1 || !strings.HasPrefix(d.Recent[0], "train-corpus-gbdt-scheduled-") || d.Note != "train corpus-gbdt on corpus with gbdt, every 24h0m0s" {
+	if d.Runs != 1 || len(d.Recent) != 1 || !strings.HasPrefix(d.Recent[0], "retrain-nightly-") ||
+		d.Note != "retrain corpus-gbdt (gbdt) on corpus, every 24h0m0s; gate against production, report only" {
 		t.Fatalf("describe: %+v", d)
+	}
+	dec := s.waitDecision("nightly", 1, time.Minute, nil)
+	if dec.Outcome != "not_promoted" || !strings.Contains(dec.Reason, "first model on production; not promoted: the schedule has no --promote-if-better") {
+		t.Fatalf("decision %+v", dec)
 	}
 	s.run("schedule", "pause", "nightly")
 	mustJSON(t, s.run("schedule", "describe", "nightly", "--json"), &d)
