@@ -36,7 +36,9 @@ func serveCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "blacklist", Usage: "file of IPs or CIDRs (one a line, # comments) for the conn.log blacklist check"},
 			&ucli.Int64Flag{Name: "max-body", Value: 16 << 20, Usage: "largest HTTP request body in bytes (413 above)"},
 			&ucli.IntFlag{Name: "queue", Value: 65536, Usage: "queries waiting to be scored before new ones are dropped (and counted)"},
-			&ucli.DurationFlag{Name: "heartbeat", Value: 2 * time.Second, Usage: "heartbeat interval into the registry"},
+			&ucli.DurationFlag{Name: "heartbeat", Value: 2 * time.Second, Usage: "heartbeat interval into the registry (a shadow's stats are recorded as often)"},
+			&ucli.IntFlag{Name: "drift-sample", Value: 2000, Usage: "feature vectors of live traffic to keep, as a uniform sample, for the model in service's drift checks (0: none)"},
+			&ucli.DurationFlag{Name: "sample-flush", Value: 10 * time.Second, Usage: "how often the live sample is recorded in the registry (and at shutdown)"},
 			&ucli.BoolFlag{Name: "json", Usage: "log as JSON lines on stderr"},
 		},
 		Action: serve,
@@ -58,6 +60,13 @@ func serve(c *ucli.Context) error {
 		Alias: c.String("alias"), HTTPAddr: c.String("http"), ZeekDNS: c.String("zeek-dns"), ZeekConn: c.String("zeek-conn"),
 		DnstapResponses: c.Bool("dnstap-responses"), Alerts: c.String("alerts"), FromEnd: c.Bool("from-end"),
 		MaxBody: c.Int64("max-body"), Heartbeat: c.Duration("heartbeat"), Pipeline: serving.PipelineOptions{QueueSize: c.Int("queue")},
+		DriftSample: c.Int("drift-sample"), SampleFlush: c.Duration("sample-flush"),
+	}
+	if cfg.DriftSample < 0 {
+		return usagef("serve: --drift-sample %d: want 0 (no sample) or more", cfg.DriftSample)
+	}
+	if cfg.SampleFlush <= 0 {
+		return usagef("serve: --sample-flush %v: want a positive duration", cfg.SampleFlush)
 	}
 	if d := c.String("dnstap"); d != "" {
 		path, ok := strings.CutPrefix(d, "unix:")
@@ -178,6 +187,15 @@ func countersLine(raw json.RawMessage) string {
 	var a uint64
 	if json.Unmarshal(m["alerts"], &a) == nil {
 		parts = append(parts, fmt.Sprintf("alerts=%d", a))
+	}
+	var sh struct {
+		ID            int64  `json:"id"`
+		Challenger    string `json:"challenger"`
+		Scored        int64  `json:"scored"`
+		Disagreements int64  `json:"disagreements"`
+	}
+	if json.Unmarshal(m["shadow"], &sh) == nil && sh.ID != 0 {
+		parts = append(parts, fmt.Sprintf("shadow %d of %s scored=%d disagreements=%d", sh.ID, sh.Challenger, sh.Scored, sh.Disagreements))
 	}
 	return strings.Join(parts, "; ")
 }

@@ -25,6 +25,9 @@ type LiveSample struct {
 // SaveLiveSample records a scorer's sample for a model, replacing what it
 // recorded before.
 func (db *DB) SaveLiveSample(ctx context.Context, s LiveSample) error {
+	if s.Columns == nil {
+		s.Columns = []string{} // no named features: an empty list, not NULL
+	}
 	buf := make([]byte, 0, 8*len(s.Rows)*len(s.Columns))
 	for i, r := range s.Rows {
 		if len(r) != len(s.Columns) {

@@ -110,8 +110,17 @@ func findShadow(ctx context.Context, q querier, where string, args ...any) (*Sha
 
 // ShadowStats is one scorer's running totals for a shadow: inputs scored by
 // both models, how many the two labeled differently (each at its own
-// threshold), each one's alerts, and histograms of each one's scores
-// (ShadowBins equal bins over [0, 1]; scores outside fall in the end bins).
+// threshold), each one's alerts (would-be alerts for the challenger), and
+// histograms of each one's scores.
+//
+// The histograms have ShadowBins equal bins over [0, 1]: bin i holds the
+// scores in [i/ShadowBins, (i+1)/ShadowBins), the last bin also 1. Scores
+// outside [0, 1] are clamped into the end bins and NaN counts in bin 0.
+// Every model kind scores in [0, 1] as the scorer reports it: gbdt and rf
+// give a probability; an isolation forest's normalised score s, which is
+// in [-1, 0] (seed 001's scale, lower is more anomalous), is reported as
+// -s (artifact's anomaly), so it is binned as it is, with no shift. Nil
+// histograms are saved as ShadowBins zeros (nothing scored yet).
 type ShadowStats struct {
 	ShadowID         int64     `json:"shadow_id"`
 	ScorerID         string    `json:"scorer_id"`
@@ -127,7 +136,14 @@ type ShadowStats struct {
 // SaveShadowStats records a scorer's totals for a shadow (replacing what it
 // recorded before).
 func (db *DB) SaveShadowStats(ctx context.Context, s ShadowStats) error {
-	_, err := db.pool.Exec(ctx, `INSERT INTO shadow_stats (shadow_id, scorer_id, scored, disagreements, champion_alerts, challenger_alerts, champion_hist, challenger_hist)
+	var err error
+	if s.ChampionHist, err = shadowHist(s, "champion", s.ChampionHist); err != nil {
+		return err
+	}
+	if s.ChallengerHist, err = shadowHist(s, "challenger", s.ChallengerHist); err != nil {
+		return err
+	}
+	_, err = db.pool.Exec(ctx, `INSERT INTO shadow_stats (shadow_id, scorer_id, scored, disagreements, champion_alerts, challenger_alerts, champion_hist, challenger_hist)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (shadow_id, scorer_id) DO UPDATE SET scored = EXCLUDED.scored, disagreements = EXCLUDED.disagreements,
 			champion_alerts = EXCLUDED.champion_alerts, challenger_alerts = EXCLUDED.challenger_alerts,
@@ -137,6 +153,18 @@ func (db *DB) SaveShadowStats(ctx context.Context, s ShadowStats) error {
 		return fmt.Errorf("record shadow %d stats of scorer %s: %w", s.ShadowID, s.ScorerID, err)
 	}
 	return nil
+}
+
+// shadowHist returns h, or ShadowBins zeros for none (the column is NOT
+// NULL); a histogram of another length is EINVALID.
+func shadowHist(s ShadowStats, whose string, h []int64) ([]int64, error) {
+	switch len(h) {
+	case 0:
+		return make([]int64, ShadowBins), nil
+	case ShadowBins:
+		return h, nil
+	}
+	return nil, Errorf(EINVALID, "shadow %d stats of scorer %s: %s histogram has %d bins, want %d", s.ShadowID, s.ScorerID, whose, len(h), ShadowBins)
 }
 
 // ShadowSummary is a shadow's totals over every scorer.

@@ -111,6 +111,8 @@ func (s *connSource) raise(ctx context.Context, fs []FlowFinding, units []flow.U
 
 // score scores completed units with a flow model and raises an alert,
 // with its top features and vector, for each at or over the threshold.
+// The units are offered to the model's live sample and, while a shadow is
+// open, scored by the challenger too (which never alerts).
 func (s *connSource) score(ctx context.Context, m *Model, units []flow.Unit) {
 	if len(units) == 0 {
 		return
@@ -127,6 +129,14 @@ func (s *connSource) score(ctx context.Context, m *Model, units []flow.Unit) {
 		return
 	}
 	s.counters.Scored.Add(uint64(len(units)))
+	if err := m.Sample.offerVectors(names, vectors); err != nil {
+		s.bad("zeek-conn", err)
+	}
+	if sh := s.holder.ShadowOf(m); sh != nil {
+		if err := sh.scoreVectors(names, vectors, scores); err != nil {
+			s.bad("zeek-conn", err)
+		}
+	}
 	var alerts []registry.Alert
 	for i, u := range units {
 		if scores[i] < m.Threshold {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"sync"
@@ -19,12 +20,24 @@ import (
 // API is the scorer's HTTP interface: POST /v1/score, GET /healthz,
 // GET /metrics. /v1/score takes the inputs of the model in service's kind
 // ({"names"} for dga, {"txt"} for txt, {"flows"} for flow models) and
-// answers 409 to another kind.
+// answers 409 to another kind. What it scores is offered to the model's
+// live sample and, while a shadow is open, scored by the challenger after
+// the answer is sent; the answer is the champion's alone.
 type API struct {
 	Holder  *Holder
 	Metrics *Metrics
 	// MaxBody bounds a request body in bytes (413 above it; default 16 MiB).
 	MaxBody int64
+	// Log takes what goes wrong after an answer was sent (default
+	// slog.Default()).
+	Log *slog.Logger
+}
+
+func (a *API) logger() *slog.Logger {
+	if a.Log == nil {
+		return slog.Default()
+	}
+	return a.Log
 }
 
 // scoreRequest is POST /v1/score's body: exactly one of names (for a dga
@@ -206,7 +219,22 @@ func (a *API) scoreStrings(w http.ResponseWriter, m *Model, in []string, normali
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.Write(b)
 	*out = b // keep the grown buffer for the next request
+	a.afterStrings(w, m, norm, scores)
 	return http.StatusOK
+}
+
+// afterStrings is what scoring strings does besides answering, once the
+// answer is sent (a challenger never delays or changes it): the inputs go
+// to the live sample and, while a shadow is open, to the challenger.
+func (a *API) afterStrings(w http.ResponseWriter, m *Model, inputs []string, scores []float64) {
+	sh := a.Holder.ShadowOf(m)
+	if sh != nil {
+		http.NewResponseController(w).Flush() // the answer is whole (Content-Length); a writer that cannot flush sends it on return
+	}
+	m.Sample.offerStrings(m.Scorer, inputs)
+	if sh != nil {
+		sh.scoreStrings(inputs, scores)
+	}
 }
 
 func (a *API) healthz(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/mlctl/mlctl/datasets"
@@ -74,7 +75,32 @@ func (a *API) scoreFlows(w http.ResponseWriter, m *Model, flows []json.RawMessag
 		out.Results[i] = flowResult{Input: u.Input(), SrcIP: u.SrcIP.String(), WindowStart: u.WindowStart.UTC().Format(time.RFC3339Nano),
 			WindowSeconds: u.WindowSeconds, Score: scores[i], Label: label}
 	}
+	body, err := json.Marshal(out)
+	if err != nil {
+		return httpError(w, http.StatusInternalServerError, fmt.Sprintf("encode the answer: %v", err))
+	}
+	body = append(body, '\n')
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(out)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Write(body)
+	a.afterVectors(w, m, set.Names(), vectors, scores)
 	return http.StatusOK
+}
+
+// afterVectors is afterStrings for the vectors of a flows request.
+func (a *API) afterVectors(w http.ResponseWriter, m *Model, columns []string, vectors [][]float64, scores []float64) {
+	sh := a.Holder.ShadowOf(m)
+	if sh != nil {
+		http.NewResponseController(w).Flush() // the answer is whole (Content-Length)
+	}
+	// Either error is a bug (the champion scored these columns, and the
+	// challenger has its kind), not input; the answer is sent: log it.
+	if err := m.Sample.offerVectors(columns, vectors); err != nil {
+		a.logger().Error("flows request", "error", err)
+	}
+	if sh != nil {
+		if err := sh.scoreVectors(columns, vectors, scores); err != nil {
+			a.logger().Error("flows request", "error", err)
+		}
+	}
 }

@@ -21,14 +21,19 @@ type Model struct {
 	// ChangeID is the alias change that brought it in.
 	ChangeID int64
 	LoadedAt time.Time
+	// Sample is the sample of the feature vectors it scores on live
+	// traffic, for drift checks (nil: none kept).
+	Sample *LiveSample
 }
 
 // Ref is MODEL@V.
 func (m *Model) Ref() string { return (&registry.Model{Name: m.Name, Version: m.Version}).Ref() }
 
-// Holder holds the model in service and swaps it atomically.
+// Holder holds the model in service and the shadow scored beside it, and
+// swaps each atomically.
 type Holder struct {
-	cur atomic.Pointer[Model]
+	cur    atomic.Pointer[Model]
+	shadow atomic.Pointer[Shadow]
 }
 
 // Get returns the model in service, nil before the first load.
@@ -36,3 +41,20 @@ func (h *Holder) Get() *Model { return h.cur.Load() }
 
 // Swap puts m in service and returns the model it replaced.
 func (h *Holder) Swap(m *Model) *Model { return h.cur.Swap(m) }
+
+// Shadow returns the shadow being scored (nil: none).
+func (h *Holder) Shadow() *Shadow { return h.shadow.Load() }
+
+// SetShadow starts scoring s (nil: none) and returns the shadow it replaced.
+func (h *Holder) SetShadow(s *Shadow) *Shadow { return h.shadow.Swap(s) }
+
+// ShadowOf returns the shadow whose champion is m: what is scored with m
+// is scored with its challenger too. It is nil when there is none, or when
+// the shadow belongs to another model (the champion changed while m was
+// scoring).
+func (h *Holder) ShadowOf(m *Model) *Shadow {
+	if s := h.shadow.Load(); s != nil && s.Champion == m {
+		return s
+	}
+	return nil
+}

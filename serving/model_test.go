@@ -23,6 +23,13 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // names) and publishes it as name@next with threshold 0.5.
 func publishModel(t *testing.T, db *registry.DB, name string, seed uint64) *registry.Model {
 	t.Helper()
+	return publishNameModel(t, db, name, seed, false)
+}
+
+// publishNameModel is publishModel; flip trains on inverted labels (a
+// model that disagrees with the others on nearly every name).
+func publishNameModel(t *testing.T, db *registry.DB, name string, seed uint64, flip bool) *registry.Model {
+	t.Helper()
 	rows := datasets.GenerateDemo(seed, 600)
 	set, err := features.Lookup("heidgaf44", nil)
 	if err != nil {
@@ -32,6 +39,9 @@ func publishModel(t *testing.T, db *registry.DB, name string, seed uint64) *regi
 	y := make([]float32, len(rows))
 	for i, r := range rows {
 		in[i], y[i] = r.Name, float32(r.Label)
+		if flip {
+			y[i] = 1 - y[i]
+		}
 	}
 	p := gbdt.DefaultParams()
 	p.Rounds, p.MaxDepth, p.Seed = 10, 3, seed
@@ -47,7 +57,7 @@ func publishModel(t *testing.T, db *registry.DB, name string, seed uint64) *regi
 	}
 	man, _ := json.Marshal(artifact.Manifest{Algo: "gbdt", FeatureSet: set.Name(), Threshold: 0.5, SHA256: sha})
 	pub, _, err := db.PublishModel(context.Background(), registry.NewModel{Name: name, Algo: "gbdt", Artifact: data, SHA256: sha,
-		Manifest: man, DatasetVersions: []string{}, WorkflowID: fmt.Sprintf("test-%s-%d", name, seed)})
+		Manifest: man, DatasetVersions: []string{}, WorkflowID: fmt.Sprintf("test-%s-%d-%v", name, seed, flip)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,9 @@ import (
 // above the model's threshold. What it scores follows the model in
 // service: the queried names for a domain-name (dga) model, the queries'
 // TXT records for a txt model, nothing for a vector model (see
-// batchinputs.go for the counting).
+// batchinputs.go for the counting). What the model in service scores is
+// offered to its live sample and, while a shadow is open, scored by the
+// challenger too, which never alerts.
 type Pipeline struct {
 	holder   *Holder
 	alerts   *AlertSink
@@ -151,6 +153,10 @@ func (p *Pipeline) score(ctx context.Context, batch []Query) {
 	scores := make([]float64, len(inputs))
 	m.Scorer.Score(inputs, scores)
 	p.alerts.Add(ctx, p.alertsOf(m, inputs, from, scores))
+	m.Sample.offerStrings(m.Scorer, inputs)
+	if sh := p.holder.ShadowOf(m); sh != nil {
+		sh.scoreStrings(inputs, scores)
+	}
 }
 
 // model returns the model in service, waiting for the first one to load.

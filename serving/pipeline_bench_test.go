@@ -49,13 +49,36 @@ func defaultRecipeModel(b *testing.B, db *registry.DB) (*Model, []datasets.Row) 
 }
 
 // BenchmarkPipeline offers queries as fast as one source can and reports
-// names scored per second by the micro-batching pipeline (alerts included)
-// on traffic that is 1% DGA.
+// names scored per second by the micro-batching pipeline (alerts and the
+// live sample of `mlctl serve`'s default --drift-sample 2000 included) on
+// traffic that is 1% DGA.
 func BenchmarkPipeline(b *testing.B) {
 	db := registrytest.Open(b)
 	m, rows := defaultRecipeModel(b, db)
+	m.Sample = NewLiveSample(m, 2000, 1)
 	h := &Holder{}
 	h.Swap(m)
+	benchPipeline(b, db, h, rows)
+}
+
+// BenchmarkPipelineShadow is BenchmarkPipeline with a shadow open: every
+// batch is scored by a challenger (as costly as the champion) too.
+func BenchmarkPipelineShadow(b *testing.B) {
+	db := registrytest.Open(b)
+	m, rows := defaultRecipeModel(b, db)
+	m.Sample = NewLiveSample(m, 2000, 1)
+	h := &Holder{}
+	h.Swap(m)
+	challenger := *m
+	challenger.Sample = nil
+	h.SetShadow(newShadow(&registry.Shadow{ID: 1}, m, &challenger))
+	benchPipeline(b, db, h, rows)
+	if got := h.Shadow().Stats().Scored; got != int64(b.N) {
+		b.Fatalf("shadow scored %d of %d names", got, b.N)
+	}
+}
+
+func benchPipeline(b *testing.B, db *registry.DB, h *Holder, rows []datasets.Row) {
 	sink, err := NewAlertSink(db, "bench", "", quiet)
 	if err != nil {
 		b.Fatal(err)

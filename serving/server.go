@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"maps"
 	"net"
@@ -41,10 +42,16 @@ type Config struct {
 	Campaigns CampaignOptions
 	// MaxBody bounds HTTP request bodies (default 16 MiB).
 	MaxBody int64
-	// Heartbeat is the heartbeat interval (default 2s); Poll the alias
-	// polling fallback (default 2s).
+	// Heartbeat is the heartbeat interval (default 2s), at which a
+	// shadow's stats are recorded too; Poll the alias polling fallback
+	// (default 2s).
 	Heartbeat, Poll time.Duration
 	Pipeline        PipelineOptions
+	// DriftSample is how many feature vectors the live sample of each
+	// model in service keeps (0: no sample); SampleFlush how often it is
+	// recorded (default 10s).
+	DriftSample int
+	SampleFlush time.Duration
 }
 
 // Server is one scorer process: model holder, alias watcher, heartbeat,
@@ -60,6 +67,7 @@ type Server struct {
 	holder   *Holder
 	watcher  *Watcher
 	beat     *Heartbeat
+	recorder *Recorder
 	metrics  *Metrics
 	alerts   *AlertSink
 	pipeline *Pipeline
@@ -81,6 +89,9 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger) (*Server, error) {
 	if cfg.HTTPAddr == "" && cfg.ZeekDNS == "" && cfg.ZeekConn == "" && cfg.Dnstap == "" {
 		return nil, registry.Errorf(registry.EINVALID, "serve: give at least one source: --http ADDR, --zeek-dns PATH, --zeek-conn PATH or --dnstap unix:PATH")
 	}
+	if cfg.DriftSample < 0 {
+		return nil, registry.Errorf(registry.EINVALID, "serve: --drift-sample %d: want 0 (no sample) or more", cfg.DriftSample)
+	}
 	host, _ := os.Hostname()
 	var rnd [4]byte
 	rand.Read(rnd[:])
@@ -98,7 +109,11 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	s.pipeline = NewPipeline(s.holder, s.alerts, log, sources, cfg.Pipeline)
-	s.watcher = &Watcher{DB: db, Alias: cfg.Alias, Holder: s.holder, Log: log, Poll: cfg.Poll}
+	s.recorder = &Recorder{DB: db, Holder: s.holder, ScorerID: s.id, Log: log, StatsEvery: cfg.Heartbeat, SampleEvery: cfg.SampleFlush}
+	seed := fnv.New64a()
+	seed.Write([]byte(s.id))
+	s.watcher = &Watcher{DB: db, Alias: cfg.Alias, Holder: s.holder, Log: log, Poll: cfg.Poll,
+		SampleSize: cfg.DriftSample, SampleSeed: seed.Sum64(), ModelRetired: s.recorder.RetireModel, ShadowRetired: s.recorder.RetireShadow}
 	if cfg.ZeekConn != "" {
 		if s.flows, err = newConnSource(cfg.ZeekConn, cfg.FromEnd, cfg.Flow, s.holder, s.watcher.Checked(), s.alerts, s.bad); err != nil {
 			return nil, err
@@ -131,7 +146,8 @@ func (s *Server) Holder() *Holder { return s.holder }
 
 // Run serves until ctx ends, then shuts down gracefully: sources stop
 // reading, the queue is scored, HTTP requests in flight finish, alerts are
-// flushed and a last heartbeat marks the scorer stopped.
+// flushed, the shadow stats and live sample are recorded and a last
+// heartbeat marks the scorer stopped.
 func (s *Server) Run(ctx context.Context) error {
 	if n, err := s.db.PruneScorers(ctx, 7*24*time.Hour); err != nil {
 		s.log.Warn("prune old scorer rows", "error", err)
@@ -141,9 +157,10 @@ func (s *Server) Run(ctx context.Context) error {
 	bg, stopBg := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBg()
 	var bgWG sync.WaitGroup
-	bgWG.Add(2)
+	bgWG.Add(3)
 	go func() { defer bgWG.Done(); s.watcher.Run(bg) }()
 	go func() { defer bgWG.Done(); s.beat.Run(bg) }()
+	go func() { defer bgWG.Done(); s.recorder.Run(bg) }() // its last write comes after the last input is scored
 	pipeDone := make(chan struct{})
 	go func() { defer close(pipeDone); s.pipeline.Run(ctx) }()
 
@@ -174,7 +191,7 @@ func (s *Server) Run(ctx context.Context) error {
 	var srv *http.Server
 	var shutdown chan struct{} // closed when HTTP requests in flight have finished
 	if s.listener != nil {
-		api := &API{Holder: s.holder, Metrics: s.metrics, MaxBody: s.cfg.MaxBody}
+		api := &API{Holder: s.holder, Metrics: s.metrics, MaxBody: s.cfg.MaxBody, Log: s.log}
 		srv = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second}
 		srcWG.Add(1)
 		go func() {
@@ -267,7 +284,16 @@ func (s *Server) counters() map[string]any {
 		"alerts":            s.alerts.Raised(),
 		"swaps":             s.watcher.Swaps(),
 		"refused_models":    s.watcher.Refusals(),
+		"refused_shadows":   s.watcher.ShadowRefusals(),
 		"queue":             s.pipeline.QueueLen(),
+	}
+	if sh := s.holder.Shadow(); sh != nil {
+		st := sh.Stats()
+		out["shadow"] = map[string]any{"id": sh.ID, "champion": sh.Champion.Ref(), "challenger": sh.Challenger.Ref(),
+			"scored": st.Scored, "disagreements": st.Disagreements, "champion_alerts": st.ChampionAlerts, "challenger_alerts": st.ChallengerAlerts}
+	}
+	if m := s.holder.Get(); m != nil && m.Sample != nil {
+		out["live_sample"] = map[string]any{"rows": m.Sample.Len(), "seen": m.Sample.Seen()}
 	}
 	for name, c := range s.sourceCounters() {
 		out[name] = map[string]uint64{"read": c.Read.Load(), "parsed": c.Parsed.Load(), "bad": c.Bad.Load(),
@@ -307,6 +333,7 @@ func (s *Server) collect(p *PromWriter) {
 	p.Sample("mlctl_model_swaps_total", float64(s.watcher.Swaps()))
 	p.Family("mlctl_model_refused_total", "counter", "Models refused (failed to load or verify); the old one kept serving.")
 	p.Sample("mlctl_model_refused_total", float64(s.watcher.Refusals()))
+	s.collectShadow(p)
 	p.Family("mlctl_alerts_total", "counter", "Alerts raised.")
 	p.Sample("mlctl_alerts_total", float64(s.alerts.Raised()))
 	p.Family("mlctl_alerts_store_failed_total", "counter", "Alerts the registry did not take (still in the alerts file).")
@@ -333,5 +360,40 @@ func (s *Server) collect(p *PromWriter) {
 		for _, name := range slices.Sorted(maps.Keys(srcs)) {
 			p.Sample(f.name, float64(f.get(srcs[name])), "source", name)
 		}
+	}
+}
+
+// collectShadow writes the shadow's and the live sample's metrics.
+func (s *Server) collectShadow(p *PromWriter) {
+	sh := s.holder.Shadow()
+	var st registry.ShadowStats
+	if sh != nil {
+		st = sh.Stats()
+	}
+	p.Family("mlctl_shadow_info", "gauge", "The shadow being scored (1), by id, champion and challenger: the challenger scores what the champion scores and never alerts.")
+	if sh != nil {
+		p.Sample("mlctl_shadow_info", 1, "alias", s.cfg.Alias, "shadow_id", fmt.Sprint(sh.ID), "champion", sh.Champion.Ref(), "challenger", sh.Challenger.Ref())
+	}
+	for _, f := range []struct {
+		name, help string
+		v          int64
+	}{
+		{"mlctl_shadow_scored_total", "Inputs scored by both the champion and the challenger of the shadow, by shadow id.", st.Scored},
+		{"mlctl_shadow_disagreements_total", "Inputs the champion and the challenger labeled differently (each at its own threshold), by shadow id.", st.Disagreements},
+		{"mlctl_shadow_champion_alerts_total", "Shadowed inputs at or above the champion's threshold, by shadow id.", st.ChampionAlerts},
+		{"mlctl_shadow_challenger_alerts_total", "Shadowed inputs the challenger would have alerted on (never raised), by shadow id.", st.ChallengerAlerts},
+	} {
+		p.Family(f.name, "counter", f.help)
+		if sh != nil {
+			p.Sample(f.name, float64(f.v), "shadow_id", fmt.Sprint(sh.ID))
+		}
+	}
+	p.Family("mlctl_shadow_refused_total", "counter", "Open shadows not scored: the challenger failed to load or verify, or scores another kind of input.")
+	p.Sample("mlctl_shadow_refused_total", float64(s.watcher.ShadowRefusals()))
+	p.Family("mlctl_live_sample_rows", "gauge", "Feature vectors kept in the live sample of the model in service (for drift checks).")
+	p.Family("mlctl_live_sample_seen_total", "counter", "Feature vectors offered to the live sample of the model in service.")
+	if m := s.holder.Get(); m != nil && m.Sample != nil {
+		p.Sample("mlctl_live_sample_rows", float64(m.Sample.Len()), "model", m.Ref())
+		p.Sample("mlctl_live_sample_seen_total", float64(m.Sample.Seen()), "model", m.Ref())
 	}
 }

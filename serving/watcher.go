@@ -16,6 +16,9 @@ import (
 // alias changes (polling as the fallback), loads and verifies the new
 // model, and swaps it in. A model that fails to load or verify is refused
 // and the old one keeps serving.
+//
+// It keeps the Holder's shadow on the alias's open shadow too (see
+// watchshadow.go): at every check, notified or polled.
 type Watcher struct {
 	DB     *registry.DB
 	Alias  string
@@ -26,11 +29,29 @@ type Watcher struct {
 	// Changed is called after each alias change was acted on (loaded or
 	// refused), so the heartbeat can announce it at once.
 	Changed func()
+	// SampleSize is the capacity of the live sample each model put in
+	// service keeps (0: none); SampleSeed seeds them (with the model id).
+	SampleSize int
+	SampleSeed uint64
+	// ModelRetired is called with a model swapped out of service, and
+	// ShadowRetired with a shadow no longer scored, so that what they
+	// gathered last is recorded (Recorder).
+	ModelRetired  func(*Model)
+	ShadowRetired func(*Shadow)
 
 	mu      sync.Mutex
 	status  WatchStatus
 	swaps   atomic.Uint64
 	refused atomic.Uint64
+	// shadowRefused counts open shadows whose challenger was refused;
+	// refusedShadow is the last of them (not tried again), notShadowed
+	// the last open shadow of another champion (logged once), and
+	// stoppedShadow the last shadow stopped (its totals go on if its
+	// champion comes back). Only Run's goroutine uses the last three.
+	shadowRefused atomic.Uint64
+	refusedShadow int64
+	notShadowed   int64
+	stoppedShadow *Shadow
 
 	makeChecked, closeChecked sync.Once
 	checked                   chan struct{}
@@ -60,9 +81,12 @@ func (w *Watcher) Status() WatchStatus {
 	return w.status
 }
 
-// Swaps counts models swapped in; Refusals counts models refused.
-func (w *Watcher) Swaps() uint64    { return w.swaps.Load() }
-func (w *Watcher) Refusals() uint64 { return w.refused.Load() }
+// Swaps counts models swapped in; Refusals counts models refused;
+// ShadowRefusals counts open shadows not shadowed because the challenger
+// failed to load or verify or scores another kind of input.
+func (w *Watcher) Swaps() uint64          { return w.swaps.Load() }
+func (w *Watcher) Refusals() uint64       { return w.refused.Load() }
+func (w *Watcher) ShadowRefusals() uint64 { return w.shadowRefused.Load() }
 
 // Run follows the alias until ctx ends.
 func (w *Watcher) Run(ctx context.Context) error {
@@ -112,9 +136,17 @@ func (w *Watcher) Run(ctx context.Context) error {
 	}
 }
 
-// check acts on the alias's current target if it is a change not yet acted on.
+// check acts on the alias's current target if it is a change not yet
+// acted on, then on its open shadow.
 func (w *Watcher) check(ctx context.Context) {
 	defer w.closeChecked.Do(func() { w.Checked(); close(w.checked) })
+	w.checkAlias(ctx)
+	w.checkShadow(ctx)
+}
+
+// checkAlias acts on the alias's current target if it is a change not yet
+// acted on.
+func (w *Watcher) checkAlias(ctx context.Context) {
 	a, err := w.DB.GetAlias(ctx, w.Alias)
 	if err != nil {
 		if registry.ErrorCode(err) != registry.ENOTFOUND && ctx.Err() == nil {
@@ -144,11 +176,15 @@ func (w *Watcher) check(ctx context.Context) {
 		return
 	}
 	m.ChangeID = a.ChangeID
+	m.Sample = NewLiveSample(m, w.SampleSize, w.SampleSeed^uint64(m.ID)*0x9e3779b97f4a7c15)
 	old := w.Holder.Swap(m)
 	w.swaps.Add(1)
 	from := "nothing"
 	if old != nil {
 		from = old.Ref()
+		if w.ModelRetired != nil {
+			w.ModelRetired(old)
+		}
 	}
 	w.Log.Info("model swapped", "alias", w.Alias, "from", from, "to", m.Ref(), "sha256", m.SHA256)
 	w.acted(a.ChangeID, 0, "")

@@ -33,18 +33,37 @@ func NewReservoir(capacity int, seed uint64) (*Reservoir, error) {
 
 // Add offers one row to the sample; a kept row is copied.
 func (r *Reservoir) Add(row []float64) {
-	r.seen++
-	if len(r.rows) < r.capacity {
-		r.rows = append(r.rows, append([]float64(nil), row...))
-		return
-	}
-	if j := uniform(r.src, uint64(r.seen)); j < uint64(r.capacity) {
-		r.rows[j] = append([]float64(nil), row...)
+	if slot, keep := r.Offer(); keep {
+		r.Put(slot, append([]float64(nil), row...))
 	}
 }
 
-// Rows returns the kept rows in slot order. The outer slice is a copy;
-// the rows themselves are never modified by later calls to Add.
+// Offer counts one more row of the stream and decides, before the row is
+// built, whether the sample keeps it: keep reports it and slot is where it
+// goes (Put). A caller whose rows are costly to compute (features of a
+// name) builds only the kept ones. Several Offers may precede their Puts
+// if the Puts follow in the same order: a later row given the same slot
+// replaces the earlier one, as Add would. Offer and Put draw and keep
+// exactly what Add does for the same stream and seed.
+func (r *Reservoir) Offer() (slot int, keep bool) {
+	r.seen++
+	if len(r.rows) < r.capacity {
+		r.rows = append(r.rows, nil) // filled by Put
+		return len(r.rows) - 1, true
+	}
+	if j := uniform(r.src, uint64(r.seen)); j < uint64(r.capacity) {
+		return int(j), true
+	}
+	return 0, false
+}
+
+// Put stores a row that Offer kept in its slot. The row is kept as it is,
+// not copied: the caller must not modify it afterwards.
+func (r *Reservoir) Put(slot int, row []float64) { r.rows[slot] = row }
+
+// Rows returns the kept rows in slot order (a slot Offer gave but Put has
+// not yet filled is nil). The outer slice is a copy; the rows themselves
+// are never modified by later calls to Add or Put.
 func (r *Reservoir) Rows() [][]float64 { return append([][]float64(nil), r.rows...) }
 
 // Len returns how many rows are kept.

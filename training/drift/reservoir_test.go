@@ -111,3 +111,49 @@ func TestSample(t *testing.T) {
 		t.Errorf("Sample with k=-1 kept %d rows", len(none))
 	}
 }
+
+// TestReservoirOfferPutIsAdd: deciding first and building only the kept
+// rows, one at a time or a batch of Offers before their Puts, keeps what
+// Add keeps for the same stream and seed.
+func TestReservoirOfferPutIsAdd(t *testing.T) {
+	const n, capacity = 3000, 50
+	row := func(i int) []float64 { return []float64{float64(i), float64(2 * i)} }
+	add, _ := NewReservoir(capacity, 11)
+	one, _ := NewReservoir(capacity, 11)
+	batched, _ := NewReservoir(capacity, 11)
+	built := 0
+	for i := range n {
+		add.Add(row(i))
+		if slot, keep := one.Offer(); keep {
+			one.Put(slot, row(i))
+			built++
+		}
+	}
+	type kept struct{ slot, i int }
+	for lo := 0; lo < n; lo += 128 {
+		var ks []kept
+		for i := lo; i < min(lo+128, n); i++ {
+			if slot, keep := batched.Offer(); keep {
+				ks = append(ks, kept{slot, i})
+			}
+		}
+		for _, k := range ks {
+			batched.Put(k.slot, row(k.i))
+		}
+	}
+	if !reflect.DeepEqual(one.Rows(), add.Rows()) || !reflect.DeepEqual(batched.Rows(), add.Rows()) {
+		t.Fatal("Offer and Put kept other rows than Add")
+	}
+	if one.Seen() != n || batched.Seen() != n || one.Len() != capacity {
+		t.Fatalf("seen %d and %d, len %d; want %d, %d, %d", one.Seen(), batched.Seen(), one.Len(), n, n, capacity)
+	}
+	// About capacity·(1 + ln(n/capacity)) rows are built, not n.
+	if built < capacity || built > 400 {
+		t.Fatalf("built %d rows of %d; want about 255", built, n)
+	}
+	r, _ := NewReservoir(2, 1)
+	slot, keep := r.Offer()
+	if !keep || slot != 0 || r.Len() != 1 || r.Rows()[0] != nil {
+		t.Fatalf("first Offer: slot %d keep %v, rows %v; want slot 0 kept and a nil row until Put", slot, keep, r.Rows())
+	}
+}
