@@ -164,7 +164,7 @@ func scheduleDescribe(c *ucli.Context) error {
 		for _, r := range sv.Recent {
 			fmt.Fprintf(w, "recent   %s\n", r)
 		}
-		for _, t := range sv.NextRuns {
+		for _, t := range sv.NextRuns[:min(3, len(sv.NextRuns))] {
 			fmt.Fprintf(w, "next     %s\n", t.UTC().Format(time.RFC3339))
 		}
 		fmt.Fprintf(w, "web UI: %s\n\n", scheduleURL(c, sv.ID))

@@ -94,8 +94,8 @@ func Retrain(ctx workflow.Context, in RetrainInput) (*RetrainResult, error) {
 	finish := func(outcome, reason string, failure error) (*RetrainResult, error) {
 		step("record")
 		dec.Outcome, dec.Reason = outcome, reason
-		dec.Detail = retrainDetail(res)
 		res.Seconds = workflow.Now(ctx).Sub(started).Seconds()
+		dec.Detail = retrainDetail(res)
 		var stored registry.Decision
 		if err := workflow.ExecuteActivity(controlOptions(ctx), a.RecordDecision, dec).Get(ctx, &stored); err != nil {
 			return nil, err
