@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -152,7 +153,16 @@ func retrainInput(c *ucli.Context, name string) (workflows.RetrainInput, error) 
 	if err := registry.ValidAliasName(alias); err != nil {
 		return workflows.RetrainInput{}, usagef("%s: --%v", cmd, err)
 	}
-	nd := activities.NewDataInput{Dataset: ds, Kind: c.String("kind"), Sources: c.StringSlice("new-data"), Format: c.String("format"),
+	// The worker reads the sources: make them absolute here.
+	var sources []string
+	for _, src := range c.StringSlice("new-data") {
+		abs, err := filepath.Abs(src)
+		if err != nil {
+			return workflows.RetrainInput{}, usagef("%s: --new-data %s: %v", cmd, src, err)
+		}
+		sources = append(sources, abs)
+	}
+	nd := activities.NewDataInput{Dataset: ds, Kind: c.String("kind"), Sources: sources, Format: c.String("format"),
 		LabelColumn: c.String("label-column"), Family: c.String("family"), FamilyColumn: c.String("family-column"), Column: c.String("input-column"),
 		WindowRows: c.Int("window-rows"), MaxBadFraction: c.Float64("max-bad-fraction")}
 	if s := c.String("label"); s != "" {

@@ -127,14 +127,15 @@ if [ -z "${MLCTL_DEMO_DATA:-}" ]; then
   "$MLCTL" schedule delete demo-nightly >/dev/null 2>&1 || true
   "$MLCTL" schedule create demo-nightly --dataset demo --model "$MODEL" --new-data "$DEMO/feed" --alias "$ALIAS" \
     --param threshold_fpr=0.001 --promote-if-better --shadow 10s --every 24h --drift-every 1h
-  BEFORE=$("$MLCTL" schedule describe demo-nightly --json | grep -o '"outcome"' | wc -l)
+  decisions() { "$MLCTL" schedule describe demo-nightly --json | { grep -o '"outcome"' || true; } | wc -l; }
+  BEFORE=$(decisions)
   START=$(date +%s)
   "$MLCTL" schedule trigger demo-nightly
   # Live traffic for the shadow to score while the retrain runs.
   for _ in $(seq 600); do
     curl -fsS "http://$HTTP/v1/score" -H 'Content-Type: application/json' \
       -d '{"names":["www.google.com","xjw3kq9vbz1m.net","qwpzlrmvtyxkbnsd.info","mail.example.org","kumvnxpqtlsh.ru"]}' >/dev/null || true
-    [ "$("$MLCTL" schedule describe demo-nightly --json | grep -o '"outcome"' | wc -l)" -gt "$BEFORE" ] && break
+    [ "$(decisions)" -gt "$BEFORE" ] && break
     sleep 0.5
   done
   echo "scheduled retrain decided in $(( $(date +%s) - START )) s:"
