@@ -133,14 +133,7 @@ func TestLiveSampleOfANameModel(t *testing.T) {
 	db := registrytest.Open(t)
 	m1, m2 := publishModel(t, db, "dga", 1), publishModel(t, db, "dga", 2)
 	promote(t, db, "production", m1)
-	srv, err := NewServer(db, Config{Alias: "production", HTTPAddr: "127.0.0.1:0", DriftSample: 40, SampleFlush: 30 * time.Millisecond}, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(runCtx) }()
+	srv, stop := runServer(t, db, Config{Alias: "production", HTTPAddr: "127.0.0.1:0", DriftSample: 40, SampleFlush: 30 * time.Millisecond})
 	eventually(t, "model loaded", func() bool { return srv.Holder().Get() != nil })
 	names := demoNames(t, 5, 150)
 	postNames(t, srv.Addr(), names[:100])
@@ -184,10 +177,7 @@ func TestLiveSampleOfANameModel(t *testing.T) {
 	eventually(t, "dga@2 in service", func() bool { return srv.Holder().Get().ID == m2.ID })
 	next := demoNames(t, 6, 30)
 	postNames(t, srv.Addr(), next)
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	stop()
 	if ss, err := db.LiveSamples(ctx, m1.ID, time.Time{}); err != nil || len(ss) != 1 || ss[0].Seen != int64(len(names)) {
 		t.Fatalf("dga@1's sample after the swap: %+v %v", ss, err)
 	}
@@ -232,14 +222,7 @@ func TestLiveSampleAndShadowOfAFlowModel(t *testing.T) {
 	if err := os.WriteFile(conn, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := NewServer(db, Config{Alias: "production", HTTPAddr: "127.0.0.1:0", ZeekConn: conn, DriftSample: 5, SampleFlush: time.Hour, Heartbeat: time.Hour}, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(runCtx) }()
+	srv, stop := runServer(t, db, Config{Alias: "production", HTTPAddr: "127.0.0.1:0", ZeekConn: conn, DriftSample: 5, SampleFlush: time.Hour, Heartbeat: time.Hour})
 	lines := uint64(strings.Count(text, "\n"))
 	eventually(t, "conn.log read", func() bool { return srv.flows.counters.Read.Load() == lines })
 	// Flows of three sources over HTTP: three windows more.
@@ -255,10 +238,7 @@ func TestLiveSampleAndShadowOfAFlowModel(t *testing.T) {
 	if code != 200 || json.Unmarshal([]byte(body), &answer) != nil || len(answer.Results) != 3 {
 		t.Fatalf("POST flows: %d %s", code, body)
 	}
-	cancel() // the open windows close and are scored; then all is recorded
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	stop() // the open windows close and are scored; then all is recorded
 
 	units := connUnits(t, conn)
 	if n := srv.flows.counters.Scored.Load(); n != uint64(len(units)) || len(units) < 20 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -164,4 +165,28 @@ func TestPipelineDropsWhenFullScoresAndAlerts(t *testing.T) {
 			t.Fatalf("alert detail %s", a.Detail)
 		}
 	}
+}
+
+// runServer starts a scorer with cfg; stop ends it (as SIGTERM would) and
+// fails the test if Run returned an error. The test's end stops it too.
+func runServer(t *testing.T, db *registry.DB, cfg Config) (*Server, func()) {
+	t.Helper()
+	srv, err := NewServer(db, cfg, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return srv, stop
 }

@@ -179,15 +179,8 @@ func TestShadowScoresWithBothAlertsOnlyFromTheChampion(t *testing.T) {
 	if err := os.WriteFile(dns, []byte(zeekDNSHeader), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := NewServer(db, Config{Alias: "production", HTTPAddr: "127.0.0.1:0", ZeekDNS: dns, Heartbeat: 50 * time.Millisecond,
-		Poll: time.Hour}, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(runCtx) }()
+	srv, stop := runServer(t, db, Config{Alias: "production", HTTPAddr: "127.0.0.1:0", ZeekDNS: dns, Heartbeat: 50 * time.Millisecond,
+		Poll: time.Hour})
 	eventually(t, "shadow started", func() bool { return srv.Holder().Shadow() != nil })
 	if got := srv.Holder().Shadow(); got.ID != sh.ID || got.Champion.ID != champ.ID || got.Challenger.ID != chall.ID {
 		t.Fatalf("shadow %d of %s by %s; want %d of dga@1 by dga@2", got.ID, got.Champion.Ref(), got.Challenger.Ref(), sh.ID)
@@ -255,10 +248,7 @@ func TestShadowScoresWithBothAlertsOnlyFromTheChampion(t *testing.T) {
 	appendDNS(t, dns, more)
 	eventually(t, "more of dns.log scored", func() bool { return counters.Scored.Load() == uint64(len(logNames)+len(more)) })
 	postNames(t, srv.Addr(), more[:10])
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	stop()
 
 	sum, err := db.SummariseShadow(ctx, sh.ID)
 	if err != nil {
@@ -315,14 +305,7 @@ func TestShadowRefusesACorruptOrOtherKindChallenger(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := NewServer(db, Config{Alias: "production", HTTPAddr: "127.0.0.1:0", Heartbeat: 50 * time.Millisecond, Poll: 20 * time.Millisecond}, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(runCtx) }()
+	srv, stop := runServer(t, db, Config{Alias: "production", HTTPAddr: "127.0.0.1:0", Heartbeat: 50 * time.Millisecond, Poll: 20 * time.Millisecond})
 	eventually(t, "corrupt challenger refused", func() bool { return srv.watcher.ShadowRefusals() == 1 })
 	names := demoNames(t, 7, 50)
 	answer := postNames(t, srv.Addr(), names)
@@ -347,10 +330,7 @@ func TestShadowRefusesACorruptOrOtherKindChallenger(t *testing.T) {
 		t.Fatal("a txt challenger is shadowed beside a dga champion")
 	}
 	postNames(t, srv.Addr(), names)
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	stop()
 	for _, id := range []int64{sh.ID, sh2.ID} {
 		if sum, err := db.SummariseShadow(ctx, id); err != nil || sum.Scorers != 0 {
 			t.Fatalf("shadow %d not scored has stats: %+v %v", id, sum, err)
