@@ -6,8 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -30,9 +28,7 @@ func TestInjectedDriftStartsRetrain(t *testing.T) {
 	s.weakChampion("prod")
 	addr := freeAddr(t)
 	s.startScorer(addr, "--alias", "prod", "--drift-sample", "500", "--sample-flush", "300ms")
-	feed := filepath.Join(s.dir, "feed")
-	os.MkdirAll(feed, 0o755)
-	s.run("dataset", "generate", "--rows", "2000", "--seed", "2", "-o", filepath.Join(feed, "day1.csv"))
+	feed := s.newFeed(2000)
 	s.run("schedule", "create", "drifty", "--dataset", "dga", "--model", "dga-gbdt", "--new-data", feed, "--alias", "prod",
 		"--promote-if-better", "--param", "rounds=20", "--every", "24h", "--drift-every", "1h", "--drift-min-rows", "300")
 
@@ -108,9 +104,7 @@ func TestRetrainSurvivesKilledWorker(t *testing.T) {
 	s := newStack(t)
 	w1 := s.startWorker()
 	s.weakChampion("prod")
-	feed := filepath.Join(s.dir, "feed")
-	os.MkdirAll(feed, 0o755)
-	s.run("dataset", "generate", "--rows", "20000", "--seed", "2", "-o", filepath.Join(feed, "day1.csv"))
+	feed := s.newFeed(20000)
 	in := workflows.RetrainInput{
 		Schedule: "killed", Alias: "prod", PromoteIfBetter: true,
 		NewData: activities.NewDataInput{Dataset: "dga", Kind: "dga", Sources: []string{feed}},

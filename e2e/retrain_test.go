@@ -97,6 +97,18 @@ func (s *stack) weakChampion(alias string) {
 	s.run("promote", "dga-gbdt@1", "--alias", alias, "--wait")
 }
 
+// newFeed makes a directory of new data holding day1.csv, a generated
+// corpus of rows names, and returns it.
+func (s *stack) newFeed(rows int) string {
+	s.t.Helper()
+	feed := filepath.Join(s.dir, "feed")
+	if err := os.MkdirAll(feed, 0o755); err != nil {
+		s.t.Fatal(err)
+	}
+	s.run("dataset", "generate", "--rows", fmt.Sprint(rows), "--seed", "2", "-o", filepath.Join(feed, "day1.csv"))
+	return feed
+}
+
 // TestScheduledRetrainPromotesBetterRefusesWorse: a schedule's run ingests
 // the new file of its feed once, trains on the next dataset version, finds
 // the challenger better than the alias's champion on the same fresh rows
@@ -107,9 +119,7 @@ func TestScheduledRetrainPromotesBetterRefusesWorse(t *testing.T) {
 	s := newStack(t)
 	w := s.startWorker()
 	s.weakChampion("prod")
-	feed := filepath.Join(s.dir, "feed")
-	os.MkdirAll(feed, 0o755)
-	s.run("dataset", "generate", "--rows", "4000", "--seed", "2", "-o", filepath.Join(feed, "day1.csv"))
+	feed := s.newFeed(4000)
 	h := newHooks(t)
 
 	out := s.run("schedule", "create", "nightly", "--dataset", "dga", "--model", "dga-gbdt", "--new-data", feed,
@@ -198,9 +208,7 @@ func TestShadowGatesPromotion(t *testing.T) {
 	s.weakChampion("prod")
 	addr := freeAddr(t)
 	s.startScorer(addr, "--alias", "prod")
-	feed := filepath.Join(s.dir, "feed")
-	os.MkdirAll(feed, 0o755)
-	s.run("dataset", "generate", "--rows", "4000", "--seed", "2", "-o", filepath.Join(feed, "day1.csv"))
+	feed := s.newFeed(4000)
 	s.run("schedule", "create", "shadowed", "--dataset", "dga", "--model", "dga-gbdt", "--new-data", feed, "--alias", "prod",
 		"--promote-if-better", "--param", "rounds=20", "--every", "24h", "--shadow", "6s", "--min-shadow-scored", "100", "--max-disagreement", "0.9")
 	s.run("schedule", "trigger", "shadowed")
