@@ -38,7 +38,7 @@ demo: up build
 	@deploy/dev/demo.sh
 
 ## test: every test, on real PostgreSQL and a real Temporal dev server
-test: up build pyref nettools
+test: up build pyref torchref nettools
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 80m ./...
 

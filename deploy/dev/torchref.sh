@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs Debian's python3-torch (1.13.1), run with /usr/bin/python3: the
-# reference the LSTM benchmarks compare against. Tests do not need it.
+# reference the LSTM benchmarks and the LSTM golden test (bench/lstm) compare
+# against; `make test` installs it.
 set -euo pipefail
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   exit 0
