@@ -27,7 +27,7 @@ func TestInjectedDriftStartsRetrain(t *testing.T) {
 	w := s.startWorker()
 	s.weakChampion("prod")
 	addr := freeAddr(t)
-	s.startScorer(addr, "--alias", "prod", "--drift-sample", "500", "--sample-flush", "300ms")
+	s.startScorer(addr, "--alias", "prod", "--drift-sample", "500", "--sample-flush", "300ms").waitVersion(1, 20*time.Second)
 	feed := s.newFeed(2000)
 	s.run("schedule", "create", "drifty", "--dataset", "dga", "--model", "dga-gbdt", "--new-data", feed, "--alias", "prod",
 		"--promote-if-better", "--param", "rounds=20", "--every", "24h", "--drift-every", "1h", "--drift-min-rows", "300")
@@ -52,6 +52,9 @@ func TestInjectedDriftStartsRetrain(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("POST /v1/score: %s", resp.Status)
+	}
 	ctx := context.Background()
 	deadline := time.Now().Add(20 * time.Second)
 	for {

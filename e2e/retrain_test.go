@@ -207,7 +207,7 @@ func TestShadowGatesPromotion(t *testing.T) {
 	w := s.startWorker()
 	s.weakChampion("prod")
 	addr := freeAddr(t)
-	s.startScorer(addr, "--alias", "prod")
+	s.startScorer(addr, "--alias", "prod").waitVersion(1, 20*time.Second)
 	feed := s.newFeed(4000)
 	s.run("schedule", "create", "shadowed", "--dataset", "dga", "--model", "dga-gbdt", "--new-data", feed, "--alias", "prod",
 		"--promote-if-better", "--param", "rounds=20", "--every", "24h", "--shadow", "6s", "--min-shadow-scored", "100", "--max-disagreement", "0.9")
