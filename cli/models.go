@@ -150,7 +150,11 @@ func modelsShow(c *ucli.Context) error {
 		if drift.Drifted {
 			state = "DRIFTED"
 		}
-		fmt.Fprintf(w, "drift      %s: %.0f%% of features drifted on %d recent rows (%s)\n", state, 100*drift.DriftedShare, drift.SampleRows,
+		from := "recent rows of a file"
+		if drift.Source == "live" {
+			from = "rows sampled by its scorers, " + drift.WorkflowID
+		}
+		fmt.Fprintf(w, "drift      %s: %.0f%% of features drifted on %d %s (%s)\n", state, 100*drift.DriftedShare, drift.SampleRows, from,
 			drift.CreatedAt.Local().Format("2006-01-02 15:04:05"))
 	}
 	for _, e := range evs {

@@ -81,6 +81,9 @@ func TestInjectedDriftStartsRetrain(t *testing.T) {
 	if !strings.Contains(string(raw), `"psi"`) {
 		t.Fatalf("the report has no PSI: %s", raw)
 	}
+	if out := s.run("models", "show", "dga-gbdt@1"); !strings.Contains(out, "DRIFTED") || !strings.Contains(out, "rows sampled by its scorers, drift-drifty") {
+		t.Fatalf("models show does not report the live drift check:\n%s", out)
+	}
 	if d.Outcome != registry.OutcomePromoted {
 		t.Fatalf("the retrain the drift started decided %+v", d)
 	}
