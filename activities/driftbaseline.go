@@ -18,6 +18,34 @@ const (
 	DriftRecentSeed = 2
 )
 
+// Which training rows a drift check compares with.
+const (
+	BaselineBenign = "benign" // the rows labeled 0 (all rows when none is)
+	BaselineAll    = "all"
+)
+
+// BaselineRows returns the training rows a drift check compares with:
+// every row, or the benign ones. Live traffic is nearly all benign, while
+// a training set holds both classes (a third of it DGA names on the shared
+// data): compared with all of it, benign traffic the model knows well has
+// 92% of its features "drifted". A model trained on no labeled benign row
+// (an unlabeled isolation forest baseline) keeps all its rows.
+func BaselineRows(train []datasets.Row, which string) []datasets.Row {
+	if which == BaselineAll {
+		return train
+	}
+	var benign []datasets.Row
+	for _, r := range train {
+		if r.Label == 0 {
+			benign = append(benign, r)
+		}
+	}
+	if len(benign) == 0 {
+		return train
+	}
+	return benign
+}
+
 // DriftBaseline is the drift baseline of a model: at most n of its
 // training rows (TrainingRows: the rows and the names of their values), a
 // seeded choice, as the model reads them: for a model of names, the

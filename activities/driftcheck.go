@@ -45,6 +45,11 @@ type LiveDriftInput struct {
 	// Sample: at most this many rows of each side are compared, a seeded
 	// choice, as `mlctl drift --sample` (default 5000).
 	Sample int `json:"sample,omitempty"`
+	// Baseline is which training rows live traffic is compared with:
+	// "benign" (default; label 0) or "all". Live traffic is nearly all
+	// benign, so against a training set of both classes it always looks
+	// drifted (see BaselineRows).
+	Baseline string `json:"baseline,omitempty"`
 }
 
 // LiveDriftResult is a live drift check: the verdict and a sentence a user
@@ -127,6 +132,7 @@ func (a *Activities) CheckLiveDrift(ctx context.Context, in LiveDriftInput) (Liv
 	if err != nil {
 		return LiveDriftResult{}, nonRetryable(err)
 	}
+	train = BaselineRows(train, in.Baseline)
 	if len(train) == 0 {
 		return LiveDriftResult{}, nonRetryable(&BadInputError{"model " + m.Ref() + " has no training rows to compare with"})
 	}
@@ -174,7 +180,12 @@ func (in LiveDriftInput) withDefaults() (LiveDriftInput, error) {
 	if in.Sample == 0 {
 		in.Sample = DefaultDriftSample
 	}
+	if in.Baseline == "" {
+		in.Baseline = BaselineBenign
+	}
 	switch {
+	case in.Baseline != BaselineBenign && in.Baseline != BaselineAll:
+		return in, &BadInputError{fmt.Sprintf("drift baseline %q: want %s or %s", in.Baseline, BaselineBenign, BaselineAll)}
 	case in.Window < 0:
 		return in, &BadInputError{fmt.Sprintf("drift window %v is negative", in.Window)}
 	case !(in.Alpha > 0 && in.Alpha < 1):

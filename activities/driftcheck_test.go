@@ -161,6 +161,10 @@ func randomNames(rng *rand.Rand, n int) []string {
 	return out
 }
 
+func benignOf(rows []datasets.Row) []datasets.Row {
+	return activities.BaselineRows(rows, activities.BaselineBenign)
+}
+
 func namesOf(rows []datasets.Row) []string {
 	out := make([]string, len(rows))
 	for i, r := range rows {
@@ -179,9 +183,10 @@ func wantNonRetryable(t *testing.T, err error, contains string) {
 
 // TestCheckLiveDriftOfNames: a dga model's live samples, from two scorers
 // (one with its columns in another order), are checked against its
-// training rows: names like the training data do not drift, long random
-// labels do, too few rows are not checked, and each check that ran is
-// recorded with source "live".
+// benign training rows: benign names like them do not drift, long random
+// labels do, as does the training mix of both classes (which does not
+// against all the training rows), too few rows are not checked, and each
+// check that ran is recorded with source "live".
 func TestCheckLiveDriftOfNames(t *testing.T) {
 	rows := datasets.GenerateDemo(21, 3000)
 	e := newDriftEnv(t, registry.NewDataset{Name: "demo", Kind: "dga", SHA256: datasets.Hash(rows), Rows: rows})
@@ -198,7 +203,8 @@ func TestCheckLiveDriftOfNames(t *testing.T) {
 		t.Fatalf("no samples: %+v", res)
 	}
 
-	like := namesOf(datasets.GenerateDemo(99, 2400))
+	// Live traffic is benign names like the benign training rows.
+	like := namesOf(benignOf(datasets.GenerateDemo(99, 6000)))[:2400]
 	e.save(t, id, "scorer-a", sc.Names(), featuresOf(sc, like[:50]))
 	res = e.mustCheck(t, in)
 	if res.Drifted || res.ReportID != 0 || res.LiveRows != 50 ||
@@ -240,6 +246,17 @@ func TestCheckLiveDriftOfNames(t *testing.T) {
 	if rep, err = e.db.LatestDrift(e.ctx, id); err != nil || rep.ID != res.ReportID || rep.Source != "live" || !rep.Drifted {
 		t.Fatalf("recorded %+v %v", rep, err)
 	}
+	// Traffic of both classes in the training mix: no drift against all
+	// the training rows, drift against the benign ones.
+	mix := namesOf(datasets.GenerateDemo(98, 1200))
+	e.save(t, id, "scorer-a", sc.Names(), featuresOf(sc, mix[:600]))
+	e.save(t, id, "scorer-b", sc.Names(), featuresOf(sc, mix[600:]))
+	if res = e.mustCheck(t, activities.LiveDriftInput{Alias: "production", Baseline: activities.BaselineAll}); res.Drifted {
+		t.Fatalf("the training mix against all training rows: %+v", res)
+	}
+	if res = e.mustCheck(t, in); !res.Drifted {
+		t.Fatalf("the training mix against the benign training rows: %+v", res)
+	}
 	// A stricter threshold, from the input: the same rows, and a verdict
 	// against it.
 	if res = e.mustCheck(t, activities.LiveDriftInput{Alias: "production", Threshold: 0.99, MinRows: 1000, Window: 30 * time.Minute}); res.Drifted ||
@@ -256,7 +273,8 @@ func TestCheckLiveDriftOfNames(t *testing.T) {
 
 // TestCheckLiveDriftOfVectors: a tabular model's live vectors, recorded
 // with an extra column and in another order, are matched to its columns by
-// name; the same distribution does not drift, a moved one does.
+// name; benign vectors like the benign training rows do not drift, moved
+// ones do.
 func TestCheckLiveDriftOfVectors(t *testing.T) {
 	cols := []string{"bytes", "packets", "duration"}
 	rng := rand.New(rand.NewPCG(7, 8))
@@ -282,18 +300,21 @@ func TestCheckLiveDriftOfVectors(t *testing.T) {
 	sample := func(scale float64) [][]float64 {
 		rows := make([][]float64, 1000)
 		for i := range rows {
-			v := vector(i%2, scale)
+			v := vector(0, scale) // live traffic: benign
 			rows[i] = []float64{v[2], 42, v[1], v[0]}
 		}
 		return rows
 	}
 	e.save(t, al.Model.ID, "scorer-a", live, sample(1))
-	res := e.mustCheck(t, activities.LiveDriftInput{Alias: "tab-live"})
+	// With three features, one false positive at alpha 0.05 (a 14% chance)
+	// would pass seed 001's 30%: ask for more than half.
+	in := activities.LiveDriftInput{Alias: "tab-live", Threshold: 0.5}
+	res := e.mustCheck(t, in)
 	if res.Drifted || res.ReportID == 0 || res.Tested != 3 || res.MaxPSI >= 0.1 {
 		t.Fatalf("same distribution: %+v", res)
 	}
 	e.save(t, al.Model.ID, "scorer-a", live, sample(3))
-	res = e.mustCheck(t, activities.LiveDriftInput{Alias: "tab-live"})
+	res = e.mustCheck(t, in)
 	t.Logf("moved vectors: %s", res.Reason)
 	if !res.Drifted || res.DriftedFeatures != 2 || res.MaxPSI <= 0.25 || res.TopFeatures[0].Name == "packets" {
 		t.Fatalf("bytes and duration tripled: %+v", res)

@@ -24,6 +24,7 @@ func driftCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek"},
 			&ucli.Float64Flag{Name: "alpha", Value: drift.DefaultAlpha, Usage: "a feature drifted when its KS p-value is below this"},
 			&ucli.Float64Flag{Name: "threshold", Value: drift.DefaultThreshold, Usage: "the model drifted when more than this share of its features drifted"},
+			&ucli.StringFlag{Name: "baseline", Value: activities.BaselineAll, Usage: "training rows to compare with: all, or benign (label 0: what mostly-benign live traffic should resemble; schedule drift checks use it)"},
 			&ucli.IntFlag{Name: "sample", Value: 5000, Usage: "rows sampled (seeded) from each side"},
 			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 		},
@@ -54,6 +55,12 @@ func driftCheck(c *ucli.Context) error {
 	train, columns, err := activities.TrainingRows(c.Context, db, l.Model, l.Manifest)
 	if err != nil {
 		return err
+	}
+	switch c.String("baseline") {
+	case activities.BaselineAll, activities.BaselineBenign:
+		train = activities.BaselineRows(train, c.String("baseline"))
+	default:
+		return usagef("drift: --baseline %s: want all or benign", c.String("baseline"))
 	}
 	n := c.Int("sample")
 	// Sample first: features are only computed for the rows compared.

@@ -53,6 +53,7 @@ func scheduleCreateFlags() []ucli.Flag {
 		&ucli.Float64Flag{Name: "drift-alpha", Value: drift.DefaultAlpha, Usage: "a feature drifted when its KS p-value is below this"},
 		&ucli.DurationFlag{Name: "drift-window", Value: time.Hour, Usage: "use live samples the scorers updated this recently"},
 		&ucli.IntFlag{Name: "drift-min-rows", Value: 200, Usage: "live rows a drift check needs"},
+		&ucli.StringFlag{Name: "drift-baseline", Value: activities.BaselineBenign, Usage: "training rows live traffic is compared with: benign (label 0) or all"},
 	)
 }
 
@@ -111,6 +112,7 @@ func scheduleCreate(c *ucli.Context) error {
 	if d := c.Duration("drift-every"); d > 0 {
 		dc := workflows.DriftCheckInput{Schedule: name, RetrainSchedule: scheduleID(name), Drift: activities.LiveDriftInput{
 			Alias: in.Alias, Window: c.Duration("drift-window"), Alpha: c.Float64("drift-alpha"), Threshold: c.Float64("drift-threshold"), MinRows: c.Int("drift-min-rows"),
+			Baseline: c.String("drift-baseline"),
 		}}
 		dnote := fmt.Sprintf("check %s's live samples for drift every %v; above %.0f%% of features drifted, run %s", in.Alias, d, 100*dc.Drift.Threshold, scheduleID(name))
 		_, err = tc.ScheduleClient().Create(c.Context, client.ScheduleOptions{
