@@ -126,12 +126,19 @@ func TestRetrainSurvivesKilledWorker(t *testing.T) {
 	progress := s.waitCheckpoint("train-dga-gbdt-for-"+id, w1)
 	w1.kill()
 	t.Logf("killed the worker after a checkpoint at tree %d", progress)
-	s.startWorker()
+	w2 := s.startWorker()
 	gctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	var res workflows.RetrainResult
-	if err := run.Get(gctx, &res); err != nil {
-		t.Fatalf("Retrain after the kill: %v", err)
+	got := make(chan error, 1)
+	go func() { got <- run.Get(gctx, &res) }()
+	select {
+	case err := <-got:
+		if err != nil {
+			t.Fatalf("Retrain after the kill: %v\nworker log:\n%s", err, w2.log.String())
+		}
+	case <-w2.done:
+		t.Fatalf("the second worker exited (%v):\n%s", w2.cmd.ProcessState, w2.log.String())
 	}
 	if res.Decision.Outcome != registry.OutcomePromoted || res.Train.ResumedFrom == 0 {
 		t.Fatalf("result: outcome %s, resumed from %d", res.Decision.Outcome, res.Train.ResumedFrom)

@@ -93,8 +93,10 @@ func (s *stack) try(args ...string) (string, string, error) {
 
 // worker is an `mlctl worker` process.
 type worker struct {
-	cmd *exec.Cmd
-	log *bytes.Buffer
+	cmd    *exec.Cmd
+	log    *syncBuffer
+	done   chan struct{}
+	killed bool
 }
 
 func (s *stack) startWorker() *worker {
@@ -102,24 +104,43 @@ func (s *stack) startWorker() *worker {
 	cmd := exec.Command(mlctlBin, "worker")
 	cmd.Env = s.env()
 	cmd.Dir = s.dir
-	var log bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &log, &log
+	log := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = log, log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		s.t.Fatalf("start worker: %v", err)
 	}
-	w := &worker{cmd: cmd, log: &log}
-	s.t.Cleanup(func() { w.kill() })
+	w := &worker{cmd: cmd, log: log, done: make(chan struct{})}
+	go func() {
+		cmd.Wait()
+		close(w.done)
+	}()
+	s.t.Cleanup(func() {
+		if !w.killed && w.exited() {
+			s.t.Errorf("a worker exited on its own (%v)\nits log:\n%s", cmd.ProcessState, log.String())
+		}
+		w.kill()
+	})
 	return w
+}
+
+// exited reports whether the process has ended.
+func (w *worker) exited() bool {
+	select {
+	case <-w.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // kill ends the worker at once, as a crash would (SIGKILL).
 func (w *worker) kill() {
-	if w.cmd.ProcessState != nil {
-		return
+	w.killed = true
+	if !w.exited() {
+		syscall.Kill(-w.cmd.Process.Pid, syscall.SIGKILL)
 	}
-	syscall.Kill(-w.cmd.Process.Pid, syscall.SIGKILL)
-	w.cmd.Wait()
+	<-w.done
 }
 
 func (s *stack) writeFile(name, content string) string {
