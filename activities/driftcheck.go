@@ -84,17 +84,22 @@ type LiveDriftResult struct {
 // the model's training rows, feature by feature, as `mlctl drift` compares
 // a file: KS test and PSI per feature, the model drifted when more than
 // Threshold of its features did. The report is recorded with source
-// "live" and the running workflow's ID. An unset alias, a model without
-// named features (an LSTM) or a sample lacking the model's columns is a
-// non-retryable error.
+// "live" and the running workflow's ID. An unset alias is not checked
+// (the reason says so); a model without named features (an LSTM) or a
+// sample lacking the model's columns is a non-retryable error.
 func (a *Activities) CheckLiveDrift(ctx context.Context, in LiveDriftInput) (LiveDriftResult, error) {
 	in, err := in.withDefaults()
 	if err != nil {
 		return LiveDriftResult{}, nonRetryable(err)
 	}
 	al, err := a.DB.GetAlias(ctx, in.Alias)
+	if registry.ErrorCode(err) == registry.ENOTFOUND {
+		// A schedule may check an alias before its first model goes live.
+		return LiveDriftResult{Alias: in.Alias, Threshold: in.Threshold,
+			Reason: fmt.Sprintf("alias %s is not set: no model in service to check", in.Alias)}, nil
+	}
 	if err != nil {
-		return LiveDriftResult{}, nonRetryable(err)
+		return LiveDriftResult{}, err
 	}
 	m := al.Model
 	l, err := artifact.Load(ctx, a.DB, m)
