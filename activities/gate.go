@@ -130,16 +130,15 @@ func (a *Activities) GateRollout(ctx context.Context, in GateInput) (GateResult,
 			r.Challenger.Model, r.Challenger.AUC, r.Champion.AUC, r.Challenger.Recall, r.Champion.Recall, fpr, len(rows), on)
 	}
 	if r.Passed && (in.MinShadow > 0 || in.MinShadowScored > 0 || in.MaxDisagreement > 0) {
-		sum, why, err := a.shadowGate(ctx, in, chall.Model.Ref(), champ.Model.Ref())
+		sum, passed, why, err := a.shadowGate(ctx, in, chall.Model.Ref(), champ.Model.Ref())
 		if err != nil {
 			return GateResult{}, err
 		}
 		r.Shadow = sum
-		if why != "" {
-			r.Passed, r.Reason = false, why
+		if passed {
+			r.Reason += "; " + why
 		} else {
-			r.Reason += fmt.Sprintf("; shadowed %s on %d live inputs, disagreeing on %.2f%%",
-				time.Duration(sum.Seconds*float64(time.Second)).Round(time.Second), sum.Scored, 100*sum.DisagreementRate)
+			r.Passed, r.Reason = false, why
 		}
 	}
 	return r, nil

@@ -2,8 +2,6 @@ package activities
 
 import (
 	"context"
-	"fmt"
-	"time"
 
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/registry"
@@ -76,14 +74,9 @@ func (a *Activities) CheckShadow(ctx context.Context, in GateInput) (ShadowCheck
 	if err != nil {
 		return ShadowCheck{}, nonRetryable(err)
 	}
-	sum, why, err := a.shadowGate(ctx, in, chall.Ref(), champ.Ref())
+	sum, passed, why, err := a.shadowGate(ctx, in, chall.Ref(), champ.Ref())
 	if err != nil {
 		return ShadowCheck{}, err
 	}
-	if why != "" {
-		return ShadowCheck{Reason: why, Summary: sum}, nil
-	}
-	return ShadowCheck{Passed: true, Summary: sum, Reason: fmt.Sprintf("challenger %s shadowed beside %s for %v on %d live inputs, disagreeing on %.2f%% (%d alerts vs %d)",
-		chall.Ref(), champ.Ref(), time.Duration(sum.Seconds*float64(time.Second)).Round(time.Second), sum.Scored, 100*sum.DisagreementRate,
-		sum.ChallengerAlerts, sum.ChampionAlerts)}, nil
+	return ShadowCheck{Passed: passed, Reason: why, Summary: sum}, nil
 }
