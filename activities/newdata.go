@@ -2,10 +2,7 @@ package activities
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -92,7 +89,7 @@ func (a *Activities) IngestNewData(ctx context.Context, in NewDataInput) (NewDat
 		Family: in.Family, FamilyColumn: in.FamilyColumn, Column: in.Column}
 	lines := 0
 	for _, p := range paths {
-		sum, size, err := hashFile(p)
+		sum, size, err := datasets.FileSHA256(p)
 		if err != nil {
 			return NewDataResult{}, err
 		}
@@ -221,19 +218,6 @@ func sourceFiles(sources []string) ([]string, error) {
 	}
 	slices.Sort(out)
 	return slices.Compact(out), nil
-}
-
-func hashFile(path string) (sum string, size int64, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, fmt.Errorf("open %s: %w", path, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if size, err = io.Copy(h, f); err != nil {
-		return "", 0, fmt.Errorf("read %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), size, nil
 }
 
 // sampleRows keeps k of rows, a seeded uniform choice in their order.
