@@ -311,3 +311,19 @@ func ExampleLookup() {
 	fmt.Println(set.Names()[0], vec[0], set.Names()[1], vec[1])
 	// Output: label_length 3 label_max 3
 }
+
+func TestRegistrableDomain(t *testing.T) {
+	for in, want := range map[string]string{
+		"a.b.example.co.uk": "example.co.uk",
+		"www.google.com.":   "google.com",
+		"example.com":       "example.com",
+		"com":               "com",
+		"localhost":         "localhost",
+		"x.y.dyndns.org":    "y.dyndns.org",
+		"co.uk":             "co.uk",
+	} {
+		if got := RegistrableDomain(in); got != want {
+			t.Errorf("RegistrableDomain(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

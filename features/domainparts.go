@@ -41,3 +41,17 @@ func splitDomain(name string) domainParts {
 	}
 	return p
 }
+
+// RegistrableDomain returns the registrable domain of a normalised name
+// (lower case, punycode): its public suffix (Public Suffix List, with
+// wildcards and exceptions) and the one label left of it, e.g.
+// "a.b.example.co.uk" → "example.co.uk". A name that is itself a public
+// suffix, or a single label, is returned as it is. Outer dots are ignored.
+func RegistrableDomain(name string) string {
+	p := splitDomain(name)
+	if p.main == "" || p.suffix == "" {
+		return strings.Trim(name, ".")
+	}
+	q := strings.Trim(name, ".")
+	return q[len(q)-len(p.main)-1-len(p.suffix):]
+}
