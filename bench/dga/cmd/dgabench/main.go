@@ -1,0 +1,72 @@
+// Command dgabench runs the DGA generalisation protocols of bench/dga
+// (mlctl-bench runs them too, as part of make bench).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/mlctl/mlctl/bench/dga"
+	"github.com/mlctl/mlctl/datasets/dgagen"
+)
+
+func main() {
+	data := flag.String("data", "../shared/data", "directory laid out like ../shared/data")
+	protos := flag.String("protocols", "unseen-families,unseen-families+source", "protocols to run")
+	folds := flag.String("folds", "0,1,2,3,4", "family folds to run (of 5)")
+	recipes := flag.String("recipes", "mlctl,mlctl-noaug", "recipes: mlctl, mlctl-noaug, mlctl-nogen, mlctl-noreg, heidgaf44, heidgaf44-xgboost")
+	out := flag.String("out", "", "write results as JSON here")
+	flag.Parse()
+	ctx := context.Background()
+	c, err := dga.LoadCorpus(*data)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	var rcs []dga.Recipe
+	for _, name := range strings.Split(*recipes, ",") {
+		rc, err := dga.NamedRecipe(name)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		rcs = append(rcs, rc)
+	}
+	var all []dga.Result
+	groups := dga.FamilyFolds(c, 5)
+	for _, proto := range strings.Split(*protos, ",") {
+		if proto == dga.LeaveOneScheme {
+			for i, s := range dgagen.SchemeNames() {
+				rs, err := dga.Run(ctx, c, proto, i, []string{s}, rcs, 1)
+				if err != nil {
+					fmt.Fprintln(os.Stderr, err)
+					os.Exit(1)
+				}
+				all = append(all, rs...)
+				fmt.Print(dga.Table(rs))
+			}
+			continue
+		}
+		for _, f := range strings.Split(*folds, ",") {
+			var k int
+			fmt.Sscan(f, &k)
+			rs, err := dga.Run(ctx, c, proto, k, groups[k], rcs, 1)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			all = append(all, rs...)
+			fmt.Print(dga.Table(rs))
+		}
+	}
+	fmt.Println("== all")
+	fmt.Print(dga.Table(all))
+	if *out != "" {
+		b, _ := json.MarshalIndent(all, "", " ")
+		os.WriteFile(*out, b, 0o644)
+	}
+}

@@ -1,0 +1,165 @@
+package dgagen
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/features"
+)
+
+// Augment says what a training part gains beside its real rows. Its
+// fields are the `train --param` values of the recipe (see Params).
+type Augment struct {
+	// DGA is how many scheme-generated DGA names to add (0: none; -1: as
+	// many as the real DGA rows, at least 5,000 and at most 60,000).
+	DGA int
+	// Benign is how many generated benign names (enterprise, cloud,
+	// service) to add (0: none; -1: a tenth of the real benign rows, at
+	// least 1,000 and at most 20,000).
+	Benign int
+	// Registrable adds the registrable domain of every benign name that
+	// has labels left of it (www.example.co.uk → example.co.uk), so a model
+	// sees bare registered domains as benign too, not only the full
+	// hostnames popularity lists such as Umbrella hold.
+	Registrable bool
+	// ExcludeSchemes leaves schemes out of the generated DGA names (the
+	// leave-one-scheme-out benchmark).
+	ExcludeSchemes []string
+}
+
+// DefaultAugment is the default recipe's augmentation for name models.
+func DefaultAugment() Augment { return Augment{DGA: -1, Benign: -1, Registrable: true} }
+
+// Added is what Apply added, by source.
+type Added struct {
+	DGA, Benign, Registrable int
+}
+
+// Apply returns train followed by the rows the augmentation adds, and how
+// many of each. Generated names that are already in train are left out, and
+// so is a registrable domain that train holds with any label. Same rows,
+// seed and options, same result.
+func (a Augment) Apply(train []datasets.Row, seed uint64) ([]datasets.Row, Added, error) {
+	have := make(map[string]bool, len(train))
+	var pos, neg int
+	for _, r := range train {
+		have[r.Name] = true
+		if r.Label == 1 {
+			pos++
+		} else if r.Label == 0 {
+			neg++
+		}
+	}
+	out := append([]datasets.Row(nil), train...)
+	var added Added
+	if a.Registrable {
+		var extra []datasets.Row
+		for _, r := range train {
+			if r.Label != 0 {
+				continue
+			}
+			d := features.RegistrableDomain(r.Name)
+			if d == r.Name || have[d] || !containsDot(d) {
+				continue
+			}
+			have[d] = true
+			extra = append(extra, datasets.Row{Name: d, Label: 0, Family: r.Family})
+		}
+		sortRows(extra)
+		out = append(out, extra...)
+		added.Registrable = len(extra)
+	}
+	if n := autoCount(a.DGA, pos, 1, 5000, 60000); n > 0 {
+		var use []string
+		if len(a.ExcludeSchemes) > 0 {
+			for _, s := range SchemeNames() {
+				if !slices.Contains(a.ExcludeSchemes, s) {
+					use = append(use, s)
+				}
+			}
+		}
+		gen, err := Generate(seed, n, Options{Schemes: use})
+		if err != nil {
+			return nil, Added{}, err
+		}
+		for _, r := range gen {
+			if !have[r.Name] {
+				have[r.Name] = true
+				out = append(out, r)
+				added.DGA++
+			}
+		}
+	}
+	if n := autoCount(a.Benign, neg, 0.1, 1000, 20000); n > 0 {
+		for _, r := range GenerateBenign(seed, n) {
+			if !have[r.Name] {
+				have[r.Name] = true
+				out = append(out, r)
+				added.Benign++
+			}
+		}
+	}
+	return out, added, nil
+}
+
+func containsDot(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' {
+			return true
+		}
+	}
+	return false
+}
+
+// autoCount resolves a count: -1 is share×real within [lo, hi].
+func autoCount(n, real int, share float64, lo, hi int) int {
+	if n >= 0 {
+		return n
+	}
+	v := int(share * float64(real))
+	return max(lo, min(hi, v))
+}
+
+// Params are the augmentation's recipe parameters for a manifest.
+func (a Augment) Params() map[string]string {
+	return map[string]string{
+		"gen_dga":            strconv.Itoa(a.DGA),
+		"gen_benign":         strconv.Itoa(a.Benign),
+		"benign_registrable": strconv.FormatBool(a.Registrable),
+	}
+}
+
+// ParseAugment reads the recipe parameters over the defaults: gen_dga and
+// gen_benign (a count, "auto" or -1 for the default size, 0 for none) and
+// benign_registrable (true/false).
+func ParseAugment(kv map[string]string) (Augment, error) {
+	a := DefaultAugment()
+	for _, k := range []string{"gen_dga", "gen_benign"} {
+		v, ok := kv[k]
+		if !ok {
+			continue
+		}
+		n := -1
+		if v != "auto" {
+			var err error
+			if n, err = strconv.Atoi(v); err != nil || n < -1 || n > 1000000 {
+				return a, fmt.Errorf("%s=%s: want a count of names 0..1000000, or auto", k, v)
+			}
+		}
+		if k == "gen_dga" {
+			a.DGA = n
+		} else {
+			a.Benign = n
+		}
+	}
+	if v, ok := kv["benign_registrable"]; ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return a, fmt.Errorf("benign_registrable=%s: want true or false", v)
+		}
+		a.Registrable = b
+	}
+	return a, nil
+}
