@@ -100,10 +100,15 @@ func (a *Activities) Train(ctx context.Context, in TrainInput) (TrainResult, err
 	if in.Params["baseline_column"] != "" {
 		return TrainResult{}, nonRetryable(&BadInputError{"baseline_column: only isolation forests (--algo iforest) learn from a baseline"})
 	}
+	train, augmented, err := augmentTraining(lay, in.Algo, in.FeatureSet, in.Params, train, in.Seed)
+	if err != nil {
+		return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
+	}
 	params, resolved, err := GBDTParams(in.Params, in.Seed, train)
 	if err != nil {
 		return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
 	}
+	maps.Copy(resolved, augmented)
 
 	// Resume: a checkpoint carries the fitted features and the partial model.
 	setName := featureSetName(in.FeatureSet)
@@ -356,7 +361,8 @@ func featureState(set features.Set) (json.RawMessage, error) {
 // algorithm (the feature set, the threshold rule, an isolation forest's
 // baseline column, how many versions keep their artifact) rather than the
 // trees.
-var RecipeParams = map[string]bool{"feature_set": true, "threshold_fpr": true, "baseline_column": true, "keep_versions": true}
+var RecipeParams = map[string]bool{"feature_set": true, "threshold_fpr": true, "baseline_column": true, "keep_versions": true,
+	"gen_dga": true, "gen_benign": true, "benign_registrable": true}
 
 // GBDTParams parses user parameters over mlctl's defaults for DGA models and
 // returns them with the fully resolved key=value map that goes in the manifest.

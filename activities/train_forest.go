@@ -34,6 +34,15 @@ func (a *Activities) trainForest(ctx context.Context, in TrainInput, start time.
 			return TrainResult{}, nonRetryable(err)
 		}
 	}
+	var augmented map[string]string
+	if in.Algo == "rf" {
+		if train, augmented, err = augmentTraining(lay, in.Algo, in.FeatureSet, in.Params, train, in.Seed); err != nil {
+			return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
+		}
+		part = train
+	} else if _, _, err := augmentTraining(lay, in.Algo, in.FeatureSet, in.Params, nil, in.Seed); err != nil {
+		return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
+	}
 	user := map[string]string{}
 	for k, v := range in.Params {
 		if !RecipeParams[k] {
@@ -69,6 +78,7 @@ func (a *Activities) trainForest(ctx context.Context, in TrainInput, start time.
 		}
 		art.Forest, trees = m, m.NumTrees()
 		art.Params = forestParamsMap(p)
+		maps.Copy(art.Params, augmented)
 	case "iforest":
 		p := iforest.DefaultParams()
 		p.Seed = in.Seed

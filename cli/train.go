@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/datasets/dgagen"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/eval"
 	"github.com/mlctl/mlctl/training/forest"
@@ -250,6 +251,16 @@ func validateParams(algo string, params map[string]string) error {
 		if err != nil || !(f > 0 && f < 1) {
 			return fmt.Errorf("--param threshold_fpr=%s: want a false positive rate between 0 and 1, e.g. 0.001", v)
 		}
+	}
+	if algo == "lstm" || algo == "iforest" {
+		for _, k := range []string{"gen_dga", "gen_benign", "benign_registrable"} {
+			if _, ok := params[k]; ok {
+				return fmt.Errorf("--param %s: only gbdt and rf train with generated names", k)
+			}
+		}
+	}
+	if _, err := dgagen.ParseAugment(params); err != nil {
+		return fmt.Errorf("--param %w", err)
 	}
 	rest := map[string]string{}
 	for k, v := range params {

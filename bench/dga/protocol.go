@@ -38,6 +38,9 @@ type Result struct {
 	Recall1       float64            `json:"recall_at_1pct_fpr"`
 	FamilyRecall1 map[string]float64 `json:"family_recall_at_1pct_fpr"`
 	Seconds       float64            `json:"seconds"`
+	// TopNegatives are the benign test names that scored highest, with
+	// their scores: what sets the 1% FPR threshold.
+	TopNegatives []string `json:"top_negatives"`
 }
 
 // inTest puts a tenth of benign names in the test part, by name hash.
@@ -125,6 +128,7 @@ func Run(ctx context.Context, c *Corpus, proto string, fold int, held []string, 
 		recall, th := eval.RecallAtFPR(scores, labels, 0.01)
 		res := Result{Protocol: proto, Fold: fold, Recipe: rc.Name, HeldOut: held, Positives: pos, Negatives: len(test) - pos,
 			AUC: eval.ROCAUC(scores, labels), Recall1: recall, FamilyRecall1: map[string]float64{}, Seconds: since(t0)}
+		res.TopNegatives = topNegatives(names, labels, scores, TopN)
 		for _, fr := range eval.Evaluate(scores, labels, families, th).FamilyRecall {
 			fam := fr.Family
 			if s := dgagen.SchemeOf(fam); s != "" {
@@ -139,4 +143,22 @@ func Run(ctx context.Context, c *Corpus, proto string, fold int, held []string, 
 		out = append(out, res)
 	}
 	return out, nil
+}
+
+// TopN is how many of the highest-scoring benign test names a result keeps.
+var TopN = 20
+
+func topNegatives(names []string, labels []int, scores []float64, n int) []string {
+	var idx []int
+	for i, l := range labels {
+		if l == 0 {
+			idx = append(idx, i)
+		}
+	}
+	sort.Slice(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
+	var out []string
+	for _, i := range idx[:min(n, len(idx))] {
+		out = append(out, fmt.Sprintf("%s %.3f", names[i], scores[i]))
+	}
+	return out
 }

@@ -40,3 +40,8 @@
 // nouns and adjectives chosen here, and common US first and last names
 // (after the US Census Bureau's frequency lists).
 package dgagen
+
+// Version is the version of what the generators make; a change to any
+// scheme, word list or benign kind that changes the names for a seed
+// comes with a new version.
+const Version = 1

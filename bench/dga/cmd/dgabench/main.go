@@ -20,12 +20,23 @@ func main() {
 	folds := flag.String("folds", "0,1,2,3,4", "family folds to run (of 5)")
 	recipes := flag.String("recipes", "mlctl,mlctl-noaug", "recipes: mlctl, mlctl-noaug, mlctl-nogen, mlctl-noreg, heidgaf44, heidgaf44-xgboost")
 	out := flag.String("out", "", "write results as JSON here")
+	raw := flag.Bool("raw-opendns", false, "keep OpenDNS's Conficker-like names")
+	top := flag.Int("top", 0, "print this many of the highest-scoring benign test names per result")
 	flag.Parse()
+	dga.TopN = max(*top, 20)
 	ctx := context.Background()
 	c, err := dga.LoadCorpus(*data)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
+	}
+	if !*raw {
+		dropped, err := dga.RemoveOpenDNSNoise(ctx, c, 1)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		fmt.Printf("opendns: %d Conficker-like names left out (%d kept), e.g. %v\n", len(dropped), len(c.OpenDNS), dropped[:min(8, len(dropped))])
 	}
 	var rcs []dga.Recipe
 	for _, name := range strings.Split(*recipes, ",") {
@@ -61,6 +72,11 @@ func main() {
 			}
 			all = append(all, rs...)
 			fmt.Print(dga.Table(rs))
+			if *top > 0 {
+				for _, r := range rs {
+					fmt.Printf("top benign, %s fold %d %s:\n  %s\n", r.Protocol, r.Fold, r.Recipe, strings.Join(r.TopNegatives, "\n  "))
+				}
+			}
 		}
 	}
 	fmt.Println("== all")
