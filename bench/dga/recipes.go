@@ -31,6 +31,8 @@ func NamedRecipe(name string) (Recipe, error) {
 		a := def
 		a.Benign = 0
 		return MlctlRecipe(name, "domain", a, nil), nil
+	case "heidgaf44-xgboost":
+		return XGBoostReference(), nil
 	case "heidgaf44":
 		return MlctlRecipe(name, "heidgaf44", dgagen.Augment{}, nil), nil
 	}

@@ -7,14 +7,19 @@ import "math/rand/v2"
 // dynamic-DNS providers' suffixes.
 var (
 	genericTLDs = []string{"com", "net", "org", "info", "biz"}
-	ccTLDs      = []string{
-		"ru", "cn", "su", "ws", "cc", "tk", "pw", "top", "xyz", "in", "de", "uk", "co.uk", "eu",
-		"me", "co", "tv", "kz", "ml", "ga", "cf", "gq", "nu", "bz", "la", "mn", "to", "us",
-		"ir", "online", "site", "club", "space", "pro", "name", "mobi", "asia", "cz", "pl",
-		"nl", "fr", "it", "es", "se", "ch", "at", "be", "jp", "kr", "com.br", "ar", "mx",
-		"ca", "com.au", "ac", "im", "sc", "vc", "fm", "am", "so", "ki", "ug", "hk", "tw",
+	// abusedTLDs are the cheap or free TLDs DGArchive's families favour.
+	abusedTLDs = []string{
+		"ru", "cn", "su", "ws", "cc", "tk", "pw", "top", "xyz", "in", "me", "co", "tv", "kz",
+		"ml", "ga", "cf", "gq", "nu", "bz", "la", "mn", "to", "ir", "online", "site", "club",
+		"space", "pro", "name", "mobi", "asia", "ac", "im", "sc", "vc", "fm", "am", "so", "ki",
 		"win", "bid", "loan", "date", "download", "racing", "review", "stream", "party",
 		"science", "trade", "webcam", "work", "link", "click", "host", "live", "icu", "fun",
+	}
+	// countryTLDs are ccTLDs of large benign populations that some
+	// families still use (necurs, ramnit, pykspa draw from long TLD lists).
+	countryTLDs = []string{
+		"de", "uk", "co.uk", "eu", "us", "cz", "pl", "nl", "fr", "it", "es", "se", "ch", "at",
+		"be", "jp", "kr", "com.br", "ar", "mx", "ca", "com.au", "hk", "tw", "ug",
 	}
 	dynamicDNS = []string{
 		"ddns.net", "no-ip.org", "no-ip.biz", "hopto.org", "zapto.org", "sytes.net",
@@ -35,8 +40,10 @@ func newTLDSet(r *rand.Rand) tldSet {
 	switch x := r.Float64(); {
 	case x < 0.45:
 		pool, generic = genericTLDs, true
+	case x < 0.75:
+		pool = abusedTLDs
 	case x < 0.85:
-		pool = ccTLDs
+		pool = append(append([]string(nil), abusedTLDs...), countryTLDs...)
 	default:
 		pool = dynamicDNS
 	}
