@@ -38,6 +38,22 @@ func printPrefiltered(w io.Writer, what string, counts *prefilter.Counts, total 
 	fmt.Fprintf(w, "prefiltered %d of %d %s, never scored as DGA: %s\n", counts.Total(), total, what, formatReasons(counts))
 }
 
+// printLeftOut writes one line with the rows an evaluation left out, by
+// reason, or nothing when none was.
+func printLeftOut(w io.Writer, left map[string]int) {
+	var parts []string
+	total := 0
+	for _, r := range prefilter.Reasons() {
+		if n := left[r.String()]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", r, n))
+			total += n
+		}
+	}
+	if total > 0 {
+		fmt.Fprintf(w, "left out %d rows the prefilter rejects (never scored as DGA): %s\n", total, strings.Join(parts, ", "))
+	}
+}
+
 // formatReasons lists counts as "arpa 3, single_label 1" in reason order.
 func formatReasons(counts *prefilter.Counts) string {
 	var parts []string
