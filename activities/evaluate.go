@@ -33,6 +33,8 @@ type EvaluateResult struct {
 
 // Evaluate scores the validation part, chooses the threshold with the best
 // F1 there, and reports validation and test metrics at that threshold.
+// Rows of names the default prefilter rejects are left out of both parts
+// and counted in each report's Prefiltered.
 func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateResult, error) {
 	c, err := a.DB.CheckpointByID(ctx, in.CandidateID)
 	if err != nil {
@@ -50,8 +52,8 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 	if err != nil {
 		return EvaluateResult{}, nonRetryable(err)
 	}
-	val := labeled(partRows(rows, split, registry.PartValidation))
-	test := labeled(partRows(rows, split, registry.PartTest))
+	val, valLeft := prefilterRows(sc, labeled(partRows(rows, split, registry.PartValidation)))
+	test, testLeft := prefilterRows(sc, labeled(partRows(rows, split, registry.PartTest)))
 	if err := checkTwoClasses(val, "validation part"); err != nil {
 		if art.IForest == nil {
 			return EvaluateResult{}, nonRetryable(err)
@@ -77,6 +79,7 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 		}
 		out.Test = eval.Evaluate(ts, tl, tf, threshold)
 	}
+	out.Validation.Prefiltered, out.Test.Prefiltered = valLeft, testLeft
 	return out, nil
 }
 
@@ -119,6 +122,8 @@ func anomalyThreshold(art *artifact.Artifact) float64 {
 
 // EvaluateModel scores every row of the datasets with a published model at
 // its stored threshold and records the evaluation (used by `mlctl eval`).
+// Rows of names the default prefilter rejects are left out and counted in
+// the report's Prefiltered.
 func EvaluateModel(ctx context.Context, db *registry.DB, m *registry.Model, ds []*registry.Dataset) (eval.Report, error) {
 	data, sha, err := db.Artifact(ctx, m.ID)
 	if err != nil {
@@ -147,14 +152,16 @@ func EvaluateModel(ctx context.Context, db *registry.DB, m *registry.Model, ds [
 	if err != nil {
 		return eval.Report{}, err
 	}
-	if rows = labeled(rows); len(rows) == 0 {
-		return eval.Report{}, registry.Errorf(registry.EINVALID, "no labeled rows to evaluate")
+	rows, left := prefilterRows(sc, labeled(rows))
+	if len(rows) == 0 {
+		return eval.Report{}, registry.Errorf(registry.EINVALID, "no labeled rows to evaluate%s", prefilteredNote(left))
 	}
 	s, l, f, err := Score(sc, rows, lay.Columns)
 	if err != nil {
 		return eval.Report{}, registry.Errorf(registry.EINVALID, "%s: %v", m.Ref(), err)
 	}
 	rep := eval.Evaluate(s, l, f, man.Threshold)
+	rep.Prefiltered = left
 	if _, err := db.AddEvaluation(ctx, evaluationRow(m.ID, ids, "all", rep)); err != nil {
 		return rep, fmt.Errorf("record evaluation: %w", err)
 	}

@@ -60,6 +60,7 @@ func evalCommand() *ucli.Command {
 				}{l.Model.Name, l.Model.Version, l.Model.SHA256, refs, rep})
 			}
 			fmt.Fprintf(c.App.Writer, "%s on %v (%d rows):\n", l.Model.Ref(), refs, rep.Rows)
+			printLeftOut(c.App.Writer, rep.Prefiltered)
 			fmt.Fprint(c.App.Writer, eval.Format(rep))
 			return nil
 		},

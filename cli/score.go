@@ -3,18 +3,20 @@ package cli
 import (
 	"bufio"
 	"fmt"
+	"io"
 
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/features/prefilter"
 )
 
 func scoreCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "score",
 		Usage: "score a file offline with a published model (checksum verified first; no Temporal)",
-		Flags: []ucli.Flag{
+		Flags: append([]ucli.Flag{
 			&ucli.StringFlag{Name: "model", Usage: "MODEL[@V]"},
 			&ucli.StringFlag{Name: "alias", Usage: "score with the model an alias points at"},
 			&ucli.StringFlag{Name: "file", Required: true, Usage: "input file: a list of names, or CSV/TSV with a domain column; for a flow model a Zeek conn.log or seed-003 CSV; for a tabular model a table"},
@@ -23,7 +25,7 @@ func scoreCommand() *ucli.Command {
 			&ucli.StringSliceFlag{Name: "ignore-column", Usage: "tabular: a column that is not a feature (repeatable)"},
 			&ucli.IntFlag{Name: "explain", Usage: "also list the N features that pushed each score up the most (per-tree path contributions)"},
 			&ucli.BoolFlag{Name: "json", Usage: "print JSON lines"},
-		},
+		}, prefilterFlags()...),
 		Action: score,
 	}
 }
@@ -32,6 +34,10 @@ func score(c *ucli.Context) error {
 	ref := c.String("model")
 	if (ref == "") == (c.String("alias") == "") {
 		return usagef("score: give exactly one of --model MODEL@V or --alias A")
+	}
+	pf, err := prefilterOf(c, "score")
+	if err != nil {
+		return err
 	}
 	db, err := openDB(c)
 	if err != nil {
@@ -66,10 +72,15 @@ func score(c *ucli.Context) error {
 		return err
 	}
 	scores := make([]float64, len(inputs))
+	var reasons []prefilter.Reason // of each input, for a name model
 	if vin != nil {
 		if err := sc.ScoreVectors(vin.columns, vin.vectors, scores); err != nil {
 			return fmt.Errorf("score %s with %s: %w", c.String("file"), l.Model.Ref(), err)
 		}
+	} else if sc.Kind() == "dga" {
+		var counts prefilter.Counts
+		reasons = scorePrefiltered(sc, pf, inputs, scores, &counts)
+		printPrefiltered(c.App.ErrWriter, "names", &counts, len(inputs))
 	} else {
 		sc.Score(inputs, scores)
 	}
@@ -78,6 +89,12 @@ func score(c *ucli.Context) error {
 	th := l.Manifest.Threshold
 	k := c.Int("explain")
 	for i, in := range inputs {
+		if reasons != nil && reasons[i] != prefilter.None {
+			if err := printPrefilteredLine(w, c.Bool("json"), in, reasons[i], l); err != nil {
+				return err
+			}
+			continue
+		}
 		label := 0
 		if scores[i] >= th {
 			label = 1
@@ -125,6 +142,54 @@ type scoreLine struct {
 	SrcIP         string `json:"src_ip,omitempty"`
 	WindowStart   string `json:"window_start,omitempty"`
 	WindowSeconds int    `json:"window_seconds,omitempty"`
+}
+
+// scorePrefiltered scores the names the prefilter keeps into scores (the
+// others' scores stay 0) and returns each name's reason, counted.
+func scorePrefiltered(sc *artifact.Scorer, pf *prefilter.Prefilter, names []string, scores []float64, counts *prefilter.Counts) []prefilter.Reason {
+	reasons := make([]prefilter.Reason, len(names))
+	kept := make([]string, 0, len(names))
+	for i, n := range names {
+		if r, ok := pf.Check(n); ok {
+			reasons[i] = r
+			counts.Add(r)
+			continue
+		}
+		kept = append(kept, n)
+	}
+	if len(kept) == len(names) {
+		sc.Score(names, scores)
+		return reasons
+	}
+	ks := make([]float64, len(kept))
+	sc.Score(kept, ks)
+	j := 0
+	for i := range names {
+		if reasons[i] == prefilter.None {
+			scores[i] = ks[j]
+			j++
+		}
+	}
+	return reasons
+}
+
+// prefilteredLine is the `score --json` line of a prefiltered name: no
+// score, no label.
+type prefilteredLine struct {
+	Input       string           `json:"input"`
+	Prefiltered prefilter.Reason `json:"prefiltered"`
+	Model       string           `json:"model"`
+	Version     int              `json:"version"`
+}
+
+// printPrefilteredLine writes a prefiltered name's line: JSON, or
+// "-<TAB>-<TAB>name<TAB>prefiltered=reason".
+func printPrefilteredLine(w io.Writer, asJSON bool, name string, r prefilter.Reason, l *artifact.Loaded) error {
+	if asJSON {
+		return printJSON(w, prefilteredLine{Input: name, Prefiltered: r, Model: l.Model.Name, Version: l.Model.Version})
+	}
+	_, err := fmt.Fprintf(w, "-\t-\t%s\tprefiltered=%s\n", name, r)
+	return err
 }
 
 // readInputs reads the names of a file in order; bad lines are reported on

@@ -21,7 +21,7 @@ func serveCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "serve",
 		Usage: "score live traffic with an alias's model, swapping it without a restart when the alias moves",
-		Flags: []ucli.Flag{
+		Flags: append([]ucli.Flag{
 			&ucli.StringFlag{Name: "alias", Value: "production", Usage: "alias whose model to serve"},
 			&ucli.StringFlag{Name: "http", Usage: "listen address of the HTTP API (POST /v1/score, GET /healthz, GET /metrics), e.g. 127.0.0.1:8080"},
 			&ucli.StringFlag{Name: "zeek-dns", Usage: "Zeek dns.log (TSV or JSON) to follow as it grows and rotates"},
@@ -40,7 +40,7 @@ func serveCommand() *ucli.Command {
 			&ucli.IntFlag{Name: "drift-sample", Value: 2000, Usage: "feature vectors of live traffic to keep, as a uniform sample, for the model in service's drift checks (0: none)"},
 			&ucli.DurationFlag{Name: "sample-flush", Value: 10 * time.Second, Usage: "how often the live sample is recorded in the registry (and at shutdown)"},
 			&ucli.BoolFlag{Name: "json", Usage: "log as JSON lines on stderr"},
-		},
+		}, prefilterFlags()...),
 		Action: serve,
 		Subcommands: []*ucli.Command{
 			{Name: "status", Usage: "list the scorers: alias, model, SHA-256, started, last seen, counters",
@@ -75,6 +75,11 @@ func serve(c *ucli.Context) error {
 		}
 		cfg.Dnstap = path
 	}
+	pf, err := prefilterOf(c, "serve")
+	if err != nil {
+		return err
+	}
+	cfg.Prefilter = pf
 	cfg.Campaigns = serving.CampaignOptions{Eps: c.Float64("campaign-eps"), MinSamples: c.Int("campaign-min-samples")}
 	if cfg.Flow.Lateness = c.Duration("flow-lateness"); cfg.Flow.Lateness <= 0 {
 		return usagef("serve: --flow-lateness %v: want a positive duration", cfg.Flow.Lateness)
@@ -108,7 +113,8 @@ func serve(c *ucli.Context) error {
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log.Info("scorer started", "id", srv.ID(), "alias", cfg.Alias, "http", srv.Addr(), "pid", os.Getpid())
+	log.Info("scorer started", "id", srv.ID(), "alias", cfg.Alias, "http", srv.Addr(), "pid", os.Getpid(),
+		"internal_suffixes", pf.InternalSuffixes(), "allowlisted_domains", pf.Allowlisted())
 	err = srv.Run(ctx)
 	log.Info("scorer stopped", "id", srv.ID())
 	return err
@@ -177,7 +183,7 @@ func countersLine(raw json.RawMessage) string {
 	for _, src := range []string{"zeek-dns", "dnstap", "zeek-conn"} {
 		var c map[string]uint64
 		if json.Unmarshal(m[src], &c) == nil && c != nil {
-			parts = append(parts, fmt.Sprintf("%s read=%d bad=%d scored=%d dropped=%d", src, c["read"], c["bad"], c["scored"], c["dropped"]))
+			parts = append(parts, fmt.Sprintf("%s read=%d bad=%d scored=%d prefiltered=%d dropped=%d", src, c["read"], c["bad"], c["scored"], c["prefiltered"], c["dropped"]))
 		}
 	}
 	var n uint64

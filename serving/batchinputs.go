@@ -7,7 +7,8 @@ import "github.com/mlctl/mlctl/datasets"
 // gives (Scored) and once per input it cannot give (Skipped).
 
 // nameInputs are the batch's queried names, normalised: one per query, a
-// name that is not a domain name counted skipped. from reuses batch's
+// name that is not a domain name counted skipped, a prefiltered one
+// counted by its reason (prefilter.go) and left out. from reuses batch's
 // storage.
 func (p *Pipeline) nameInputs(batch []Query) (inputs []string, from []Query) {
 	inputs = make([]string, 0, len(batch))
@@ -17,6 +18,9 @@ func (p *Pipeline) nameInputs(batch []Query) (inputs []string, from []Query) {
 		n, err := datasets.NormaliseDomain(q.Name)
 		if err != nil {
 			tally.add(p, q.Source, false)
+			continue
+		}
+		if p.prefiltered(q.Source, n) {
 			continue
 		}
 		inputs = append(inputs, n)

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/features/prefilter"
 )
 
 // API is the scorer's HTTP interface: POST /v1/score, GET /healthz,
@@ -31,6 +32,9 @@ type API struct {
 	// Log takes what goes wrong after an answer was sent (default
 	// slog.Default()).
 	Log *slog.Logger
+	// Prefilter decides the names never scored: they are answered
+	// {"input","prefiltered":"<reason>"} (nil: the built-in rules only).
+	Prefilter *prefilter.Prefilter
 }
 
 func (a *API) logger() *slog.Logger {
@@ -136,9 +140,9 @@ func (a *API) scoreRequest(w http.ResponseWriter, r *http.Request) int {
 	case req.Flows != nil:
 		return a.scoreFlows(w, m, req.Flows)
 	case req.TXT != nil:
-		return a.scoreStrings(w, m, req.TXT, normaliseTXT, &a.Metrics.TXTScored)
+		return a.scoreStrings(w, m, req.TXT, normaliseTXT, &a.Metrics.TXTScored, false)
 	}
-	return a.scoreStrings(w, m, req.Names, datasets.NormaliseDomain, &a.Metrics.NamesScored)
+	return a.scoreStrings(w, m, req.Names, datasets.NormaliseDomain, &a.Metrics.NamesScored, true)
 }
 
 // normaliseTXT is datasets.NormaliseTXT with an error that calls the input
@@ -161,17 +165,29 @@ func btoi(b bool) int {
 }
 
 // scoreStrings scores names or TXT records: each input normalised, scored
-// and answered as {"input","score","label"} in request order, or as
-// {"input","error"} when normalise refuses it; scored counts the inputs
-// scored. The answer is built in a pooled buffer.
-func (a *API) scoreStrings(w http.ResponseWriter, m *Model, in []string, normalise func(string) (string, error), scored *atomic.Uint64) int {
+// and answered as {"input","score","label"} in request order, as
+// {"input","error"} when normalise refuses it, or, for names (names set),
+// as {"input","prefiltered"} when the prefilter leaves it out; scored
+// counts the inputs scored. The answer is built in a pooled buffer.
+func (a *API) scoreStrings(w http.ResponseWriter, m *Model, in []string, normalise func(string) (string, error), scored *atomic.Uint64, names bool) int {
 	norm := make([]string, 0, len(in))
 	bad := make([]string, len(in))
+	var left []prefilter.Reason // by input, once one is prefiltered
 	for i, n := range in {
 		v, err := normalise(n)
 		if err != nil {
 			bad[i] = err.Error()
 			continue
+		}
+		if names {
+			if r, ok := a.Prefilter.Check(v); ok {
+				if left == nil {
+					left = make([]prefilter.Reason, len(in))
+				}
+				left[i] = r
+				a.Metrics.Prefiltered.Add(r)
+				continue
+			}
 		}
 		norm = append(norm, v)
 	}
@@ -202,6 +218,12 @@ func (a *API) scoreStrings(w http.ResponseWriter, m *Model, in []string, normali
 			b = append(b, `,"error":`...)
 			b = appendJSONString(b, bad[i])
 			b = append(b, '}')
+			continue
+		}
+		if left != nil && left[i] != prefilter.None {
+			b = append(b, `,"prefiltered":"`...)
+			b = append(b, left[i].String()...)
+			b = append(b, `"}`...)
 			continue
 		}
 		s := scores[j]

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/mlctl/mlctl/features/prefilter"
 )
 
 // latencyBuckets are the upper bounds (seconds) of the request histogram.
@@ -20,6 +22,9 @@ type Metrics struct {
 	// NamesScored counts names (and flow windows) scored through the HTTP
 	// API; TXTScored TXT records.
 	NamesScored, TXTScored atomic.Uint64
+	// Prefiltered counts, by reason, names the HTTP API answered as
+	// prefiltered (not scored).
+	Prefiltered prefilter.Counts
 	// Collect, when set, writes the metrics owned elsewhere (model,
 	// sources, alerts) at scrape time.
 	Collect func(p *PromWriter)

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mlctl/mlctl/features/prefilter"
 	"github.com/mlctl/mlctl/registry"
 )
 
@@ -30,6 +31,8 @@ type Pipeline struct {
 	maxWait  time.Duration
 	// Explain is how many features an alert lists (default 5).
 	explain int
+	// prefilter leaves out names that cannot be a DGA's (see prefilter.go).
+	prefilter *prefilter.Prefilter
 	// warnKind logs once that the model in service cannot score names;
 	// warnTXT that it scores TXT records only.
 	warnKind, warnTXT sync.Once
@@ -41,6 +44,9 @@ type PipelineOptions struct {
 	MaxBatch  int           // default 4096
 	MaxWait   time.Duration // default 20ms
 	Explain   int           // default 5
+	// Prefilter decides the names a domain-name model never scores (nil:
+	// the built-in rules only).
+	Prefilter *prefilter.Prefilter
 }
 
 // NewPipeline returns a pipeline for the named sources.
@@ -58,7 +64,7 @@ func NewPipeline(h *Holder, alerts *AlertSink, log *slog.Logger, sources []strin
 		o.Explain = 5
 	}
 	p := &Pipeline{holder: h, alerts: alerts, log: log, queue: make(chan Query, o.QueueSize),
-		counters: map[string]*SourceCounters{}, maxBatch: o.MaxBatch, maxWait: o.MaxWait, explain: o.Explain}
+		counters: map[string]*SourceCounters{}, maxBatch: o.MaxBatch, maxWait: o.MaxWait, explain: o.Explain, prefilter: o.Prefilter}
 	for _, s := range sources {
 		p.counters[s] = &SourceCounters{}
 	}

@@ -6,6 +6,8 @@ package serving
 import (
 	"sync/atomic"
 	"time"
+
+	"github.com/mlctl/mlctl/features/prefilter"
 )
 
 // Query is one DNS name seen by a source, with the TXT records answered
@@ -47,4 +49,7 @@ type SourceCounters struct {
 	Scored atomic.Uint64
 	// Dropped counts inputs dropped because the scoring queue was full.
 	Dropped atomic.Uint64
+	// Prefiltered counts, by reason, names a domain-name model never
+	// scored (see prefilter.go); they are neither Scored nor Skipped.
+	Prefiltered prefilter.Counts
 }

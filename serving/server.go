@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mlctl/mlctl/features/prefilter"
 	"github.com/mlctl/mlctl/registry"
 )
 
@@ -52,6 +53,9 @@ type Config struct {
 	// recorded (default 10s).
 	DriftSample int
 	SampleFlush time.Duration
+	// Prefilter decides the names a domain-name model never scores, from
+	// every source and over HTTP (nil: the built-in rules only).
+	Prefilter *prefilter.Prefilter
 }
 
 // Server is one scorer process: model holder, alias watcher, heartbeat,
@@ -108,7 +112,9 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger) (*Server, error) {
 	if s.alerts, err = NewAlertSinkWith(db, s.id, cfg.Alerts, log, cfg.Campaigns); err != nil {
 		return nil, err
 	}
-	s.pipeline = NewPipeline(s.holder, s.alerts, log, sources, cfg.Pipeline)
+	po := cfg.Pipeline
+	po.Prefilter = cfg.Prefilter
+	s.pipeline = NewPipeline(s.holder, s.alerts, log, sources, po)
 	s.recorder = &Recorder{DB: db, Holder: s.holder, ScorerID: s.id, Log: log, StatsEvery: cfg.Heartbeat, SampleEvery: cfg.SampleFlush}
 	seed := fnv.New64a()
 	seed.Write([]byte(s.id))
@@ -191,7 +197,7 @@ func (s *Server) Run(ctx context.Context) error {
 	var srv *http.Server
 	var shutdown chan struct{} // closed when HTTP requests in flight have finished
 	if s.listener != nil {
-		api := &API{Holder: s.holder, Metrics: s.metrics, MaxBody: s.cfg.MaxBody, Log: s.log}
+		api := &API{Holder: s.holder, Metrics: s.metrics, MaxBody: s.cfg.MaxBody, Log: s.log, Prefilter: s.cfg.Prefilter}
 		srv = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second}
 		srcWG.Add(1)
 		go func() {
@@ -281,6 +287,7 @@ func (s *Server) counters() map[string]any {
 	out := map[string]any{
 		"http_names_scored": s.metrics.NamesScored.Load(),
 		"http_txt_scored":   s.metrics.TXTScored.Load(),
+		"http_prefiltered":  s.metrics.Prefiltered.Total(),
 		"alerts":            s.alerts.Raised(),
 		"swaps":             s.watcher.Swaps(),
 		"refused_models":    s.watcher.Refusals(),
@@ -297,7 +304,7 @@ func (s *Server) counters() map[string]any {
 	}
 	for name, c := range s.sourceCounters() {
 		out[name] = map[string]uint64{"read": c.Read.Load(), "parsed": c.Parsed.Load(), "bad": c.Bad.Load(),
-			"skipped": c.Skipped.Load(), "scored": c.Scored.Load(), "dropped": c.Dropped.Load()}
+			"skipped": c.Skipped.Load(), "scored": c.Scored.Load(), "dropped": c.Dropped.Load(), "prefiltered": c.Prefiltered.Total()}
 	}
 	return out
 }
@@ -338,6 +345,7 @@ func (s *Server) collect(p *PromWriter) {
 	p.Sample("mlctl_alerts_total", float64(s.alerts.Raised()))
 	p.Family("mlctl_alerts_store_failed_total", "counter", "Alerts the registry did not take (still in the alerts file).")
 	p.Sample("mlctl_alerts_store_failed_total", float64(s.alerts.DBFailed()))
+	s.collectPrefiltered(p)
 	p.Family("mlctl_queue_length", "gauge", "Queries waiting to be scored.")
 	p.Sample("mlctl_queue_length", float64(s.pipeline.QueueLen()))
 	if s.flows != nil {

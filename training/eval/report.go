@@ -19,6 +19,10 @@ type Report struct {
 	FamilyRecall []FamilyRecall `json:"family_recall"`
 	// Rows is the number of rows evaluated.
 	Rows int `json:"rows"`
+	// Prefiltered counts, by reason, the rows left out before scoring
+	// because the prefilter says their names cannot be a DGA's (none:
+	// omitted).
+	Prefiltered map[string]int `json:"prefiltered,omitempty"`
 }
 
 // FamilyRecall is how many positive rows of one family were detected.
