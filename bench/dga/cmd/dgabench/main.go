@@ -40,7 +40,15 @@ func main() {
 	}
 	var rcs []dga.Recipe
 	for _, name := range strings.Split(*recipes, ",") {
-		rc, err := dga.NamedRecipe(name)
+		base, variant, _ := strings.Cut(name, ":")
+		params := map[string]string{}
+		for _, kv := range strings.Split(variant, "+") {
+			if k, v, ok := strings.Cut(kv, "="); ok {
+				params[k] = v
+			}
+		}
+		rc, err := dga.NamedRecipeWith(base, params)
+		rc.Name = name
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(2)
