@@ -35,8 +35,8 @@ type Alert struct {
 	// Kind is one of AlertName, AlertClient, AlertTunnel, AlertFlow,
 	// AlertTXT. AddAlerts stores the zero value as AlertName, as the rows
 	// from before kinds existed.
-	Kind   string    `json:"kind"`
-	SeenAt time.Time `json:"time"`
+	Kind      string    `json:"kind"`
+	SeenAt    time.Time `json:"time"`
 	Source    string    `json:"source"`
 	ClientIP  string    `json:"client_ip"`
 	Input     string    `json:"input"`
