@@ -104,12 +104,12 @@ func TestServerRaisesOneClientAlertPerClientWindow(t *testing.T) {
 
 	t0 := time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)
 	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
-	const infected, quiet2, straddler = "10.0.0.66", "10.0.0.5", "10.0.0.77"
+	const infected, steady, straddler = "10.0.0.66", "10.0.0.5", "10.0.0.77"
 	lines := []clientLine{
 		{at(10), infected, benign[0], "NOERROR"},
 		{at(20), infected, dga[0], "NXDOMAIN"},
 		{at(30), infected, dga[1], "NXDOMAIN"},
-		{at(40), infected, dga[0], "NXDOMAIN"}, // a repeat: deduplicated
+		{at(40), infected, dga[0], "NXDOMAIN"},  // a repeat: deduplicated
 		{at(290), infected, dga[2], "NXDOMAIN"}, // the third domain: the client alert
 		{at(310), infected, dga[0], "NXDOMAIN"}, // the next window: alerts again
 		{at(320), infected, dga[1], "NOERROR"},
@@ -118,9 +118,9 @@ func TestServerRaisesOneClientAlertPerClientWindow(t *testing.T) {
 		{at(302), straddler, dga[2], "NXDOMAIN"},
 	}
 	for i := range 1000 {
-		lines = append(lines, clientLine{at(float64(i) * 0.25), quiet2, hot, "NOERROR"})
+		lines = append(lines, clientLine{at(float64(i) * 0.25), steady, hot, "NOERROR"})
 	}
-	lines = append(lines, clientLine{at(200), quiet2, benign[1], "NOERROR"})
+	lines = append(lines, clientLine{at(200), steady, benign[1], "NOERROR"})
 
 	dir := t.TempDir()
 	dnsLog, alertsPath := filepath.Join(dir, "dns.log"), filepath.Join(dir, "alerts.jsonl")
@@ -165,7 +165,7 @@ func TestServerRaisesOneClientAlertPerClientWindow(t *testing.T) {
 	}
 	wantNames := map[string]int{
 		infected + " " + dga[0]: 2, infected + " " + dga[1]: 2, infected + " " + dga[2]: 1,
-		quiet2 + " " + hot:      1,
+		steady + " " + hot:       1,
 		straddler + " " + dga[0]: 1, straddler + " " + dga[1]: 1, straddler + " " + dga[2]: 1,
 	}
 	if !mapsEqual(names, wantNames) {
