@@ -2,7 +2,7 @@
 # The main job end to end on the local dev stack (started by `make up`):
 # worker → ingest → train (TrainModel workflow, --wait) → confusion matrix →
 # score a few names → promote to a live scorer (Rollout workflow) → score
-# over HTTP and from a Zeek dns.log → promote a second model with no
+# over HTTP and from a Zeek dns.log (name alerts and a client alert) → promote a second model with no
 # restart → rollback → the alias history and the web UI addresses → a
 # schedule retrains it (Retrain: new files, gate, shadow, promote); then,
 # with the Stratosphere captures of ../shared/data, a random forest on
@@ -101,8 +101,8 @@ mapfile -t INFECTED < <(awk -F, 'NR > 1 && $2 == 1 && $3 !~ /matsnu|suppobox/ &&
 NOW=$(date +%s)
 {
   printf '#separator \\x09\n#path\tdns\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\trcode_name\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tstring\n'
-  for q in www.google.com xjw3kq9vbz1m.net mail.example.org qwpzlrmvtyxkbnsd.info kumvnxpqtlsh.ru; do
-    printf '%s.000000\tCdemo\t10.0.0.7\t53000\t10.0.0.1\t53\tudp\t%s\tNOERROR\n' "$NOW" "$q"
+  for q in www.google.com/NOERROR xjw3kq9vbz1m.net/NXDOMAIN mail.example.org/NOERROR qwpzlrmvtyxkbnsd.info/NXDOMAIN kumvnxpqtlsh.ru/NXDOMAIN; do
+    printf '%s.000000\tCdemo\t10.0.0.7\t53000\t10.0.0.1\t53\tudp\t%s\t%s\n' "$NOW" "${q%/*}" "${q#*/}"
   done
   printf '%s.000000\tCinf\t10.0.0.66\t53001\t10.0.0.1\t53\tudp\twww.google.com\tNOERROR\n' "$NOW"
   i=0
