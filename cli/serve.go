@@ -30,6 +30,9 @@ func serveCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "dnstap", Usage: "unix:PATH of a Frame Streams socket for unbound or BIND to send dnstap to"},
 			&ucli.BoolFlag{Name: "dnstap-responses", Usage: "score client responses from dnstap too (default: queries only); a txt model needs them, it scores their TXT records"},
 			&ucli.StringFlag{Name: "alerts", Usage: "append alerts as JSON lines to this file (they always go to the registry)"},
+			&ucli.DurationFlag{Name: "client-window", Value: serving.DefaultClientWindow, Usage: "tumbling window, on the queries' own time, of client verdicts and of name alert de-duplication (one per client, registrable domain and window); 0 turns both off"},
+			&ucli.IntFlag{Name: "client-min-names", Value: serving.DefaultClientMinNames, Usage: fmt.Sprintf("registrable domains over the threshold in one client window that raise a client alert (1 to %d)", serving.MaxClientNames)},
+			&ucli.IntFlag{Name: "client-max", Value: serving.DefaultClientMax, Usage: "clients tracked at once for client verdicts; beyond it the least recently seen is forgotten (counted in mlctl_client_evictions_total)"},
 			&ucli.BoolFlag{Name: "from-end", Usage: "follow logs from their end (only new lines)"},
 			&ucli.Float64Flag{Name: "campaign-eps", Value: 0.5, Usage: "DBSCAN radius on standardised features for grouping alerts into campaigns (seed 001 uses scikit-learn's 0.5)"},
 			&ucli.IntFlag{Name: "campaign-min-samples", Value: 3, Usage: "alerts within --campaign-eps that make a campaign (seed 001: 3)"},
@@ -80,6 +83,11 @@ func serve(c *ucli.Context) error {
 		return err
 	}
 	cfg.Prefilter = pf
+	cfg.Pipeline.Clients = serving.ClientWindowOptions{Window: c.Duration("client-window"), MinNames: c.Int("client-min-names"),
+		MaxClients: c.Int("client-max"), Off: c.Duration("client-window") == 0}
+	if err := cfg.Pipeline.Clients.Validate(); err != nil {
+		return usagef("%v", err)
+	}
 	cfg.Campaigns = serving.CampaignOptions{Eps: c.Float64("campaign-eps"), MinSamples: c.Int("campaign-min-samples")}
 	if cfg.Flow.Lateness = c.Duration("flow-lateness"); cfg.Flow.Lateness <= 0 {
 		return usagef("serve: --flow-lateness %v: want a positive duration", cfg.Flow.Lateness)
@@ -192,7 +200,15 @@ func countersLine(raw json.RawMessage) string {
 	}
 	var a uint64
 	if json.Unmarshal(m["alerts"], &a) == nil {
-		parts = append(parts, fmt.Sprintf("alerts=%d", a))
+		alerts := fmt.Sprintf("alerts=%d", a)
+		var ca, dd uint64
+		if json.Unmarshal(m["client_alerts"], &ca) == nil && ca > 0 {
+			alerts += fmt.Sprintf(" client=%d", ca)
+		}
+		if json.Unmarshal(m["alerts_deduplicated"], &dd) == nil && dd > 0 {
+			alerts += fmt.Sprintf(" deduplicated=%d", dd)
+		}
+		parts = append(parts, alerts)
 	}
 	var sh struct {
 		ID            int64  `json:"id"`

@@ -251,7 +251,15 @@ func TestServeScoresZeekDNSAndDnstapFromUnbound(t *testing.T) {
 	sc.stop()
 	alerts = srcReadAlerts(t, alertsPath)
 	got := map[string]int{}
+	var clientAlerts []srcAlert
 	for _, a := range alerts {
+		if a.Kind == "client" {
+			clientAlerts = append(clientAlerts, a)
+			continue
+		}
+		if a.Kind != "name" {
+			t.Errorf("alert of kind %q, want name or client: %+v", a.Kind, a)
+		}
 		key := a.Source + " " + a.Input
 		got[key]++
 		w, ok := expected[key]
@@ -299,9 +307,40 @@ func TestServeScoresZeekDNSAndDnstapFromUnbound(t *testing.T) {
 			}
 		}
 	}
-	if len(alerts) > 0 {
-		a := alerts[0]
-		t.Logf("alert example: %s %s score %.4f client_batch_median %.4f top feature %s (margin %.3f)", a.Source, a.Input, a.Score, *a.BatchMedian, a.Detail.TopFeatures[0].Feature, a.Detail.TopFeatures[0].Margin)
+	// The infected client's DGA names in the dns.log, all in 10:00-10:05,
+	// are one client verdict; unbound's client (127.0.0.1) may be one too,
+	// unless its four digs straddle a window boundary.
+	zeekClients := 0
+	for _, a := range clientAlerts {
+		want, from := infected, slices.Concat(zeekDGA, []string{grownDGA, partialDGA, renamedDGA, lateDGA}, rotatedDGA)
+		if a.Source == "dnstap" {
+			want, from = "127.0.0.1", digDGA
+		} else {
+			zeekClients++
+			if a.WindowStart != "2024-03-01T10:00:00Z" {
+				t.Errorf("client alert %+v: window_start %s, want 2024-03-01T10:00:00Z", a, a.WindowStart)
+			}
+		}
+		if a.ClientIP != want || len(a.Names) < 1 || a.Model != "dga" || a.ScorerID != st.ID {
+			t.Errorf("client alert %+v, want client %s", a, want)
+		}
+		for _, n := range a.Names {
+			if !slices.Contains(from, n) {
+				t.Errorf("client alert %+v lists %s, not one of its client's DGA names", a, n)
+			}
+		}
+	}
+	if zeekClients != 1 || len(clientAlerts) > 3 {
+		t.Errorf("%d client alerts from the dns.log (want 1), %d in all: %+v", zeekClients, len(clientAlerts), clientAlerts)
+	}
+	for _, a := range alerts {
+		if a.Kind == "name" && a.BatchMedian != nil && len(a.Detail.TopFeatures) > 0 {
+			t.Logf("alert example: %s %s score %.4f client_batch_median %.4f top feature %s (margin %.3f)", a.Source, a.Input, a.Score, *a.BatchMedian, a.Detail.TopFeatures[0].Feature, a.Detail.TopFeatures[0].Margin)
+			break
+		}
+	}
+	for _, a := range clientAlerts {
+		t.Logf("client alert: %s %s window %s names %v median %.4f", a.Source, a.ClientIP, a.WindowStart, a.Names, a.Score)
 	}
 
 	// The registry holds the same alerts.
@@ -325,7 +364,8 @@ func TestServeScoresZeekDNSAndDnstapFromUnbound(t *testing.T) {
 		var detail srcAlertDetail
 		json.Unmarshal(r.Detail, &detail)
 		if !ok || r.Score != a.Score || r.SHA256 != shas[0] || r.Version != 1 || r.Model != "dga" || r.ClientIP != a.ClientIP ||
-			r.SeenAt.Sub(a.Time).Abs() >= time.Microsecond || r.ScorerID != st.ID || r.BatchMedian == nil || med != *a.BatchMedian ||
+			r.SeenAt.Sub(a.Time).Abs() >= time.Microsecond || r.ScorerID != st.ID || r.Kind != a.Kind ||
+			(r.Kind == "name" && (r.BatchMedian == nil || a.BatchMedian == nil || med != *a.BatchMedian)) ||
 			len(detail.TopFeatures) != len(a.Detail.TopFeatures) {
 			t.Errorf("registry alert %+v (detail %s) does not match the file's %+v", r, r.Detail, a)
 		}
@@ -333,7 +373,7 @@ func TestServeScoresZeekDNSAndDnstapFromUnbound(t *testing.T) {
 
 	// serve status after the exit: stopped, with the final counters.
 	st = s.srcStatus()
-	if st.Live || st.StoppedAt == nil || !srcCountersMatch(st.Counters.ZeekDNS, wantZeek) || st.Counters.Alerts != uint64(len(expected)) ||
+	if st.Live || st.StoppedAt == nil || !srcCountersMatch(st.Counters.ZeekDNS, wantZeek) || st.Counters.Alerts != uint64(len(expected)+len(clientAlerts)) ||
 		st.Counters.Dnstap["parsed"] < uint64(len(digs)+1) || st.Counters.Dnstap["bad"] != 0 || st.Counters.Dnstap["dropped"] != 0 ||
 		st.Counters.Dnstap["read"] != st.Counters.Dnstap["parsed"]+st.Counters.Dnstap["skipped"] {
 		t.Errorf("serve status after SIGTERM: %+v", st)
@@ -405,6 +445,7 @@ func srcCountersMatch(a, b map[string]uint64) bool {
 
 // srcAlert is a line of the alerts file.
 type srcAlert struct {
+	Kind        string         `json:"kind"`
 	Time        time.Time      `json:"time"`
 	Source      string         `json:"source"`
 	ClientIP    string         `json:"client_ip"`
@@ -417,6 +458,9 @@ type srcAlert struct {
 	ScorerID    string         `json:"scorer_id"`
 	BatchMedian *float64       `json:"client_batch_median"`
 	Detail      srcAlertDetail `json:"detail"`
+	// A client alert's window and names.
+	WindowStart string   `json:"window_start"`
+	Names       []string `json:"names"`
 }
 
 type srcAlertDetail struct {

@@ -9,9 +9,33 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Alert is one input a scorer scored at or above its model's threshold.
+// Alert kinds: what an alert is about (Alert.Kind).
+const (
+	// AlertName is one DNS name scored at or above the threshold.
+	AlertName = "name"
+	// AlertClient is a client IP with at least k distinct names at or
+	// above the threshold in one window.
+	AlertClient = "client"
+	// AlertTunnel is a registrable domain whose query names in a window
+	// look like a tunnel.
+	AlertTunnel = "tunnel"
+	// AlertFlow is a source IP window of flows.
+	AlertFlow = "flow"
+	// AlertTXT is one TXT record.
+	AlertTXT = "txt"
+)
+
+// alertKinds are the kinds AddAlerts stores.
+var alertKinds = map[string]bool{AlertName: true, AlertClient: true, AlertTunnel: true, AlertFlow: true, AlertTXT: true}
+
+// Alert is one input a scorer scored at or above its model's threshold, or
+// (Kind AlertClient) a client whose inputs did in a window.
 type Alert struct {
-	ID        int64     `json:"id,omitempty"`
+	ID int64 `json:"id,omitempty"`
+	// Kind is one of AlertName, AlertClient, AlertTunnel, AlertFlow,
+	// AlertTXT. AddAlerts stores the zero value as AlertName, as the rows
+	// from before kinds existed.
+	Kind      string    `json:"kind"`
 	SeenAt    time.Time `json:"time"`
 	Source    string    `json:"source"`
 	ClientIP  string    `json:"client_ip"`
@@ -29,6 +53,19 @@ type Alert struct {
 	// Detail holds what pushed the score (top feature contributions) or,
 	// for flows, which checks tripped.
 	Detail json.RawMessage `json:"detail"`
+	// WindowStart and WindowSeconds are a client alert's window; nil and 0
+	// for other kinds.
+	WindowStart   *time.Time `json:"window_start,omitempty"`
+	WindowSeconds int        `json:"window_seconds,omitempty"`
+	// Names are a client alert's distinct names at or above the threshold
+	// in its window, in the order they were first seen (at most 20).
+	Names []string `json:"names,omitempty"`
+	// NXDomainShare is, for a client alert, the share of the client's
+	// answered queries in the window answered NXDOMAIN; nil when the
+	// source carried no response codes (or for other kinds).
+	NXDomainShare *float64 `json:"nxdomain_share,omitempty"`
+	// MedianScore is a client alert's median score of its Names.
+	MedianScore *float64 `json:"median_score,omitempty"`
 	// Vector is the feature vector the model scored, for grouping alerts
 	// into campaigns; it is not stored. Nil when the alert has none (flow
 	// rule alerts).
@@ -56,6 +93,13 @@ func (db *DB) AddAlerts(ctx context.Context, alerts []Alert) error {
 		case campaign < NoCampaign:
 			return Errorf(EINVALID, "alert %d: campaign ID %d is neither an issued ID nor %d (none)", i, campaign, NoCampaign)
 		}
+		kind := a.Kind
+		switch {
+		case kind == "":
+			kind = AlertName
+		case !alertKinds[kind]:
+			return Errorf(EINVALID, "alert %d: kind %q is not one of name, client, tunnel, flow, txt", i, kind)
+		}
 		var model *int64
 		if a.ModelID != 0 {
 			model = &alerts[i].ModelID
@@ -64,10 +108,12 @@ func (db *DB) AddAlerts(ctx context.Context, alerts []Alert) error {
 		if detail == nil {
 			detail = json.RawMessage(`{}`)
 		}
-		rows[i] = []any{a.SeenAt, a.Source, a.ClientIP, a.Input, a.Score, a.Threshold, model, a.Model, a.Version, a.SHA256, a.ScorerID, a.BatchMedian, detail, campaign}
+		rows[i] = []any{a.SeenAt, a.Source, a.ClientIP, a.Input, a.Score, a.Threshold, model, a.Model, a.Version, a.SHA256, a.ScorerID, a.BatchMedian, detail, campaign,
+			kind, a.WindowStart, windowSeconds(a.WindowSeconds), a.Names, a.NXDomainShare, a.MedianScore}
 	}
 	_, err := db.pool.CopyFrom(ctx, pgx.Identifier{"alerts"},
-		[]string{"seen_at", "source", "client_ip", "input", "score", "threshold", "model_id", "model", "version", "sha256", "scorer_id", "batch_median", "detail", "campaign_id"},
+		[]string{"seen_at", "source", "client_ip", "input", "score", "threshold", "model_id", "model", "version", "sha256", "scorer_id", "batch_median", "detail", "campaign_id",
+			"kind", "window_start", "window_seconds", "names", "nxdomain_share", "median_score"},
 		pgx.CopyFromRows(rows))
 	if err != nil {
 		return fmt.Errorf("store %d alerts: %w", len(alerts), err)
@@ -78,7 +124,8 @@ func (db *DB) AddAlerts(ctx context.Context, alerts []Alert) error {
 // Alerts returns the newest alerts (at most limit), newest first.
 func (db *DB) Alerts(ctx context.Context, limit int) ([]Alert, error) {
 	rows, err := db.pool.Query(ctx, `SELECT id, seen_at, source, client_ip, input, score, threshold, COALESCE(model_id, 0), model, version,
-		sha256, scorer_id, batch_median, detail, campaign_id FROM alerts ORDER BY id DESC LIMIT $1`, limit)
+		sha256, scorer_id, batch_median, detail, campaign_id, kind, window_start, COALESCE(window_seconds, 0), names, nxdomain_share, median_score
+		FROM alerts ORDER BY id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list alerts: %w", err)
 	}
@@ -88,11 +135,21 @@ func (db *DB) Alerts(ctx context.Context, limit int) ([]Alert, error) {
 		var a Alert
 		var detail []byte
 		if err := rows.Scan(&a.ID, &a.SeenAt, &a.Source, &a.ClientIP, &a.Input, &a.Score, &a.Threshold, &a.ModelID, &a.Model,
-			&a.Version, &a.SHA256, &a.ScorerID, &a.BatchMedian, &detail, &a.Campaign); err != nil {
+			&a.Version, &a.SHA256, &a.ScorerID, &a.BatchMedian, &detail, &a.Campaign,
+			&a.Kind, &a.WindowStart, &a.WindowSeconds, &a.Names, &a.NXDomainShare, &a.MedianScore); err != nil {
 			return nil, fmt.Errorf("read alert: %w", err)
 		}
 		a.Detail = detail
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// windowSeconds is a window length for its column: NULL for none.
+func windowSeconds(n int) *int32 {
+	if n == 0 {
+		return nil
+	}
+	v := int32(n)
+	return &v
 }

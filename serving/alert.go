@@ -32,6 +32,7 @@ type AlertSink struct {
 	buf  *bufio.Writer
 
 	raised         atomic.Uint64
+	raisedKind     map[string]*atomic.Uint64
 	dbFailed       atomic.Uint64
 	campaignFailed atomic.Uint64
 }
@@ -48,7 +49,11 @@ func NewAlertSinkWith(db *registry.DB, scorerID, path string, log *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
-	s := &AlertSink{db: db, scorerID: scorerID, log: log, campaigns: c, pending: make(chan []registry.Alert, 64), done: make(chan struct{})}
+	s := &AlertSink{db: db, scorerID: scorerID, log: log, campaigns: c, pending: make(chan []registry.Alert, 64), done: make(chan struct{}),
+		raisedKind: map[string]*atomic.Uint64{}}
+	for _, k := range AlertKinds {
+		s.raisedKind[k] = new(atomic.Uint64)
+	}
 	if path != "" {
 		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
@@ -88,13 +93,31 @@ func (s *AlertSink) Raised() uint64         { return s.raised.Load() }
 func (s *AlertSink) DBFailed() uint64       { return s.dbFailed.Load() }
 func (s *AlertSink) CampaignFailed() uint64 { return s.campaignFailed.Load() }
 
-// Add queues a batch of alerts for the file and the registry.
+// AlertKinds are the alert kinds, in the order /metrics lists them.
+var AlertKinds = []string{registry.AlertName, registry.AlertClient, registry.AlertTunnel, registry.AlertFlow, registry.AlertTXT}
+
+// RaisedKind counts alerts raised of one kind (see AlertKinds).
+func (s *AlertSink) RaisedKind(kind string) uint64 {
+	if c := s.raisedKind[kind]; c != nil {
+		return c.Load()
+	}
+	return 0
+}
+
+// Add queues a batch of alerts for the file and the registry. An alert
+// without a kind is a name alert.
 func (s *AlertSink) Add(ctx context.Context, alerts []registry.Alert) {
 	if len(alerts) == 0 {
 		return
 	}
 	for i := range alerts {
 		alerts[i].ScorerID = s.scorerID
+		if alerts[i].Kind == "" {
+			alerts[i].Kind = registry.AlertName
+		}
+		if c := s.raisedKind[alerts[i].Kind]; c != nil {
+			c.Add(1)
+		}
 	}
 	s.raised.Add(uint64(len(alerts)))
 	s.pending <- alerts

@@ -103,7 +103,7 @@ func (s *connSource) raise(ctx context.Context, fs []FlowFinding, units []flow.U
 	for i, f := range fs {
 		detail, _ := json.Marshal(map[string]any{"checks": f.Checks, "window_start": f.WindowStart, "window_seconds": f.WindowSeconds,
 			"window_label": f.WindowLabel, "numbers": f.Detail})
-		alerts[i] = registry.Alert{SeenAt: f.WindowStart, Source: "zeek-conn", ClientIP: f.SrcIP, Input: f.Input(), Score: f.Score,
+		alerts[i] = registry.Alert{Kind: registry.AlertFlow, SeenAt: f.WindowStart, Source: "zeek-conn", ClientIP: f.SrcIP, Input: f.Input(), Score: f.Score,
 			Threshold: 0, Model: FlowRulesModel, Version: 0, SHA256: "", Detail: detail}
 	}
 	s.alerts.Add(ctx, alerts)
@@ -147,7 +147,7 @@ func (s *connSource) score(ctx context.Context, m *Model, units []flow.Unit) {
 			d["top_features"] = top
 		}
 		detail, _ := json.Marshal(d)
-		alerts = append(alerts, registry.Alert{SeenAt: u.WindowStart, Source: "zeek-conn", ClientIP: u.SrcIP.String(), Input: u.Input(),
+		alerts = append(alerts, registry.Alert{Kind: registry.AlertFlow, SeenAt: u.WindowStart, Source: "zeek-conn", ClientIP: u.SrcIP.String(), Input: u.Input(),
 			Score: scores[i], Threshold: m.Threshold, ModelID: m.ID, Model: m.Name, Version: m.Version, SHA256: m.SHA256,
 			Detail: detail, Vector: u.Values})
 	}

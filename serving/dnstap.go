@@ -388,6 +388,7 @@ func (r *dnstapReceiver) decode(frame []byte) (Query, bool, string) {
 		if q.TXT, err = dnsAnswerTXT(wire); err != nil {
 			return Query{}, false, "undecodable DNS message: " + err.Error()
 		}
+		q.RCode = dnsRCode(wire)
 	}
 	if sec != 0 {
 		q.Time = time.Unix(int64(sec), int64(nsec)).UTC()
@@ -398,6 +399,16 @@ func (r *dnstapReceiver) decode(frame []byte) (Query, bool, string) {
 		q.ClientIP = net.IP(a).String()
 	}
 	return q, true, ""
+}
+
+// dnsRCode is the response code in a DNS message's header (at least 12
+// bytes), by its mnemonic ("NXDOMAIN"); "RCODEn" for one without.
+func dnsRCode(wire []byte) string {
+	rc := int(wire[3] & 0xF)
+	if s, ok := dns.RcodeToString[rc]; ok {
+		return s
+	}
+	return fmt.Sprintf("RCODE%d", rc)
 }
 
 // dnstapQuestion reads the name of the first question of a DNS message,

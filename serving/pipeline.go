@@ -36,6 +36,8 @@ type Pipeline struct {
 	// warnKind logs once that the model in service cannot score names;
 	// warnTXT that it scores TXT records only.
 	warnKind, warnTXT sync.Once
+	// clients are the client windows (clientwindow.go); nil when off.
+	clients *ClientWindows
 }
 
 // PipelineOptions size the pipeline.
@@ -47,6 +49,8 @@ type PipelineOptions struct {
 	// Prefilter decides the names a domain-name model never scores (nil:
 	// the built-in rules only).
 	Prefilter *prefilter.Prefilter
+	// Clients configure client verdicts and name alert de-duplication.
+	Clients ClientWindowOptions
 }
 
 // NewPipeline returns a pipeline for the named sources.
@@ -67,6 +71,9 @@ func NewPipeline(h *Holder, alerts *AlertSink, log *slog.Logger, sources []strin
 		counters: map[string]*SourceCounters{}, maxBatch: o.MaxBatch, maxWait: o.MaxWait, explain: o.Explain, prefilter: o.Prefilter}
 	for _, s := range sources {
 		p.counters[s] = &SourceCounters{}
+	}
+	if !o.Clients.Off {
+		p.clients = NewClientWindows(o.Clients)
 	}
 	return p
 }
@@ -158,7 +165,7 @@ func (p *Pipeline) score(ctx context.Context, batch []Query) {
 	}
 	scores := make([]float64, len(inputs))
 	m.Scorer.Score(inputs, scores)
-	p.alerts.Add(ctx, p.alertsOf(m, inputs, from, scores))
+	p.alerts.Add(ctx, p.verdicts(m, inputs, from, scores))
 	m.Sample.offerStrings(m.Scorer, inputs)
 	if sh := p.holder.ShadowOf(m); sh != nil {
 		sh.scoreStrings(inputs, scores)
@@ -186,19 +193,24 @@ func (p *Pipeline) model(ctx context.Context, batch []Query) *Model {
 	return m
 }
 
-// alertsOf makes an alert of every input scored at or above the threshold;
-// from[i] is the query input i came from. A TXT record's alert names the
+// alertsOf makes an alert of every input scored at or above the threshold
+// (of those raise marks, when not nil); from[i] is the query input i came
+// from. A TXT record's alert names the
 // query it answered in its detail ({"query": name}), since the record
 // alone does not say. A model without named features (an LSTM, which reads
 // token sequences) gives alerts without top_features and without a vector,
 // so in no campaign.
-func (p *Pipeline) alertsOf(m *Model, inputs []string, from []Query, scores []float64) []registry.Alert {
+func (p *Pipeline) alertsOf(m *Model, inputs []string, from []Query, scores []float64, raise []bool) []registry.Alert {
 	var alerts []registry.Alert
 	var medians map[string]float64
 	txt := m.Scorer.Kind() == "txt"
+	kind := registry.AlertName
+	if txt {
+		kind = registry.AlertTXT
+	}
 	width := len(m.Scorer.Names())
 	for i, s := range scores {
-		if s < m.Threshold {
+		if s < m.Threshold || (raise != nil && !raise[i]) {
 			continue
 		}
 		if medians == nil {
@@ -206,7 +218,7 @@ func (p *Pipeline) alertsOf(m *Model, inputs []string, from []Query, scores []fl
 		}
 		q := from[i]
 		med := medians[q.ClientIP]
-		a := registry.Alert{SeenAt: q.Time, Source: q.Source, ClientIP: q.ClientIP, Input: inputs[i], Score: s,
+		a := registry.Alert{Kind: kind, SeenAt: q.Time, Source: q.Source, ClientIP: q.ClientIP, Input: inputs[i], Score: s,
 			Threshold: m.Threshold, ModelID: m.ID, Model: m.Name, Version: m.Version, SHA256: m.SHA256, BatchMedian: &med}
 		detail := map[string]any{}
 		if txt {

@@ -23,6 +23,11 @@ type Query struct {
 	ClientIP string
 	// Name is the queried name as the source gave it (not normalised).
 	Name string
+	// RCode is the response code the query was answered with, as its
+	// mnemonic ("NOERROR", "NXDOMAIN", ...): a dns.log's rcode_name, a
+	// dnstap response's header. "" when the source did not see an answer
+	// (a dnstap query, a dns.log record without rcode_name).
+	RCode string
 	// TXT holds the TXT records answered for Name, raw as the source gave
 	// them (not normalised), one per TXT resource record: a Zeek dns.log's
 	// answers of a TXT query (Zeek's "TXT <n> " prefixes and all), a dnstap

@@ -96,6 +96,9 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger) (*Server, error) {
 	if cfg.DriftSample < 0 {
 		return nil, registry.Errorf(registry.EINVALID, "serve: --drift-sample %d: want 0 (no sample) or more", cfg.DriftSample)
 	}
+	if err := cfg.Pipeline.Clients.Validate(); err != nil {
+		return nil, err
+	}
 	host, _ := os.Hostname()
 	var rnd [4]byte
 	rand.Read(rnd[:])
@@ -293,6 +296,10 @@ func (s *Server) counters() map[string]any {
 		"refused_models":    s.watcher.Refusals(),
 		"refused_shadows":   s.watcher.ShadowRefusals(),
 		"queue":             s.pipeline.QueueLen(),
+		"client_alerts":     s.alerts.RaisedKind(registry.AlertClient),
+	}
+	if c := s.pipeline.ClientWindows(); c != nil {
+		out["alerts_deduplicated"] = c.Deduplicated()
 	}
 	if sh := s.holder.Shadow(); sh != nil {
 		st := sh.Stats()
@@ -341,8 +348,11 @@ func (s *Server) collect(p *PromWriter) {
 	p.Family("mlctl_model_refused_total", "counter", "Models refused (failed to load or verify); the old one kept serving.")
 	p.Sample("mlctl_model_refused_total", float64(s.watcher.Refusals()))
 	s.collectShadow(p)
-	p.Family("mlctl_alerts_total", "counter", "Alerts raised.")
-	p.Sample("mlctl_alerts_total", float64(s.alerts.Raised()))
+	p.Family("mlctl_alerts_total", "counter", "Alerts raised, by kind: name, client, tunnel, flow, txt.")
+	for _, k := range AlertKinds {
+		p.Sample("mlctl_alerts_total", float64(s.alerts.RaisedKind(k)), "kind", k)
+	}
+	s.collectClients(p)
 	p.Family("mlctl_alerts_store_failed_total", "counter", "Alerts the registry did not take (still in the alerts file).")
 	p.Sample("mlctl_alerts_store_failed_total", float64(s.alerts.DBFailed()))
 	s.collectPrefiltered(p)

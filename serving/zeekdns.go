@@ -24,7 +24,8 @@ const SourceZeekDNS = "zeek-dns"
 // escapes undone, or the JSON "answers" array; each as Zeek wrote it,
 // "TXT <n> " prefix included, and only those (a CNAME's target, listed
 // with the answers of a TXT query asked through an alias, is not a TXT
-// record; see txtrecords.go).
+// record; see txtrecords.go). A record's rcode_name, when the log has the
+// column and the record a value, is the query's RCode.
 //
 // Counting: every line is Read, and then exactly one of Parsed (a Query
 // was emitted), Skipped (a '#' header or comment line, an empty line, a
@@ -125,11 +126,11 @@ type zeekDNSParser struct {
 	// setSep separates the values of a set or vector field (answers).
 	setSep string
 	// fields is the column count of #fields, 0 before one is read; query,
-	// orig, ts, qtype (qtype_name) and answers are column indexes (-1 when
-	// absent).
-	fields                          int
-	query, orig, ts, qtype, answers int
-	scratch                         []string
+	// orig, ts, qtype (qtype_name), rcode (rcode_name) and answers are
+	// column indexes (-1 when absent).
+	fields                                 int
+	query, orig, ts, qtype, rcode, answers int
+	scratch                                []string
 }
 
 func newZeekDNSParser(file string) *zeekDNSParser {
@@ -141,7 +142,7 @@ func newZeekDNSParser(file string) *zeekDNSParser {
 // newFile forgets the header: a rotated file brings its own.
 func (p *zeekDNSParser) newFile() {
 	p.sep, p.unset, p.empty, p.setSep = "\t", "-", "(empty)", ","
-	p.fields, p.query, p.orig, p.ts, p.qtype, p.answers = 0, -1, -1, -1, -1, -1
+	p.fields, p.query, p.orig, p.ts, p.qtype, p.rcode, p.answers = 0, -1, -1, -1, -1, -1, -1
 }
 
 // parse reads line n. It returns the query and true, or false when the line
@@ -191,7 +192,7 @@ func (p *zeekDNSParser) directive(text string, n int) error {
 		}
 	case "#fields":
 		cols := parts[1:]
-		p.fields, p.query, p.orig, p.ts, p.qtype, p.answers = len(cols), -1, -1, -1, -1, -1
+		p.fields, p.query, p.orig, p.ts, p.qtype, p.rcode, p.answers = len(cols), -1, -1, -1, -1, -1, -1
 		for i, c := range cols {
 			switch strings.TrimSpace(c) {
 			case "query":
@@ -202,6 +203,8 @@ func (p *zeekDNSParser) directive(text string, n int) error {
 				p.ts = i
 			case "qtype_name":
 				p.qtype = i
+			case "rcode_name":
+				p.rcode = i
 			case "answers":
 				p.answers = i
 			}
@@ -239,7 +242,7 @@ func (p *zeekDNSParser) parseTSV(text string, n int) (Query, bool, error) {
 	if name == "" {
 		return Query{}, false, nil
 	}
-	q := Query{Source: SourceZeekDNS, Name: name, ClientIP: p.value(f, p.orig)}
+	q := Query{Source: SourceZeekDNS, Name: name, ClientIP: p.value(f, p.orig), RCode: p.value(f, p.rcode)}
 	var err error
 	if q.Time, err = p.time(p.value(f, p.ts), n); err != nil {
 		return Query{}, false, err
@@ -262,6 +265,7 @@ type zeekDNSRecord struct {
 	Query   json.RawMessage `json:"query"`
 	Orig    json.RawMessage `json:"id.orig_h"`
 	QType   json.RawMessage `json:"qtype_name"`
+	RCode   json.RawMessage `json:"rcode_name"`
 	Answers json.RawMessage `json:"answers"`
 }
 
@@ -292,6 +296,9 @@ func (p *zeekDNSParser) parseJSON(text string, n int) (Query, bool, error) {
 	}
 	qtype, err := p.jsonString(r.QType, "qtype_name", n)
 	if err != nil {
+		return Query{}, false, err
+	}
+	if q.RCode, err = p.jsonString(r.RCode, "rcode_name", n); err != nil {
 		return Query{}, false, err
 	}
 	if isTXTQuery(qtype) && len(r.Answers) > 0 && string(r.Answers) != "null" {

@@ -13,6 +13,33 @@ import (
 
 const zeekDNSHeader = "#separator \\x09\n#unset_field\t-\n#empty_field\t(empty)\n#fields\tts\tid.orig_h\tquery\tqtype_name\n#types\ttime\taddr\tstring\tstring\n"
 
+// TestZeekDNSRCode: a record's rcode_name is the query's RCode, in TSV
+// and JSON; unset, absent or null is "".
+func TestZeekDNSRCode(t *testing.T) {
+	p := newZeekDNSParser("dns.log")
+	lines := []string{
+		"#separator \\x09",
+		"#fields\tts\tid.orig_h\tquery\trcode_name",
+		"1709287200\t10.0.0.5\txkqwjzprtmvbnd.net\tNXDOMAIN",
+		"1709287200\t10.0.0.5\twww.example.com\tNOERROR",
+		"1709287200\t10.0.0.5\tslow.example.com\t-",
+		`{"ts":1709287200,"id.orig_h":"10.0.0.5","query":"a.example","rcode_name":"NXDOMAIN"}`,
+		`{"ts":1709287200,"id.orig_h":"10.0.0.5","query":"b.example","rcode_name":null}`,
+		`{"ts":1709287200,"id.orig_h":"10.0.0.5","query":"c.example"}`,
+		`{"ts":1709287200,"id.orig_h":"10.0.0.5","query":"d.example","rcode_name":3}`,
+	}
+	want := []string{"", "", "NXDOMAIN", "NOERROR", "", "NXDOMAIN", "", ""}
+	for i, l := range lines[:len(want)] {
+		q, _, err := p.parse(l, i+1)
+		if err != nil || q.RCode != want[i] {
+			t.Errorf("line %d %q: rcode %q (%v), want %q", i+1, l, q.RCode, err, want[i])
+		}
+	}
+	if _, _, err := p.parse(lines[len(want)], len(want)+1); err == nil || err.Error() != `dns.log:9: field rcode_name: "3" is not a string` {
+		t.Errorf("a numeric rcode_name: %v", err)
+	}
+}
+
 func TestZeekDNSParseLines(t *testing.T) {
 	fixed := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
 	lines := strings.Split(strings.TrimSuffix(zeekDNSHeader, "\n"), "\n")

@@ -266,7 +266,7 @@ func runDnstap(sock, addr string, frames [][]byte, rate int) (DnstapBurst, error
 	b := DnstapBurst{Frames: n, SendSeconds: sendTime.Seconds(), SendPerSec: float64(n) / sendTime.Seconds(), ScoredSeconds: el, FramesPerSec: float64(n) / el,
 		Scored:       uint64(delta(after, key("mlctl_source_scored_total"))),
 		Dropped:      uint64(delta(after, key("mlctl_source_dropped_total"))),
-		AlertsRaised: uint64(delta(after, "mlctl_alerts_total"))}
+		AlertsRaised: uint64(delta(after, `mlctl_alerts_total{kind="name"}`))}
 	b.ScoredPerSec = float64(b.Scored) / el
 	return b, nil
 }

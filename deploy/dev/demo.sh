@@ -2,7 +2,7 @@
 # The main job end to end on the local dev stack (started by `make up`):
 # worker → ingest → train (TrainModel workflow, --wait) → confusion matrix →
 # score a few names → promote to a live scorer (Rollout workflow) → score
-# over HTTP and from a Zeek dns.log → promote a second model with no
+# over HTTP and from a Zeek dns.log (name alerts and a client alert) → promote a second model with no
 # restart → rollback → the alias history and the web UI addresses → a
 # schedule retrains it (Retrain: new files, gate, shadow, promote); then,
 # with the Stratosphere captures of ../shared/data, a random forest on
@@ -92,17 +92,35 @@ curl -fsS "http://$HTTP/v1/score" -H 'Content-Type: application/json' \
   -d '{"names":["www.google.com","xjw3kq9vbz1m.net","qwpzlrmvtyxkbnsd.info","bad..name"]}'; echo
 
 say "a Zeek dns.log grows: DGA queries become alerts ($DEMO/alerts.jsonl and the alerts table)"
+# 10.0.0.66 is infected: it looks up a DGA's names of the day (generated
+# names of the random-looking families, none seen in training), each twice
+# as malware retries, nearly all answered NXDOMAIN. Its repeats are
+# de-duplicated, and its names make one client alert for the 5-minute window.
+"$MLCTL" dataset generate --rows 400 --seed 4242 -o "$DEMO/live.csv" >/dev/null 2>&1
+mapfile -t INFECTED < <(awk -F, 'NR > 1 && $2 == 1 && $3 !~ /matsnu|suppobox/ && n[$3]++ < 2 {print $1}' "$DEMO/live.csv")
 NOW=$(date +%s)
 {
-  printf '#separator \\x09\n#path\tdns\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\n'
-  for q in www.google.com xjw3kq9vbz1m.net mail.example.org qwpzlrmvtyxkbnsd.info kumvnxpqtlsh.ru; do
-    printf '%s.000000\tCdemo\t10.0.0.7\t53000\t10.0.0.1\t53\tudp\t%s\n' "$NOW" "$q"
+  printf '#separator \\x09\n#path\tdns\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\trcode_name\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tstring\n'
+  for q in www.google.com/NOERROR xjw3kq9vbz1m.net/NXDOMAIN mail.example.org/NOERROR qwpzlrmvtyxkbnsd.info/NXDOMAIN kumvnxpqtlsh.ru/NXDOMAIN; do
+    printf '%s.000000\tCdemo\t10.0.0.7\t53000\t10.0.0.1\t53\tudp\t%s\t%s\n' "$NOW" "${q%/*}" "${q#*/}"
   done
-  printf 'not-a-time\tCbad\t10.0.0.7\t53000\t10.0.0.1\t53\tudp\tbroken.example\n'
+  printf '%s.000000\tCinf\t10.0.0.66\t53001\t10.0.0.1\t53\tudp\twww.google.com\tNOERROR\n' "$NOW"
+  i=0
+  for q in "${INFECTED[@]}"; do
+    for retry in 1 2; do
+      printf '%s.%06d\tCinf\t10.0.0.66\t53001\t10.0.0.1\t53\tudp\t%s\tNXDOMAIN\n' "$((NOW + i))" "$retry" "$q"
+    done
+    i=$((i + 1))
+  done
+  printf 'not-a-time\tCbad\t10.0.0.7\t53000\t10.0.0.1\t53\tudp\tbroken.example\t-\n'
 } > "$DEMO/dns.log"
-for _ in $(seq 50); do [ -s "$DEMO/alerts.jsonl" ] && break; sleep 0.2; done
+for _ in $(seq 50); do grep -q '"kind":"client"' "$DEMO/alerts.jsonl" 2>/dev/null && break; sleep 0.2; done
 sleep 0.5
-cut -c1-200 "$DEMO/alerts.jsonl" || true
+echo "$(grep -c '"kind":"name"' "$DEMO/alerts.jsonl" || true) name alerts (one per client, registrable domain and window); the first three:"
+grep '"kind":"name"' "$DEMO/alerts.jsonl" | head -3 | cut -c1-200 || true
+say "client alerts: a client whose distinct DGA domains in a 5-minute window reach --client-min-names (3)"
+grep '"kind":"client"' "$DEMO/alerts.jsonl" || echo "no client alert yet (see $DEMO/scorer.log)"
+curl -fsS "http://$HTTP/metrics" | grep -E '^mlctl_(alerts_total|alerts_deduplicated_total|client_windows_open)' || true
 
 say "training a second model and promoting it: the scorer swaps with no restart"
 "$MLCTL" train "${DATASETS[@]}" --algo gbdt --model "$MODEL" --param threshold_fpr=0.001 --seed 2 --wait >/dev/null
