@@ -204,9 +204,13 @@ func TestServerPrefiltersNames(t *testing.T) {
 	}
 	var alerted []string
 	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		var a struct{ Input string }
+		var a struct{ Input, Kind string }
 		if err := json.Unmarshal([]byte(l), &a); err != nil {
 			t.Fatalf("alert line %q: %v", l, err)
+		}
+		if a.Kind == "client" {
+			// The three names scored come from one client: its verdict.
+			continue
 		}
 		alerted = append(alerted, a.Input)
 	}
@@ -215,6 +219,7 @@ func TestServerPrefiltersNames(t *testing.T) {
 		t.Fatalf("alerts on %v, want exactly the names scored %v", alerted, scored)
 	}
 	stored, err := db.Alerts(context.Background(), 100)
+	stored = slices.DeleteFunc(stored, func(a registry.Alert) bool { return a.Kind == "client" })
 	if err != nil || len(stored) != len(scored) {
 		t.Fatalf("%d alerts stored, want %d: %v", len(stored), len(scored), err)
 	}
