@@ -5,25 +5,38 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"unicode/utf8"
 
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/datasets/dgagen"
 	"github.com/mlctl/mlctl/datasets/txtgen"
 )
 
 func datasetGenerateCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "generate",
-		Usage: "write a synthetic corpus: DGA-style families and benign-looking names (CSV), or with --kind txt the TXT answers of 10 tunnel tools and real-looking zone records (JSON Lines)",
+		Usage: "write a synthetic corpus: DGA-style families and benign-looking names (CSV); with --schemes, DGA names by generation scheme and benign variety; with --kind txt the TXT answers of 10 tunnel tools and real-looking zone records (JSON Lines)",
 		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "schemes", Usage: "dga: write names of these generation schemes (comma-separated, or all; see --list-schemes) instead of the demo corpus"},
+			&ucli.IntFlag{Name: "benign", Usage: "dga with --schemes: also this many benign names of the kinds popularity lists lack (enterprise, cloud, service)"},
+			&ucli.IntFlag{Name: "family-size", Value: 50, Usage: "dga with --schemes: names per parameterisation (synthetic family)"},
+			&ucli.BoolFlag{Name: "list-schemes", Usage: "print the DGA generation schemes and exit"},
+			&ucli.BoolFlag{Name: "json", Usage: "with --list-schemes: JSON lines"},
 			&ucli.StringFlag{Name: "kind", Value: "dga", Usage: "dga or txt"},
 			&ucli.IntFlag{Name: "rows", Value: 40000, Usage: "number of rows (txt: per family)"},
 			&ucli.Uint64Flag{Name: "seed", Value: 1, Usage: "generator seed (same seed, same file)"},
-			&ucli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "CSV file to write (domain,label,family)"},
+			&ucli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "CSV file to write (domain,label,family)"},
 		},
 		Action: func(c *ucli.Context) error {
+			if c.Bool("list-schemes") {
+				return listSchemes(c)
+			}
+			if c.String("output") == "" {
+				return usagef("dataset generate: -o FILE is required")
+			}
 			n := c.Int("rows")
 			if n <= 0 {
 				return usagef("dataset generate: --rows %d: want a positive number", n)
@@ -31,7 +44,10 @@ func datasetGenerateCommand() *ucli.Command {
 			var rows []datasets.Row
 			switch kind := c.String("kind"); kind {
 			case "dga":
-				rows = datasets.GenerateDemo(c.Uint64("seed"), n)
+				var err error
+				if rows, err = dgaCorpus(c, n); err != nil {
+					return err
+				}
 			case "txt":
 				return writeTXTCorpus(c, c.Uint64("seed"), n)
 			default:
@@ -94,5 +110,45 @@ func writeTXTCorpus(c *ucli.Context, seed uint64, n int) error {
 		return fmt.Errorf("dataset generate: %w", err)
 	}
 	fmt.Fprintf(c.App.ErrWriter, "wrote %d TXT records of %d families to %s (%d not UTF-8 left out)\n", written, len(txtgen.All()), c.String("output"), left)
+	return nil
+}
+
+// dgaCorpus is the demo corpus, or with --schemes the scheme generator's
+// names (and --benign benign variety).
+func dgaCorpus(c *ucli.Context, n int) ([]datasets.Row, error) {
+	seed := c.Uint64("seed")
+	if c.String("schemes") == "" {
+		if c.IsSet("benign") || c.IsSet("family-size") {
+			return nil, usagef("dataset generate: --benign and --family-size go with --schemes")
+		}
+		return datasets.GenerateDemo(seed, n), nil
+	}
+	var use []string
+	if s := c.String("schemes"); s != "all" {
+		use = strings.Split(s, ",")
+	}
+	if c.Int("family-size") <= 0 || c.Int("benign") < 0 {
+		return nil, usagef("dataset generate: --family-size and --benign want positive counts")
+	}
+	rows, err := dgagen.Generate(seed, n, dgagen.Options{Schemes: use, FamilySize: c.Int("family-size")})
+	if err != nil {
+		return nil, usagef("dataset generate: --schemes: %v", err)
+	}
+	return append(rows, dgagen.GenerateBenign(seed, c.Int("benign"))...), nil
+}
+
+func listSchemes(c *ucli.Context) error {
+	if c.Bool("json") {
+		enc := json.NewEncoder(c.App.Writer)
+		for _, s := range dgagen.Schemes() {
+			if err := enc.Encode(map[string]string{"scheme": s.Name, "class": s.Class, "about": s.About}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, s := range dgagen.Schemes() {
+		fmt.Fprintf(c.App.Writer, "%-20s %-12s %s\n", s.Name, s.Class, s.About)
+	}
 	return nil
 }

@@ -15,28 +15,27 @@ const (
 	BenignEnterprise = "enterprise" // hosts of an organisation's own domains: dc01.hq.example.org, ise.example.org
 	BenignCloud      = "cloud"      // CDN and cloud hostnames with hash-like labels
 	BenignService    = "service"    // mail and service names: mx1, autodiscover, smtp relays
-	BenignOrg        = "org"        // registered domains of organisations: words, acronyms, places
 )
 
 // BenignKinds lists the benign kinds in GenerateBenign's order.
 func BenignKinds() []string {
-	return []string{BenignEnterprise, BenignCloud, BenignService, BenignOrg}
+	return []string{BenignEnterprise, BenignCloud, BenignService}
 }
 
-// GenerateBenign returns n unique benign names (label 0), a quarter of
+// GenerateBenign returns n unique benign names (label 0), a third of
 // each kind, family "gen-benign-<kind>". Same seed and n, same rows.
 func GenerateBenign(seed uint64, n int) []datasets.Row {
 	if n <= 0 {
 		return nil
 	}
 	makers := map[string]func(*rand.Rand) string{
-		BenignEnterprise: enterpriseHost, BenignCloud: cloudHost, BenignService: serviceHost, BenignOrg: orgDomain,
+		BenignEnterprise: enterpriseHost, BenignCloud: cloudHost, BenignService: serviceHost,
 	}
 	rows := make([]datasets.Row, 0, n)
 	seen := map[string]bool{}
 	for ki, kind := range BenignKinds() {
-		want := n / 4
-		if ki < n%4 {
+		want := n / len(makers)
+		if ki < n%len(makers) {
 			want++
 		}
 		r := rand.New(rand.NewPCG(seed, 0xbe9170+uint64(ki)))

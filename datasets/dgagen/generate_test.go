@@ -103,7 +103,7 @@ func TestGenerateBenign(t *testing.T) {
 		kinds[r.Family]++
 	}
 	for _, k := range BenignKinds() {
-		if kinds["gen-benign-"+k] < 400 {
+		if kinds["gen-benign-"+k] < 600 {
 			t.Errorf("kind %s: %d names", k, kinds["gen-benign-"+k])
 		}
 	}
