@@ -34,6 +34,8 @@ func NamedRecipeWith(name string, params map[string]string) (Recipe, error) {
 		a := def
 		a.Benign = 0
 		return MlctlRecipe(name, "domain", a, params), nil
+	case "lstm":
+		return LSTMRecipe(), nil
 	case "heidgaf44-xgboost":
 		return XGBoostReference(), nil
 	case "heidgaf44":

@@ -55,12 +55,10 @@ func main() {
 	skipFlows := flag.Bool("skip-flows", false, "skip the port-scan detection benchmark on the Stratosphere captures")
 	onlyLSTM := flag.Bool("only-lstm", false, "run only the LSTM comparison with torch (speed on one thread, ROC-AUC on TXT records; no database or Temporal)")
 	skipLSTM := flag.Bool("skip-lstm", false, "skip the LSTM comparison with torch")
-	var genParams paramFlag
-	flag.Var(&genParams, "gen-param", "k=v training parameter for the generalisation runs (repeatable; default mlctl's)")
-	genSets := flag.String("gen-sets", "domain,heidgaf44,lstm", "feature sets for the generalisation runs (lstm: the character LSTM instead of gbdt)")
+	genSets := flag.String("gen-recipes", "mlctl,mlctl-noaug,heidgaf44-xgboost", "recipes of the generalisation runs (bench/dga: mlctl, mlctl-noaug, mlctl-nogen, mlctl-noreg, mlctl-nobenign, heidgaf44, heidgaf44-xgboost, lstm)")
 	flag.Parse()
 	cfg := config{data: *data, out: *out, rounds: *rounds, depth: *depth, skipGen: *skipGen, onlyGen: *onlyGen,
-		genParams: genParams.m, genSets: strings.Split(*genSets, ","), skipServing: *skipServing, onlyServing: *onlyServing, onlyTrees: *onlyTrees, skipTrees: *skipTrees,
+		genSets: strings.Split(*genSets, ","), skipServing: *skipServing, onlyServing: *onlyServing, onlyTrees: *onlyTrees, skipTrees: *skipTrees,
 		onlyFlows: *onlyFlows, skipFlows: *skipFlows, onlyLSTM: *onlyLSTM, skipLSTM: *skipLSTM}
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "mlctl-bench:", err)
@@ -79,7 +77,7 @@ type Report struct {
 	FeatureFitSecs float64                    `json:"feature_fit_seconds"`
 	Training       gbdtbench.Result           `json:"training"`
 	Scoring        Scoring                    `json:"scoring"`
-	Generalisation []Holdout                  `json:"generalisation,omitempty"`
+	Generalisation *Generalisation            `json:"generalisation,omitempty"`
 	Serving        *servingbench.Result       `json:"serving,omitempty"`
 	Forests        *Forests                   `json:"forests,omitempty"`
 	Flows          *flowsbench.Result         `json:"flows,omitempty"`
@@ -99,25 +97,7 @@ type config struct {
 	skipFlows        bool
 	onlyLSTM         bool
 	skipLSTM         bool
-	genParams        map[string]string
 	genSets          []string
-}
-
-// paramFlag collects repeated k=v flags.
-type paramFlag struct{ m map[string]string }
-
-func (p *paramFlag) String() string { return fmt.Sprint(p.m) }
-
-func (p *paramFlag) Set(s string) error {
-	k, v, ok := strings.Cut(s, "=")
-	if !ok {
-		return fmt.Errorf("want k=v, got %q", s)
-	}
-	if p.m == nil {
-		p.m = map[string]string{}
-	}
-	p.m[k] = v
-	return nil
 }
 
 func run(ctx context.Context, cfg config) error {
@@ -166,12 +146,13 @@ func run(ctx context.Context, cfg config) error {
 		return writeReport(rep, outPath)
 	}
 	if cfg.onlyGen {
-		hs, err := generalisation(ctx, dataDir, rows, cfg.genParams, cfg.genSets)
+		g, err := generalisation(ctx, dataDir, cfg.genSets)
 		if err != nil {
 			return err
 		}
-		fmt.Println(holdoutTable(hs))
-		return nil
+		fmt.Println(g.Table())
+		rep.Generalisation = g
+		return writeReport(rep, outPath)
 	}
 
 	// Features fitted on every row (cross-fitted: each name's learned values
@@ -208,12 +189,12 @@ func run(ctx context.Context, cfg config) error {
 	fmt.Println(sc.Table())
 
 	if !cfg.skipGen && source != "generator" {
-		hs, err := generalisation(ctx, dataDir, rows, cfg.genParams, cfg.genSets)
+		g, err := generalisation(ctx, dataDir, cfg.genSets)
 		if err != nil {
 			return err
 		}
-		rep.Generalisation = hs
-		fmt.Println(holdoutTable(hs))
+		rep.Generalisation = g
+		fmt.Println(g.Table())
 	}
 
 	if !cfg.skipTrees {

@@ -1,4 +1,4 @@
-package main
+package dga
 
 import (
 	"context"
@@ -17,9 +17,26 @@ func lstmGenParams(vocab int) lstm.Params {
 	return p
 }
 
-// lstmHoldoutScores trains a character LSTM (`train --algo lstm` on a dga
-// dataset) on train, stopping early on valid, and scores test.
-func lstmHoldoutScores(ctx context.Context, train, valid []datasets.Row, test []string) ([]float64, error) {
+// LSTMRecipe is seed 002's character LSTM (`train --algo lstm` on a dga
+// dataset) on the real rows, stopping early on a tenth of them (by name
+// hash).
+func LSTMRecipe() Recipe {
+	return Recipe{Name: "lstm", Train: func(ctx context.Context, rows []datasets.Row, test []string, _ uint64) ([]float64, error) {
+		var train, valid []datasets.Row
+		for _, r := range rows {
+			if inTest(r.Name) {
+				valid = append(valid, r)
+			} else {
+				train = append(train, r)
+			}
+		}
+		return lstmScores(ctx, train, valid, test)
+	}}
+}
+
+// lstmScores trains a character LSTM on train, stopping early on valid,
+// and scores test.
+func lstmScores(ctx context.Context, train, valid []datasets.Row, test []string) ([]float64, error) {
 	tok, err := tokens.NewDomain(0)
 	if err != nil {
 		return nil, err
