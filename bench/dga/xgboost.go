@@ -15,7 +15,7 @@ import (
 	"github.com/mlctl/mlctl/features"
 )
 
-//go:embed xgboost.py
+//go:embed heidgaf_xgboost.py
 var xgboostScript []byte
 
 // XGBoostReference is heiDGAF's recipe: seed 000's 44 features and Debian's
@@ -44,7 +44,7 @@ func XGBoostReference() Recipe {
 				return nil, err
 			}
 		}
-		script := filepath.Join(dir, "xgboost.py")
+		script := filepath.Join(dir, "heidgaf_xgboost.py") // not xgboost.py: it would shadow the module
 		if err := os.WriteFile(script, xgboostScript, 0o600); err != nil {
 			return nil, err
 		}
