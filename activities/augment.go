@@ -45,5 +45,6 @@ func augmentTraining(lay layout, algo, setName string, params map[string]string,
 		"gen_benign":         strconv.Itoa(added.Benign),
 		"benign_registrable": strconv.FormatBool(aug.Registrable),
 		"generator_version":  strconv.Itoa(dgagen.Version),
+		"train_prefiltered":  strconv.Itoa(added.Prefiltered),
 	}, nil
 }

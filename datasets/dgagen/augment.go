@@ -7,6 +7,7 @@ import (
 
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/features"
+	"github.com/mlctl/mlctl/features/prefilter"
 )
 
 // Augment says what a training part gains beside its real rows. Its
@@ -24,24 +25,42 @@ type Augment struct {
 	// sees bare registered domains as benign too, not only the full
 	// hostnames popularity lists such as Umbrella hold.
 	Registrable bool
+	// Prefilter leaves out of training the names the built-in prefilter
+	// rejects (features/prefilter: .arpa, .local, single labels, _service
+	// labels…): a model never scores them, so they only skew what it
+	// learns (Umbrella's top 100k holds 8,148 reverse lookups).
+	Prefilter bool
 	// ExcludeSchemes leaves schemes out of the generated DGA names (the
 	// leave-one-scheme-out benchmark).
 	ExcludeSchemes []string
 }
 
 // DefaultAugment is the default recipe's augmentation for name models.
-func DefaultAugment() Augment { return Augment{DGA: -1, Benign: -1, Registrable: true} }
+func DefaultAugment() Augment { return Augment{DGA: -1, Benign: -1, Registrable: true, Prefilter: true} }
 
 // Added is what Apply added, by source.
 type Added struct {
 	DGA, Benign, Registrable int
+	// Prefiltered counts the real rows left out by the prefilter.
+	Prefiltered int
 }
 
-// Apply returns train followed by the rows the augmentation adds, and how
-// many of each. Generated names that are already in train are left out, and
+// Apply returns train (less what the prefilter leaves out) followed by
+// the rows the augmentation adds, and how many of each. Generated names that are already in train are left out, and
 // so is a registrable domain that train holds with any label. Same rows,
 // seed and options, same result.
 func (a Augment) Apply(train []datasets.Row, seed uint64) ([]datasets.Row, Added, error) {
+	var added Added
+	if a.Prefilter {
+		kept := make([]datasets.Row, 0, len(train))
+		for _, r := range train {
+			if _, out := prefilter.Default().Check(r.Name); !out {
+				kept = append(kept, r)
+			}
+		}
+		added.Prefiltered = len(train) - len(kept)
+		train = kept
+	}
 	have := make(map[string]bool, len(train))
 	var pos, neg int
 	for _, r := range train {
@@ -53,7 +72,6 @@ func (a Augment) Apply(train []datasets.Row, seed uint64) ([]datasets.Row, Added
 		}
 	}
 	out := append([]datasets.Row(nil), train...)
-	var added Added
 	if a.Registrable {
 		var extra []datasets.Row
 		for _, r := range train {

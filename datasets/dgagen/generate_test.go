@@ -116,16 +116,20 @@ func TestAugment(t *testing.T) {
 		{Name: "mail.google.com", Label: 0, Family: "umbrella"},
 		{Name: "google.com", Label: 0, Family: "opendns"},
 		{Name: "xkqjzpwv.com", Label: 1, Family: "x"},
+		{Name: "1.0.0.10.in-addr.arpa", Label: 0, Family: "umbrella"},
 	}
-	a := Augment{DGA: 100, Benign: 40, Registrable: true}
+	a := Augment{DGA: 100, Benign: 40, Registrable: true, Prefilter: true}
 	out, added, err := a.Apply(train, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if added.Registrable != 1 || out[len(train)].Name != "example.co.uk" {
-		t.Fatalf("registrable: added %d, first %q; want 1, example.co.uk (google.com is there)", added.Registrable, out[len(train)].Name)
+	if added.Registrable != 1 || out[len(train)-1].Name != "example.co.uk" {
+		t.Fatalf("registrable: added %d, first %q; want 1, example.co.uk (google.com is there)", added.Registrable, out[len(train)-1].Name)
 	}
-	if added.DGA != 100 || added.Benign != 40 || len(out) != len(train)+141 {
+	if added.Prefiltered != 1 || out[len(train)-2].Name != "xkqjzpwv.com" {
+		t.Fatalf("prefiltered %d, want the arpa name left out", added.Prefiltered)
+	}
+	if added.DGA != 100 || added.Benign != 40 || len(out) != len(train)-1+141 {
 		t.Fatalf("added %+v, %d rows", added, len(out))
 	}
 	again, _, _ := a.Apply(train, 1)
