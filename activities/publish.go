@@ -69,7 +69,7 @@ func (a *Activities) Publish(ctx context.Context, in PublishInput) (PublishResul
 	man := artifact.Manifest{
 		FormatVersion: artifact.FormatVersion, Algo: art.Algo,
 		FeatureSet: art.FeatureSet.Name, FeatureVersion: art.FeatureSet.Version, FeatureNames: art.FeatureSet.Names,
-		Threshold: in.Evaluation.Threshold, ThresholdRule: cmp.Or(in.Evaluation.ThresholdRule, "best F1 on the validation split"),
+		Threshold: in.Evaluation.Threshold, ThresholdRule: cmp.Or(in.Evaluation.ThresholdRule, bestF1Rule),
 		Params: art.Params, Metrics: metrics, DatasetVersions: refs,
 		Split: artifact.SplitInfo{Seed: in.Seed, HoldoutFamilies: holdout,
 			Train: in.Split.Train, Validation: in.Split.Validation, Test: in.Split.Test},
