@@ -142,7 +142,11 @@ func train(c *ucli.Context) error {
 	if rule == "" {
 		rule = "best F1 on the validation split"
 	}
-	fmt.Fprintf(w, "\nvalidation ROC-AUC %.4f\nthreshold %.4f: %s\n\n", res.Validation.AUCROC, res.Threshold, rule)
+	fmt.Fprintf(w, "\nvalidation ROC-AUC %.4f\nthreshold %.4f: %s\n", res.Validation.AUCROC, res.Threshold, rule)
+	if res.FeatureFit != "" {
+		fmt.Fprintf(w, "features fitted %s: %s\n", res.FeatureFit, benignOnlyNote)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, "test split:")
 	fmt.Fprint(w, eval.Format(eval.Report{Threshold: res.Threshold, Confusion: res.Confusion, Metrics: res.Metrics, FamilyRecall: res.FamilyRecall, Rows: res.TestRows}))
 	fmt.Fprintf(w, "web UI: %s\n", ui)

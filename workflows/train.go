@@ -53,6 +53,10 @@ type TrainModelResult struct {
 	Trees         int                    `json:"trees"`
 	ResumedFrom   int                    `json:"resumed_from"`
 	Split         activities.SplitResult `json:"split"`
+
+	// FeatureFit is the manifest's feature_fit: "benign-only" when the
+	// feature set was fitted on benign rows only, else empty.
+	FeatureFit string `json:"feature_fit,omitempty"`
 }
 
 // Progress is what the progress query answers.
@@ -199,6 +203,7 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 		Model: pub.Name, Version: pub.Version, SHA256: pub.SHA256, Algo: in.Algo,
 		Dataset: strings.Join(refs, ","), Datasets: refs,
 		Metrics: rep.Metrics, Confusion: rep.Confusion, Threshold: ev.Threshold, ThresholdRule: ev.ThresholdRule, WorkflowID: wfID,
+		FeatureFit: pub.FeatureFit,
 		Validation: ev.Validation.Metrics, FamilyRecall: rep.FamilyRecall, TestRows: rep.Rows,
 		Trees: trained.Trees, ResumedFrom: trained.ResumedFrom, Split: split,
 	}, nil
