@@ -164,15 +164,39 @@ func extractHeidgaf44ASCII(q string, dst []float64) {
 		}
 	}
 
-	levelCounts(third, dst[29:33])
-	levelCounts(second, dst[33:37])
-	levelCounts(q, dst[37:41])
-	dst[41] = 0
-	if q != "" {
-		dst[41] = asciiEntropy(q)
+	asciiLevelCountsOf(third, dst[29:33])
+	asciiLevelCountsOf(second, dst[33:37])
+	asciiLevelCountsOf(q, dst[37:41])
+	dst[41] = asciiEntropyOrZero(q)
+	dst[42] = asciiEntropyOrZero(third)
+	dst[43] = asciiEntropyOrZero(second)
+}
+
+// asciiEntropyOrZero is pyEntropy for an ASCII string shorter than
+// len(logInt).
+func asciiEntropyOrZero(s string) float64 {
+	if s == "" {
+		return 0
 	}
-	dst[42] = pyEntropy(third)
-	dst[43] = pyEntropy(second)
+	return asciiEntropy(s)
+}
+
+// asciiLevelCountsOf is levelCounts for an ASCII string shorter than 1<<16.
+func asciiLevelCountsOf(s string, dst []float64) {
+	if s == "" {
+		dst[0], dst[1], dst[2], dst[3] = 0, 0, 0, 0
+		return
+	}
+	// One add per byte: the three counts live in 16-bit fields.
+	var packed uint64
+	for i := 0; i < len(s); i++ {
+		packed += asciiLevelCounts[s[i]]
+	}
+	n := float64(len(s))
+	dst[0] = n / n
+	dst[1] = float64(packed&0xFFFF) / n
+	dst[2] = float64(packed>>16&0xFFFF) / n
+	dst[3] = float64(packed>>32&0xFFFF) / n
 }
 
 // splitLevels returns seed 000's second-level label (labels[-2]) and
@@ -350,8 +374,8 @@ var asciiLetter = func() (t [256]int8) {
 
 // asciiLevelCounts packs, for each ASCII byte, whether Python counts it as
 // alpha (bits 0-15), digit (bits 16-31) and special (bits 32-47).
-var asciiLevelCounts = func() (t [128]uint64) {
-	for c := range t {
+var asciiLevelCounts = func() (t [256]uint64) {
+	for c := range 128 {
 		k := pyASCIIClass[c]
 		if k&pyClassAlpha != 0 {
 			t[c] |= 1
