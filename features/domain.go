@@ -104,6 +104,7 @@ type Domain struct {
 	opts       DomainOptions
 	folds      []domainFold
 	pinned     pinnedFolds // training DGA names held out with their family (see folds.go)
+	pinIndex   pinnedIndex // derived from pinned
 	benignOnly bool
 }
 
@@ -176,7 +177,7 @@ func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
 		}
 		mainFolds[j] |= 1 << foldOfRow[i]
 	}
-	d := &Domain{opts: opts, folds: make([]domainFold, opts.Folds), pinned: pinned, benignOnly: benignOnly}
+	d := &Domain{opts: opts, folds: make([]domainFold, opts.Folds), pinned: pinned, pinIndex: newPinnedIndex(pinned), benignOnly: benignOnly}
 	trainer := ngramTrainer{bits: opts.NgramBits, epochs: opts.NgramEpochs, rate: 2, l2: 1e-6}
 	var g errgroup.Group
 	g.SetLimit(2) // folds are independent; each writes only d.folds[k]

@@ -147,6 +147,7 @@ func (d *Domain) UnmarshalJSON(data []byte) error {
 	d.opts = opts
 	d.folds = folds
 	d.pinned = pinned
+	d.pinIndex = newPinnedIndex(pinned)
 	d.benignOnly = st.BenignOnly
 	return nil
 }
