@@ -17,24 +17,28 @@ type EvaluateInput struct {
 	DatasetIDs  []int64 `json:"dataset_ids"`
 	SplitID     int64   `json:"split_id"`
 	// ThresholdFPR, when set, picks the threshold that keeps the false
-	// positive rate on validation at or under it (the most recall there),
-	// instead of the best F1: what live traffic, nearly all benign, needs.
+	// positive rate on validation at or under it (the most recall there):
+	// what live traffic, nearly all benign, needs. Zero picks the best F1.
+	// TrainModel sets it from ThresholdFPR(params), DefaultThresholdFPR
+	// unless the run asks otherwise.
 	ThresholdFPR float64 `json:"threshold_fpr,omitempty"`
 }
 
 // EvaluateResult holds the threshold chosen on validation and the reports.
 type EvaluateResult struct {
 	Threshold float64 `json:"threshold"`
-	// ThresholdRule says how Threshold was chosen (empty: best F1).
+	// ThresholdRule says how Threshold was chosen, in words (empty in
+	// results recorded before it was always set: best F1).
 	ThresholdRule string      `json:"threshold_rule,omitempty"`
 	Validation    eval.Report `json:"validation"`
 	Test          eval.Report `json:"test"`
 }
 
-// Evaluate scores the validation part, chooses the threshold with the best
-// F1 there, and reports validation and test metrics at that threshold.
-// Rows of names the default prefilter rejects are left out of both parts
-// and counted in each report's Prefiltered.
+// Evaluate scores the validation part, chooses the threshold there (at
+// in.ThresholdFPR, or the best F1 when it is 0), and reports validation and
+// test metrics at that threshold. Rows of names the default prefilter
+// rejects are left out of both parts and counted in each report's
+// Prefiltered.
 func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateResult, error) {
 	c, err := a.DB.CheckpointByID(ctx, in.CandidateID)
 	if err != nil {
@@ -66,10 +70,11 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 	if err != nil {
 		return EvaluateResult{}, nonRetryable(&BadInputError{err.Error()})
 	}
-	threshold, rule := eval.BestF1Threshold(vs, vl), ""
+	threshold, rule := eval.BestF1Threshold(vs, vl), bestF1Rule
 	if in.ThresholdFPR > 0 {
-		_, threshold = eval.RecallAtFPR(vs, vl, in.ThresholdFPR)
-		rule = fmt.Sprintf("false positive rate at most %g on the validation split", in.ThresholdFPR)
+		var recall float64
+		recall, threshold = eval.RecallAtFPR(vs, vl, in.ThresholdFPR)
+		rule = fprRule(in.ThresholdFPR, countBenign(vl), recall)
 	}
 	out := EvaluateResult{Threshold: threshold, ThresholdRule: rule, Validation: eval.Evaluate(vs, vl, vf, threshold)}
 	if len(test) > 0 {
@@ -110,6 +115,17 @@ func Score(sc *artifact.Scorer, rows []datasets.Row, columns []string) (scores [
 		labels[i], families[i] = r.Label, r.Family
 	}
 	return scores, labels, families, nil
+}
+
+// countBenign counts the labels that are 0.
+func countBenign(labels []int) int {
+	n := 0
+	for _, l := range labels {
+		if l == 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // anomalyThreshold is an isolation forest's adaptive threshold on the

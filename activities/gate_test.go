@@ -93,7 +93,9 @@ func TestGateComparesBothModelsOnTheSameRows(t *testing.T) {
 }
 
 // TestThresholdAtAFalsePositiveRate: with threshold_fpr the threshold keeps
-// the validation false positive rate at or under it, and says so.
+// the validation false positive rate at or under it, and says so; at the
+// default 0.001 on a validation split of a few hundred benign rows that
+// means no false positive at all, and the rule says what it picked.
 func TestThresholdAtAFalsePositiveRate(t *testing.T) {
 	ctx := context.Background()
 	db := registrytest.Open(t)
@@ -130,8 +132,14 @@ func TestThresholdAtAFalsePositiveRate(t *testing.T) {
 		return ev
 	}
 	f1, strict := evaluate(0), evaluate(0.01)
-	if f1.ThresholdRule != "" || !strings.Contains(strict.ThresholdRule, "false positive rate at most 0.01") {
+	if f1.ThresholdRule != "best F1 on the validation split" || !strings.HasPrefix(strict.ThresholdRule, "false positive rate at most 0.01 on the validation split") {
 		t.Fatalf("rules %q and %q", f1.ThresholdRule, strict.ThresholdRule)
+	}
+	def := evaluate(activities.DefaultThresholdFPR)
+	benign := def.Validation.Confusion.FP + def.Validation.Confusion.TN
+	if benign >= 1000 || def.Validation.Confusion.FP != 0 || def.Validation.Confusion.TP == 0 || def.Threshold < strict.Threshold ||
+		!strings.Contains(def.ThresholdRule, fmt.Sprintf("its %d benign rows allow no false positive: the threshold is the lowest malicious score above every benign one", benign)) {
+		t.Fatalf("default rule on %d benign validation rows: threshold %.4f, %+v, %q", benign, def.Threshold, def.Validation.Confusion, def.ThresholdRule)
 	}
 	if got := strict.Validation.Metrics.FPR; got > 0.01 {
 		t.Fatalf("validation FPR %.4f at the threshold_fpr=0.01 threshold %.4f", got, strict.Threshold)

@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/activity"
 
 	"github.com/mlctl/mlctl/artifact"
+	"github.com/mlctl/mlctl/features"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/eval"
 )
@@ -36,6 +37,9 @@ type PublishResult struct {
 	Version int    `json:"version"`
 	SHA256  string `json:"sha256"`
 	Created bool   `json:"created"`
+	// FeatureFit is the manifest's feature_fit ("" or
+	// artifact.FeatureFitBenignOnly).
+	FeatureFit string `json:"feature_fit,omitempty"`
 }
 
 // Publish stores the candidate as a new model version with its manifest and
@@ -43,7 +47,11 @@ type PublishResult struct {
 // attempt created.
 func (a *Activities) Publish(ctx context.Context, in PublishInput) (PublishResult, error) {
 	if m, err := a.DB.ModelByWorkflow(ctx, in.WorkflowID); err == nil {
-		return PublishResult{ModelID: m.ID, Name: m.Name, Version: m.Version, SHA256: m.SHA256}, nil
+		man, err := artifact.ParseManifest(m)
+		if err != nil {
+			return PublishResult{}, nonRetryable(err)
+		}
+		return PublishResult{ModelID: m.ID, Name: m.Name, Version: m.Version, SHA256: m.SHA256, FeatureFit: man.FeatureFit}, nil
 	}
 	c, err := a.DB.CheckpointByID(ctx, in.CandidateID)
 	if err != nil {
@@ -62,14 +70,18 @@ func (a *Activities) Publish(ctx context.Context, in PublishInput) (PublishResul
 	if err != nil {
 		return PublishResult{}, err
 	}
+	fit, err := featureFit(art.FeatureSet)
+	if err != nil {
+		return PublishResult{}, nonRetryable(registry.Errorf(registry.ECORRUPT, "candidate %d: %v", in.CandidateID, err))
+	}
 	holdout := in.HoldoutFamilies
 	if holdout == nil {
 		holdout = []string{}
 	}
 	man := artifact.Manifest{
 		FormatVersion: artifact.FormatVersion, Algo: art.Algo,
-		FeatureSet: art.FeatureSet.Name, FeatureVersion: art.FeatureSet.Version, FeatureNames: art.FeatureSet.Names,
-		Threshold: in.Evaluation.Threshold, ThresholdRule: cmp.Or(in.Evaluation.ThresholdRule, "best F1 on the validation split"),
+		FeatureSet: art.FeatureSet.Name, FeatureVersion: art.FeatureSet.Version, FeatureNames: art.FeatureSet.Names, FeatureFit: fit,
+		Threshold: in.Evaluation.Threshold, ThresholdRule: cmp.Or(in.Evaluation.ThresholdRule, bestF1Rule),
 		Params: art.Params, Metrics: metrics, DatasetVersions: refs,
 		Split: artifact.SplitInfo{Seed: in.Seed, HoldoutFamilies: holdout,
 			Train: in.Split.Train, Validation: in.Split.Validation, Test: in.Split.Test},
@@ -109,7 +121,25 @@ func (a *Activities) Publish(ctx context.Context, in PublishInput) (PublishResul
 	} else if len(pruned) > 0 {
 		activity.GetLogger(ctx).Info("pruned the artifacts of old versions", "model", in.Model, "versions", pruned, "keep", keep)
 	}
-	return PublishResult{ModelID: m.ID, Name: m.Name, Version: m.Version, SHA256: m.SHA256, Created: created}, nil
+	return PublishResult{ModelID: m.ID, Name: m.Name, Version: m.Version, SHA256: m.SHA256, Created: created, FeatureFit: fit}, nil
+}
+
+// featureFit is the manifest's feature_fit of a feature set:
+// artifact.FeatureFitBenignOnly for a domain set fitted on benign rows
+// only, else "" (the other sets are stateless, a dataset's columns, or an
+// LSTM's tokenizer, none of which learns from labels).
+func featureFit(fs artifact.FeatureSet) (string, error) {
+	if fs.Name != "domain" {
+		return "", nil
+	}
+	set, err := features.Lookup(fs.Name, fs.State)
+	if err != nil {
+		return "", err
+	}
+	if d, ok := set.(*features.Domain); ok && d.BenignOnly() {
+		return artifact.FeatureFitBenignOnly, nil
+	}
+	return "", nil
 }
 
 func evaluationRow(modelID int64, ids []int64, part string, rep eval.Report) registry.Evaluation {

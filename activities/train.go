@@ -361,7 +361,7 @@ func featureState(set features.Set) (json.RawMessage, error) {
 // algorithm (the feature set, the threshold rule, an isolation forest's
 // baseline column, how many versions keep their artifact) rather than the
 // trees.
-var RecipeParams = map[string]bool{"feature_set": true, "threshold_fpr": true, "baseline_column": true, "keep_versions": true,
+var RecipeParams = map[string]bool{"feature_set": true, "threshold_fpr": true, "threshold_rule": true, "baseline_column": true, "keep_versions": true,
 	"gen_dga": true, "gen_benign": true, "benign_registrable": true}
 
 // GBDTParams parses user parameters over mlctl's defaults for DGA models and

@@ -19,7 +19,17 @@ type Manifest struct {
 	WorkflowID      string            `json:"workflow_id"`
 	SHA256          string            `json:"sha256"`
 	SizeBytes       int               `json:"size_bytes"`
+
+	// FeatureFit says how the feature set's learned state was fitted when
+	// it was not on both classes: FeatureFitBenignOnly. Empty otherwise.
+	FeatureFit string `json:"feature_fit,omitempty"`
 }
+
+// FeatureFitBenignOnly is Manifest.FeatureFit of a model whose feature set
+// was fitted on benign rows only (an isolation forest trained on a
+// benign-only dataset): the parts that need malicious rows are constants
+// (see features.Domain).
+const FeatureFitBenignOnly = "benign-only"
 
 // SplitInfo records how the training rows were chosen.
 type SplitInfo struct {

@@ -105,6 +105,10 @@ type modelView struct {
 	Drift *registry.DriftReport `json:"drift,omitempty"`
 }
 
+// benignOnlyNote explains a benign-only feature fit where train and
+// models show print it.
+const benignOnlyNote = "the training part had no malicious rows, so ngram_score is 0 and tld_benign_ratio 1 for every name; the rest was learned from benign names"
+
 func modelsShow(c *ucli.Context) error {
 	if c.NArg() != 1 {
 		return usagef("models show: want MODEL[@V]")
@@ -142,6 +146,9 @@ func modelsShow(c *ucli.Context) error {
 		m.Ref(), m.Algo, m.SHA256, m.Size, man.FeatureSet, man.FeatureVersion, len(man.FeatureNames), man.Threshold, man.ThresholdRule,
 		m.DatasetVersions, man.Split.Seed, man.Split.Train, man.Split.Validation, man.Split.Test, man.Split.HoldoutFamilies,
 		m.WorkflowID, m.CreatedAt.Local().Format("2006-01-02 15:04:05"))
+	if man.FeatureFit != "" {
+		fmt.Fprintf(w, "fitted     %s: %s\n", man.FeatureFit, benignOnlyNote)
+	}
 	fmt.Fprintf(w, "params     %v\n", man.Params)
 	if drift == nil {
 		fmt.Fprintf(w, "drift      not checked (`mlctl drift %s --file RECENT` checks it)\n", m.Ref())

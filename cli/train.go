@@ -43,7 +43,7 @@ func trainFlags() []ucli.Flag {
 	return []ucli.Flag{
 		&ucli.StringSliceFlag{Name: "dataset", Required: true, Usage: "NAME[@V] (repeatable; NAME alone is the newest version when the run starts)"},
 		&ucli.StringFlag{Name: "algo", Value: "gbdt", Usage: "gbdt (gradient-boosted trees), rf (random forest), iforest (isolation forest on the baseline rows) or lstm (dga names character by character, txt records as seed 002's n-grams)"},
-		&ucli.StringSliceFlag{Name: "param", Usage: "k=v training parameter in XGBoost's names, e.g. max_depth=4 (repeatable); feature_set=heidgaf44 picks the feature set; threshold_fpr=0.001 sets the threshold at that false positive rate on validation (default: best F1)"},
+		&ucli.StringSliceFlag{Name: "param", Usage: "k=v training parameter in XGBoost's names, e.g. max_depth=4 (repeatable); feature_set=heidgaf44 picks the feature set; the threshold is set at a false positive rate of at most threshold_fpr (default 0.001) on validation, or at the best F1 there with threshold_rule=f1"},
 		&ucli.StringSliceFlag{Name: "holdout-family", Usage: "keep this family out of train and validation, all of it in test (repeatable)"},
 		&ucli.StringFlag{Name: "model", Usage: "model name (default <first dataset>-<algo>)"},
 		&ucli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the split and the trainer"},
@@ -143,7 +143,11 @@ func train(c *ucli.Context) error {
 	if rule == "" {
 		rule = "best F1 on the validation split"
 	}
-	fmt.Fprintf(w, "\nvalidation ROC-AUC %.4f; threshold %.4f: %s\n\n", res.Validation.AUCROC, res.Threshold, rule)
+	fmt.Fprintf(w, "\nvalidation ROC-AUC %.4f\nthreshold %.4f: %s\n", res.Validation.AUCROC, res.Threshold, rule)
+	if res.FeatureFit != "" {
+		fmt.Fprintf(w, "features fitted %s: %s\n", res.FeatureFit, benignOnlyNote)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, "test split:")
 	fmt.Fprint(w, eval.Format(eval.Report{Threshold: res.Threshold, Confusion: res.Confusion, Metrics: res.Metrics, FamilyRecall: res.FamilyRecall, Rows: res.TestRows}))
 	fmt.Fprintf(w, "web UI: %s\n", ui)
@@ -246,11 +250,8 @@ func validateParams(algo string, params map[string]string) error {
 			return fmt.Errorf("--param keep_versions=%s: want how many of the newest versions keep their artifact, at least 1", v)
 		}
 	}
-	if v, ok := params["threshold_fpr"]; ok {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || !(f > 0 && f < 1) {
-			return fmt.Errorf("--param threshold_fpr=%s: want a false positive rate between 0 and 1, e.g. 0.001", v)
-		}
+	if _, err := activities.ThresholdFPR(params); err != nil {
+		return err
 	}
 	if algo == "lstm" || algo == "iforest" {
 		for _, k := range []string{"gen_dga", "gen_benign", "benign_registrable"} {

@@ -52,14 +52,15 @@ func TestIngestTrainPublishScore(t *testing.T) {
 	}
 
 	var res struct {
-		Model      string  `json:"model"`
-		Version    int     `json:"version"`
-		SHA256     string  `json:"sha256"`
-		Algo       string  `json:"algo"`
-		Dataset    string  `json:"dataset"`
-		Threshold  float64 `json:"threshold"`
-		WorkflowID string  `json:"workflow_id"`
-		Metrics    struct {
+		Model         string  `json:"model"`
+		Version       int     `json:"version"`
+		SHA256        string  `json:"sha256"`
+		Algo          string  `json:"algo"`
+		Dataset       string  `json:"dataset"`
+		Threshold     float64 `json:"threshold"`
+		ThresholdRule string  `json:"threshold_rule"`
+		WorkflowID    string  `json:"workflow_id"`
+		Metrics       struct {
 			AUCROC    float64  `json:"auc_roc"`
 			AUCPR     float64  `json:"auc_pr"`
 			Precision *float64 `json:"precision"`
@@ -79,6 +80,10 @@ func TestIngestTrainPublishScore(t *testing.T) {
 	}
 	if res.Metrics.AUCROC < 0.9 {
 		t.Fatalf("test ROC-AUC %.3f on the demo corpus", res.Metrics.AUCROC)
+	}
+	// The default threshold rule: a false positive rate of 0.001 on validation.
+	if !strings.HasPrefix(res.ThresholdRule, "false positive rate at most 0.001 on the validation split") {
+		t.Fatalf("threshold rule %q, want the default false positive rate", res.ThresholdRule)
 	}
 
 	// The run is findable by its search attributes.
@@ -189,6 +194,8 @@ func TestWrongInputGivesOneLineErrors(t *testing.T) {
 		{"dataset", "show", "nope"},
 		{"train", "--dataset", "x@y", "--wait"},
 		{"train", "--dataset", "x", "--param", "max_depth"},
+		{"train", "--dataset", "x", "--param", "threshold_fpr=0"},
+		{"train", "--dataset", "x", "--param", "threshold_rule=best"},
 		{"dataset", "ingest", "d", "--kind", "dga", "--file", "/does/not/exist"},
 		{"models", "export", "m@1", "--format", "onnx", "-o", "x"},
 	}

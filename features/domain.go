@@ -32,7 +32,7 @@ var domainExtraNames = [...]string{
 	"word_longest",               // longest English word inside the main label
 	"word_coverage4",             // like word_coverage with words of four or more letters
 	"main_english_ll",            // mean log-probability of the main label under a trigram model of English words
-	"ngram_score",                // logit of the cross-fitted character 2-5-gram logistic regression
+	"ngram_score",                // logit of the cross-fitted character 2-5-gram logistic regression (0 in a benign-only fit)
 	"word_benign_unseen",         // share of the main label in split words that no benign training main label's split holds
 }
 
@@ -94,10 +94,18 @@ func (o DomainOptions) withDefaults() (DomainOptions, error) {
 // difference and no special call for training. A Domain is safe for concurrent use; the
 // zero Domain is not usable (Extract panics): make one with FitDomain or
 // Lookup.
+//
+// A Domain fitted on benign rows only (BenignOnly) learned everything that
+// benign names teach (the trigram model, public-suffix counts, benign
+// words) but has no n-gram model, which needs both classes: its
+// ngram_score is 0, the neutral logit (even odds), for every name, and its
+// tld_benign_ratio is 1 for every name, since every counted name is benign.
 type Domain struct {
-	opts   DomainOptions
-	folds  []domainFold
-	pinned pinnedFolds // training DGA names held out with their family (see folds.go)
+	opts       DomainOptions
+	folds      []domainFold
+	pinned     pinnedFolds // training DGA names held out with their family (see folds.go)
+	pinIndex   pinnedIndex // derived from pinned
+	benignOnly bool
 }
 
 // domainFold holds the parts learned without one fold's names.
@@ -106,8 +114,8 @@ type domainFold struct {
 	tldCounts     map[string]tldCounts
 	lm            *trigramModel
 	tlds          *tldTable
-	ngram         *ngramModel
-	words         wordCounts // cross-fitted benign main-label word counts (wordfreq.go)
+	ngram         *ngramModel // nil in a benign-only fit
+	words         wordCounts  // cross-fitted benign main-label word counts (wordfreq.go)
 	trainedOnRows int
 }
 
@@ -115,7 +123,9 @@ type domainFold struct {
 // validation or test rows): benign character trigrams, public-suffix benign
 // ratios, the words benign main labels use and the n-gram model, each cross-fitted over opts.Folds folds. When
 // the malicious rows name at least opts.Folds families, each family falls
-// into one fold as a whole.
+// into one fold as a whole. Rows with no malicious row among them (the
+// baseline of an isolation forest) give a benign-only fit: everything but
+// the n-gram model (see Domain).
 func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
@@ -132,9 +142,10 @@ func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
 			return nil, fmt.Errorf("fit domain: row %d (%q) has label %d, want 0 or 1", i, r.Name, r.Label)
 		}
 	}
-	if benign == 0 || malicious == 0 {
-		return nil, fmt.Errorf("fit domain: need benign and malicious rows, got %d and %d", benign, malicious)
+	if benign == 0 {
+		return nil, fmt.Errorf("fit domain: need benign rows (and malicious ones for the n-gram model), got %d benign and %d malicious", benign, malicious)
 	}
+	benignOnly := malicious == 0
 	names := make([]string, len(rows))
 	labels := make([]int8, len(rows))
 	for i, r := range rows {
@@ -166,7 +177,7 @@ func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
 		}
 		mainFolds[j] |= 1 << foldOfRow[i]
 	}
-	d := &Domain{opts: opts, folds: make([]domainFold, opts.Folds), pinned: pinned}
+	d := &Domain{opts: opts, folds: make([]domainFold, opts.Folds), pinned: pinned, pinIndex: newPinnedIndex(pinned), benignOnly: benignOnly}
 	trainer := ngramTrainer{bits: opts.NgramBits, epochs: opts.NgramEpochs, rate: 2, l2: 1e-6}
 	var g errgroup.Group
 	g.SetLimit(2) // folds are independent; each writes only d.folds[k]
@@ -198,17 +209,19 @@ func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
 					}
 				}
 			}
-			rng := rand.New(rand.NewPCG(opts.Seed, uint64(k)))
-			texts := make([]string, len(foldNames))
-			for i, n := range foldNames {
-				texts[i] = ngramText(n)
+			if !benignOnly {
+				rng := rand.New(rand.NewPCG(opts.Seed, uint64(k)))
+				texts := make([]string, len(foldNames))
+				for i, n := range foldNames {
+					texts[i] = ngramText(n)
+				}
+				m, err := trainer.train(texts, foldLabels, rng)
+				if err != nil {
+					return fmt.Errorf("fit domain: fold %d: %w", k, err)
+				}
+				f.ngram = m
 			}
-			m, err := trainer.train(texts, foldLabels, rng)
-			if err != nil {
-				return fmt.Errorf("fit domain: fold %d: %w", k, err)
-			}
-			f.ngram = m
-			if err := f.derive(); err != nil {
+			if err := f.derive(benignOnly); err != nil {
 				return fmt.Errorf("fit domain: fold %d: %w", k, err)
 			}
 			d.folds[k] = f
@@ -221,14 +234,18 @@ func FitDomain(rows []datasets.Row, opts DomainOptions) (*Domain, error) {
 	return d, nil
 }
 
-// derive builds the lookup structures of a fold from its counts.
-func (f *domainFold) derive() error {
+// derive builds the lookup structures of a fold from its counts; a fold of
+// a benign-only fit has no n-gram model, any other fold must have one.
+func (f *domainFold) derive(benignOnly bool) error {
 	lm, err := newTrigramModel(f.trigram)
 	if err != nil {
 		return err
 	}
-	if f.ngram == nil {
+	switch {
+	case f.ngram == nil && !benignOnly:
 		return errors.New("fold has no n-gram model")
+	case f.ngram != nil && benignOnly:
+		return errors.New("fold of a benign-only fit has an n-gram model")
 	}
 	f.lm = lm
 	if err := checkWordCounts(f.words); err != nil {
@@ -258,6 +275,10 @@ func (d *Domain) Names() []string {
 
 // Options returns the options the set was fitted with, defaults filled in.
 func (d *Domain) Options() DomainOptions { return d.opts }
+
+// BenignOnly reports whether the set was fitted on benign rows only, so its
+// ngram_score is always 0 and its tld_benign_ratio always 1 (see Domain).
+func (d *Domain) BenignOnly() bool { return d.benignOnly }
 
 // Extract implements Set; dst must hold at least DomainLen values. Names are
 // lower-cased as they are read, so "Example.COM" and "example.com" agree on
@@ -289,7 +310,10 @@ func (d *Domain) Extract(name string, dst []float64) {
 	x[13] = ws.longest
 	x[14] = ws.coverage4
 	x[15] = englishTrigram().meanLogProb(p.main)
-	x[16] = f.ngram.score(p.main)
+	x[16] = 0 // a benign-only fit has no n-gram model: the neutral logit
+	if f.ngram != nil {
+		x[16] = f.ngram.score(p.main)
+	}
 	x[17] = f.words.unseenShare(englishTrie(), &split, len(p.main))
 }
 

@@ -12,8 +12,11 @@ import (
 // the order of their keys, and maps marshal with sorted keys, so the same
 // state always gives the same bytes.
 type domainState struct {
-	Folds   []foldState   `json:"folds"`
-	Options DomainOptions `json:"options"`
+	// BenignOnly marks a fit on benign rows only: no fold has an n-gram
+	// model (omitted otherwise, so two-class states keep their bytes).
+	BenignOnly bool          `json:"benign_only,omitempty"`
+	Folds      []foldState   `json:"folds"`
+	Options    DomainOptions `json:"options"`
 	// Pinned are the folds of training DGA names cross-fitted with their
 	// family, as little-endian uint64 entries (base64 in JSON).
 	Pinned  []byte `json:"pinned,omitempty"`
@@ -23,7 +26,8 @@ type domainState struct {
 
 // foldState is the JSON form of what one fold learned.
 type foldState struct {
-	Ngram ngramState `json:"ngram"`
+	// Ngram is the fold's n-gram model, absent in a benign-only fit.
+	Ngram *ngramState `json:"ngram,omitempty"`
 	// Rows is how many training rows the fold learned from.
 	Rows int `json:"rows"`
 	// TLDs are benign and total counts per public suffix (a TLD, co.uk,
@@ -47,7 +51,7 @@ type ngramState struct {
 
 // MarshalJSON encodes the fitted state as deterministic JSON.
 func (d *Domain) MarshalJSON() ([]byte, error) {
-	st := domainState{Options: d.opts, Set: d.Name(), Version: d.Version()}
+	st := domainState{BenignOnly: d.benignOnly, Options: d.opts, Set: d.Name(), Version: d.Version()}
 	if len(d.pinned) > 0 {
 		st.Pinned = make([]byte, 0, 8*len(d.pinned))
 		for _, v := range d.pinned {
@@ -55,12 +59,16 @@ func (d *Domain) MarshalJSON() ([]byte, error) {
 		}
 	}
 	for _, f := range d.folds {
-		w := make([]byte, len(f.ngram.weights))
-		for i, v := range f.ngram.weights {
-			w[i] = byte(v)
+		var ngram *ngramState
+		if f.ngram != nil {
+			w := make([]byte, len(f.ngram.weights))
+			for i, v := range f.ngram.weights {
+				w[i] = byte(v)
+			}
+			ngram = &ngramState{Bias: f.ngram.bias, Bits: f.ngram.bits, Scale: f.ngram.scale, Weights: w}
 		}
 		st.Folds = append(st.Folds, foldState{
-			Ngram:    ngramState{Bias: f.ngram.bias, Bits: f.ngram.bits, Scale: f.ngram.scale, Weights: w},
+			Ngram:    ngram,
 			Rows:     f.trainedOnRows,
 			TLDs:     f.tldCounts,
 			Trigrams: packCounts(f.trigram),
@@ -104,11 +112,9 @@ func (d *Domain) UnmarshalJSON(data []byte) error {
 	}
 	folds := make([]domainFold, len(st.Folds))
 	for k, fs := range st.Folds {
-		if fs.Ngram.Bits != opts.NgramBits || len(fs.Ngram.Weights) != 1<<opts.NgramBits {
-			return fmt.Errorf("domain state: fold %d: %d n-gram weights of %d bits, want %d bits", k, len(fs.Ngram.Weights), fs.Ngram.Bits, opts.NgramBits)
-		}
-		if !finite(fs.Ngram.Bias) || !finite(fs.Ngram.Scale) || fs.Ngram.Scale <= 0 {
-			return fmt.Errorf("domain state: fold %d: bad n-gram bias %v or scale %v", k, fs.Ngram.Bias, fs.Ngram.Scale)
+		ngram, err := fs.Ngram.model(opts.NgramBits, st.BenignOnly)
+		if err != nil {
+			return fmt.Errorf("domain state: fold %d: %w", k, err)
 		}
 		counts, err := unpackCounts(fs.Trigrams, trigramSize)
 		if err != nil {
@@ -117,10 +123,6 @@ func (d *Domain) UnmarshalJSON(data []byte) error {
 		words, err := unpackCounts(fs.Words, englishTrie().words)
 		if err != nil {
 			return fmt.Errorf("domain state: fold %d: words: %w", k, err)
-		}
-		w := make([]int8, len(fs.Ngram.Weights))
-		for i, v := range fs.Ngram.Weights {
-			w[i] = int8(v)
 		}
 		tlds := fs.TLDs
 		if tlds == nil {
@@ -135,17 +137,41 @@ func (d *Domain) UnmarshalJSON(data []byte) error {
 			trigram:       counts,
 			words:         words,
 			tldCounts:     tlds,
-			ngram:         &ngramModel{bits: fs.Ngram.Bits, weights: w, scale: fs.Ngram.Scale, bias: fs.Ngram.Bias},
+			ngram:         ngram,
 			trainedOnRows: fs.Rows,
 		}
-		if err := folds[k].derive(); err != nil {
+		if err := folds[k].derive(st.BenignOnly); err != nil {
 			return fmt.Errorf("domain state: fold %d: %w", k, err)
 		}
 	}
 	d.opts = opts
 	d.folds = folds
 	d.pinned = pinned
+	d.pinIndex = newPinnedIndex(pinned)
+	d.benignOnly = st.BenignOnly
 	return nil
+}
+
+// model checks a fold's stored n-gram model against the options and
+// rebuilds it: absent exactly when the fit was benign-only.
+func (s *ngramState) model(bits int, benignOnly bool) (*ngramModel, error) {
+	switch {
+	case s == nil && benignOnly:
+		return nil, nil
+	case s == nil:
+		return nil, fmt.Errorf("no n-gram model")
+	case benignOnly:
+		return nil, fmt.Errorf("an n-gram model in a benign-only fit")
+	case s.Bits != bits || len(s.Weights) != 1<<bits:
+		return nil, fmt.Errorf("%d n-gram weights of %d bits, want %d bits", len(s.Weights), s.Bits, bits)
+	case !finite(s.Bias) || !finite(s.Scale) || s.Scale <= 0:
+		return nil, fmt.Errorf("bad n-gram bias %v or scale %v", s.Bias, s.Scale)
+	}
+	w := make([]int8, len(s.Weights))
+	for i, v := range s.Weights {
+		w[i] = int8(v)
+	}
+	return &ngramModel{bits: s.Bits, weights: w, scale: s.Scale, bias: s.Bias}, nil
 }
 
 // finite reports whether v is neither NaN nor infinite.

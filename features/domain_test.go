@@ -192,6 +192,90 @@ func TestDomainExtractIgnoresCase(t *testing.T) {
 	}
 }
 
+// TestDomainBenignOnly: rows without a malicious one give a benign-only
+// fit that says so, gives finite values (ngram_score 0, tld_benign_ratio 1,
+// the rest learned from the benign names), is deterministic, and
+// round-trips through its JSON state; a state that mixes the two kinds of
+// fit is refused.
+func TestDomainBenignOnly(t *testing.T) {
+	var benign []datasets.Row
+	for _, r := range fixtureRows(1, 2000) {
+		if r.Label == 0 {
+			benign = append(benign, r)
+		}
+	}
+	fit := func(seed uint64) (*Domain, []byte) {
+		t.Helper()
+		d, err := FitDomain(benign, DomainOptions{Seed: seed, NgramBits: 14})
+		if err != nil {
+			t.Fatal(err)
+		}
+		state, err := d.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d, state
+	}
+	d, state := fit(42)
+	if _, again := fit(42); !bytes.Equal(state, again) {
+		t.Fatal("two benign-only fits of the same rows and seed give different JSON")
+	}
+	if !d.BenignOnly() || fitFixture(t).BenignOnly() {
+		t.Fatalf("BenignOnly: %v for benign rows, %v for both classes", d.BenignOnly(), fitFixture(t).BenignOnly())
+	}
+	if !bytes.HasPrefix(state, []byte(`{"benign_only":true,"folds":[{"rows":`)) || bytes.Contains(state, []byte(`"ngram"`)) {
+		t.Fatalf("state %.80s… should say benign_only and hold no n-gram model", state)
+	}
+	set, err := Lookup("domain", state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back := set.(*Domain)
+	if again, _ := back.MarshalJSON(); !back.BenignOnly() || !bytes.Equal(state, again) {
+		t.Fatal("marshal(unmarshal(state)) differs from the benign-only state")
+	}
+	names := d.Names()
+	ngram, tld := indexOf(t, names, "ngram_score"), indexOf(t, names, "tld_benign_ratio")
+	lm, words := indexOf(t, names, "main_trigram_ll"), indexOf(t, names, "word_coverage")
+	v1, v2 := make([]float64, DomainLen), make([]float64, DomainLen)
+	varies := map[int]bool{}
+	first := make([]float64, DomainLen)
+	for i, row := range fixtureRows(9, 300) {
+		d.Extract(row.Name, v1)
+		back.Extract(row.Name, v2)
+		for j := range v1 {
+			if !finite(v1[j]) || math.Float64bits(v1[j]) != math.Float64bits(v2[j]) {
+				t.Fatalf("%s: %s = %v, after the round trip %v", row.Name, names[j], v1[j], v2[j])
+			}
+			if i == 0 {
+				first[j] = v1[j]
+			} else if v1[j] != first[j] {
+				varies[j] = true
+			}
+		}
+		if v1[ngram] != 0 || v1[tld] != 1 {
+			t.Fatalf("%s: ngram_score %v, tld_benign_ratio %v; want 0 and 1", row.Name, v1[ngram], v1[tld])
+		}
+	}
+	if !varies[lm] || !varies[words] {
+		t.Fatal("the trigram model and the word features do not vary over names")
+	}
+	// A state whose folds disagree with its benign_only mark is refused.
+	two, err := fitFixture(t).MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, bad := range map[string][]byte{
+		"benign-only without its mark":    bytes.Replace(state, []byte(`"benign_only":true,`), nil, 1),
+		"two-class marked benign-only":    append([]byte(`{"benign_only":true,`), two[1:]...),
+		"benign-only marked with a false": bytes.Replace(state, []byte(`"benign_only":true`), []byte(`"benign_only":false`), 1),
+	} {
+		if _, err := Lookup("domain", bad); err == nil || !strings.Contains(err.Error(), "n-gram model") {
+			t.Errorf("%s: Lookup error %v, want one about the n-gram model", name, err)
+		}
+	}
+}
+
 func TestFitDomainErrors(t *testing.T) {
 	good := fixtureRows(1, 50)
 	cases := map[string]struct {
@@ -199,7 +283,7 @@ func TestFitDomainErrors(t *testing.T) {
 		opts DomainOptions
 	}{
 		"no rows":        {nil, DomainOptions{}},
-		"benign only":    {[]datasets.Row{{Name: "a.com"}}, DomainOptions{}},
+		"malicious only": {[]datasets.Row{{Name: "xkqjzvhw.biz", Label: 1}}, DomainOptions{}},
 		"bad label":      {append([]datasets.Row{{Name: "a.com", Label: 2}}, good...), DomainOptions{}},
 		"one fold":       {good, DomainOptions{Folds: 1}},
 		"too many bits":  {good, DomainOptions{NgramBits: 30}},

@@ -61,6 +61,48 @@ func (p pinnedFolds) lookup(h uint64) int {
 	return -1
 }
 
+// pinnedIndex narrows a lookup in a pinnedFolds table to a handful of
+// entries. Entries are name hashes, spread evenly, so those whose top bits
+// are b lie in table[start[b]:start[b+1]], with about four per bucket. It is
+// derived from the table (never stored), and the zero pinnedIndex searches
+// the whole table.
+type pinnedIndex struct {
+	shift uint     // 64 - the number of top bits
+	start []uint32 // one more than the number of buckets
+}
+
+// newPinnedIndex indexes a valid (sorted) table.
+func newPinnedIndex(p pinnedFolds) pinnedIndex {
+	if len(p) == 0 {
+		return pinnedIndex{}
+	}
+	bits := uint(1)
+	for bits < 24 && 1<<(bits+2) < len(p) {
+		bits++
+	}
+	ix := pinnedIndex{shift: 64 - bits, start: make([]uint32, 1<<bits+1)}
+	b := 0
+	for i, v := range p {
+		for ; b <= int(v>>ix.shift); b++ {
+			ix.start[b] = uint32(i)
+		}
+	}
+	for ; b < len(ix.start); b++ {
+		ix.start[b] = uint32(len(p))
+	}
+	return ix
+}
+
+// lookup returns the pinned fold of a name hash in p (the table the index
+// was built from), or -1.
+func (ix pinnedIndex) lookup(p pinnedFolds, h uint64) int {
+	if ix.start == nil {
+		return p.lookup(h)
+	}
+	b := h >> ix.shift
+	return p[ix.start[b]:ix.start[b+1]].lookup(h)
+}
+
 // valid reports whether p is strictly increasing in its keys and every fold
 // is below folds.
 func (p pinnedFolds) valid(folds int) bool {
@@ -75,7 +117,7 @@ func (p pinnedFolds) valid(folds int) bool {
 // foldOfName returns the fold whose parts score a normalised name.
 func (d *Domain) foldOfName(name string) int {
 	h := nameHash(name)
-	if k := d.pinned.lookup(h); k >= 0 {
+	if k := d.pinIndex.lookup(d.pinned, h); k >= 0 {
 		return k
 	}
 	return int(h % uint64(len(d.folds)))

@@ -3,6 +3,7 @@ package features
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/mlctl/mlctl/datasets"
@@ -51,6 +52,42 @@ func TestPinnedFolds(t *testing.T) {
 	}
 	if !p.valid(16) || p.valid(15) || (pinnedFolds{0x20, 0x10}).valid(5) || (pinnedFolds{0x10 | 1, 0x10 | 2}).valid(5) {
 		t.Error("valid misjudges a table")
+	}
+}
+
+// TestPinnedIndex: the index finds every entry of tables of any size, and
+// the same answer as a search of the whole table for other hashes.
+func TestPinnedIndex(t *testing.T) {
+	x := uint64(1)
+	next := func() uint64 {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		return x
+	}
+	for _, n := range []int{0, 1, 2, 4, 5, 17, 1000, 40000} {
+		var p pinnedFolds
+		for range n {
+			p = append(p, next()&pinKeyMask|next()%16)
+		}
+		p = append(p, 0|3, pinKeyMask|7) // the lowest and highest keys
+		slices.Sort(p)
+		p = slices.CompactFunc(p, func(a, b uint64) bool { return a&pinKeyMask == b&pinKeyMask })
+		ix := newPinnedIndex(p)
+		for _, v := range p {
+			if got := ix.lookup(p, v&pinKeyMask|5); got != int(v&^pinKeyMask) {
+				t.Fatalf("%d entries: lookup of entry %#x = %d", len(p), v, got)
+			}
+		}
+		for range 10000 {
+			h := next()
+			if got, want := ix.lookup(p, h), p.lookup(h); got != want {
+				t.Fatalf("%d entries: lookup(%#x) = %d, the whole table says %d", len(p), h, got, want)
+			}
+		}
+	}
+	if (pinnedIndex{}).lookup(pinnedFolds{0x10 | 3}, 0x10) != 3 {
+		t.Error("the zero index does not search the table")
 	}
 }
 

@@ -15,6 +15,9 @@ const (
 	ngramMax = 5
 )
 
+// score's loop starts at n-grams of two symbols.
+const _ = uint(ngramMin-2) + uint(2-ngramMin)
+
 // ngramModel is one trained, quantised n-gram logistic regression.
 type ngramModel struct {
 	bits    int     // log2 of the number of buckets
@@ -67,8 +70,40 @@ func ngramBuckets(name string, bits int, dst []uint32) []uint32 {
 	return dst
 }
 
-// score returns the model's logit for name; it does not allocate.
+// score returns the model's logit for name; it does not allocate. Names
+// up to 253 bytes (every valid name) have their symbols (plus one, as the
+// hash takes them) read once into a buffer; the sum is of integers, so the
+// order of the n-grams does not matter.
 func (m *ngramModel) score(name string) float64 {
+	seq := len(name) + 2
+	if seq > 255 {
+		return m.scoreLong(name)
+	}
+	var sym [255]uint8
+	sym[0], sym[seq-1] = symBoundary+1, symBoundary+1
+	for i := 0; i < len(name); i++ {
+		sym[i+1] = symbolOf[name[i]] + 1
+	}
+	shift := 32 - uint(m.bits)
+	w := m.weights
+	sum, n := 0, 0
+	for i := 0; i+1 < seq; i++ {
+		// The n-grams starting at i, of lengths ngramMin (2)..ngramMax.
+		h := (uint32(2166136261) ^ uint32(sym[i])) * 16777619
+		for j := i + 1; j < seq && j < i+ngramMax; j++ {
+			h = (h ^ uint32(sym[j])) * 16777619
+			sum += int(w[(h*0x9E3779B1)>>shift])
+			n++
+		}
+	}
+	if n == 0 {
+		return m.bias
+	}
+	return m.bias + m.scale*float64(sum)/math.Sqrt(float64(n))
+}
+
+// scoreLong is score for names longer than 253 bytes.
+func (m *ngramModel) scoreLong(name string) float64 {
 	seq := len(name) + 2
 	shift := 32 - uint(m.bits)
 	sum, n := 0, 0

@@ -56,17 +56,18 @@ func publicSuffixLen(name string) int {
 	m := publicSuffixes()
 	suffix := len(name) - 1 - strings.LastIndexByte(name, '.') // default rule "*"
 	end := len(name)                                           // the labels left of end are still to read
+	var parent uint8                                           // the flags of name[end+1:], the suffix read so far
 	for end > 0 {
 		dot := strings.LastIndexByte(name[:end], '.')
 		cand := name[dot+1:]
-		if end < len(name) && m[name[end+1:]]&psWildcard != 0 {
+		f := m[cand]
+		if parent&psWildcard != 0 {
 			// the parent's wildcard makes cand public unless an exception says not
-			if m[cand]&psException != 0 {
+			if f&psException != 0 {
 				return len(name) - end - 1
 			}
 			suffix = len(cand)
 		}
-		f := m[cand]
 		if f&psNode == 0 {
 			break
 		}
@@ -76,7 +77,7 @@ func publicSuffixLen(name string) int {
 		if dot < 0 {
 			break
 		}
-		end = dot
+		end, parent = dot, f
 	}
 	return suffix
 }

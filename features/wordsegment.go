@@ -2,6 +2,7 @@ package features
 
 import (
 	_ "embed"
+	"math/bits"
 	"strings"
 	"sync"
 )
@@ -66,49 +67,48 @@ func segmentWordsSplit(t *wordTrie, s string, split *wordSplit) wordStats {
 	}
 	// best[i] is the best (covered, words) for the prefix s[:i], packed as
 	// covered*256 - words so that a larger value is a better split; best4
-	// is the same for long words only.
-	var best, best4 [maxSegmentLen + 1]int
-	// from[j] is where the word ending at j of the best split of s[:j]
-	// starts (-1: byte j-1 is skipped), node[j] that word's trie node.
+	// is the same for long words only. (int32: covered ≤ maxSegmentLen.)
+	var best, best4 [maxSegmentLen + 1]int32
+	// from[j]-1 is where the word ending at j of the best split of s[:j]
+	// starts (from[j] 0: byte j-1 is skipped), node[j] that word's trie node.
 	var from [maxSegmentLen + 1]int8
 	var node [maxSegmentLen + 1]int32
-	for j := range from {
-		from[j] = -1
-	}
+	nodes := t.nodes
+	root := nodes[0]
 	longest := 0
 	for i := 0; i < len(s); i++ {
 		// skip byte i
 		if best[i] > best[i+1] {
 			best[i+1] = best[i]
-			from[i+1] = -1
+			from[i+1] = 0
 		}
 		best4[i+1] = max(best4[i+1], best4[i])
-		n := int32(0)
+		// Walk the trie along s[i:], one node load per letter.
+		cur := root
 		for j := i; j < len(s); j++ {
 			c := uint32(s[j] - 'a')
-			if c >= 26 {
+			if c >= 26 || cur.mask&(1<<c) == 0 {
 				break
 			}
-			if n = t.child(n, c); n < 0 {
-				break
-			}
-			if t.isWord(n) {
+			n := cur.first + int32(bits.OnesCount32(cur.mask&(1<<c-1)))
+			cur = nodes[n]
+			if cur.mask&trieWordEnd != 0 {
 				l := j + 1 - i
 				longest = max(longest, l)
-				if v := best[i] + l*256 - 1; v > best[j+1] {
+				if v := best[i] + int32(l)*256 - 1; v > best[j+1] {
 					best[j+1] = v
-					from[j+1] = int8(i)
+					from[j+1] = int8(i + 1)
 					node[j+1] = n
 				}
 				if l >= 4 {
-					best4[j+1] = max(best4[j+1], best4[i]+l*256-1)
+					best4[j+1] = max(best4[j+1], best4[i]+int32(l)*256-1)
 				}
 			}
 		}
 	}
 	if split != nil {
 		for j := len(s); j > 0; {
-			if i := int(from[j]); i >= 0 {
+			if i := int(from[j]) - 1; i >= 0 {
 				if split.n < maxSplitWords {
 					split.nodes[split.n] = node[j]
 					split.lens[split.n] = uint8(j - i)
@@ -120,8 +120,8 @@ func segmentWordsSplit(t *wordTrie, s string, split *wordSplit) wordStats {
 			}
 		}
 	}
-	covered, words := unpackSplit(best[len(s)])
-	covered4, _ := unpackSplit(best4[len(s)])
+	covered, words := unpackSplit(int(best[len(s)]))
+	covered4, _ := unpackSplit(int(best4[len(s)]))
 	return wordStats{
 		coverage:  float64(covered) / float64(len(s)),
 		count:     float64(words),

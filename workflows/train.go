@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/eval"
 )
 
@@ -42,8 +43,9 @@ type TrainModelResult struct {
 	Metrics   eval.Metrics   `json:"metrics"`
 	Confusion eval.Confusion `json:"confusion"`
 	Threshold float64        `json:"threshold"`
-	// ThresholdRule says how the threshold was chosen ("": best F1 on validation).
-	ThresholdRule string                 `json:"threshold_rule,omitempty"`
+	// ThresholdRule says how the threshold was chosen, in words ("" only in
+	// results of runs recorded before it was always set: best F1 on validation).
+	ThresholdRule string                 `json:"threshold_rule"`
 	WorkflowID    string                 `json:"workflow_id"`
 	Validation    eval.Metrics           `json:"validation_metrics"`
 	FamilyRecall  []eval.FamilyRecall    `json:"family_recall"`
@@ -51,6 +53,10 @@ type TrainModelResult struct {
 	Trees         int                    `json:"trees"`
 	ResumedFrom   int                    `json:"resumed_from"`
 	Split         activities.SplitResult `json:"split"`
+
+	// FeatureFit is the manifest's feature_fit: "benign-only" when the
+	// feature set was fitted on benign rows only, else empty.
+	FeatureFit string `json:"feature_fit,omitempty"`
 }
 
 // Progress is what the progress query answers.
@@ -163,7 +169,16 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 			MaximumInterval: 30 * time.Second, MaximumAttempts: 5},
 	})
 	var ev activities.EvaluateResult
-	thresholdFPR, _ := strconv.ParseFloat(in.Params["threshold_fpr"], 64) // checked by the CLI
+	// The threshold rule: runs recorded before version 1 chose the best F1
+	// unless threshold_fpr was given; from version 1 the default is
+	// activities.DefaultThresholdFPR (threshold_rule=f1 asks for the best F1).
+	thresholdFPR, _ := strconv.ParseFloat(in.Params["threshold_fpr"], 64)
+	if workflow.GetVersion(ctx, "threshold-default-fpr", workflow.DefaultVersion, 1) == 1 {
+		var err error
+		if thresholdFPR, err = activities.ThresholdFPR(in.Params); err != nil { // checked by the CLI too
+			return fail(temporal.NewNonRetryableApplicationError(err.Error(), registry.EINVALID, err))
+		}
+	}
 	if err := workflow.ExecuteActivity(evalCtx, a.Evaluate, activities.EvaluateInput{
 		CandidateID: trained.CandidateID, DatasetIDs: ids, SplitID: split.SplitID, ThresholdFPR: thresholdFPR,
 	}).Get(ctx, &ev); err != nil {
@@ -188,6 +203,7 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 		Model: pub.Name, Version: pub.Version, SHA256: pub.SHA256, Algo: in.Algo,
 		Dataset: strings.Join(refs, ","), Datasets: refs,
 		Metrics: rep.Metrics, Confusion: rep.Confusion, Threshold: ev.Threshold, ThresholdRule: ev.ThresholdRule, WorkflowID: wfID,
+		FeatureFit: pub.FeatureFit,
 		Validation: ev.Validation.Metrics, FamilyRecall: rep.FamilyRecall, TestRows: rep.Rows,
 		Trees: trained.Trees, ResumedFrom: trained.ResumedFrom, Split: split,
 	}, nil

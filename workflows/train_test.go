@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,10 +47,11 @@ func TestTrainModelRunsEveryStepInOrder(t *testing.T) {
 		return activities.TrainResult{CandidateID: 99, SHA256: "abc", Trees: 200, Params: map[string]string{"max_depth": "6"}}, nil
 	})
 	rep := eval.Report{Threshold: 0.4, Rows: 100, Confusion: eval.Confusion{TP: 45, FP: 2, TN: 48, FN: 5}, Metrics: eval.Metrics{AUCROC: 0.97}}
-	env.OnActivity(a.Evaluate, mock.Anything, activities.EvaluateInput{CandidateID: 99, DatasetIDs: []int64{11}, SplitID: 5}).
+	// By default the threshold is set at a false positive rate of 0.001 on validation.
+	env.OnActivity(a.Evaluate, mock.Anything, activities.EvaluateInput{CandidateID: 99, DatasetIDs: []int64{11}, SplitID: 5, ThresholdFPR: 0.001}).
 		Return(func(_ context.Context, _ activities.EvaluateInput) (activities.EvaluateResult, error) {
 			order = append(order, "evaluate")
-			return activities.EvaluateResult{Threshold: 0.4, Validation: rep, Test: rep}, nil
+			return activities.EvaluateResult{Threshold: 0.4, ThresholdRule: "false positive rate at most 0.001 on the validation split", Validation: rep, Test: rep}, nil
 		})
 	env.OnActivity(a.Publish, mock.Anything, mock.MatchedBy(func(in activities.PublishInput) bool {
 		return in.CandidateID == 99 && in.Model == "dga-gbdt" && in.Evaluation.Threshold == 0.4 && in.Params["max_depth"] == "6"
@@ -78,7 +80,8 @@ func TestTrainModelRunsEveryStepInOrder(t *testing.T) {
 			t.Fatalf("steps %v, want %v", order, want)
 		}
 	}
-	if res.Version != 3 || res.SHA256 != "abc" || res.Confusion.TP != 45 || res.Threshold != 0.4 || res.Dataset != "dga@1" || res.Trees != 200 {
+	if res.Version != 3 || res.SHA256 != "abc" || res.Confusion.TP != 45 || res.Threshold != 0.4 || res.Dataset != "dga@1" || res.Trees != 200 ||
+		res.ThresholdRule != "false positive rate at most 0.001 on the validation split" {
 		t.Fatalf("unexpected result %+v", res)
 	}
 	v, err := env.QueryWorkflow(ProgressQuery)
@@ -91,6 +94,46 @@ func TestTrainModelRunsEveryStepInOrder(t *testing.T) {
 	}
 	if p.Stage != "done" || p.TreesDone != 200 {
 		t.Fatalf("final progress %+v", p)
+	}
+}
+
+// TestTrainModelThresholdRule: the run's --param picks the threshold rule
+// Evaluate applies (threshold_fpr, or threshold_rule=f1 for the best F1),
+// and a malformed one fails the run before anything is evaluated.
+func TestTrainModelThresholdRule(t *testing.T) {
+	for _, c := range []struct {
+		params map[string]string
+		want   float64
+		err    string
+	}{
+		{params: map[string]string{"threshold_rule": "f1"}, want: 0},
+		{params: map[string]string{"threshold_fpr": "0.02"}, want: 0.02},
+		{params: map[string]string{"threshold_fpr": "2"}, err: "threshold_fpr=2"},
+	} {
+		env := newEnv(t)
+		var a *activities.Activities
+		env.OnActivity(a.ResolveDatasets, mock.Anything, mock.Anything).Return([]activities.DatasetRef{{ID: 1, Ref: "dga@1"}}, nil)
+		env.OnActivity(a.SplitDatasets, mock.Anything, mock.Anything).Return(activities.SplitResult{SplitID: 2}, nil)
+		env.OnActivity(a.Train, mock.Anything, mock.Anything).Return(activities.TrainResult{CandidateID: 3, Trees: 10}, nil)
+		got := -1.0
+		env.OnActivity(a.Evaluate, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.EvaluateInput) (activities.EvaluateResult, error) {
+			got = in.ThresholdFPR
+			return activities.EvaluateResult{Threshold: 0.5}, nil
+		}).Maybe()
+		env.OnActivity(a.Publish, mock.Anything, mock.Anything).Return(activities.PublishResult{Name: "m", Version: 1}, nil).Maybe()
+		in := trainInput()
+		in.Params = c.params
+		env.ExecuteWorkflow(TrainModel, in)
+		err := env.GetWorkflowError()
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) || got != -1 {
+				t.Errorf("%v: error %v, evaluated at %v; want an error saying %q before evaluating", c.params, err, got, c.err)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("%v: evaluated at %v (%v), want %v", c.params, got, err, c.want)
+		}
 	}
 }
 

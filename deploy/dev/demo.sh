@@ -53,8 +53,9 @@ fi
 "$MLCTL" dataset list
 
 say "training in a TrainModel workflow (watch it in the web UI)"
-# The threshold at a 0.1% false positive rate on validation: live traffic is
-# nearly all benign, so alerts need a strict threshold (default: best F1).
+# The threshold at a 0.1% false positive rate on validation (the default,
+# spelled out): live traffic is nearly all benign, so alerts need a strict
+# threshold.
 "$MLCTL" train "${DATASETS[@]}" --algo gbdt --model "$MODEL" --param threshold_fpr=0.001 --wait
 V1=$("$MLCTL" models show "$MODEL" --json | sed -n 's/.*"version":\([0-9]*\).*/\1/p' | head -1)
 
