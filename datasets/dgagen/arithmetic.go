@@ -36,6 +36,9 @@ func drawRandomLetters(r *rand.Rand) labelFunc {
 
 func drawRandomAlnum(r *rand.Rand) labelFunc {
 	length := lengthDist(r, 6, 28)
+	if r.IntN(3) == 0 {
+		length = lengthDist(r, 4, 9) // short: qsnatch, m0yv
+	}
 	// Digits are as likely as any letter, or rarer.
 	alphabet := lettersAZ + digits09
 	if r.IntN(2) == 0 {

@@ -26,6 +26,11 @@ var (
 		"duckdns.org", "dyndns.org", "servebeer.com", "myftp.biz", "serveftp.com",
 		"3utilities.com", "bounceme.net", "dynu.net", "freeddns.org", "changeip.com",
 		"dnsalias.com", "homeip.net", "myvnc.com", "redirectme.net",
+		// Shared domains of free subdomain services that the Public Suffix
+		// List does not list, so the generated label is a subdomain there
+		// (kraken's names under dynserv.com, mooo.com, yi.org).
+		"dynserv.com", "mooo.com", "yi.org", "us.to", "chickenkiller.com", "crabdance.com",
+		"ignorelist.com", "jumpingcrab.com", "strangled.net", "twilightparadox.com",
 	}
 )
 
