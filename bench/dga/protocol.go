@@ -37,6 +37,7 @@ type Result struct {
 	AUC           float64            `json:"auc_roc"`
 	Recall1       float64            `json:"recall_at_1pct_fpr"`
 	FamilyRecall1 map[string]float64 `json:"family_recall_at_1pct_fpr"`
+	FamilyAUC     map[string]float64 `json:"family_auc_roc"`
 	Seconds       float64            `json:"seconds"`
 	// TopNegatives are the benign test names that scored highest, with
 	// their scores: what sets the 1% FPR threshold.
@@ -129,6 +130,7 @@ func Run(ctx context.Context, c *Corpus, proto string, fold int, held []string, 
 		res := Result{Protocol: proto, Fold: fold, Recipe: rc.Name, HeldOut: held, Positives: pos, Negatives: len(test) - pos,
 			AUC: eval.ROCAUC(scores, labels), Recall1: recall, FamilyRecall1: map[string]float64{}, Seconds: since(t0)}
 		res.TopNegatives = topNegatives(names, labels, scores, TopN)
+		res.FamilyAUC = familyAUC(scores, labels, families)
 		for _, fr := range eval.Evaluate(scores, labels, families, th).FamilyRecall {
 			fam := fr.Family
 			if s := dgagen.SchemeOf(fam); s != "" {
@@ -159,6 +161,37 @@ func topNegatives(names []string, labels []int, scores []float64, n int) []strin
 	var out []string
 	for _, i := range idx[:min(n, len(idx))] {
 		out = append(out, fmt.Sprintf("%s %.3f", names[i], scores[i]))
+	}
+	return out
+}
+
+// familyAUC is each family's ROC-AUC against every negative of the test
+// part (generated families by scheme).
+func familyAUC(scores []float64, labels []int, families []string) map[string]float64 {
+	byFam := map[string][]int{}
+	var neg []int
+	for i, l := range labels {
+		if l == 0 {
+			neg = append(neg, i)
+			continue
+		}
+		f := families[i]
+		if s := dgagen.SchemeOf(f); s != "" {
+			f = s
+		}
+		byFam[f] = append(byFam[f], i)
+	}
+	out := map[string]float64{}
+	for f, pos := range byFam {
+		s := make([]float64, 0, len(pos)+len(neg))
+		l := make([]int, 0, len(pos)+len(neg))
+		for _, i := range pos {
+			s, l = append(s, scores[i]), append(l, 1)
+		}
+		for _, i := range neg {
+			s, l = append(s, scores[i]), append(l, 0)
+		}
+		out[f] = eval.ROCAUC(s, l)
 	}
 	return out
 }

@@ -50,12 +50,13 @@ func Table(rs []Result) string {
 					fam[f] = map[string]float64{}
 				}
 				fam[f][r.Recipe] = v
+				fam[f][r.Recipe+" auc"] = r.FamilyAUC[f]
 			}
 		}
 		if len(fam) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "  recall at 1%% FPR per held-out family, %s (%s):\n", proto, strings.Join(recipes, " / "))
+		fmt.Fprintf(&b, "  recall at 1%% FPR (ROC-AUC) per held-out family, %s (%s):\n", proto, strings.Join(recipes, " / "))
 		var names []string
 		for f := range fam {
 			names = append(names, f)
@@ -65,7 +66,7 @@ func Table(rs []Result) string {
 			vals := make([]string, len(recipes))
 			for i, rc := range recipes {
 				if v, ok := fam[f][rc]; ok {
-					vals[i] = fmt.Sprintf("%.3f", v)
+					vals[i] = fmt.Sprintf("%.3f (%.3f)", v, fam[f][rc+" auc"])
 				} else {
 					vals[i] = "-"
 				}
