@@ -2,6 +2,7 @@ package features
 
 import (
 	"math"
+	"math/bits"
 	"strings"
 )
 
@@ -149,19 +150,18 @@ func extractHeidgaf44ASCII(q string, dst []float64) {
 
 	// freq_a..freq_z over the lower-cased name, divided by the name's
 	// length; a letter that does not occur is 0 without a division.
-	var letters [26]int32
+	var letters [27]int32 // [26] counts the bytes that are no letter
+	var present uint32
 	for i := 0; i < len(q); i++ {
-		if l := asciiLetter[q[i]]; l >= 0 {
-			letters[l]++
-		}
+		l := asciiLetterOrOther[q[i]]
+		letters[l]++
+		present |= 1 << l
 	}
 	freq := dst[3:29]
-	for l, c := range letters {
-		if n > 0 {
-			freq[l] = float64(c) / float64(n)
-		} else {
-			freq[l] = 0
-		}
+	clear(freq)
+	for m := present &^ (1 << 26); m != 0; m &= m - 1 {
+		l := bits.TrailingZeros32(m)
+		freq[l] = float64(letters[l]) / float64(n)
 	}
 
 	asciiLevelCountsOf(third, dst[29:33])
@@ -349,9 +349,7 @@ func asciiEntropy(s string) float64 {
 		k := counts[c]
 		counts[c] = 0
 		firsts[m] = k
-		if k != 0 {
-			m++
-		}
+		m += int((uint(k) + 255) >> 8) // 1 when k > 0
 	}
 	logN := logInt[len(s)]
 	sum := 0.0
@@ -367,6 +365,17 @@ var asciiLetter = func() (t [256]int8) {
 		t[c] = -1
 		if c < 128 {
 			t[c] = int8(pyLowerLetter(rune(c)))
+		}
+	}
+	return t
+}()
+
+// asciiLetterOrOther is asciiLetter with 26 for the bytes that are no letter.
+var asciiLetterOrOther = func() (t [256]uint8) {
+	for c, l := range asciiLetter {
+		t[c] = uint8(l)
+		if l < 0 {
+			t[c] = 26
 		}
 	}
 	return t
