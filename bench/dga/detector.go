@@ -38,7 +38,7 @@ func DefaultDetector(art *artifact.Artifact, threshold float64, names []string) 
 	}
 	scores := make([]float64, len(names))
 	sc.Score(names, scores)
-	return &Detector{Recipe: "mlctl (default: augmented, fpr 0.001)", Rule: fmt.Sprintf("false positive rate at most %g on validation", DefaultFPR),
+	return &Detector{Recipe: "mlctl default (augmented)", Rule: fmt.Sprintf("FPR <= %g on validation", DefaultFPR),
 		Threshold: threshold, score: zipScores(names, scores)}, nil
 }
 

@@ -105,7 +105,7 @@ func RunOps(ctx context.Context, o OpsOptions, w io.Writer) (*OpsResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	bds, err := RecipeDetectors(ctx, before, "mlctl before (no augmentation)", train, valid, names, nil, o.Seed)
+	bds, err := RecipeDetectors(ctx, before, "mlctl before issue 13 (no aug.)", train, valid, names, nil, o.Seed)
 	if err != nil {
 		return nil, err
 	}

@@ -23,9 +23,11 @@ type RealLogResult struct {
 	// NotDomain counts names that are not domain names (skipped, as serve
 	// skips them); Prefiltered the others the prefilter leaves out, by
 	// reason, and of those PrefilteredDGA were labeled DGA.
-	NotDomain      int            `json:"not_domain"`
-	Prefiltered    map[string]int `json:"prefiltered"`
-	PrefilteredDGA int            `json:"prefiltered_dga"`
+	NotDomain int `json:"not_domain"`
+	// BenignInTraining counts the benign names the training part holds.
+	BenignInTraining int            `json:"benign_in_training"`
+	Prefiltered      map[string]int `json:"prefiltered"`
+	PrefilteredDGA   int            `json:"prefiltered_dga"`
 	// BenignAlerted are the benign names scored at or over the threshold;
 	// PerThousand is how many of them per 1,000 distinct benign names.
 	BenignAlerted []ScoredName `json:"benign_alerted"`
@@ -55,6 +57,9 @@ func EvaluateLog(src LogSource, d *Detector, trained map[string]bool) RealLogRes
 			r.DGA++
 		} else {
 			r.Benign++
+			if trained[n.Name] {
+				r.BenignInTraining++
+			}
 		}
 		if n.NotDomain {
 			r.NotDomain++
@@ -124,15 +129,15 @@ func RealLogTable(rs []RealLogResult) string {
 	for _, r := range rs {
 		if r.Source != last {
 			last = r.Source
-			fmt.Fprintf(&b, "  %s: %d distinct names (%d benign, %d DGA), %d not domain names, prefiltered %s\n",
-				r.Source, r.Distinct, r.Benign, r.DGA, r.NotDomain, reasons(r.Prefiltered))
-			fmt.Fprintf(&b, "    %-40s %-32s %9s %14s %10s %11s\n", "recipe", "threshold rule", "threshold", "benign alerted", "per 1,000", "DGA recall")
+			fmt.Fprintf(&b, "  %s: %d distinct names (%d benign, %d of them in the training part; %d DGA), %d not domain names, prefiltered %s\n",
+				r.Source, r.Distinct, r.Benign, r.BenignInTraining, r.DGA, r.NotDomain, reasons(r.Prefiltered))
+			fmt.Fprintf(&b, "    %-32s %-26s %9s %14s %16s %10s\n", "recipe", "threshold rule", "threshold", "benign alerted", "per 1,000 benign", "DGA recall")
 		}
 		recall := "-"
 		if r.DGA > 0 {
 			recall = fmt.Sprintf("%.3f", r.Recall)
 		}
-		fmt.Fprintf(&b, "    %-40s %-32s %9.4f %14d %10.2f %11s\n", r.Recipe, r.Rule, r.Threshold, len(r.BenignAlerted), r.PerThousand, recall)
+		fmt.Fprintf(&b, "    %-32s %-26s %9.4f %14d %16.2f %10s\n", r.Recipe, r.Rule, r.Threshold, len(r.BenignAlerted), r.PerThousand, recall)
 	}
 	for _, r := range rs {
 		if len(r.BenignAlerted) == 0 {

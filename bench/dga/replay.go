@@ -18,9 +18,11 @@ import (
 
 // ReplayCounts are what the pipeline counted on the dns.log source.
 type ReplayCounts struct {
-	Lines        int               `json:"lines"`
-	Parsed       uint64            `json:"parsed"`
-	Scored       uint64            `json:"scored"`
+	Lines  int    `json:"lines"`
+	Parsed uint64 `json:"parsed"`
+	Scored uint64 `json:"scored"`
+	// Skipped counts names that are not domain names (the source's count
+	// less the log's '#' lines).
 	Skipped      uint64            `json:"skipped"`
 	Dropped      uint64            `json:"dropped"`
 	Prefiltered  map[string]uint64 `json:"prefiltered"`
@@ -107,7 +109,7 @@ wait:
 	if err != nil {
 		return nil, ReplayCounts{}, err
 	}
-	c := ReplayCounts{Lines: len(lines), Parsed: counters.Parsed.Load(), Scored: counters.Scored.Load(), Skipped: counters.Skipped.Load(),
+	c := ReplayCounts{Lines: len(lines), Parsed: counters.Parsed.Load(), Scored: counters.Scored.Load(), Skipped: counters.Skipped.Load() - uint64(fileLines-len(lines)),
 		Dropped: counters.Dropped.Load(), Prefiltered: counters.Prefiltered.Map(), Deduplicated: pipe.ClientWindows().Deduplicated(), DBFailed: sink.DBFailed()}
 	for _, a := range alerts {
 		switch a.Kind {

@@ -44,7 +44,9 @@ func XGBoostReference() Recipe {
 				return nil, err
 			}
 		}
-		script := filepath.Join(dir, "xgboost.py")
+		// Not xgboost.py: the script's folder comes first on sys.path, so
+		// `import xgboost` would import the script itself.
+		script := filepath.Join(dir, "reference.py")
 		if err := os.WriteFile(script, xgboostScript, 0o600); err != nil {
 			return nil, err
 		}
