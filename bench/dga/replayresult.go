@@ -18,6 +18,8 @@ type ClientOutcome struct {
 	// BenignDriven those whose names were all benign.
 	ClientAlerts int `json:"client_alerts"`
 	BenignDriven int `json:"benign_driven_client_alerts"`
+	// DGANameAlerts counts the name alerts raised on its DGA queries.
+	DGANameAlerts int `json:"dga_name_alerts,omitempty"`
 	// Detected is, for an infected client, the time its first client
 	// alert with a DGA name had its k-th name (what a live serve would
 	// have raised within its 20 ms micro-batch); DelaySeconds is from
@@ -77,6 +79,9 @@ func Outcome(clients []SynthClient, lines []LogLine, alerts []registry.Alert, co
 		if a.Kind == registry.AlertName {
 			if dga[a.Input] {
 				r.NameAlertsDGA++
+				if c := byIP[a.ClientIP]; c != nil {
+					c.DGANameAlerts++
+				}
 			} else {
 				r.NameAlertsBenign++
 				benignNames[a.Input] = true
@@ -144,7 +149,7 @@ func (r ReplayResult) Table() string {
 	o := r.Synth
 	fmt.Fprintf(&b, "  %d clients (%d benign, %d infected) over %s, %d dns.log lines, through serving.ZeekDNS → Pipeline (built-in prefilter, %s client windows, k=%d) → AlertSink; threshold %.4f\n",
 		r.Benign+r.Infected, r.Benign, r.Infected, o.Duration, r.Counts.Lines, serving.DefaultClientWindow, serving.DefaultClientMinNames, r.Threshold)
-	fmt.Fprintf(&b, "    %-12s %-16s %6s %8s %10s %10s %9s %8s\n", "client", "family", "dga/h", "dga q", "first DGA", "detected", "delay", "alerts")
+	fmt.Fprintf(&b, "    %-12s %-16s %6s %6s %9s %10s %10s %9s %13s\n", "client", "family", "dga/h", "dga q", "alerted", "first DGA", "detected", "delay", "client alerts")
 	for _, c := range r.Clients {
 		if !c.Infected {
 			continue
@@ -153,14 +158,18 @@ func (r ReplayResult) Table() string {
 		if !c.Detected.IsZero() {
 			det, delay = c.Detected.Format("15:04:05"), fmtDelay(c.DelaySeconds)
 		}
-		fmt.Fprintf(&b, "    %-12s %-16s %6.0f %8d %10s %10s %9s %8d\n", c.IP, c.Family, c.DGARate, c.DGAQueries, c.InfectedAt.Format("15:04:05"), det, delay, c.ClientAlerts)
+		share := 0.0
+		if c.DGAQueries > 0 {
+			share = float64(c.DGANameAlerts) / float64(c.DGAQueries)
+		}
+		fmt.Fprintf(&b, "    %-12s %-16s %6.0f %6d %8.0f%% %10s %10s %9s %13d\n", c.IP, c.Family, c.DGARate, c.DGAQueries, 100*share, c.InfectedAt.Format("15:04:05"), det, delay, c.ClientAlerts)
 	}
 	fmt.Fprintf(&b, "  infected clients with a client alert: %d of %d; delay median %s, max %s; within 10 minutes: %d of %d\n",
 		r.InfectedAlerted, r.Infected, fmtDelay(r.DelayMedian), fmtDelay(r.DelayMax), r.Within10Min, r.Infected)
 	fmt.Fprintf(&b, "  benign clients with a client alert: %d of %d\n", r.BenignAlerted, r.Benign)
 	c := r.Counts
-	fmt.Fprintf(&b, "  name alerts raised: %d (%d on DGA queries, %d on benign: %d distinct names %s); de-duplicated, not raised: %d\n",
-		c.NameAlerts, r.NameAlertsDGA, r.NameAlertsBenign, len(r.BenignNames), strings.Join(r.BenignNames, " "), c.Deduplicated)
+	fmt.Fprintf(&b, "  name alerts raised: %d (%d on DGA queries, %d on benign queries of %d distinct names%s); de-duplicated, not raised: %d\n",
+		c.NameAlerts, r.NameAlertsDGA, r.NameAlertsBenign, len(r.BenignNames), listed(r.BenignNames), c.Deduplicated)
 	fmt.Fprintf(&b, "  queries: %d scored, %d skipped, %d dropped, prefiltered %s; %d client alerts; alerts the registry refused: %d\n",
 		c.Scored, c.Skipped, c.Dropped, reasonCounts(c.Prefiltered), c.ClientAlerts, c.DBFailed)
 	return b.String()
@@ -176,4 +185,12 @@ func reasonCounts(m map[string]uint64) string {
 		im[k] = int(v)
 	}
 	return reasons(im)
+}
+
+// listed is ": a b c" for names, "" for none.
+func listed(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	return ": " + strings.Join(names, " ")
 }

@@ -18,28 +18,29 @@ type LogQuery struct {
 
 // SynthOptions shape the client replay's dns.log (see Synthesize).
 type SynthOptions struct {
-	Start    time.Time
-	Duration time.Duration
+	Start    time.Time     `json:"start"`
+	Duration time.Duration `json:"duration_ns"`
 	// BenignClients ask benign names only; InfectedClients ask benign
 	// names at the same kind of rate and, from InfectedAt on, the names of
 	// one held-out DGA family.
-	BenignClients, InfectedClients int
+	BenignClients   int `json:"benign_clients"`
+	InfectedClients int `json:"infected_clients"`
 	// BenignRate is the range of a client's benign queries per hour: each
 	// client's rate is drawn log-uniformly from it.
-	BenignRate [2]float64
+	BenignRate [2]float64 `json:"benign_per_hour"`
 	// DGARate is the range of an infected client's DGA queries per hour:
 	// the clients' rates are spaced log-evenly from the first to the last.
-	DGARate [2]float64
+	DGARate [2]float64 `json:"dga_per_hour"`
 	// InfectedAfter is the range of the infection's start after Start
 	// (uniform).
-	InfectedAfter [2]time.Duration
+	InfectedAfter [2]time.Duration `json:"infected_after_ns"`
 	// NXDomain is the share of DGA queries answered NXDOMAIN (the rest are
 	// the registered rendezvous: NOERROR).
-	NXDomain float64
+	NXDomain float64 `json:"nxdomain_share"`
 	// Zipf is the exponent of benign popularity: the name of rank r (a
 	// seeded shuffle of the pool) is asked with weight 1/(r+1)^Zipf.
-	Zipf float64
-	Seed uint64
+	Zipf float64 `json:"zipf"`
+	Seed uint64  `json:"seed"`
 }
 
 // DefaultSynthOptions: 20 benign and 10 infected clients over 3 hours,
