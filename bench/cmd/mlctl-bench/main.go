@@ -9,6 +9,10 @@
 //     source held out, scored on what they never saw;
 //   - port-scan detection on the Stratosphere captures of ../shared/data/flows,
 //     leave one capture out, mlctl's forests and sklearn's (bench/flows);
+//   - DGA alerts on real logs and infected clients: distinct benign names
+//     the default recipe alerts on real DNS logs (beside the recipe before
+//     issue 13 and heiDGAF's), and a replay of benign and infected clients
+//     through serve's pipeline with client verdicts (bench/dga RunOps);
 //   - the LSTM vs torch 1.13.1 on one thread: training steps/s and
 //     inference sequences/s on synthetic batches, and both ROC-AUCs on the
 //     shared corpora's TXT records (bench/lstm).
@@ -29,6 +33,7 @@ import (
 	"strings"
 	"time"
 
+	dgabench "github.com/mlctl/mlctl/bench/dga"
 	flowsbench "github.com/mlctl/mlctl/bench/flows"
 	gbdtbench "github.com/mlctl/mlctl/bench/gbdt"
 	lstmbench "github.com/mlctl/mlctl/bench/lstm"
@@ -55,11 +60,13 @@ func main() {
 	skipFlows := flag.Bool("skip-flows", false, "skip the port-scan detection benchmark on the Stratosphere captures")
 	onlyLSTM := flag.Bool("only-lstm", false, "run only the LSTM comparison with torch (speed on one thread, ROC-AUC on TXT records; no database or Temporal)")
 	skipLSTM := flag.Bool("skip-lstm", false, "skip the LSTM comparison with torch")
+	onlyDGAOps := flag.Bool("only-dga-ops", false, "run only the DGA alerts on real logs and the infected-client replay (needs ../shared/data and PostgreSQL)")
+	skipDGAOps := flag.Bool("skip-dga-ops", false, "skip the DGA alerts on real logs and the infected-client replay")
 	genSets := flag.String("gen-recipes", "mlctl,mlctl-noaug,heidgaf44-xgboost", "recipes of the generalisation runs (bench/dga: mlctl, mlctl-noaug, mlctl-nogen, mlctl-noreg, mlctl-nobenign, heidgaf44, heidgaf44-xgboost, lstm)")
 	flag.Parse()
 	cfg := config{data: *data, out: *out, rounds: *rounds, depth: *depth, skipGen: *skipGen, onlyGen: *onlyGen,
 		genSets: strings.Split(*genSets, ","), skipServing: *skipServing, onlyServing: *onlyServing, onlyTrees: *onlyTrees, skipTrees: *skipTrees,
-		onlyFlows: *onlyFlows, skipFlows: *skipFlows, onlyLSTM: *onlyLSTM, skipLSTM: *skipLSTM}
+		onlyFlows: *onlyFlows, skipFlows: *skipFlows, onlyLSTM: *onlyLSTM, skipLSTM: *skipLSTM, onlyDGAOps: *onlyDGAOps, skipDGAOps: *skipDGAOps}
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "mlctl-bench:", err)
 		os.Exit(1)
@@ -82,6 +89,7 @@ type Report struct {
 	Forests        *Forests                   `json:"forests,omitempty"`
 	Flows          *flowsbench.Result         `json:"flows,omitempty"`
 	LSTM           *lstmbench.Result          `json:"lstm,omitempty"`
+	DGAOps         *dgabench.OpsResult        `json:"dga_ops,omitempty"`
 	Extra          map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
@@ -97,6 +105,8 @@ type config struct {
 	skipFlows        bool
 	onlyLSTM         bool
 	skipLSTM         bool
+	onlyDGAOps       bool
+	skipDGAOps       bool
 	genSets          []string
 }
 
@@ -110,6 +120,15 @@ func run(ctx context.Context, cfg config) error {
 			return err
 		}
 		rep.Flows = f
+		return writeReport(rep, outPath)
+	}
+	if cfg.onlyDGAOps {
+		// Its own split of ../shared/data and PostgreSQL: no rows to load here.
+		o, err := dgaOps(ctx, dataDir)
+		if err != nil {
+			return err
+		}
+		rep := Report{When: time.Now().UTC(), Machine: machine(), Data: dataDir, DGAOps: o}
 		return writeReport(rep, outPath)
 	}
 	if cfg.onlyLSTM {
@@ -197,6 +216,13 @@ func run(ctx context.Context, cfg config) error {
 		fmt.Println(g.Table())
 	}
 
+	if !cfg.skipDGAOps {
+		o, err := dgaOps(ctx, dataDir)
+		if err != nil {
+			return fmt.Errorf("DGA alerts on real logs (-skip-dga-ops runs without it): %w", err)
+		}
+		rep.DGAOps = o
+	}
 	if !cfg.skipTrees {
 		f, err := compareForests(ctx, rows)
 		if err != nil {
