@@ -29,10 +29,21 @@ type EvaluateResult struct {
 	Threshold float64 `json:"threshold"`
 	// ThresholdRule says how Threshold was chosen, in words (empty in
 	// results recorded before it was always set: best F1).
-	ThresholdRule string      `json:"threshold_rule,omitempty"`
-	Validation    eval.Report `json:"validation"`
-	Test          eval.Report `json:"test"`
+	ThresholdRule string `json:"threshold_rule,omitempty"`
+	// ClientThreshold is a domain-name model's looser cut for client
+	// verdicts: a name answered NXDOMAIN at or above it counts toward its
+	// client's verdict (serve's client windows) though it raises no name
+	// alert. It is the threshold at ClientFPR on validation, when that is
+	// below Threshold; 0 otherwise.
+	ClientThreshold float64     `json:"client_threshold,omitempty"`
+	Validation      eval.Report `json:"validation"`
+	Test            eval.Report `json:"test"`
 }
+
+// ClientFPR is the false positive rate on validation of a domain-name
+// model's client threshold: ten times the default name threshold's, since
+// a client verdict also needs k such names answered NXDOMAIN in one window.
+const ClientFPR = 0.01
 
 // Evaluate scores the validation part, chooses the threshold there (at
 // in.ThresholdFPR, or the best F1 when it is 0), and reports validation and
@@ -77,6 +88,11 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 		rule = fprRule(in.ThresholdFPR, countBenign(vl), recall)
 	}
 	out := EvaluateResult{Threshold: threshold, ThresholdRule: rule, Validation: eval.Evaluate(vs, vl, vf, threshold)}
+	if lay.Kind == "dga" {
+		if _, ct := eval.RecallAtFPR(vs, vl, ClientFPR); ct < threshold {
+			out.ClientThreshold = ct
+		}
+	}
 	if len(test) > 0 {
 		ts, tl, tf, err := Score(sc, test, lay.Columns)
 		if err != nil {

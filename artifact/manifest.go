@@ -5,13 +5,16 @@ import "encoding/json"
 // Manifest describes an artifact's bytes. It is stored beside them (never
 // inside, since it carries their SHA-256) and returned by `mlctl models show`.
 type Manifest struct {
-	FormatVersion   int               `json:"format_version"`
-	Algo            string            `json:"algo"`
-	FeatureSet      string            `json:"feature_set"`
-	FeatureVersion  int               `json:"feature_set_version"`
-	FeatureNames    []string          `json:"feature_names"`
-	Threshold       float64           `json:"threshold"`
-	ThresholdRule   string            `json:"threshold_rule"`
+	FormatVersion  int      `json:"format_version"`
+	Algo           string   `json:"algo"`
+	FeatureSet     string   `json:"feature_set"`
+	FeatureVersion int      `json:"feature_set_version"`
+	FeatureNames   []string `json:"feature_names"`
+	Threshold      float64  `json:"threshold"`
+	ThresholdRule  string   `json:"threshold_rule"`
+	// ClientThreshold is a domain-name model's cut for client verdicts
+	// (names answered NXDOMAIN at or above it count toward one); 0: none.
+	ClientThreshold float64           `json:"client_threshold,omitempty"`
 	Params          map[string]string `json:"params"`
 	Metrics         json.RawMessage   `json:"metrics"`
 	DatasetVersions []string          `json:"dataset_versions"`

@@ -147,6 +147,9 @@ type clientWindow struct {
 type clientName struct {
 	name, domain string
 	score        float64
+	// alerted: a name of the domain was over the threshold and raised its
+	// name alert; false for a suspect (NXDOMAIN, over the client threshold).
+	alerted bool
 }
 
 // NewClientWindows returns empty client windows; options are taken as
@@ -192,16 +195,24 @@ func (c *ClientWindows) Observe(m *Model, inputs []string, from []Query, scores 
 				e.nxdomain++
 			}
 		}
-		if scores[i] < m.Threshold {
+		over := scores[i] >= m.Threshold
+		if !over && !suspect(m, scores[i], q.RCode) {
 			continue
 		}
 		d := features.RegistrableDomain(inputs[i])
-		if len(e.names) >= MaxClientNames || slices.ContainsFunc(e.names, func(n clientName) bool { return n.domain == d }) {
-			deduplicated++
+		if k := slices.IndexFunc(e.names, func(n clientName) bool { return n.domain == d }); k >= 0 || len(e.names) >= MaxClientNames {
+			switch {
+			case over && k >= 0 && !e.names[k].alerted:
+				// The domain counted as a suspect; its first name over
+				// the threshold still alerts.
+				raise[i], e.names[k].alerted = true, true
+			case over:
+				deduplicated++
+			}
 			continue
 		}
-		raise[i] = true
-		e.names = append(e.names, clientName{name: inputs[i], domain: d, score: scores[i]})
+		raise[i] = over
+		e.names = append(e.names, clientName{name: inputs[i], domain: d, score: scores[i], alerted: over})
 		e.last, e.source = t, q.Source
 		if len(e.names) >= c.minNames && !e.raised && e.ip != "" {
 			e.raised, e.due = true, true
@@ -216,6 +227,16 @@ func (c *ClientWindows) Observe(m *Model, inputs []string, from []Query, scores 
 	clients = c.out
 	c.model, c.due, c.out = nil, c.due[:0], nil
 	return raise, clients
+}
+
+// suspect is a name under the model's threshold that still counts toward
+// its client's verdict: answered NXDOMAIN and at or over the model's
+// client threshold. A DGA's candidates mostly do not resolve, a benign
+// client's names mostly do; so a client of k such names in a window is
+// a verdict even when the DGA's scheme scores each name below the name
+// threshold (wordlist DGAs at low query rates).
+func suspect(m *Model, score float64, rcode string) bool {
+	return m.ClientThreshold > 0 && score >= m.ClientThreshold && strings.EqualFold(rcode, "NXDOMAIN")
 }
 
 // windowStart is the start of t's window, in Unix seconds.
@@ -336,7 +357,18 @@ func (c *ClientWindows) alert(e *clientWindow) registry.Alert {
 		s := float64(e.nxdomain) / float64(e.answered)
 		share = &s
 	}
-	detail, _ := json.Marshal(map[string]int{"domains": len(e.names), "answered": e.answered, "nxdomain": e.nxdomain})
+	over := 0
+	for _, n := range e.names {
+		if n.alerted {
+			over++
+		}
+	}
+	d := map[string]any{"domains": len(e.names), "over_threshold": over, "answered": e.answered, "nxdomain": e.nxdomain}
+	if m.ClientThreshold > 0 {
+		// Domains that counted as NXDOMAIN suspects, and their cut.
+		d["nxdomain_suspects"], d["client_threshold"] = len(e.names)-over, m.ClientThreshold
+	}
+	detail, _ := json.Marshal(d)
 	return registry.Alert{Kind: registry.AlertClient, SeenAt: e.last, Source: e.source, ClientIP: e.ip,
 		Input: fmt.Sprintf("%s@%s", e.ip, start.Format(time.RFC3339)), Score: med, Threshold: m.Threshold,
 		ModelID: m.ID, Model: m.Name, Version: m.Version, SHA256: m.SHA256, Detail: detail,

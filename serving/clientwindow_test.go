@@ -345,7 +345,7 @@ func TestClientWindowsBoundariesAndDeduplication(t *testing.T) {
 	ca := w.clients[0]
 	if ca.Kind != registry.AlertClient || ca.ClientIP != "10.0.0.4" || !ca.WindowStart.Equal(at(10*time.Minute)) || ca.WindowSeconds != 300 ||
 		*ca.NXDomainShare != 2.0/3 || *ca.MedianScore != 0.9 || ca.Score != 0.9 || ca.Threshold != 0.5 || ca.Model != "dga" || ca.SHA256 != "abc" ||
-		!ca.SeenAt.Equal(at(11*time.Minute)) || string(ca.Detail) != `{"answered":3,"domains":3,"nxdomain":2}` {
+		!ca.SeenAt.Equal(at(11*time.Minute)) || string(ca.Detail) != `{"answered":3,"domains":3,"nxdomain":2,"over_threshold":3}` {
 		t.Fatalf("client alert %+v detail %s", ca, ca.Detail)
 	}
 	w.clients = nil
@@ -413,7 +413,7 @@ func TestClientWindowsCapsNames(t *testing.T) {
 		}
 	}
 	if n != MaxClientNames || w.c.Deduplicated() != 5 || len(w.clients) != 1 || len(w.clients[0].Names) != ClientAlertNames ||
-		w.clients[0].Names[0] != "d000.com" || string(w.clients[0].Detail) != fmt.Sprintf(`{"answered":0,"domains":%d,"nxdomain":0}`, MaxClientNames) {
+		w.clients[0].Names[0] != "d000.com" || string(w.clients[0].Detail) != fmt.Sprintf(`{"answered":0,"domains":%d,"nxdomain":0,"over_threshold":%[1]d}`, MaxClientNames) {
 		t.Fatalf("raised %d, deduplicated %d, client alerts %+v", n, w.c.Deduplicated(), w.clients)
 	}
 }
@@ -494,4 +494,39 @@ func BenchmarkClientWindowsObserve(b *testing.B) {
 		c.Observe(m, bt.inputs, bt.from, bt.scores)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/query")
+}
+
+// TestClientWindowsNXDOMAINSuspects: with a client threshold, names under
+// the name threshold but over the client threshold count toward the
+// client's verdict when answered NXDOMAIN, raise no name alert, and a
+// later name of such a domain over the threshold still alerts; resolving
+// names under the threshold never count.
+func TestClientWindowsNXDOMAINSuspects(t *testing.T) {
+	w := newWindowsCase(t, ClientWindowOptions{})
+	w.m.ClientThreshold = 0.2
+	at := time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)
+	// Resolving names between the thresholds: nothing.
+	if r := w.batch("10.0.0.2", at, "NOERROR", 0.3, "a.com", "b.com", "c.com", "d.com"); slices.Contains(r, true) {
+		t.Fatalf("resolving names under the threshold raised %v", r)
+	}
+	w.wantClients("resolving names under the threshold")
+	// NXDOMAIN names under the client threshold: nothing.
+	w.batch("10.0.0.3", at, "NXDOMAIN", 0.1, "a.com", "b.com", "c.com")
+	w.wantClients("NXDOMAIN names under the client threshold")
+	// Two suspects and one name over the threshold make the verdict.
+	if r := w.batch("10.0.0.1", at, "NXDOMAIN", 0.3, "x1.com", "x2.com"); slices.Contains(r, true) {
+		t.Fatalf("suspects raised name alerts %v", r)
+	}
+	w.wantClients("two suspects")
+	if r := w.batch("10.0.0.1", at, "NXDOMAIN", 0.9, "www.x1.com"); !r[0] {
+		t.Fatal("the first name over the threshold of a suspect domain raised no name alert")
+	}
+	w.wantClients("a suspect domain's name over the threshold") // still two domains
+	w.batch("10.0.0.1", at, "NXDOMAIN", 0.25, "x3.com")
+	if len(w.clients) != 1 || string(w.clients[0].Detail) != `{"answered":4,"client_threshold":0.2,"domains":3,"nxdomain":4,"nxdomain_suspects":2,"over_threshold":1}` {
+		t.Fatalf("client alerts %+v", w.clients)
+	}
+	if got := w.clients[0].Names; !slices.Equal(got, []string{"x1.com", "x2.com", "x3.com"}) {
+		t.Fatalf("names %v", got)
+	}
 }

@@ -17,7 +17,11 @@ type Model struct {
 	Version   int
 	SHA256    string
 	Threshold float64
-	Scorer    *artifact.Scorer
+	// ClientThreshold: a name answered NXDOMAIN at or above it counts
+	// toward its client's verdict without a name alert (0: only names
+	// over Threshold count; see ClientWindows).
+	ClientThreshold float64
+	Scorer          *artifact.Scorer
 	// ChangeID is the alias change that brought it in.
 	ChangeID int64
 	LoadedAt time.Time

@@ -211,5 +211,6 @@ func Load(ctx context.Context, db *registry.DB, m *registry.Model) (*Model, erro
 		return nil, fmt.Errorf("model %s: %w", m.Ref(), err)
 	}
 	return &Model{ID: m.ID, Name: m.Name, Version: m.Version, SHA256: m.SHA256, Threshold: l.Manifest.Threshold,
-		Scorer: sc, LoadedAt: time.Now()}, nil
+		ClientThreshold: l.Manifest.ClientThreshold,
+		Scorer:          sc, LoadedAt: time.Now()}, nil
 }

@@ -27,22 +27,23 @@ const DefaultFPR = 0.001
 // feature set fitted on it, gbdt with activities.GBDTParams' defaults, and
 // the threshold at DefaultFPR on the validation rows the default prefilter
 // keeps. The artifact is servable (artifact.NewScorer).
-func TrainDefault(ctx context.Context, train, valid []datasets.Row, seed uint64) (*artifact.Artifact, float64, error) {
+func TrainDefault(ctx context.Context, train, valid []datasets.Row, seed uint64) (*artifact.Artifact, Thresholds, error) {
+	var none Thresholds
 	rows, added, err := dgagen.DefaultAugment().Apply(train, seed)
 	if err != nil {
-		return nil, 0, fmt.Errorf("augment training part: %w", err)
+		return nil, none, fmt.Errorf("augment training part: %w", err)
 	}
 	set, err := features.FitDomain(rows, features.DomainOptions{Seed: seed})
 	if err != nil {
-		return nil, 0, fmt.Errorf("fit domain: %w", err)
+		return nil, none, fmt.Errorf("fit domain: %w", err)
 	}
 	state, err := json.Marshal(set)
 	if err != nil {
-		return nil, 0, fmt.Errorf("encode feature state: %w", err)
+		return nil, none, fmt.Errorf("encode feature state: %w", err)
 	}
 	p, resolved, err := activities.GBDTParams(nil, seed, rows)
 	if err != nil {
-		return nil, 0, err
+		return nil, none, err
 	}
 	maps.Copy(resolved, map[string]string{"gen_dga": strconv.Itoa(added.DGA), "gen_benign": strconv.Itoa(added.Benign),
 		"benign_registrable": "true", "generator_version": strconv.Itoa(dgagen.Version)})
@@ -53,19 +54,29 @@ func TrainDefault(ctx context.Context, train, valid []datasets.Row, seed uint64)
 	}
 	model, err := gbdt.Train(ctx, artifact.FeatureMatrix(set, names), y, p, gbdt.Options{})
 	if err != nil {
-		return nil, 0, fmt.Errorf("train: %w", err)
+		return nil, none, fmt.Errorf("train: %w", err)
 	}
 	art := &artifact.Artifact{Algo: "gbdt", Params: resolved, GBDT: model,
 		FeatureSet: artifact.FeatureSet{Name: set.Name(), Version: set.Version(), Names: set.Names(), State: state}}
 	sc, err := artifact.NewScorer(art)
 	if err != nil {
-		return nil, 0, err
+		return nil, none, err
 	}
 	vn, vl := Prefiltered(valid)
 	vs := make([]float64, len(vn))
 	sc.Score(vn, vs)
 	_, threshold := eval.RecallAtFPR(vs, vl, DefaultFPR)
-	return art, threshold, nil
+	th := Thresholds{Name: threshold}
+	if _, ct := eval.RecallAtFPR(vs, vl, activities.ClientFPR); ct < threshold {
+		th.Client = ct // as activities.Evaluate sets the manifest's client_threshold
+	}
+	return art, th, nil
+}
+
+// Thresholds are a model's name threshold and its client threshold (see
+// activities.EvaluateResult.ClientThreshold).
+type Thresholds struct {
+	Name, Client float64
 }
 
 // Prefiltered returns the names and labels of the rows the default

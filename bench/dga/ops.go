@@ -92,7 +92,8 @@ func RunOps(ctx context.Context, o OpsOptions, w io.Writer) (*OpsResult, error) 
 		len(loop.Names), loop.Unlabeled, res.LabelCheck.DGAInBenignLists, res.LabelCheck.BenignInDGAList)
 	names := ScorableNames(loop, rita)
 
-	art, threshold, err := TrainDefault(ctx, train, valid, o.Seed)
+	art, th, err := TrainDefault(ctx, train, valid, o.Seed)
+	threshold := th.Name
 	if err != nil {
 		return nil, fmt.Errorf("default recipe: %w", err)
 	}
@@ -100,7 +101,7 @@ func RunOps(ctx context.Context, o OpsOptions, w io.Writer) (*OpsResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	step("default recipe trained: threshold %.4f", threshold)
+	step("default recipe trained: threshold %.4f, client threshold %.4f", threshold, th.Client)
 	before, err := NamedRecipe("mlctl-noaug")
 	if err != nil {
 		return nil, err
@@ -146,7 +147,7 @@ func RunOps(ctx context.Context, o OpsOptions, w io.Writer) (*OpsResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	alerts, counts, err := ReplayServing(ctx, o.DB, art, threshold, o.Dir, lines)
+	alerts, counts, err := ReplayServing(ctx, o.DB, art, th, o.Dir, lines)
 	if err != nil {
 		return nil, fmt.Errorf("client replay: %w", err)
 	}

@@ -37,10 +37,10 @@ type ReplayCounts struct {
 // reads the file, serving.Pipeline scores it with the built-in prefilter
 // and the default client windows (5 minutes, k = 3), and a
 // serving.AlertSink writes the alerts to db and a JSON lines file, which
-// is read back. The model in service is art at threshold. The queue holds
+// is read back. The model in service is art at th. The queue holds
 // every line, so a replay faster than scoring drops nothing (serve
 // --queue). It returns the alerts and the counts.
-func ReplayServing(ctx context.Context, db *registry.DB, art *artifact.Artifact, threshold float64, dir string, lines []LogLine) ([]registry.Alert, ReplayCounts, error) {
+func ReplayServing(ctx context.Context, db *registry.DB, art *artifact.Artifact, th Thresholds, dir string, lines []LogLine) ([]registry.Alert, ReplayCounts, error) {
 	logPath, alertsPath := filepath.Join(dir, "dns.log"), filepath.Join(dir, "alerts.jsonl")
 	f, err := os.Create(logPath)
 	if err != nil {
@@ -66,7 +66,7 @@ func ReplayServing(ctx context.Context, db *registry.DB, art *artifact.Artifact,
 		return nil, ReplayCounts{}, err
 	}
 	holder := &serving.Holder{}
-	holder.Swap(&serving.Model{Name: "dga-replay", Version: 1, SHA256: sha, Threshold: threshold, Scorer: sc, LoadedAt: time.Now()})
+	holder.Swap(&serving.Model{Name: "dga-replay", Version: 1, SHA256: sha, Threshold: th.Name, ClientThreshold: th.Client, Scorer: sc, LoadedAt: time.Now()})
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	sink, err := serving.NewAlertSink(db, "mlctl-bench-replay", alertsPath, log)
 	if err != nil {
