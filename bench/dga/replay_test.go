@@ -43,7 +43,7 @@ func TestReplayServing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alerts, counts, err := ReplayServing(ctx, registrytest.Open(t), art, Thresholds{Name: threshold}, t.TempDir(), lines)
+	alerts, counts, err := ReplayServing(ctx, registrytest.Open(t), art, threshold, t.TempDir(), lines)
 	if err != nil {
 		t.Fatal(err)
 	}
