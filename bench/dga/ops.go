@@ -47,6 +47,9 @@ type OpsResult struct {
 	LabelCheck LabelCheck      `json:"loopback_label_check"`
 	RealLogs   []RealLogResult `json:"real_logs"`
 	Replay     *ReplayResult   `json:"client_replay"`
+	// BurstReplay is the same clients with their DGA asking names in
+	// bursts (SynthOptions.Burst 3–8) at the same hourly rates.
+	BurstReplay *ReplayResult `json:"client_replay_bursts"`
 	Seconds    float64         `json:"seconds"`
 }
 
@@ -143,18 +146,26 @@ func RunOps(ctx context.Context, o OpsOptions, w io.Writer) (*OpsResult, error) 
 			dgaNames[r.Family] = append(dgaNames[r.Family], r.Name)
 		}
 	}
-	clients, lines, err := Synthesize(o.Synth, benign, dgaNames, o.HeldOut)
-	if err != nil {
-		return nil, err
+	for _, burst := range [][2]int{{1, 1}, {3, 8}} {
+		so := o.Synth
+		so.Burst = burst
+		clients, lines, err := Synthesize(so, benign, dgaNames, o.HeldOut)
+		if err != nil {
+			return nil, err
+		}
+		alerts, counts, err := ReplayServing(ctx, o.DB, art, th, o.Dir, lines)
+		if err != nil {
+			return nil, fmt.Errorf("client replay: %w", err)
+		}
+		rep := Outcome(clients, lines, alerts, counts)
+		rep.Synth, rep.Families, rep.Threshold = so, o.HeldOut, threshold
+		if burst[1] > 1 {
+			res.BurstReplay = &rep
+		} else {
+			res.Replay = &rep
+		}
+		step("client replay (DGA bursts %d-%d): %d lines, %d alerts", burst[0], burst[1], len(lines), len(alerts))
 	}
-	alerts, counts, err := ReplayServing(ctx, o.DB, art, th, o.Dir, lines)
-	if err != nil {
-		return nil, fmt.Errorf("client replay: %w", err)
-	}
-	rep := Outcome(clients, lines, alerts, counts)
-	rep.Synth, rep.Families, rep.Threshold = o.Synth, o.HeldOut, threshold
-	res.Replay = &rep
-	step("client replay: %d lines, %d alerts", len(lines), len(alerts))
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
 }

@@ -34,6 +34,12 @@ type SynthOptions struct {
 	// InfectedAfter is the range of the infection's start after Start
 	// (uniform).
 	InfectedAfter [2]time.Duration `json:"infected_after_ns"`
+	// Burst is the range of names a DGA asks per attempt to reach its
+	// server: 0 or 1 asks one name at a time (a Poisson process at
+	// DGARate); more makes attempts a Poisson process at DGARate ÷ the
+	// mean burst, each asking Burst names in a row 1–3 s apart, as DGAs
+	// walk their candidate list until one resolves.
+	Burst [2]int `json:"burst,omitzero"`
 	// NXDomain is the share of DGA queries answered NXDOMAIN (the rest are
 	// the registered rendezvous: NOERROR).
 	NXDomain float64 `json:"nxdomain_share"`
@@ -115,17 +121,23 @@ func Synthesize(o SynthOptions, benign []LogQuery, dgaNames map[string][]string,
 		if c.Infected {
 			after := o.InfectedAfter[0] + time.Duration(rng.Float64()*float64(o.InfectedAfter[1]-o.InfectedAfter[0]))
 			names := dgaNames[c.Family]
-			for t := o.Start.Add(after + expGap(rng, c.DGARate)); t.Before(end); t = t.Add(expGap(rng, c.DGARate)) {
-				rcode := "NXDOMAIN"
-				if rng.Float64() >= o.NXDomain {
-					rcode = "NOERROR"
+			lo, hi := max(o.Burst[0], 1), max(o.Burst[1], o.Burst[0], 1)
+			attempts := c.DGARate / (float64(lo+hi) / 2)
+			for t := o.Start.Add(after + expGap(rng, attempts)); t.Before(end); t = t.Add(expGap(rng, attempts)) {
+				at := t
+				for range lo + rng.IntN(hi-lo+1) {
+					rcode := "NXDOMAIN"
+					if rng.Float64() >= o.NXDomain {
+						rcode = "NOERROR"
+					}
+					if c.InfectedAt.IsZero() {
+						c.InfectedAt = at
+					}
+					lines = append(lines, LogLine{Time: at, Client: c.IP, DGA: true, LogQuery: LogQuery{Name: names[c.DGAQueries%len(names)], QType: "A", RCode: rcode}})
+					c.Queries++
+					c.DGAQueries++
+					at = at.Add(time.Second + time.Duration(rng.Float64()*float64(2*time.Second)))
 				}
-				if c.InfectedAt.IsZero() {
-					c.InfectedAt = t
-				}
-				lines = append(lines, LogLine{Time: t, Client: c.IP, DGA: true, LogQuery: LogQuery{Name: names[c.DGAQueries%len(names)], QType: "A", RCode: rcode}})
-				c.Queries++
-				c.DGAQueries++
 			}
 		}
 		clients = append(clients, c)

@@ -47,5 +47,7 @@ func dgaOps(ctx context.Context, dataDir string) (*dgabench.OpsResult, error) {
 	fmt.Print(dgabench.RealLogTable(res.RealLogs))
 	fmt.Println("measurement 2: client replay through serve's pipeline (default recipe)")
 	fmt.Print(res.Replay.Table())
+	fmt.Println("the same clients, each DGA asking its names in bursts of 3-8 (1-3 s apart) at the same hourly rate:")
+	fmt.Print(res.BurstReplay.Table())
 	return res, nil
 }
