@@ -149,6 +149,9 @@ func modelsShow(c *ucli.Context) error {
 	if man.FeatureFit != "" {
 		fmt.Fprintf(w, "fitted     %s: %s\n", man.FeatureFit, benignOnlyNote)
 	}
+	if man.ClientThreshold > 0 {
+		fmt.Fprintf(w, "client     %.6f (client verdicts also count names answered NXDOMAIN at or over it: false positive rate 0.01 on the validation split)\n", man.ClientThreshold)
+	}
 	fmt.Fprintf(w, "params     %v\n", man.Params)
 	if drift == nil {
 		fmt.Fprintf(w, "drift      not checked (`mlctl drift %s --file RECENT` checks it)\n", m.Ref())
