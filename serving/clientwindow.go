@@ -108,8 +108,10 @@ type ClientWindows struct {
 	clients map[string]*clientWindow
 	// head is the most recently seen client, tail the least.
 	head, tail *clientWindow
-	// newest is the start of the newest window seen (Unix seconds).
-	newest int64
+	// newest is the start of the newest window seen per source (Unix
+	// seconds): sources run on their own clocks (a replayed dns.log beside
+	// live dnstap), so each source forgets only its own idle clients.
+	newest map[string]int64
 	// During Observe: the model scoring, the client windows whose alert
 	// is due and the client alerts made.
 	model *Model
@@ -135,6 +137,8 @@ type clientWindow struct {
 	// last and source are the time and source of the newest of names.
 	last   time.Time
 	source string
+	// clock is the source whose event time the window last ran on.
+	clock string
 	// raised: this window's client alert is raised (or due).
 	raised bool
 	// due: its alert is to be made before the window changes or Observe
@@ -157,7 +161,7 @@ type clientName struct {
 func NewClientWindows(o ClientWindowOptions) *ClientWindows {
 	o = o.withDefaults()
 	return &ClientWindows{window: max(int64(o.Window/time.Second), 1), minNames: min(max(o.MinNames, 1), MaxClientNames),
-		max: max(o.MaxClients, 1), now: time.Now, clients: map[string]*clientWindow{}}
+		max: max(o.MaxClients, 1), now: time.Now, clients: map[string]*clientWindow{}, newest: map[string]int64{}}
 }
 
 // Open is how many client windows are held (the current window's clients
@@ -188,7 +192,7 @@ func (c *ClientWindows) Observe(m *Model, inputs []string, from []Query, scores 
 		if t.IsZero() {
 			t = c.now()
 		}
-		e := c.client(q.ClientIP, c.windowStart(t))
+		e := c.client(q.ClientIP, q.Source, c.windowStart(t))
 		if q.RCode != "" {
 			e.answered++
 			if strings.EqualFold(q.RCode, "NXDOMAIN") {
@@ -249,14 +253,15 @@ func (c *ClientWindows) windowStart(t time.Time) int64 {
 // the client's current one, rolled over to start if that is later, or a
 // new one (forgetting the least recently seen client when MaxClients are
 // held). The client becomes the most recently seen.
-func (c *ClientWindows) client(ip string, start int64) *clientWindow {
-	if start > c.newest {
-		if c.newest != 0 {
-			c.sweep(start)
+func (c *ClientWindows) client(ip, source string, start int64) *clientWindow {
+	if newest, ok := c.newest[source]; !ok || start > newest {
+		if ok {
+			c.sweep(source, start)
 		}
-		c.newest = start
+		c.newest[source] = start
 	}
 	if e := c.clients[ip]; e != nil {
+		e.clock = source
 		switch {
 		case start > e.start:
 			c.flush(e)
@@ -278,18 +283,18 @@ func (c *ClientWindows) client(ip string, start int64) *clientWindow {
 	} else {
 		e = &clientWindow{}
 	}
-	e.ip = ip
+	e.ip, e.clock = ip, source
 	e.reset(start)
 	c.clients[ip] = e
 	c.pushFront(e)
 	return e
 }
 
-// sweep forgets the clients whose window ended before the one preceding
-// the window starting at newest.
-func (c *ClientWindows) sweep(newest int64) {
+// sweep forgets the clients on source's clock whose window ended before
+// the one preceding the window starting at newest.
+func (c *ClientWindows) sweep(source string, newest int64) {
 	for ip, e := range c.clients {
-		if e.start < newest-c.window {
+		if e.clock == source && e.start < newest-c.window {
 			c.flush(e)
 			c.unlink(e)
 			delete(c.clients, ip)

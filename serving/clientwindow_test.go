@@ -530,3 +530,37 @@ func TestClientWindowsNXDOMAINSuspects(t *testing.T) {
 		t.Fatalf("names %v", got)
 	}
 }
+
+// TestClientWindowsSourcesKeepTheirOwnClocks: a live source's queries (now)
+// do not make a replayed log's clients (years ago) idle: the replay's
+// client keeps its window and raises one client alert for it.
+func TestClientWindowsSourcesKeepTheirOwnClocks(t *testing.T) {
+	w := newWindowsCase(t, ClientWindowOptions{})
+	old := time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)
+	obs := func(source string, at time.Time, names ...string) {
+		from := make([]Query, len(names))
+		scores := make([]float64, len(names))
+		client := "10.0.0.66"
+		if source == SourceDnstap {
+			client = "127.0.0.1"
+		}
+		for i, n := range names {
+			from[i] = Query{Source: source, Time: at, ClientIP: client, Name: n, RCode: "NXDOMAIN"}
+			scores[i] = 0.9
+		}
+		_, clients := w.c.Observe(w.m, names, from, scores)
+		w.clients = append(w.clients, clients...)
+	}
+	obs(SourceZeekDNS, old, "a1.com", "a2.com", "a3.com")
+	obs(SourceDnstap, time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC), "live.com")
+	obs(SourceZeekDNS, old.Add(10*time.Second), "a4.com", "a5.com", "a6.com")
+	n := 0
+	for _, a := range w.clients {
+		if a.Source == SourceZeekDNS {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d client alerts for the replayed window, want 1: %+v", n, w.clients)
+	}
+}
