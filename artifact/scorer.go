@@ -104,6 +104,10 @@ func (s *Scorer) Score(inputs []string, out []float64) {
 		s.scoreFew(inputs, out)
 		return
 	}
+	if p, ok := s.model.(blockPredictor); ok && len(inputs) >= parallelMinRows {
+		s.scoreFused(p, inputs, out)
+		return
+	}
 	m := &gbdt.Matrix{Cols: s.width, Values: make([]float32, min(len(inputs), chunkRows)*s.width)}
 	for lo := 0; lo < len(inputs); lo += chunkRows {
 		hi := min(lo+chunkRows, len(inputs))

@@ -34,6 +34,17 @@ func TestScoreIsTheSameAloneAndInABatch(t *testing.T) {
 	}
 	batch := make([]float64, len(names))
 	sc.Score(names, batch)
+	// A large batch is scored block by block on every core (features and
+	// trees fused); it gives what the whole matrix predicted at once gives.
+	whole := make([]float64, len(names))
+	if err := m.Predict(FeatureMatrix(set, names), whole); err != nil {
+		t.Fatal(err)
+	}
+	for i := range whole {
+		if whole[i] != batch[i] {
+			t.Fatalf("%s: fused %v, whole matrix %v", names[i], batch[i], whole[i])
+		}
+	}
 	one := make([]float64, 1)
 	few := make([]float64, 3)
 	for i, n := range names {

@@ -158,3 +158,38 @@ func (m *Model) predict(x *Matrix, threads int, emit func(lo int, margin []float
 		}
 	})
 }
+
+// Scratch is one goroutine's working memory for PredictInto; reuse it
+// across calls, never share it between goroutines.
+type Scratch struct {
+	ex     []float32
+	margin [predictBlockRows]float32
+}
+
+// PredictInto is Predict on the calling goroutine only, with s's memory:
+// for callers that already spread rows over every core (the scorer
+// computes features and predicts block by block on each), it allocates
+// nothing once s has grown. Scores are the same as Predict's.
+func (m *Model) PredictInto(x *Matrix, out []float64, s *Scratch) error {
+	if x.Cols != m.numFeatures {
+		return fmt.Errorf("gbdt: matrix has %d features, model wants %d", x.Cols, m.numFeatures)
+	}
+	if len(out) < x.Rows || len(x.Values) < x.Rows*x.Cols {
+		return fmt.Errorf("gbdt: %d rows, %d values and room for %d predictions", x.Rows, len(x.Values), len(out))
+	}
+	if n := 2 * m.numFeatures * predictBlockRows; len(s.ex) < n {
+		s.ex = make([]float32, n)
+	}
+	for lo := 0; lo < x.Rows; lo += predictBlockRows {
+		hi := min(lo+predictBlockRows, x.Rows)
+		margin := s.margin[:hi-lo]
+		for j := range margin {
+			margin[j] = m.baseMargin
+		}
+		m.addMargins(x.Values[lo*x.Cols:hi*x.Cols], x.Cols, margin, s.ex)
+		for j, v := range margin {
+			out[lo+j] = float64(sigmoid32(v))
+		}
+	}
+	return nil
+}
