@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -42,6 +44,10 @@ type ReplayCounts struct {
 // --queue). It returns the alerts and the counts.
 func ReplayServing(ctx context.Context, db *registry.DB, art *artifact.Artifact, th Thresholds, dir string, lines []LogLine) ([]registry.Alert, ReplayCounts, error) {
 	logPath, alertsPath := filepath.Join(dir, "dns.log"), filepath.Join(dir, "alerts.jsonl")
+	// The sink appends: a replay before this one in dir must not count.
+	if err := os.Remove(alertsPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, ReplayCounts{}, err
+	}
 	f, err := os.Create(logPath)
 	if err != nil {
 		return nil, ReplayCounts{}, err
