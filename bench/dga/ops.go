@@ -50,6 +50,10 @@ type OpsResult struct {
 	// BurstReplay is the same clients with their DGA asking names in
 	// bursts (SynthOptions.Burst 3–8) at the same hourly rates.
 	BurstReplay *ReplayResult `json:"client_replay_bursts"`
+	// NameOnlyReplay is Replay without the model's client threshold: only
+	// names over the name threshold count toward a verdict (models
+	// published before client thresholds).
+	NameOnlyReplay *ReplayResult `json:"client_replay_without_client_threshold"`
 	Seconds    float64         `json:"seconds"`
 }
 
@@ -146,23 +150,30 @@ func RunOps(ctx context.Context, o OpsOptions, w io.Writer) (*OpsResult, error) 
 			dgaNames[r.Family] = append(dgaNames[r.Family], r.Name)
 		}
 	}
-	for _, burst := range [][2]int{{1, 1}, {3, 8}} {
+	for run, burst := range [][2]int{{1, 1}, {3, 8}, {1, 1}} {
 		so := o.Synth
 		so.Burst = burst
 		clients, lines, err := Synthesize(so, benign, dgaNames, o.HeldOut)
 		if err != nil {
 			return nil, err
 		}
-		alerts, counts, err := ReplayServing(ctx, o.DB, art, th, o.Dir, lines)
+		rth := th
+		if run == 2 {
+			rth.Client = 0
+		}
+		alerts, counts, err := ReplayServing(ctx, o.DB, art, rth, o.Dir, lines)
 		if err != nil {
 			return nil, fmt.Errorf("client replay: %w", err)
 		}
 		rep := Outcome(clients, lines, alerts, counts)
 		rep.Synth, rep.Families, rep.Threshold = so, o.HeldOut, threshold
-		if burst[1] > 1 {
-			res.BurstReplay = &rep
-		} else {
+		switch run {
+		case 0:
 			res.Replay = &rep
+		case 1:
+			res.BurstReplay = &rep
+		default:
+			res.NameOnlyReplay = &rep
 		}
 		step("client replay (DGA bursts %d-%d): %d lines, %d alerts", burst[0], burst[1], len(lines), len(alerts))
 	}

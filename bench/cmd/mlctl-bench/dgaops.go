@@ -49,5 +49,7 @@ func dgaOps(ctx context.Context, dataDir string) (*dgabench.OpsResult, error) {
 	fmt.Print(res.Replay.Table())
 	fmt.Println("the same clients, each DGA asking its names in bursts of 3-8 (1-3 s apart) at the same hourly rate:")
 	fmt.Print(res.BurstReplay.Table())
+	fmt.Println("the first replay again without the model's client threshold (only names over the name threshold count):")
+	fmt.Print(res.NameOnlyReplay.Table())
 	return res, nil
 }
