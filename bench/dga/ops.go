@@ -54,7 +54,7 @@ type OpsResult struct {
 	// names over the name threshold count toward a verdict (models
 	// published before client thresholds).
 	NameOnlyReplay *ReplayResult `json:"client_replay_without_client_threshold"`
-	Seconds    float64         `json:"seconds"`
+	Seconds        float64       `json:"seconds"`
 }
 
 // RunOps measures what the default recipe alerts on real logs (distinct

@@ -36,7 +36,9 @@ type Augment struct {
 }
 
 // DefaultAugment is the default recipe's augmentation for name models.
-func DefaultAugment() Augment { return Augment{DGA: -1, Benign: -1, Registrable: true, Prefilter: true} }
+func DefaultAugment() Augment {
+	return Augment{DGA: -1, Benign: -1, Registrable: true, Prefilter: true}
+}
 
 // Added is what Apply added, by source.
 type Added struct {
