@@ -173,10 +173,14 @@ func scorePrefiltered(sc *artifact.Scorer, pf *prefilter.Prefilter, names []stri
 	return reasons
 }
 
-// prefilteredLine is the `score --json` line of a prefiltered name: no
-// score, no label.
+// prefilteredLine is the `score --json` line of a prefiltered name. The
+// model never scored it; it keeps the line's contract (every line has a
+// score and a label) with score 0 and label 0, what the prefilter says:
+// not a DGA's name.
 type prefilteredLine struct {
 	Input       string           `json:"input"`
+	Score       float64          `json:"score"`
+	Label       int              `json:"label"`
 	Prefiltered prefilter.Reason `json:"prefiltered"`
 	Model       string           `json:"model"`
 	Version     int              `json:"version"`

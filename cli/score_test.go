@@ -61,7 +61,7 @@ func publishNameModel(t *testing.T, url, name string) {
 }
 
 // TestScorePrefiltersNames: `score --json` prints a prefiltered name as
-// {"input","prefiltered","model","version"} (no score, no label) in input
+// {"input","score":0,"label":0,"prefiltered","model","version"} in input
 // order, the scored ones as before, and the counts by reason on stderr;
 // a bad allowlist line is a usage error naming file:line.
 func TestScorePrefiltersNames(t *testing.T) {
@@ -97,9 +97,10 @@ func TestScorePrefiltersNames(t *testing.T) {
 		}
 		wantKeys := 5 // input, score, label, model, version
 		if want[i] != "" {
-			wantKeys = 4 // input, prefiltered, model, version
+			wantKeys = 6 // and prefiltered; score and label 0
 		}
-		if len(keys) != wantKeys || m["model"] != "dga" || m["version"] != 1.0 || (want[i] != "" && m["prefiltered"] != want[i]) ||
+		if len(keys) != wantKeys || m["model"] != "dga" || m["version"] != 1.0 ||
+			(want[i] != "" && (m["prefiltered"] != want[i] || m["score"] != 0.0 || m["label"] != 0.0)) ||
 			(want[i] == "" && m["score"] == nil) {
 			t.Errorf("line %d: %s, want prefiltered %q", i, l, want[i])
 		}

@@ -33,7 +33,8 @@ type API struct {
 	// slog.Default()).
 	Log *slog.Logger
 	// Prefilter decides the names never scored: they are answered
-	// {"input","prefiltered":"<reason>"} (nil: the built-in rules only).
+	// {"input","score":0,"label":0,"prefiltered":"<reason>"} (nil: the
+	// built-in rules only).
 	Prefilter *prefilter.Prefilter
 }
 
@@ -167,7 +168,7 @@ func btoi(b bool) int {
 // scoreStrings scores names or TXT records: each input normalised, scored
 // and answered as {"input","score","label"} in request order, as
 // {"input","error"} when normalise refuses it, or, for names (names set),
-// as {"input","prefiltered"} when the prefilter leaves it out; scored
+// as {"input","score":0,"label":0,"prefiltered"} when the prefilter leaves it out; scored
 // counts the inputs scored. The answer is built in a pooled buffer.
 func (a *API) scoreStrings(w http.ResponseWriter, m *Model, in []string, normalise func(string) (string, error), scored *atomic.Uint64, names bool) int {
 	norm := make([]string, 0, len(in))
@@ -221,7 +222,9 @@ func (a *API) scoreStrings(w http.ResponseWriter, m *Model, in []string, normali
 			continue
 		}
 		if left != nil && left[i] != prefilter.None {
-			b = append(b, `,"prefiltered":"`...)
+			// Never scored: score and label 0 (not a DGA's name) keep
+			// every result's shape, and the reason says why.
+			b = append(b, `,"score":0,"label":0,"prefiltered":"`...)
 			b = append(b, left[i].String()...)
 			b = append(b, `"}`...)
 			continue

@@ -65,7 +65,7 @@ func publishAlertingModel(t *testing.T, db *registry.DB, name string) *registry.
 // that alerts on every name it scores, --internal-suffix and --allowlist:
 // the .local, _tcp, single-label, reverse, internal and allowlisted names
 // of a Zeek dns.log raise no alert and are counted by reason on their
-// source; over HTTP they are answered {"input","prefiltered"}; /metrics
+// source; over HTTP they are answered {"input","score":0,"label":0,"prefiltered"}; /metrics
 // has mlctl_prefiltered_total by reason and source.
 func TestServerPrefiltersNames(t *testing.T) {
 	db := registrytest.Open(t)
@@ -143,7 +143,7 @@ func TestServerPrefiltersNames(t *testing.T) {
 		t.Fatalf("zeek-dns scored %d, prefiltered %v; want %d and %v", c.Scored.Load(), got, len(scored), wantCounts)
 	}
 
-	// Over HTTP: a prefiltered name gets its reason, no score.
+	// Over HTTP: a prefiltered name gets its reason, score 0 and label 0.
 	names := []string{"printer.local", "_vlmcs._tcp.acme.org", "WPAD", "www.itsfoss.com", "node.ise.acme.org", "xjwqkzpvbn.com", "bad name"}
 	body, _ := json.Marshal(map[string][]string{"names": names})
 	resp, err := http.Post("http://"+srv.Addr()+"/v1/score", "application/json", bytes.NewReader(body))
@@ -165,8 +165,8 @@ func TestServerPrefiltersNames(t *testing.T) {
 		switch {
 		case r["input"] != names[i]:
 			t.Errorf("result %d: input %v, want %q", i, r["input"], names[i])
-		case wantHTTP[i] != "" && (r["prefiltered"] != wantHTTP[i] || hasScore || hasLabel || len(r) != 2):
-			t.Errorf("result %d: %v, want {input, prefiltered: %s}", i, r, wantHTTP[i])
+		case wantHTTP[i] != "" && (r["prefiltered"] != wantHTTP[i] || !hasScore || !hasLabel || r["score"] != 0.0 || r["label"] != 0.0 || len(r) != 4):
+			t.Errorf("result %d: %v, want {input, score 0, label 0, prefiltered: %s}", i, r, wantHTTP[i])
 		case wantHTTP[i] == "" && r["prefiltered"] != nil:
 			t.Errorf("result %d: %v, want it not prefiltered", i, r)
 		}
