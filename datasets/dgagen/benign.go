@@ -92,11 +92,14 @@ func orgLabel(r *rand.Rand) string {
 	case x < 11:
 		return w() + w()
 	case x < 14:
-		return fromAlphabet(r, lettersAZ, 2+r.IntN(4)) // acronyms: ibm, ccdc, nasa
+		// Acronyms: two or three letters (ibm, bbc). Longer random letters
+		// are what Conficker-like DGAs look like; as benign examples they
+		// taught the model to miss those.
+		return fromAlphabet(r, lettersAZ, 2+r.IntN(2))
 	case x < 16:
 		return w() + "-" + w()
 	case x < 18:
-		return fromAlphabet(r, lettersAZ, 2+r.IntN(3)) + w()
+		return fromAlphabet(r, lettersAZ, 2) + w()
 	default:
 		return w() + strconv.Itoa(1+r.IntN(999))
 	}
