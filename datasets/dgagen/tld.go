@@ -20,9 +20,6 @@ var (
 	countryTLDs = []string{
 		"de", "uk", "co.uk", "eu", "us", "cz", "pl", "nl", "fr", "it", "es", "se", "ch", "at",
 		"be", "jp", "kr", "com.br", "ar", "mx", "ca", "com.au", "hk", "tw", "ug",
-		// Second-level ccTLDs from Conficker C's list of 110 suffixes.
-		"co.il", "co.kr", "co.nz", "co.za", "com.ar", "com.co", "com.do", "com.gt", "com.mx",
-		"com.ng", "com.pe", "com.ph", "com.pt", "com.ru", "com.ua", "com.uy", "com.ve",
 	}
 	dynamicDNS = []string{
 		"ddns.net", "no-ip.org", "no-ip.biz", "hopto.org", "zapto.org", "sytes.net",
