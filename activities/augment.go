@@ -2,7 +2,6 @@ package activities
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/datasets/dgagen"
@@ -23,7 +22,7 @@ var augmentParams = []string{"gen_dga", "gen_benign", "benign_registrable"}
 // on real test rows. It returns the rows to train on and the resolved
 // parameters for the manifest (the counts added), or train and nil for
 // other kinds and algorithms.
-func augmentTraining(lay layout, algo, setName string, params map[string]string, train []datasets.Row, seed uint64) ([]datasets.Row, map[string]string, error) {
+func augmentTraining(lay layout, algo string, params map[string]string, train []datasets.Row, seed uint64) ([]datasets.Row, map[string]string, error) {
 	if lay.Kind != "dga" || lay.Columns != nil || (algo != "gbdt" && algo != "rf") {
 		for _, k := range augmentParams {
 			if _, ok := params[k]; ok {
@@ -40,11 +39,5 @@ func augmentTraining(lay layout, algo, setName string, params map[string]string,
 	if err != nil {
 		return nil, nil, fmt.Errorf("augment training part: %w", err)
 	}
-	return rows, map[string]string{
-		"gen_dga":            strconv.Itoa(added.DGA),
-		"gen_benign":         strconv.Itoa(added.Benign),
-		"benign_registrable": strconv.FormatBool(aug.Registrable),
-		"generator_version":  strconv.Itoa(dgagen.Version),
-		"train_prefiltered":  strconv.Itoa(added.Prefiltered),
-	}, nil
+	return rows, aug.Resolved(added), nil
 }

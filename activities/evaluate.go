@@ -45,6 +45,17 @@ type EvaluateResult struct {
 // a client verdict also needs k such names answered NXDOMAIN in one window.
 const ClientFPR = 0.01
 
+// ClientThreshold is the client threshold of a domain-name model whose
+// validation scores and labels are scores and labels and whose name
+// threshold is threshold: the cut at ClientFPR, or 0 when that is not
+// below the name threshold.
+func ClientThreshold(scores []float64, labels []int, threshold float64) float64 {
+	if _, ct := eval.RecallAtFPR(scores, labels, ClientFPR); ct < threshold {
+		return ct
+	}
+	return 0
+}
+
 // Evaluate scores the validation part, chooses the threshold there (at
 // in.ThresholdFPR, or the best F1 when it is 0), and reports validation and
 // test metrics at that threshold. Rows of names the default prefilter
@@ -89,9 +100,7 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 	}
 	out := EvaluateResult{Threshold: threshold, ThresholdRule: rule, Validation: eval.Evaluate(vs, vl, vf, threshold)}
 	if lay.Kind == "dga" {
-		if _, ct := eval.RecallAtFPR(vs, vl, ClientFPR); ct < threshold {
-			out.ClientThreshold = ct
-		}
+		out.ClientThreshold = ClientThreshold(vs, vl, threshold)
 	}
 	if len(test) > 0 {
 		ts, tl, tf, err := Score(sc, test, lay.Columns)

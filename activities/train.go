@@ -100,7 +100,7 @@ func (a *Activities) Train(ctx context.Context, in TrainInput) (TrainResult, err
 	if in.Params["baseline_column"] != "" {
 		return TrainResult{}, nonRetryable(&BadInputError{"baseline_column: only isolation forests (--algo iforest) learn from a baseline"})
 	}
-	train, augmented, err := augmentTraining(lay, in.Algo, in.FeatureSet, in.Params, train, in.Seed)
+	train, augmented, err := augmentTraining(lay, in.Algo, in.Params, train, in.Seed)
 	if err != nil {
 		return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
 	}

@@ -36,11 +36,11 @@ func (a *Activities) trainForest(ctx context.Context, in TrainInput, start time.
 	}
 	var augmented map[string]string
 	if in.Algo == "rf" {
-		if train, augmented, err = augmentTraining(lay, in.Algo, in.FeatureSet, in.Params, train, in.Seed); err != nil {
+		if train, augmented, err = augmentTraining(lay, in.Algo, in.Params, train, in.Seed); err != nil {
 			return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
 		}
 		part = train
-	} else if _, _, err := augmentTraining(lay, in.Algo, in.FeatureSet, in.Params, nil, in.Seed); err != nil {
+	} else if _, _, err := augmentTraining(lay, in.Algo, in.Params, nil, in.Seed); err != nil {
 		return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
 	}
 	user := map[string]string{}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"strconv"
 
 	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/artifact"
@@ -45,8 +44,7 @@ func TrainDefault(ctx context.Context, train, valid []datasets.Row, seed uint64)
 	if err != nil {
 		return nil, none, err
 	}
-	maps.Copy(resolved, map[string]string{"gen_dga": strconv.Itoa(added.DGA), "gen_benign": strconv.Itoa(added.Benign),
-		"benign_registrable": "true", "generator_version": strconv.Itoa(dgagen.Version)})
+	maps.Copy(resolved, dgagen.DefaultAugment().Resolved(added))
 	names := make([]string, len(rows))
 	y := make([]float32, len(rows))
 	for i, r := range rows {
@@ -66,11 +64,7 @@ func TrainDefault(ctx context.Context, train, valid []datasets.Row, seed uint64)
 	vs := make([]float64, len(vn))
 	sc.Score(vn, vs)
 	_, threshold := eval.RecallAtFPR(vs, vl, DefaultFPR)
-	th := Thresholds{Name: threshold}
-	if _, ct := eval.RecallAtFPR(vs, vl, activities.ClientFPR); ct < threshold {
-		th.Client = ct // as activities.Evaluate sets the manifest's client_threshold
-	}
-	return art, th, nil
+	return art, Thresholds{Name: threshold, Client: activities.ClientThreshold(vs, vl, threshold)}, nil
 }
 
 // Thresholds are a model's name threshold and its client threshold (see

@@ -23,15 +23,9 @@ type Recipe struct {
 // ("domain" or "heidgaf44"), augmentation and extra parameters.
 func MlctlRecipe(name, set string, aug dgagen.Augment, params map[string]string) Recipe {
 	return Recipe{Name: name, Train: func(ctx context.Context, train []datasets.Row, test []string, seed uint64) ([]float64, error) {
-		a := aug
-		if v, ok := params["gen_dga"]; ok {
-			fmt.Sscan(v, &a.DGA)
-		}
-		if v, ok := params["gen_benign"]; ok {
-			fmt.Sscan(v, &a.Benign)
-		}
-		if v, ok := params["benign_registrable"]; ok {
-			a.Registrable = v == "true"
+		a, err := aug.With(params)
+		if err != nil {
+			return nil, err
 		}
 		a.ExcludeSchemes = HeldSchemes(ctx)
 		rows, _, err := a.Apply(train, seed)

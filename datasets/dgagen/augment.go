@@ -142,20 +142,27 @@ func autoCount(n, real int, share float64, lo, hi int) int {
 	return max(lo, min(hi, v))
 }
 
-// Params are the augmentation's recipe parameters for a manifest.
-func (a Augment) Params() map[string]string {
+// Resolved is what a manifest records of a training run's augmentation:
+// the names each part added, the registrable switch, the generator's
+// version and the real rows the prefilter left out. The same parameters
+// reproduce the run.
+func (a Augment) Resolved(added Added) map[string]string {
 	return map[string]string{
-		"gen_dga":            strconv.Itoa(a.DGA),
-		"gen_benign":         strconv.Itoa(a.Benign),
+		"gen_dga":            strconv.Itoa(added.DGA),
+		"gen_benign":         strconv.Itoa(added.Benign),
 		"benign_registrable": strconv.FormatBool(a.Registrable),
+		"generator_version":  strconv.Itoa(Version),
+		"train_prefiltered":  strconv.Itoa(added.Prefiltered),
 	}
 }
 
-// ParseAugment reads the recipe parameters over the defaults: gen_dga and
+// ParseAugment reads the recipe parameters over DefaultAugment (see With).
+func ParseAugment(kv map[string]string) (Augment, error) { return DefaultAugment().With(kv) }
+
+// With returns a with the recipe parameters in kv applied: gen_dga and
 // gen_benign (a count, "auto" or -1 for the default size, 0 for none) and
-// benign_registrable (true/false).
-func ParseAugment(kv map[string]string) (Augment, error) {
-	a := DefaultAugment()
+// benign_registrable (true/false). Other keys are left alone.
+func (a Augment) With(kv map[string]string) (Augment, error) {
 	for _, k := range []string{"gen_dga", "gen_benign"} {
 		v, ok := kv[k]
 		if !ok {
