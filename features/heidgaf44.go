@@ -60,24 +60,7 @@ func extractHeidgaf44(name string, dst []float64) {
 	second, third := splitLevels(q)
 
 	// label_length, label_max, label_average.
-	labels := 1
-	best := ""
-	rest := q
-	for first := true; ; first = false {
-		dot := strings.IndexByte(rest, '.')
-		label := rest
-		if dot >= 0 {
-			label = rest[:dot]
-		}
-		if first || pyCompare(label, best) > 0 {
-			best = label
-		}
-		if dot < 0 {
-			break
-		}
-		labels++
-		rest = rest[dot+1:]
-	}
+	labels, best := maxLabel(q, func(a, b string) bool { return pyCompare(a, b) > 0 })
 	n := pyLen(q)
 	dst[0] = float64(labels)
 	dst[1] = float64(pyLen(best))
@@ -125,24 +108,7 @@ func extractHeidgaf44ASCII(q string, dst []float64) {
 	second, third := splitLevels(q)
 
 	// label_length, label_max, label_average.
-	labels := 1
-	best := ""
-	rest := q
-	for first := true; ; first = false {
-		dot := strings.IndexByte(rest, '.')
-		label := rest
-		if dot >= 0 {
-			label = rest[:dot]
-		}
-		if first || label > best {
-			best = label
-		}
-		if dot < 0 {
-			break
-		}
-		labels++
-		rest = rest[dot+1:]
-	}
+	labels, best := maxLabel(q, func(a, b string) bool { return a > b })
 	n := len(q)
 	dst[0] = float64(labels)
 	dst[1] = float64(len(best))
@@ -398,3 +364,25 @@ var asciiLevelCounts = func() (t [256]uint64) {
 	}
 	return t
 }()
+
+// maxLabel counts the labels of q and returns the greatest by greater
+// (heiDGAF's label_max: Python's string max, not the longest).
+func maxLabel(q string, greater func(a, b string) bool) (labels int, best string) {
+	labels = 1
+	rest := q
+	for first := true; ; first = false {
+		dot := strings.IndexByte(rest, '.')
+		label := rest
+		if dot >= 0 {
+			label = rest[:dot]
+		}
+		if first || greater(label, best) {
+			best = label
+		}
+		if dot < 0 {
+			return labels, best
+		}
+		labels++
+		rest = rest[dot+1:]
+	}
+}
