@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/features"
@@ -81,7 +82,7 @@ func (a Augment) Apply(train []datasets.Row, seed uint64) ([]datasets.Row, Added
 				continue
 			}
 			d := features.RegistrableDomain(r.Name)
-			if d == r.Name || have[d] || !containsDot(d) {
+			if d == r.Name || have[d] || !strings.Contains(d, ".") {
 				continue
 			}
 			have[d] = true
@@ -122,15 +123,6 @@ func (a Augment) Apply(train []datasets.Row, seed uint64) ([]datasets.Row, Added
 		}
 	}
 	return out, added, nil
-}
-
-func containsDot(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '.' {
-			return true
-		}
-	}
-	return false
 }
 
 // autoCount resolves a count: -1 is share×real within [lo, hi].

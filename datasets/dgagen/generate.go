@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/mlctl/mlctl/datasets"
 )
@@ -108,13 +109,5 @@ func validLabel(l string) bool {
 }
 
 func sortRows(rows []datasets.Row) {
-	slices.SortFunc(rows, func(a, b datasets.Row) int {
-		if a.Name != b.Name {
-			if a.Name < b.Name {
-				return -1
-			}
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(rows, func(a, b datasets.Row) int { return strings.Compare(a.Name, b.Name) })
 }

@@ -122,14 +122,12 @@ func drawNames(r *rand.Rand) labelFunc {
 		case 1:
 			return j.join(r, []string{l, f})
 		case 2:
-			return j.join(r, []string{f, f2(r, firsts)})
+			return j.join(r, []string{f, firsts[r.IntN(len(firsts))]})
 		default:
 			return j.join(r, []string{f, l, lasts[r.IntN(len(lasts))]})
 		}
 	}
 }
-
-func f2(r *rand.Rand, ws []string) string { return ws[r.IntN(len(ws))] }
 
 func drawTextWords(r *rand.Rand) labelFunc {
 	text := dictionaries["text"]
