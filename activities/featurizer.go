@@ -8,7 +8,7 @@ import (
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/features"
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // featurizer turns a run's rows into the matrix the trees learn from:
@@ -85,7 +85,7 @@ func featurizerOf(fs artifact.FeatureSet, lay layout) (*featurizer, error) {
 }
 
 // matrix returns the features of rows.
-func (f *featurizer) matrix(rows []datasets.Row) *gbdt.Matrix {
+func (f *featurizer) matrix(rows []datasets.Row) *matrix.Matrix {
 	if f.set != nil {
 		return artifact.FeatureMatrix(f.set, names(rows))
 	}

@@ -4,15 +4,15 @@ import (
 	"fmt"
 
 	"github.com/mlctl/mlctl/training/explain"
-	"github.com/mlctl/mlctl/training/gbdt"
 	"github.com/mlctl/mlctl/training/iforest"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // classifier is a trained model as the scorer uses it: a score in [0, 1]
 // per row, higher meaning more likely malicious, and the features that
 // pushed a row's score up.
 type classifier interface {
-	Predict(x *gbdt.Matrix, out []float64) error
+	Predict(x *matrix.Matrix, out []float64) error
 	PredictRow(row []float32) float64
 	TopContributions(row []float32, k int, scratch []float64) ([]explain.Contribution, error)
 	NumFeatures() int
@@ -38,7 +38,7 @@ type anomaly struct{ m *iforest.Model }
 
 func (a anomaly) NumFeatures() int { return a.m.NumFeatures() }
 
-func (a anomaly) Predict(x *gbdt.Matrix, out []float64) error {
+func (a anomaly) Predict(x *matrix.Matrix, out []float64) error {
 	if err := a.m.ScoreSamples(x, out); err != nil {
 		return err
 	}

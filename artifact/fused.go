@@ -7,13 +7,14 @@ import (
 	"sync/atomic"
 
 	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // blockPredictor predicts a block of rows on the calling goroutine
 // (gbdt.Model): the scorer then computes features and trees together,
 // block by block, on every core.
 type blockPredictor interface {
-	PredictInto(x *gbdt.Matrix, out []float64, s *gbdt.Scratch) error
+	PredictInto(x *matrix.Matrix, out []float64, s *gbdt.Scratch) error
 }
 
 // fusedBlockRows is how many names a worker turns into features and then
@@ -33,7 +34,7 @@ func (s *Scorer) scoreFused(p blockPredictor, inputs []string, out []float64) {
 	work := func() {
 		defer wg.Done()
 		row := make([]float64, s.width)
-		m := &gbdt.Matrix{Cols: s.width, Values: make([]float32, fusedBlockRows*s.width)}
+		m := &matrix.Matrix{Cols: s.width, Values: make([]float32, fusedBlockRows*s.width)}
 		var scratch gbdt.Scratch
 		for {
 			b := int(next.Add(1) - 1)

@@ -5,14 +5,14 @@ import (
 	"sync"
 
 	"github.com/mlctl/mlctl/features"
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // FeatureMatrix computes the feature vectors of inputs with set, in parallel,
 // as the float32 matrix the tree trainers take.
-func FeatureMatrix(set features.Set, inputs []string) *gbdt.Matrix {
+func FeatureMatrix(set features.Set, inputs []string) *matrix.Matrix {
 	width := len(set.Names())
-	m := &gbdt.Matrix{Rows: len(inputs), Cols: width, Values: make([]float32, len(inputs)*width)}
+	m := &matrix.Matrix{Rows: len(inputs), Cols: width, Values: make([]float32, len(inputs)*width)}
 	fillFeatures(set, inputs, m)
 	return m
 }
@@ -21,7 +21,7 @@ func FeatureMatrix(set features.Set, inputs []string) *gbdt.Matrix {
 const parallelMinRows = 256
 
 // fillFeatures writes the features of inputs into m's rows, on every core.
-func fillFeatures(set features.Set, inputs []string, m *gbdt.Matrix) {
+func fillFeatures(set features.Set, inputs []string, m *matrix.Matrix) {
 	width := m.Cols
 	workers := runtime.GOMAXPROCS(0)
 	if len(inputs) < parallelMinRows {

@@ -5,7 +5,7 @@ import (
 	"sync"
 
 	"github.com/mlctl/mlctl/features"
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // Scorer turns raw inputs into scores with an artifact's feature set and
@@ -108,7 +108,7 @@ func (s *Scorer) Score(inputs []string, out []float64) {
 		s.scoreFused(p, inputs, out)
 		return
 	}
-	m := &gbdt.Matrix{Cols: s.width, Values: make([]float32, min(len(inputs), chunkRows)*s.width)}
+	m := &matrix.Matrix{Cols: s.width, Values: make([]float32, min(len(inputs), chunkRows)*s.width)}
 	for lo := 0; lo < len(inputs); lo += chunkRows {
 		hi := min(lo+chunkRows, len(inputs))
 		m.Rows = hi - lo

@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/mlctl/mlctl/features/flow"
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // Models of flow and tabular datasets take the dataset's vectors as they
@@ -111,9 +111,9 @@ func joinFew(s []string) string {
 
 // VectorMatrix picks the model's features (idx from ColumnMap) out of
 // vectors as the float32 matrix the trees take.
-func VectorMatrix(idx []int, vectors [][]float64) *gbdt.Matrix {
+func VectorMatrix(idx []int, vectors [][]float64) *matrix.Matrix {
 	w := len(idx)
-	m := &gbdt.Matrix{Rows: len(vectors), Cols: w, Values: make([]float32, len(vectors)*w)}
+	m := &matrix.Matrix{Rows: len(vectors), Cols: w, Values: make([]float32, len(vectors)*w)}
 	for i, v := range vectors {
 		dst := m.Values[i*w : (i+1)*w]
 		for j, c := range idx {

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/mlctl/mlctl/training/forest"
-	"github.com/mlctl/mlctl/training/gbdt"
 	"github.com/mlctl/mlctl/training/iforest"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // learner fits one kind of model on training rows (labels 0 and 1) and
@@ -15,7 +15,7 @@ import (
 // wall time of the fit alone, the matrices already in memory.
 type learner interface {
 	name() string
-	fit(ctx context.Context, xtr *gbdt.Matrix, ytr []float32, xte *gbdt.Matrix) (scores []float64, seconds float64, err error)
+	fit(ctx context.Context, xtr *matrix.Matrix, ytr []float32, xte *matrix.Matrix) (scores []float64, seconds float64, err error)
 }
 
 // Model names in results.
@@ -30,7 +30,7 @@ type mlctlForest struct{ p forest.Params }
 
 func (l mlctlForest) name() string { return ModelForest }
 
-func (l mlctlForest) fit(ctx context.Context, xtr *gbdt.Matrix, ytr []float32, xte *gbdt.Matrix) ([]float64, float64, error) {
+func (l mlctlForest) fit(ctx context.Context, xtr *matrix.Matrix, ytr []float32, xte *matrix.Matrix) ([]float64, float64, error) {
 	start := time.Now()
 	m, err := forest.Train(ctx, xtr, ytr, l.p, forest.Options{})
 	if err != nil {
@@ -54,14 +54,14 @@ type mlctlIForest struct {
 
 func (l mlctlIForest) name() string { return ModelIForest }
 
-func (l mlctlIForest) fit(ctx context.Context, xtr *gbdt.Matrix, ytr []float32, xte *gbdt.Matrix) ([]float64, float64, error) {
+func (l mlctlIForest) fit(ctx context.Context, xtr *matrix.Matrix, ytr []float32, xte *matrix.Matrix) ([]float64, float64, error) {
 	benign := 0
 	for _, y := range ytr {
 		if y == 0 {
 			benign++
 		}
 	}
-	base := gbdt.NewMatrix(benign, xtr.Cols)
+	base := matrix.New(benign, xtr.Cols)
 	j := 0
 	for i, y := range ytr {
 		if y == 0 {

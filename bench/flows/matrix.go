@@ -1,18 +1,18 @@
 package flowsbench
 
-import "github.com/mlctl/mlctl/training/gbdt"
+import "github.com/mlctl/mlctl/training/matrix"
 
 // matrixOf is one capture's units as a float32 matrix with 0/1 labels.
 type matrixOf struct {
 	w Windows
-	x *gbdt.Matrix
+	x *matrix.Matrix
 	y []float32
 	// block is each row's threshold fold: its time block.
 	block []int
 }
 
 func newMatrix(w Windows, cols, blocks int) matrixOf {
-	m := matrixOf{w: w, x: gbdt.NewMatrix(len(w.Units), cols), y: make([]float32, len(w.Units)), block: make([]int, len(w.Units))}
+	m := matrixOf{w: w, x: matrix.New(len(w.Units), cols), y: make([]float32, len(w.Units)), block: make([]int, len(w.Units))}
 	for i, u := range w.Units {
 		row := m.x.Row(i)
 		for j, v := range u.Values {
@@ -27,12 +27,12 @@ func newMatrix(w Windows, cols, blocks int) matrixOf {
 
 // stack concatenates the captures' rows. Blocks keep their numbers, so a
 // threshold fold holds the same share of every capture's time.
-func stack(ms []matrixOf) (*gbdt.Matrix, []float32, []int) {
+func stack(ms []matrixOf) (*matrix.Matrix, []float32, []int) {
 	n := 0
 	for _, m := range ms {
 		n += m.x.Rows
 	}
-	x := gbdt.NewMatrix(n, ms[0].x.Cols)
+	x := matrix.New(n, ms[0].x.Cols)
 	y := make([]float32, 0, n)
 	block := make([]int, 0, n)
 	off := 0
@@ -46,8 +46,8 @@ func stack(ms []matrixOf) (*gbdt.Matrix, []float32, []int) {
 }
 
 // rows copies the rows idx of x and y.
-func rows(x *gbdt.Matrix, y []float32, idx []int) (*gbdt.Matrix, []float32) {
-	out := gbdt.NewMatrix(len(idx), x.Cols)
+func rows(x *matrix.Matrix, y []float32, idx []int) (*matrix.Matrix, []float32) {
+	out := matrix.New(len(idx), x.Cols)
 	oy := make([]float32, len(idx))
 	for j, i := range idx {
 		copy(out.Row(j), x.Row(i))

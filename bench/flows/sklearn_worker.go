@@ -12,7 +12,7 @@ import (
 	forestbench "github.com/mlctl/mlctl/bench/forest"
 	"github.com/mlctl/mlctl/bench/pyworker"
 	"github.com/mlctl/mlctl/training/forest"
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 //go:embed compare.py
@@ -62,7 +62,7 @@ func (s *sklearnForest) Close() {
 
 func (s *sklearnForest) name() string { return ModelSklearnForest }
 
-func (s *sklearnForest) fit(_ context.Context, xtr *gbdt.Matrix, ytr []float32, xte *gbdt.Matrix) ([]float64, float64, error) {
+func (s *sklearnForest) fit(_ context.Context, xtr *matrix.Matrix, ytr []float32, xte *matrix.Matrix) ([]float64, float64, error) {
 	s.fits++
 	tag := fmt.Sprintf("fit%d", s.fits)
 	path := func(suffix string) string { return filepath.Join(s.dir, tag+suffix) }

@@ -7,7 +7,7 @@ import (
 	"slices"
 
 	"github.com/mlctl/mlctl/training/eval"
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // deployedThreshold picks the threshold a deployed model would use, from
@@ -16,7 +16,7 @@ import (
 // out-of-fold scores the threshold is pickThreshold's. Blocks are
 // contiguous in time within each capture, so a window is not scored by a
 // model trained on its neighbours of a few seconds before and after.
-func deployedThreshold(ctx context.Context, l learner, x *gbdt.Matrix, y []float32, block []int, blocks int) (float64, error) {
+func deployedThreshold(ctx context.Context, l learner, x *matrix.Matrix, y []float32, block []int, blocks int) (float64, error) {
 	oof := make([]float64, x.Rows)
 	for b := range blocks {
 		var in, out []int

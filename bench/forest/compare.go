@@ -26,7 +26,7 @@ import (
 	"github.com/mlctl/mlctl/bench/stats"
 	"github.com/mlctl/mlctl/training/eval"
 	"github.com/mlctl/mlctl/training/forest"
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // Repeats is how many times each measurement is taken; tables show medians.
@@ -72,7 +72,7 @@ type Result struct {
 // x's rows (shuffled with p.Seed) for each thread count, Repeats times each,
 // alternating the two, and scores the other 20% with both. p.Threads is
 // ignored; threads lists the thread counts (scikit-learn's n_jobs).
-func Compare(ctx context.Context, x *gbdt.Matrix, y []float32, p forest.Params, threads []int) (Result, error) {
+func Compare(ctx context.Context, x *matrix.Matrix, y []float32, p forest.Params, threads []int) (Result, error) {
 	if err := x.Validate(); err != nil {
 		return Result{}, fmt.Errorf("forestbench: %w", err)
 	}
@@ -118,8 +118,8 @@ func Compare(ctx context.Context, x *gbdt.Matrix, y []float32, p forest.Params, 
 
 // measure takes the measurements at th threads, alternating mlctl's fits
 // with scikit-learn's.
-func measure(ctx context.Context, sk *skWorker, dir string, xtr *gbdt.Matrix, ytr []float32,
-	xte *gbdt.Matrix, yte []float32, p forest.Params, th int) (Run, error) {
+func measure(ctx context.Context, sk *skWorker, dir string, xtr *matrix.Matrix, ytr []float32,
+	xte *matrix.Matrix, yte []float32, p forest.Params, th int) (Run, error) {
 	run := Run{Threads: th}
 	p.Threads = th
 	var m *forest.Model
@@ -179,7 +179,7 @@ func measure(ctx context.Context, sk *skWorker, dir string, xtr *gbdt.Matrix, yt
 
 // timePredict returns the mean seconds per Predict call over at least 0.2 s,
 // with GOMAXPROCS = th meanwhile (Predict uses every core it is given).
-func timePredict(m *forest.Model, x *gbdt.Matrix, out []float64, th int) (float64, error) {
+func timePredict(m *forest.Model, x *matrix.Matrix, out []float64, th int) (float64, error) {
 	prev := runtime.GOMAXPROCS(th)
 	defer runtime.GOMAXPROCS(prev)
 	n, start := 0, time.Now()
@@ -194,11 +194,11 @@ func timePredict(m *forest.Model, x *gbdt.Matrix, out []float64, th int) (float6
 
 // holdout shuffles the rows with seed and splits off the last 20% for
 // testing (the same split as bench/gbdt's for the same seed).
-func holdout(x *gbdt.Matrix, y []float32, seed uint64) (xtr *gbdt.Matrix, ytr []float32, xte *gbdt.Matrix, yte []float32) {
+func holdout(x *matrix.Matrix, y []float32, seed uint64) (xtr *matrix.Matrix, ytr []float32, xte *matrix.Matrix, yte []float32) {
 	perm := rand.New(rand.NewPCG(seed, 0x401d)).Perm(x.Rows)
 	nte := int(math.Round(float64(x.Rows) * testFraction))
 	ntr := x.Rows - nte
-	xtr, xte = gbdt.NewMatrix(ntr, x.Cols), gbdt.NewMatrix(nte, x.Cols)
+	xtr, xte = matrix.New(ntr, x.Cols), matrix.New(nte, x.Cols)
 	ytr, yte = make([]float32, ntr), make([]float32, nte)
 	for i, r := range perm {
 		if i < ntr {

@@ -5,14 +5,15 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"github.com/mlctl/mlctl/bench/pyworker"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/mlctl/mlctl/bench/pyworker"
+
 	"github.com/mlctl/mlctl/training/forest"
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 //go:embed compare.py
@@ -60,7 +61,7 @@ func SklearnParams(p forest.Params) map[string]any {
 
 // startSklearn writes the split matrices to dir and starts compare.py on
 // them.
-func startSklearn(ctx context.Context, dir string, xtr *gbdt.Matrix, ytr []float32, xte *gbdt.Matrix,
+func startSklearn(ctx context.Context, dir string, xtr *matrix.Matrix, ytr []float32, xte *matrix.Matrix,
 	p forest.Params) (*skWorker, error) {
 	files := []struct {
 		name string

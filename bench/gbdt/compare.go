@@ -23,6 +23,7 @@ import (
 	"github.com/mlctl/mlctl/bench/pyworker"
 	"github.com/mlctl/mlctl/bench/stats"
 	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // Repeats is how many times each measurement is taken; tables show medians.
@@ -64,7 +65,7 @@ type Result struct {
 // (shuffled with p.Seed) for each thread count, Repeats times each,
 // alternating the two, and scores the other 20% with both. p.Threads is
 // ignored; threads lists the thread counts.
-func Compare(ctx context.Context, x *gbdt.Matrix, y []float32, p gbdt.Params, threads []int) (Result, error) {
+func Compare(ctx context.Context, x *matrix.Matrix, y []float32, p gbdt.Params, threads []int) (Result, error) {
 	if err := x.Validate(); err != nil {
 		return Result{}, err
 	}
@@ -110,8 +111,8 @@ func Compare(ctx context.Context, x *gbdt.Matrix, y []float32, p gbdt.Params, th
 
 // measure takes the measurements at th threads, alternating mlctl's runs
 // with XGBoost's.
-func measure(ctx context.Context, xgb *xgbWorker, dir string, xtr *gbdt.Matrix, ytr []float32,
-	xte *gbdt.Matrix, yte []float32, p gbdt.Params, th int) (Run, error) {
+func measure(ctx context.Context, xgb *xgbWorker, dir string, xtr *matrix.Matrix, ytr []float32,
+	xte *matrix.Matrix, yte []float32, p gbdt.Params, th int) (Run, error) {
 	run := Run{Threads: th}
 	p.Threads = th
 	var m *gbdt.Model
@@ -164,7 +165,7 @@ func measure(ctx context.Context, xgb *xgbWorker, dir string, xtr *gbdt.Matrix, 
 
 // timePredict returns the mean seconds per Predict call over at least 0.2 s,
 // with GOMAXPROCS = th meanwhile (Predict uses every core it is given).
-func timePredict(m *gbdt.Model, x *gbdt.Matrix, out []float64, th int) (float64, error) {
+func timePredict(m *gbdt.Model, x *matrix.Matrix, out []float64, th int) (float64, error) {
 	prev := runtime.GOMAXPROCS(th)
 	defer runtime.GOMAXPROCS(prev)
 	n, start := 0, time.Now()
@@ -178,11 +179,11 @@ func timePredict(m *gbdt.Model, x *gbdt.Matrix, out []float64, th int) (float64,
 }
 
 // holdout shuffles the rows with seed and splits off the last 20% for testing.
-func holdout(x *gbdt.Matrix, y []float32, seed uint64) (xtr *gbdt.Matrix, ytr []float32, xte *gbdt.Matrix, yte []float32) {
+func holdout(x *matrix.Matrix, y []float32, seed uint64) (xtr *matrix.Matrix, ytr []float32, xte *matrix.Matrix, yte []float32) {
 	perm := rand.New(rand.NewPCG(seed, 0x401d)).Perm(x.Rows)
 	nte := int(math.Round(float64(x.Rows) * testFraction))
 	ntr := x.Rows - nte
-	xtr, xte = gbdt.NewMatrix(ntr, x.Cols), gbdt.NewMatrix(nte, x.Cols)
+	xtr, xte = matrix.New(ntr, x.Cols), matrix.New(nte, x.Cols)
 	ytr, yte = make([]float32, ntr), make([]float32, nte)
 	for i, r := range perm {
 		if i < ntr {

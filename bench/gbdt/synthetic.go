@@ -4,7 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // Synthetic returns a deterministic stand-in for a domain-feature matrix
@@ -13,13 +13,13 @@ import (
 // depends on the class, with a label (~40% positive) that every feature
 // informs weakly and a few pairs inform jointly, plus 3% label noise, so
 // ROC-AUC stays below 1.
-func Synthetic(rows, cols int, seed uint64) (*gbdt.Matrix, []float32) {
+func Synthetic(rows, cols int, seed uint64) (*matrix.Matrix, []float32) {
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	effect := make([]float64, cols)
 	for f := range effect {
 		effect[f] = 0.35 * rng.NormFloat64()
 	}
-	x := gbdt.NewMatrix(rows, cols)
+	x := matrix.New(rows, cols)
 	y := make([]float32, rows)
 	for r := range rows {
 		pos := rng.Float64() < 0.4

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mlctl/mlctl/bench/pyworker"
 	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 //go:embed compare.py
@@ -25,7 +26,7 @@ type xgbWorker struct {
 
 // startXGBoost writes the split matrices to dir and starts compare.py on
 // them.
-func startXGBoost(ctx context.Context, dir string, xtr *gbdt.Matrix, ytr []float32, xte *gbdt.Matrix,
+func startXGBoost(ctx context.Context, dir string, xtr *matrix.Matrix, ytr []float32, xte *matrix.Matrix,
 	p gbdt.Params) (*xgbWorker, error) {
 	files := []struct {
 		name string

@@ -30,8 +30,8 @@ import (
 	"github.com/mlctl/mlctl/bench/pyworker"
 	"github.com/mlctl/mlctl/bench/stats"
 	"github.com/mlctl/mlctl/training/eval"
-	"github.com/mlctl/mlctl/training/gbdt"
 	"github.com/mlctl/mlctl/training/iforest"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // Repeats is how many times each measurement is taken; tables show medians.
@@ -87,7 +87,7 @@ type Result struct {
 // anomaly, 0 for a baseline row) and scores the other 20% with both, for
 // each thread count, Repeats times each, alternating the two. p.Threads
 // is ignored; threads lists the thread counts.
-func Compare(ctx context.Context, x *gbdt.Matrix, y []float32, p iforest.Params, threads []int) (Result, error) {
+func Compare(ctx context.Context, x *matrix.Matrix, y []float32, p iforest.Params, threads []int) (Result, error) {
 	if err := x.Validate(); err != nil {
 		return Result{}, fmt.Errorf("iforestbench: %w", err)
 	}
@@ -142,7 +142,7 @@ func Compare(ctx context.Context, x *gbdt.Matrix, y []float32, p iforest.Params,
 
 // measure takes the measurements at th threads, alternating mlctl's runs
 // with sklearn's.
-func measure(ctx context.Context, sk *sklearnWorker, dir string, base, xte *gbdt.Matrix, yte []float32,
+func measure(ctx context.Context, sk *sklearnWorker, dir string, base, xte *matrix.Matrix, yte []float32,
 	p iforest.Params, th int) (Run, error) {
 	run := Run{Threads: th}
 	p.Threads = th
@@ -178,7 +178,7 @@ func measure(ctx context.Context, sk *sklearnWorker, dir string, base, xte *gbdt
 
 // mlctlRun times one fresh Train on base and ScoreSamples of xte, with
 // GOMAXPROCS = th meanwhile (scoring uses every core it is given).
-func mlctlRun(ctx context.Context, base, xte *gbdt.Matrix, p iforest.Params, th int, scores []float64) (fit, score float64, err error) {
+func mlctlRun(ctx context.Context, base, xte *matrix.Matrix, p iforest.Params, th int, scores []float64) (fit, score float64, err error) {
 	prev := runtime.GOMAXPROCS(th)
 	defer runtime.GOMAXPROCS(prev)
 	runtime.GC()
@@ -197,7 +197,7 @@ func mlctlRun(ctx context.Context, base, xte *gbdt.Matrix, p iforest.Params, th 
 
 // split shuffles the rows with seed, holds out the last 20% for scoring
 // and returns the baseline (label-0) rows of the rest.
-func split(x *gbdt.Matrix, y []float32, seed uint64) (base, xte *gbdt.Matrix, yte []float32) {
+func split(x *matrix.Matrix, y []float32, seed uint64) (base, xte *matrix.Matrix, yte []float32) {
 	perm := rand.New(rand.NewPCG(seed, 0x1f0e)).Perm(x.Rows)
 	nte := int(math.Round(float64(x.Rows) * testFraction))
 	ntr := x.Rows - nte
@@ -207,7 +207,7 @@ func split(x *gbdt.Matrix, y []float32, seed uint64) (base, xte *gbdt.Matrix, yt
 			nbase++
 		}
 	}
-	base, xte, yte = gbdt.NewMatrix(nbase, x.Cols), gbdt.NewMatrix(nte, x.Cols), make([]float32, nte)
+	base, xte, yte = matrix.New(nbase, x.Cols), matrix.New(nte, x.Cols), make([]float32, nte)
 	b := 0
 	for i, r := range perm {
 		switch {

@@ -5,13 +5,14 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"github.com/mlctl/mlctl/bench/pyworker"
 	"os"
 	"path/filepath"
 	"strconv"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/bench/pyworker"
+
 	"github.com/mlctl/mlctl/training/iforest"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 //go:embed compare.py
@@ -44,7 +45,7 @@ func sklearnParams(p iforest.Params) map[string]any {
 
 // startSklearn writes the baseline and held-out matrices to dir and starts
 // compare.py on them.
-func startSklearn(ctx context.Context, dir string, base, xte *gbdt.Matrix, p iforest.Params) (*sklearnWorker, error) {
+func startSklearn(ctx context.Context, dir string, base, xte *matrix.Matrix, p iforest.Params) (*sklearnWorker, error) {
 	for _, f := range []struct {
 		name string
 		v    []float32

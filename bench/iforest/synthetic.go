@@ -4,7 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // Synthetic returns a deterministic anomaly-detection data set (rows×cols,
@@ -13,13 +13,13 @@ import (
 // Gaussian features driven by two latent factors, skewed count-like
 // features and integer lengths; an anomaly is a normal row with two
 // features pushed 2.5 to 4 standard deviations out, so ROC-AUC stays below 1.
-func Synthetic(rows, cols int, anomalyShare float64, seed uint64) (*gbdt.Matrix, []float32) {
+func Synthetic(rows, cols int, anomalyShare float64, seed uint64) (*matrix.Matrix, []float32) {
 	rng := rand.New(rand.NewPCG(seed, 0xa70e))
 	load := make([][2]float64, cols)
 	for f := range load {
 		load[f] = [2]float64{rng.NormFloat64(), rng.NormFloat64()}
 	}
-	x := gbdt.NewMatrix(rows, cols)
+	x := matrix.New(rows, cols)
 	y := make([]float32, rows)
 	v := make([]float64, cols)
 	for r := range rows {

@@ -7,6 +7,7 @@ import (
 	"github.com/mlctl/mlctl/features/tokens"
 	"github.com/mlctl/mlctl/training/gbdt"
 	"github.com/mlctl/mlctl/training/lstm"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // Recipe is one way to fit a TXT record scorer on a fold's training set.
@@ -151,12 +152,12 @@ func gbdtRecipe(rounds int, columns []int) func(context.Context, []Example, uint
 
 // featureMatrix is the ShapeFeatures of records, a row each; only the
 // given columns when columns is not nil.
-func featureMatrix(records []string, columns []int) *gbdt.Matrix {
+func featureMatrix(records []string, columns []int) *matrix.Matrix {
 	cols := len(ShapeFeatureNames)
 	if columns != nil {
 		cols = len(columns)
 	}
-	x := gbdt.NewMatrix(len(records), cols)
+	x := matrix.New(len(records), cols)
 	x.Values = x.Values[:0]
 	var row []float32
 	for _, r := range records {

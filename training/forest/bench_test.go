@@ -6,10 +6,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
-var benchData = sync.OnceValues(func() (*gbdt.Matrix, []float32) {
+var benchData = sync.OnceValues(func() (*matrix.Matrix, []float32) {
 	return synthetic(80000, 44, 61, true)
 })
 

@@ -5,7 +5,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 	"github.com/mlctl/mlctl/training/parallel"
 	"github.com/mlctl/mlctl/training/radix"
 )
@@ -49,7 +49,7 @@ const binRowBlock = 4096
 
 // validateTraining checks a training matrix and its labels: shapes, finite
 // values or NaN in x, labels 0 or 1, and both classes present.
-func validateTraining(x *gbdt.Matrix, y []float32) error {
+func validateTraining(x *matrix.Matrix, y []float32) error {
 	if err := x.Validate(); err != nil {
 		return fmt.Errorf("forest: %w", err)
 	}
@@ -89,7 +89,7 @@ func validateTraining(x *gbdt.Matrix, y []float32) error {
 // newBinnedMatrix computes every feature's bins from x (at most maxBin per
 // feature; with missing values at most 255 when maxBin <= 256, else 65535) and the code of every value, on
 // threads goroutines. The result does not depend on threads.
-func newBinnedMatrix(x *gbdt.Matrix, maxBin, threads int) *binnedMatrix {
+func newBinnedMatrix(x *matrix.Matrix, maxBin, threads int) *binnedMatrix {
 	n, F := x.Rows, x.Cols
 	bm := &binnedMatrix{
 		rows:   n,

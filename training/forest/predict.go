@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"runtime"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 	"github.com/mlctl/mlctl/training/parallel"
 )
 
@@ -85,7 +85,7 @@ func (m *Model) PredictRow(row []float32) float64 {
 // out[:x.Rows], using every core, each goroutine scoring its own rows in
 // blocks. x must have NumFeatures columns and out at least x.Rows elements.
 // Each row's result is exactly PredictRow's.
-func (m *Model) Predict(x *gbdt.Matrix, out []float64) error {
+func (m *Model) Predict(x *matrix.Matrix, out []float64) error {
 	if err := x.Validate(); err != nil {
 		return fmt.Errorf("forest: %w", err)
 	}
@@ -111,7 +111,7 @@ const predictMinRowsPerThread = 256
 
 // predictBlock writes the probabilities of rows lo..hi of x into out, tree
 // by tree, summing in tree order as PredictRow does.
-func (m *Model) predictBlock(x *gbdt.Matrix, lo, hi int, out []float64) {
+func (m *Model) predictBlock(x *matrix.Matrix, lo, hi int, out []float64) {
 	n := hi - lo
 	clear(out)
 	for i := range m.trees {

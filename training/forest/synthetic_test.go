@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // synthetic returns a deterministic data set with the kinds of features the
@@ -13,9 +13,9 @@ import (
 // ratios with ties, and (when withNaN) features with missing values — and a
 // label that follows a noisy rule with interactions, so no model reaches
 // AUC 1.
-func synthetic(rows, cols int, seed uint64, withNaN bool) (*gbdt.Matrix, []float32) {
+func synthetic(rows, cols int, seed uint64, withNaN bool) (*matrix.Matrix, []float32) {
 	rng := rand.New(rand.NewPCG(seed, 7))
-	x := gbdt.NewMatrix(rows, cols)
+	x := matrix.New(rows, cols)
 	y := make([]float32, rows)
 	for r := range rows {
 		row := x.Row(r)
@@ -103,6 +103,6 @@ func aucOf(scores []float64, y []float32) float64 {
 }
 
 // sliceRows returns rows [lo, hi) of x and y.
-func sliceRows(x *gbdt.Matrix, y []float32, lo, hi int) (*gbdt.Matrix, []float32) {
-	return &gbdt.Matrix{Rows: hi - lo, Cols: x.Cols, Values: x.Values[lo*x.Cols : hi*x.Cols]}, y[lo:hi]
+func sliceRows(x *matrix.Matrix, y []float32, lo, hi int) (*matrix.Matrix, []float32) {
+	return &matrix.Matrix{Rows: hi - lo, Cols: x.Cols, Values: x.Values[lo*x.Cols : hi*x.Cols]}, y[lo:hi]
 }

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 	"github.com/mlctl/mlctl/training/parallel"
 )
 
@@ -24,7 +24,7 @@ type Options struct {
 // only on x, y and p (including p.Seed), not on p.Threads: each tree is grown
 // by one goroutine from its own random generator. It stops with ctx's error
 // when ctx is done.
-func Train(ctx context.Context, x *gbdt.Matrix, y []float32, p Params, opt Options) (*Model, error) {
+func Train(ctx context.Context, x *matrix.Matrix, y []float32, p Params, opt Options) (*Model, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

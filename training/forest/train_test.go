@@ -7,19 +7,19 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // matrixOf builds a matrix from rows.
-func matrixOf(rows [][]float32) *gbdt.Matrix {
-	m := gbdt.NewMatrix(len(rows), len(rows[0]))
+func matrixOf(rows [][]float32) *matrix.Matrix {
+	m := matrix.New(len(rows), len(rows[0]))
 	for i, r := range rows {
 		copy(m.Row(i), r)
 	}
 	return m
 }
 
-func mustTrain(t *testing.T, x *gbdt.Matrix, y []float32, p Params) *Model {
+func mustTrain(t *testing.T, x *matrix.Matrix, y []float32, p Params) *Model {
 	t.Helper()
 	m, err := Train(context.Background(), x, y, p, Options{})
 	if err != nil {
@@ -83,7 +83,7 @@ func b2f(b bool) float64 {
 }
 
 // leafRows routes every row of x through tree t and counts rows per leaf.
-func leafRows(t *tree, x *gbdt.Matrix) []int {
+func leafRows(t *tree, x *matrix.Matrix) []int {
 	counts := make([]int, len(t.leafValue))
 	for r := range x.Rows {
 		counts[t.leafIndex(x.Row(r))]++
@@ -283,7 +283,7 @@ func TestTrainRejectsBadInput(t *testing.T) {
 	p := DefaultParams()
 	p.Trees = 2
 	ctx := context.Background()
-	bad := func(name string, x *gbdt.Matrix, y []float32, p Params, want string) {
+	bad := func(name string, x *matrix.Matrix, y []float32, p Params, want string) {
 		t.Helper()
 		_, err := Train(ctx, x, y, p, Options{})
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -295,10 +295,10 @@ func TestTrainRejectsBadInput(t *testing.T) {
 	y2[7] = 0.5
 	bad("soft label", x, y2, p, "label of row 7 is 0.5")
 	bad("one class", x, make([]float32, 200), p, "both classes")
-	x2 := &gbdt.Matrix{Rows: x.Rows, Cols: x.Cols, Values: append([]float32(nil), x.Values...)}
+	x2 := &matrix.Matrix{Rows: x.Rows, Cols: x.Cols, Values: append([]float32(nil), x.Values...)}
 	x2.Values[4*3+2] = float32(math.Inf(1))
 	bad("infinite value", x2, y, p, "row 3 feature 2 is +Inf")
-	bad("shape", &gbdt.Matrix{Rows: 3, Cols: 2, Values: make([]float32, 5)}, y[:3], p, "5 values")
+	bad("shape", &matrix.Matrix{Rows: 3, Cols: 2, Values: make([]float32, 5)}, y[:3], p, "5 values")
 	q := p
 	q.MaxFeatures = "9"
 	bad("max_features", x, y, q, "max_features = 9, but the data has only 4 features")
@@ -372,7 +372,7 @@ func TestPredictMatchesPredictRow(t *testing.T) {
 	if err := m.Predict(xt, out[:10]); err == nil {
 		t.Error("short output accepted")
 	}
-	if err := m.Predict(gbdt.NewMatrix(3, 8), out); err == nil {
+	if err := m.Predict(matrix.New(3, 8), out); err == nil {
 		t.Error("wrong feature count accepted")
 	}
 }

@@ -5,17 +5,19 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 var benchModel struct {
 	once sync.Once
 	m    *Model
-	x    *Matrix
+	x    *matrix.Matrix
 	y    []float32
 }
 
 // benchSetup trains 100 trees of depth 6 on 20,000 rows of 55 features.
-func benchSetup(b *testing.B) (*Model, *Matrix) {
+func benchSetup(b *testing.B) (*Model, *matrix.Matrix) {
 	benchModel.once.Do(func() {
 		x, y := synthetic(20000, 55, 3)
 		p := DefaultParams()

@@ -1,6 +1,7 @@
 package gbdt
 
 import (
+	"github.com/mlctl/mlctl/training/matrix"
 	"github.com/mlctl/mlctl/training/parallel"
 	"github.com/mlctl/mlctl/training/radix"
 )
@@ -21,7 +22,7 @@ const binRowBlock = 4096
 // newBinnedMatrix computes every feature's cuts from x (at most maxBin bins)
 // and the bin codes of every value, on threads goroutines. The result does
 // not depend on threads.
-func newBinnedMatrix(x *Matrix, maxBin, threads int) *binnedMatrix {
+func newBinnedMatrix(x *matrix.Matrix, maxBin, threads int) *binnedMatrix {
 	n, F := x.Rows, x.Cols
 	bm := &binnedMatrix{
 		rows:     n,

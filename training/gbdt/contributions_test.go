@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // handModel is a model whose contributions are worked out by hand: base
@@ -84,9 +86,9 @@ func margin32(m *Model, row []float32) float32 {
 // withMissing returns x's rows followed by a copy of its first n rows with
 // a fraction frac of values replaced by NaN, so that every feature's default
 // direction is taken, and when inf is set 2% by ±Inf.
-func withMissing(x *Matrix, n int, frac float64, inf bool, seed uint64) *Matrix {
+func withMissing(x *matrix.Matrix, n int, frac float64, inf bool, seed uint64) *matrix.Matrix {
 	rng := rand.New(rand.NewPCG(seed, 3))
-	out := NewMatrix(x.Rows+n, x.Cols)
+	out := matrix.New(x.Rows+n, x.Cols)
 	copy(out.Values, x.Values)
 	extra := out.Values[x.Rows*x.Cols:]
 	copy(extra, x.Values[:n*x.Cols])

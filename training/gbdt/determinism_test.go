@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // sampledParams exercises every random choice: rows and columns sampled.
@@ -17,7 +19,7 @@ func sampledParams() Params {
 	return p
 }
 
-func trainBytes(t *testing.T, x *Matrix, y []float32, p Params, opt Options) []byte {
+func trainBytes(t *testing.T, x *matrix.Matrix, y []float32, p Params, opt Options) []byte {
 	t.Helper()
 	m, err := Train(context.Background(), x, y, p, opt)
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"testing"
+
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
@@ -46,8 +48,8 @@ func TestRegularizationFormulas(t *testing.T) {
 // tinyData: one feature 1..4, labels 0 0 1 1. At base_score 0.5 every
 // gradient is p-y = ±0.5 and every hessian 0.25, so the split x < 3 has
 // left (G, H) = (1, 0.5), right (-1, 0.5), parent (0, 1).
-func tinyData() (*Matrix, []float32) {
-	return &Matrix{Rows: 4, Cols: 1, Values: []float32{1, 2, 3, 4}}, []float32{0, 0, 1, 1}
+func tinyData() (*matrix.Matrix, []float32) {
+	return &matrix.Matrix{Rows: 4, Cols: 1, Values: []float32{1, 2, 3, 4}}, []float32{0, 0, 1, 1}
 }
 
 // TestTinySplitByHand trains one stump and checks its split, gain and leaves

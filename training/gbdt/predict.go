@@ -2,10 +2,12 @@ package gbdt
 
 import (
 	"fmt"
-	"github.com/mlctl/mlctl/training/parallel"
 	"runtime"
 	"sync"
 	"unsafe"
+
+	"github.com/mlctl/mlctl/training/matrix"
+	"github.com/mlctl/mlctl/training/parallel"
 )
 
 // leafValue walks the depth-first layout on a raw row: a row goes left when
@@ -121,7 +123,7 @@ var rowScratch = sync.Pool{New: func() any { return new([]float32) }}
 // every core, each goroutine scoring its own batch of rows in blocks. x must
 // have NumFeatures columns and out at least x.Rows elements. Predict
 // allocates nothing per row.
-func (m *Model) Predict(x *Matrix, out []float64) error {
+func (m *Model) Predict(x *matrix.Matrix, out []float64) error {
 	if err := x.Validate(); err != nil {
 		return err
 	}
@@ -141,7 +143,7 @@ func (m *Model) Predict(x *Matrix, out []float64) error {
 
 // predict computes the margins of x's rows in blocks on threads goroutines
 // and hands each block to emit with the index of its first row.
-func (m *Model) predict(x *Matrix, threads int, emit func(lo int, margin []float32)) {
+func (m *Model) predict(x *matrix.Matrix, threads int, emit func(lo int, margin []float32)) {
 	blocks := (x.Rows + predictBlockRows - 1) / predictBlockRows
 	batches := min(threads, blocks)
 	parallel.ForEach(batches, batches, func(_, b int) {
@@ -170,7 +172,7 @@ type Scratch struct {
 // for callers that already spread rows over every core (the scorer
 // computes features and predicts block by block on each), it allocates
 // nothing once s has grown. Scores are the same as Predict's.
-func (m *Model) PredictInto(x *Matrix, out []float64, s *Scratch) error {
+func (m *Model) PredictInto(x *matrix.Matrix, out []float64, s *Scratch) error {
 	if x.Cols != m.numFeatures {
 		return fmt.Errorf("gbdt: matrix has %d features, model wants %d", x.Cols, m.numFeatures)
 	}

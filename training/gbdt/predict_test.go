@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // TestPredictPaths checks that the block walk, the single-row walk and the
@@ -51,16 +53,16 @@ func TestPredictPaths(t *testing.T) {
 
 func TestPredictErrors(t *testing.T) {
 	m := tinyModel(t)
-	if err := m.Predict(NewMatrix(3, 5), make([]float64, 3)); err == nil || !strings.Contains(err.Error(), "5 features, model wants 4") {
+	if err := m.Predict(matrix.New(3, 5), make([]float64, 3)); err == nil || !strings.Contains(err.Error(), "5 features, model wants 4") {
 		t.Errorf("wrong width: %v", err)
 	}
-	if err := m.Predict(NewMatrix(3, 4), make([]float64, 2)); err == nil || !strings.Contains(err.Error(), "room for 2") {
+	if err := m.Predict(matrix.New(3, 4), make([]float64, 2)); err == nil || !strings.Contains(err.Error(), "room for 2") {
 		t.Errorf("short output: %v", err)
 	}
-	if err := m.Predict(&Matrix{Rows: 2, Cols: 4, Values: make([]float32, 7)}, make([]float64, 2)); err == nil {
+	if err := m.Predict(&matrix.Matrix{Rows: 2, Cols: 4, Values: make([]float32, 7)}, make([]float64, 2)); err == nil {
 		t.Error("inconsistent matrix accepted")
 	}
-	if err := m.Predict(NewMatrix(0, 4), nil); err != nil {
+	if err := m.Predict(matrix.New(0, 4), nil); err != nil {
 		t.Errorf("empty matrix: %v", err)
 	}
 }
@@ -74,7 +76,7 @@ func TestPredictNoAllocPerRow(t *testing.T) {
 		t.Errorf("PredictRow allocates %v times", a)
 	}
 	// Predict allocates per call (its goroutines' scratch), not per row.
-	small := testing.AllocsPerRun(5, func() { _ = m.Predict(&Matrix{Rows: 100, Cols: 4, Values: x.Values[:400]}, out) })
+	small := testing.AllocsPerRun(5, func() { _ = m.Predict(&matrix.Matrix{Rows: 100, Cols: 4, Values: x.Values[:400]}, out) })
 	large := testing.AllocsPerRun(5, func() { _ = m.Predict(x, out) })
 	if large > small+4 {
 		t.Errorf("Predict allocates %v times for 1000 rows, %v for 100", large, small)
@@ -87,17 +89,17 @@ func TestTrainRejectsBadInput(t *testing.T) {
 	x, y := tinyData()
 	for _, tc := range []struct {
 		name string
-		x    *Matrix
+		x    *matrix.Matrix
 		y    []float32
 		want string
 	}{
 		{"nil", nil, y, "matrix is nil"},
-		{"shape", &Matrix{Rows: 4, Cols: 2, Values: x.Values}, y, "4 values, want rows×cols = 4×2 = 8"},
+		{"shape", &matrix.Matrix{Rows: 4, Cols: 2, Values: x.Values}, y, "4 values, want rows×cols = 4×2 = 8"},
 		{"labels", x, y[:3], "3 labels for 4 rows"},
 		{"label-range", x, []float32{0, 2, 1, 1}, "label of row 1 is 2"},
 		{"label-nan", x, []float32{0, 0, float32(math.NaN()), 1}, "label of row 2 is NaN"},
-		{"inf", &Matrix{Rows: 4, Cols: 1, Values: []float32{1, float32(math.Inf(1)), 3, 4}}, y, "row 1 feature 0 is +Inf"},
-		{"empty", &Matrix{}, nil, "training matrix is empty"},
+		{"inf", &matrix.Matrix{Rows: 4, Cols: 1, Values: []float32{1, float32(math.Inf(1)), 3, 4}}, y, "row 1 feature 0 is +Inf"},
+		{"empty", &matrix.Matrix{}, nil, "training matrix is empty"},
 	} {
 		if _, err := Train(ctx, tc.x, tc.y, p, Options{}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.want)

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 func TestCutsForSorted(t *testing.T) {
@@ -73,7 +75,7 @@ func TestCutsForSorted(t *testing.T) {
 func TestIntegerSplitsAreExact(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	const n = 4000
-	x := NewMatrix(n, 2)
+	x := matrix.New(n, 2)
 	y := make([]float32, n)
 	for i := range n {
 		a := float32(rng.IntN(10))
@@ -168,7 +170,7 @@ func TestMissingDefaultDirection(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(5, 6))
 			const n = 3000
-			x := NewMatrix(n, 1)
+			x := matrix.New(n, 1)
 			y := make([]float32, n)
 			for i := range n {
 				if rng.Float64() < 0.3 {

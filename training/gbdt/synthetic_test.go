@@ -4,15 +4,17 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // synthetic returns a deterministic data set mixing the kinds of features the
 // trainer must handle: continuous, integer-valued (few distinct values),
 // ratios with ties, and NaN-bearing features. Labels follow a noisy
 // non-linear rule, so no model reaches AUC 1.
-func synthetic(rows, cols int, seed uint64) (*Matrix, []float32) {
+func synthetic(rows, cols int, seed uint64) (*matrix.Matrix, []float32) {
 	rng := rand.New(rand.NewPCG(seed, 7))
-	x := NewMatrix(rows, cols)
+	x := matrix.New(rows, cols)
 	y := make([]float32, rows)
 	for r := range rows {
 		row := x.Row(r)
@@ -97,6 +99,6 @@ func aucOf(scores []float64, y []float32) float64 {
 }
 
 // split returns rows [lo, hi) of x and y.
-func sliceRows(x *Matrix, y []float32, lo, hi int) (*Matrix, []float32) {
-	return &Matrix{Rows: hi - lo, Cols: x.Cols, Values: x.Values[lo*x.Cols : hi*x.Cols]}, y[lo:hi]
+func sliceRows(x *matrix.Matrix, y []float32, lo, hi int) (*matrix.Matrix, []float32) {
+	return &matrix.Matrix{Rows: hi - lo, Cols: x.Cols, Values: x.Values[lo*x.Cols : hi*x.Cols]}, y[lo:hi]
 }

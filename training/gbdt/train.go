@@ -3,6 +3,8 @@ package gbdt
 import (
 	"context"
 	"fmt"
+
+	"github.com/mlctl/mlctl/training/matrix"
 	"github.com/mlctl/mlctl/training/parallel"
 )
 
@@ -23,7 +25,7 @@ type Options struct {
 // of x (NaN for missing values) and their labels y (in [0, 1]). The model
 // depends only on x, y and p (including p.Seed), not on p.Threads. It stops
 // with ctx's error when ctx is done.
-func Train(ctx context.Context, x *Matrix, y []float32, p Params, opt Options) (*Model, error) {
+func Train(ctx context.Context, x *matrix.Matrix, y []float32, p Params, opt Options) (*Model, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -74,7 +76,7 @@ func Train(ctx context.Context, x *Matrix, y []float32, p Params, opt Options) (
 }
 
 // checkResume verifies that a checkpoint can continue a run on x with p.
-func checkResume(r *Model, x *Matrix, p Params) error {
+func checkResume(r *Model, x *matrix.Matrix, p Params) error {
 	if r.numFeatures != x.Cols {
 		return fmt.Errorf("gbdt: resume: checkpoint has %d features, data has %d", r.numFeatures, x.Cols)
 	}
@@ -90,7 +92,7 @@ func checkResume(r *Model, x *Matrix, p Params) error {
 // updateMargins adds the new tree's leaf values to every row's margin: rows
 // of the tree's sample from their leaf's row segment, the others by walking
 // the tree on their values (which routes them as their bins would).
-func (g *grower) updateMargins(x *Matrix, nodes []buildNode, t *tree, margin []float32) {
+func (g *grower) updateMargins(x *matrix.Matrix, nodes []buildNode, t *tree, margin []float32) {
 	rows := g.part.rows
 	var leaves []int
 	for i := range nodes {

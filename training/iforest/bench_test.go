@@ -6,18 +6,18 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 var benchModel struct {
 	once sync.Once
 	m    *Model
-	x    *gbdt.Matrix
+	x    *matrix.Matrix
 }
 
 // benchSetup trains the default forest (100 trees, 256 samples) on 50,000
 // synthetic rows of 10 features.
-func benchSetup(b *testing.B) (*Model, *gbdt.Matrix) {
+func benchSetup(b *testing.B) (*Model, *matrix.Matrix) {
 	benchModel.once.Do(func() {
 		x, _ := synthetic(49500, 500, 5)
 		m, err := Train(context.Background(), x, DefaultParams(), Options{})

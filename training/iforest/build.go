@@ -1,12 +1,12 @@
 package iforest
 
 import (
-	"github.com/mlctl/mlctl/training/rng"
 	"math"
 	"math/rand/v2"
 	"slices"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
+	"github.com/mlctl/mlctl/training/rng"
 )
 
 // featureThreshold is sklearn's FEATURE_THRESHOLD: a feature whose values
@@ -35,7 +35,7 @@ func (b *builtTree) add() int {
 // builder builds trees on one goroutine; its buffers are reused from tree
 // to tree.
 type builder struct {
-	x         *gbdt.Matrix
+	x         *matrix.Matrix
 	kept      []int // the features validation kept
 	psi       int   // rows drawn per tree
 	perTree   int   // features per tree
@@ -53,7 +53,7 @@ type builder struct {
 	rootCands []int32
 }
 
-func newBuilder(x *gbdt.Matrix, kept []int, psi, perTree, maxDepth int, bootstrap bool) *builder {
+func newBuilder(x *matrix.Matrix, kept []int, psi, perTree, maxDepth int, bootstrap bool) *builder {
 	return &builder{
 		x: x, kept: kept, psi: psi, perTree: perTree, maxDepth: maxDepth, bootstrap: bootstrap,
 		seen: make([]uint64, (x.Rows+63)/64),

@@ -4,17 +4,17 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
-	"github.com/mlctl/mlctl/training/rng"
 	"math"
 	"testing"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
+	"github.com/mlctl/mlctl/training/rng"
 )
 
 // withMissing returns a copy of x with about 5% of feature 2 and 20% of
 // feature 6 missing.
-func withMissing(x *gbdt.Matrix) *gbdt.Matrix {
-	m := &gbdt.Matrix{Rows: x.Rows, Cols: x.Cols, Values: append([]float32(nil), x.Values...)}
+func withMissing(x *matrix.Matrix) *matrix.Matrix {
+	m := &matrix.Matrix{Rows: x.Rows, Cols: x.Cols, Values: append([]float32(nil), x.Values...)}
 	for r := range m.Rows {
 		h := rng.Splitmix64(uint64(r))
 		if h%20 == 0 {
@@ -27,7 +27,7 @@ func withMissing(x *gbdt.Matrix) *gbdt.Matrix {
 	return m
 }
 
-func trainBytes(t *testing.T, x *gbdt.Matrix, p Params) []byte {
+func trainBytes(t *testing.T, x *matrix.Matrix, p Params) []byte {
 	t.Helper()
 	m, err := Train(context.Background(), x, p, Options{})
 	if err != nil {
@@ -139,18 +139,18 @@ func TestTrainRejectsBadInput(t *testing.T) {
 	p := DefaultParams()
 	inf := float32(math.Inf(1))
 	for name, tc := range map[string]struct {
-		x    *gbdt.Matrix
+		x    *matrix.Matrix
 		p    Params
 		opt  Options
 		want string
 	}{
-		"empty":        {gbdt.NewMatrix(0, 3), p, Options{}, "empty"},
-		"shape":        {&gbdt.Matrix{Rows: 2, Cols: 2, Values: []float32{1, 2, 3}}, p, Options{}, "has 3 values"},
-		"inf":          {&gbdt.Matrix{Rows: 2, Cols: 1, Values: []float32{1, inf}}, p, Options{}, "row 1 feature 0 is +Inf"},
-		"params":       {gbdt.NewMatrix(2, 2), Params{}, Options{}, "n_estimators"},
-		"names":        {&gbdt.Matrix{Rows: 2, Cols: 1, Values: []float32{1, 2}}, p, Options{FeatureNames: []string{"a", "b"}}, "2 feature names for 1 columns"},
-		"all constant": {&gbdt.Matrix{Rows: 2, Cols: 2, Values: []float32{1, 2, 1, 2}}, p, Options{}, "only 0 of 2 features are valid"},
-		"max_features": {&gbdt.Matrix{Rows: 2, Cols: 2, Values: []float32{1, 2, 3, 2}}, Params{
+		"empty":        {matrix.New(0, 3), p, Options{}, "empty"},
+		"shape":        {&matrix.Matrix{Rows: 2, Cols: 2, Values: []float32{1, 2, 3}}, p, Options{}, "has 3 values"},
+		"inf":          {&matrix.Matrix{Rows: 2, Cols: 1, Values: []float32{1, inf}}, p, Options{}, "row 1 feature 0 is +Inf"},
+		"params":       {matrix.New(2, 2), Params{}, Options{}, "n_estimators"},
+		"names":        {&matrix.Matrix{Rows: 2, Cols: 1, Values: []float32{1, 2}}, p, Options{FeatureNames: []string{"a", "b"}}, "2 feature names for 1 columns"},
+		"all constant": {&matrix.Matrix{Rows: 2, Cols: 2, Values: []float32{1, 2, 1, 2}}, p, Options{}, "only 0 of 2 features are valid"},
+		"max_features": {&matrix.Matrix{Rows: 2, Cols: 2, Values: []float32{1, 2, 3, 2}}, Params{
 			Trees: 1, MaxSamples: Amount{Count: 4}, MaxFeatures: Amount{Count: 2}, Threshold: -0.1, AnomalyPercentile: 5,
 		}, Options{}, "max_features = 2, but only 1 features are valid (dropped f1 (constant 2))"},
 	} {

@@ -2,11 +2,11 @@ package iforest
 
 import (
 	"fmt"
-	"github.com/mlctl/mlctl/training/parallel"
 	"math"
 	"runtime"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
+	"github.com/mlctl/mlctl/training/parallel"
 )
 
 // scoreBlock is the number of rows taken through one tree before the next
@@ -24,7 +24,7 @@ const scoreBlock = 64
 // x must have NumFeatures columns and out at least x.Rows elements.
 // ScoreSamples uses every core (GOMAXPROCS), each goroutine its own range
 // of rows; a row's score does not depend on that split.
-func (m *Model) ScoreSamples(x *gbdt.Matrix, out []float64) error {
+func (m *Model) ScoreSamples(x *matrix.Matrix, out []float64) error {
 	if err := x.Validate(); err != nil {
 		return fmt.Errorf("iforest: %w", err)
 	}
@@ -50,7 +50,7 @@ func (m *Model) ScoreRow(row []float32) (float64, error) {
 }
 
 // scoreSamples scores x's rows on threads goroutines, in blocks.
-func (m *Model) scoreSamples(x *gbdt.Matrix, out []float64, threads int) {
+func (m *Model) scoreSamples(x *matrix.Matrix, out []float64, threads int) {
 	blocks := (x.Rows + scoreBlock - 1) / scoreBlock
 	batches := min(threads, blocks)
 	parallel.ForEach(batches, batches, func(_, b int) {

@@ -6,7 +6,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // c(n) as sklearn.ensemble._iforest._average_path_length gives it
@@ -96,7 +96,7 @@ func TestScoreHandForest(t *testing.T) {
 			t.Errorf("ScoreRow(%v) = %.17g, want %.17g (h = %v in tree 0)", tc.row, got, want, tc.h0)
 		}
 		// The block walk (8 rows at a time) agrees with the single-row one.
-		x := gbdt.NewMatrix(19, 2)
+		x := matrix.New(19, 2)
 		for r := range x.Rows {
 			copy(x.Row(r), tc.row)
 		}
@@ -113,10 +113,10 @@ func TestScoreHandForest(t *testing.T) {
 	if _, err := m.ScoreRow([]float32{1}); err == nil {
 		t.Error("ScoreRow accepted a row of 1 feature for a model of 2")
 	}
-	if err := m.ScoreSamples(gbdt.NewMatrix(3, 3), make([]float64, 3)); err == nil {
+	if err := m.ScoreSamples(matrix.New(3, 3), make([]float64, 3)); err == nil {
 		t.Error("ScoreSamples accepted 3 columns for a model of 2")
 	}
-	if err := m.ScoreSamples(gbdt.NewMatrix(3, 2), make([]float64, 2)); err == nil {
+	if err := m.ScoreSamples(matrix.New(3, 2), make([]float64, 2)); err == nil {
 		t.Error("ScoreSamples accepted an output shorter than the rows")
 	}
 }
@@ -130,7 +130,7 @@ func TestTrainHandChecked(t *testing.T) {
 
 	// Two rows: ψ = 2, depth limit 1; each tree splits them into two leaves
 	// of one sample at depth 1, h = 1 = c(2): every score is -2^-1.
-	x := &gbdt.Matrix{Rows: 2, Cols: 1, Values: []float32{0, 1}}
+	x := &matrix.Matrix{Rows: 2, Cols: 1, Values: []float32{0, 1}}
 	m, err := Train(ctx, x, p, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -145,7 +145,7 @@ func TestTrainHandChecked(t *testing.T) {
 	// limit 2. The root's threshold falls in [0, 1): the 0s go to a leaf
 	// of 2 samples at depth 1 (they are equal: no further split),
 	// h = 1 + c(2) = 2; the 1 to a leaf of 1 sample, h = 1.
-	x = &gbdt.Matrix{Rows: 3, Cols: 2, Values: []float32{0, 7, 0, 7, 1, 7}}
+	x = &matrix.Matrix{Rows: 3, Cols: 2, Values: []float32{0, 7, 0, 7, 1, 7}}
 	m, err = Train(ctx, x, p, Options{FeatureNames: []string{"a", "b"}})
 	if err != nil {
 		t.Fatal(err)

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/mlctl/mlctl/training/eval"
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // python is the interpreter with Debian's python3-sklearn.
@@ -39,7 +39,7 @@ type sklearnInfo struct {
 // sklearnScores fits forests of sklearn's IsolationForest(**params) with
 // random_state 0..forests-1 on train and returns each one's score_samples
 // of test.
-func sklearnScores(t testing.TB, train, test *gbdt.Matrix, params map[string]any, forests int) ([][]float64, sklearnInfo) {
+func sklearnScores(t testing.TB, train, test *matrix.Matrix, params map[string]any, forests int) ([][]float64, sklearnInfo) {
 	t.Helper()
 	dir := t.TempDir()
 	trainPath, testPath := filepath.Join(dir, "train.f32"), filepath.Join(dir, "test.f32")

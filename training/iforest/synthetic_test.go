@@ -4,7 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // synthetic returns normal+anomalies rows of 10 features, the normal rows
@@ -13,10 +13,10 @@ import (
 // features and a uniform one; an anomaly is a normal row with two features
 // pushed 2.5 to 4 standard deviations out, or with its correlations broken,
 // so that neither forest finds all of them (ROC-AUC well below 1).
-func synthetic(normal, anomalies int, seed uint64) (*gbdt.Matrix, []int) {
+func synthetic(normal, anomalies int, seed uint64) (*matrix.Matrix, []int) {
 	const cols = 10
 	rng := rand.New(rand.NewPCG(seed, 0x1f0e57))
-	x := gbdt.NewMatrix(normal+anomalies, cols)
+	x := matrix.New(normal+anomalies, cols)
 	y := make([]int, x.Rows)
 	std := [cols]float64{1.05, 1, 1.05, 1.5, 2.2, 1.8, 1, 2, 2, 0.29}
 	for r := range x.Rows {
@@ -62,8 +62,8 @@ func synthetic(normal, anomalies int, seed uint64) (*gbdt.Matrix, []int) {
 }
 
 // rowsOf returns rows [lo, hi) of x as a new matrix.
-func rowsOf(x *gbdt.Matrix, lo, hi int) *gbdt.Matrix {
-	m := gbdt.NewMatrix(hi-lo, x.Cols)
+func rowsOf(x *matrix.Matrix, lo, hi int) *matrix.Matrix {
+	m := matrix.New(hi-lo, x.Cols)
 	copy(m.Values, x.Values[lo*x.Cols:hi*x.Cols])
 	return m
 }

@@ -5,10 +5,10 @@ import (
 	"math"
 	"testing"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
-func trainDefault(x *gbdt.Matrix) (*Model, error) {
+func trainDefault(x *matrix.Matrix) (*Model, error) {
 	return Train(context.Background(), x, DefaultParams(), Options{})
 }
 

@@ -3,11 +3,11 @@ package iforest
 import (
 	"context"
 	"fmt"
-	"github.com/mlctl/mlctl/training/parallel"
 	"math"
 	"slices"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
+	"github.com/mlctl/mlctl/training/parallel"
 )
 
 // Options are the hooks of a training run.
@@ -36,7 +36,7 @@ const progressBatch = 64
 // the trees treat it). The model depends only on x, p (including p.Seed)
 // and the feature names, never on p.Threads. It stops with ctx's error
 // when ctx is done.
-func Train(ctx context.Context, x *gbdt.Matrix, p Params, opt Options) (*Model, error) {
+func Train(ctx context.Context, x *matrix.Matrix, p Params, opt Options) (*Model, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func Train(ctx context.Context, x *gbdt.Matrix, p Params, opt Options) (*Model, 
 
 // checkTraining checks the baseline matrix: its shape, and finite values
 // or NaN.
-func checkTraining(x *gbdt.Matrix) error {
+func checkTraining(x *matrix.Matrix) error {
 	if err := x.Validate(); err != nil {
 		return fmt.Errorf("iforest: %w", err)
 	}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // Reasons a feature is dropped by Validate.
@@ -61,7 +61,7 @@ func (r ValidationReport) Ratio() float64 {
 // every dropped column and why. names labels the columns in the report
 // and the error (nil: "f0", "f1", ...); it must have x.Cols entries
 // otherwise. kept lists the valid columns, ascending.
-func Validate(x *gbdt.Matrix, names []string, minRatio float64) (kept []int, report ValidationReport, err error) {
+func Validate(x *matrix.Matrix, names []string, minRatio float64) (kept []int, report ValidationReport, err error) {
 	if err := x.Validate(); err != nil {
 		return nil, ValidationReport{}, fmt.Errorf("iforest: %w", err)
 	}

@@ -6,14 +6,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 func TestValidate(t *testing.T) {
 	nan := float32(math.NaN())
 	// Columns: varying; all missing; constant 3 where present; constant 0;
 	// varying only between present values 1 and 2.
-	x := &gbdt.Matrix{Rows: 3, Cols: 5, Values: []float32{
+	x := &matrix.Matrix{Rows: 3, Cols: 5, Values: []float32{
 		1, nan, 3, 0, nan,
 		2, nan, nan, 0, 1,
 		1, nan, 3, 0, 2,
@@ -46,19 +46,19 @@ func TestValidate(t *testing.T) {
 	}
 	// Without names, columns are f0, f1, ...; no valid column at all is an
 	// error even with ratio 0.
-	_, _, err = Validate(&gbdt.Matrix{Rows: 2, Cols: 2, Values: []float32{1, nan, 1, nan}}, nil, 0)
+	_, _, err = Validate(&matrix.Matrix{Rows: 2, Cols: 2, Values: []float32{1, nan, 1, nan}}, nil, 0)
 	if err == nil || !strings.Contains(err.Error(), "f0 (constant 1), f1 (missing)") {
 		t.Errorf("err = %v", err)
 	}
 	for _, bad := range []struct {
-		x     *gbdt.Matrix
+		x     *matrix.Matrix
 		names []string
 		ratio float64
 	}{
 		{x, names[:2], 0.5},
 		{x, names, 1.5},
 		{x, names, math.NaN()},
-		{gbdt.NewMatrix(3, 0), nil, 0.5},
+		{matrix.New(3, 0), nil, 0.5},
 		{nil, nil, 0.5},
 	} {
 		if _, _, err := Validate(bad.x, bad.names, bad.ratio); err == nil {

@@ -14,6 +14,7 @@ import (
 	gbdtbench "github.com/mlctl/mlctl/bench/gbdt"
 	"github.com/mlctl/mlctl/features"
 	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
 // Scoring compares mlctl's whole scoring path with xgboost's batch predict.
@@ -31,13 +32,13 @@ type Scoring struct {
 	DefaultScoreNamesPerS float64 `json:"mlctl_default_model_score_names_per_sec"`
 }
 
-func featureMatrix(set features.Set, names []string) *gbdt.Matrix {
+func featureMatrix(set features.Set, names []string) *matrix.Matrix {
 	return artifact.FeatureMatrix(set, names)
 }
 
 // measureScoring times features + predict over about a million names (the
 // corpus repeated), median of 5, on every core.
-func measureScoring(ctx context.Context, set features.Set, names []string, x *gbdt.Matrix, y []float32, p gbdt.Params, res gbdtbench.Result) (Scoring, error) {
+func measureScoring(ctx context.Context, set features.Set, names []string, x *matrix.Matrix, y []float32, p gbdt.Params, res gbdtbench.Result) (Scoring, error) {
 	p.Threads = 0
 	model, err := gbdt.Train(ctx, x, y, p, gbdt.Options{})
 	if err != nil {

@@ -3,48 +3,15 @@ package gbdt
 import (
 	"fmt"
 	"math"
+
+	"github.com/mlctl/mlctl/training/matrix"
 )
-
-// Matrix is a dense row-major float32 feature matrix; NaN means missing.
-// Row i occupies Values[i*Cols : (i+1)*Cols].
-type Matrix struct {
-	Rows, Cols int
-	Values     []float32
-}
-
-// NewMatrix returns a zero-filled rows×cols matrix.
-func NewMatrix(rows, cols int) *Matrix {
-	return &Matrix{Rows: rows, Cols: cols, Values: make([]float32, rows*cols)}
-}
-
-// Row returns row i as a slice of the matrix's values (not a copy).
-func (m *Matrix) Row(i int) []float32 {
-	return m.Values[i*m.Cols : (i+1)*m.Cols : (i+1)*m.Cols]
-}
-
-// Validate checks that the matrix's shape matches its values.
-func (m *Matrix) Validate() error {
-	if m == nil {
-		return fmt.Errorf("gbdt: matrix is nil")
-	}
-	if m.Rows < 0 || m.Cols < 0 {
-		return fmt.Errorf("gbdt: matrix shape %d×%d is negative", m.Rows, m.Cols)
-	}
-	if m.Cols > 0 && m.Rows > math.MaxInt/m.Cols {
-		return fmt.Errorf("gbdt: matrix shape %d×%d overflows", m.Rows, m.Cols)
-	}
-	if len(m.Values) != m.Rows*m.Cols {
-		return fmt.Errorf("gbdt: matrix has %d values, want rows×cols = %d×%d = %d",
-			len(m.Values), m.Rows, m.Cols, m.Rows*m.Cols)
-	}
-	return nil
-}
 
 // validateTraining checks a training matrix and its labels: shapes, finite
 // values or NaN in x, and labels in [0, 1].
-func validateTraining(x *Matrix, y []float32) error {
+func validateTraining(x *matrix.Matrix, y []float32) error {
 	if err := x.Validate(); err != nil {
-		return err
+		return fmt.Errorf("gbdt: %w", err)
 	}
 	if x.Rows == 0 || x.Cols == 0 {
 		return fmt.Errorf("gbdt: training matrix is empty (%d×%d)", x.Rows, x.Cols)
