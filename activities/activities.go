@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/mlctl/mlctl"
+
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -31,9 +33,9 @@ func nonRetryable(err error) error {
 	if err == nil {
 		return nil
 	}
-	switch registry.ErrorCode(err) {
-	case registry.ENOTFOUND, registry.EINVALID, registry.ECORRUPT, registry.ECONFLICT:
-		return temporal.NewNonRetryableApplicationError(err.Error(), registry.ErrorCode(err), err)
+	switch mlctl.ErrorCode(err) {
+	case mlctl.ENOTFOUND, mlctl.EINVALID, mlctl.ECORRUPT, mlctl.ECONFLICT:
+		return temporal.NewNonRetryableApplicationError(err.Error(), mlctl.ErrorCode(err), err)
 	}
 	var bad *BadInputError
 	if errors.As(err, &bad) {

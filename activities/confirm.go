@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"go.temporal.io/sdk/activity"
 
 	"github.com/mlctl/mlctl/registry"
@@ -65,7 +67,7 @@ func (a *Activities) ConfirmScorers(ctx context.Context, in ConfirmInput) (Confi
 			activity.RecordHeartbeat(ctx, len(res.Scorers))
 		}
 		if time.Now().After(deadline) {
-			return ConfirmResult{}, nonRetryable(registry.Errorf(registry.ECONFLICT,
+			return ConfirmResult{}, nonRetryable(mlctl.Errorf(mlctl.ECONFLICT,
 				"%d of %d live scorers of %s did not load %s within %s: %s",
 				len(pending), len(pending)+len(res.Scorers), in.Alias, in.Model, in.Timeout, strings.Join(pending, ", ")))
 		}
@@ -103,7 +105,7 @@ func (a *Activities) confirmed(ctx context.Context, in ConfirmInput) (ConfirmRes
 			res.Scorers = append(res.Scorers, ScorerConfirm{ID: s.ID, Host: s.Host, After: after})
 			res.Seconds = max(res.Seconds, after)
 		case s.ChangeID >= in.ChangeID && s.RefusedModelID == in.ModelID:
-			return ConfirmResult{}, nil, nonRetryable(registry.Errorf(registry.ECORRUPT,
+			return ConfirmResult{}, nil, nonRetryable(mlctl.Errorf(mlctl.ECORRUPT,
 				"scorer %s on %s refused %s and kept %s: %s", s.ID, s.Host, in.Model, orNone(s.Model), s.LastError))
 		default:
 			pending = append(pending, fmt.Sprintf("%s on %s (serving %s)", s.ID, s.Host, orNone(s.Model)))

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
+
+	"github.com/mlctl/mlctl"
 
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/registry"
@@ -20,22 +20,6 @@ type DatasetRef struct {
 	SHA256 string `json:"sha256"`
 }
 
-// ParseRef splits "NAME[@V]" into a name and a version (0 = newest).
-func ParseRef(ref string) (name string, version int, err error) {
-	name, v, found := strings.Cut(ref, "@")
-	if name == "" {
-		return "", 0, fmt.Errorf("%q: empty name (want NAME or NAME@VERSION)", ref)
-	}
-	if !found {
-		return name, 0, nil
-	}
-	version, err = strconv.Atoi(v)
-	if err != nil || version < 1 {
-		return "", 0, fmt.Errorf("%q: version %q is not a positive number (want NAME@VERSION)", ref, v)
-	}
-	return name, version, nil
-}
-
 // ResolveDatasets turns NAME[@V] references into fixed dataset versions, so
 // the rest of a workflow uses exactly these even if newer ones appear.
 func (a *Activities) ResolveDatasets(ctx context.Context, refs []string) ([]DatasetRef, error) {
@@ -45,7 +29,7 @@ func (a *Activities) ResolveDatasets(ctx context.Context, refs []string) ([]Data
 	var out []DatasetRef
 	kind := ""
 	for _, r := range refs {
-		name, version, err := ParseRef(r)
+		name, version, err := mlctl.ParseRef(r)
 		if err != nil {
 			return nil, nonRetryable(&BadInputError{"dataset " + err.Error()})
 		}
@@ -187,7 +171,7 @@ func (a *Activities) loadSplitRows(ctx context.Context, datasetIDs []int64, spli
 		return nil, layout{}, nil, err
 	}
 	if len(s.Assignment) != len(rows) {
-		return nil, layout{}, nil, registry.Errorf(registry.ECORRUPT, "split %d covers %d rows, datasets have %d", splitID, len(s.Assignment), len(rows))
+		return nil, layout{}, nil, mlctl.Errorf(mlctl.ECORRUPT, "split %d covers %d rows, datasets have %d", splitID, len(s.Assignment), len(rows))
 	}
 	return rows, lay, s, nil
 }

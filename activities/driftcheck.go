@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/drift"
@@ -93,7 +95,7 @@ func (a *Activities) CheckLiveDrift(ctx context.Context, in LiveDriftInput) (Liv
 		return LiveDriftResult{}, nonRetryable(err)
 	}
 	al, err := a.DB.GetAlias(ctx, in.Alias)
-	if registry.ErrorCode(err) == registry.ENOTFOUND {
+	if mlctl.ErrorCode(err) == mlctl.ENOTFOUND {
 		// A schedule may check an alias before its first model goes live.
 		return LiveDriftResult{Alias: in.Alias, Threshold: in.Threshold,
 			Reason: fmt.Sprintf("alias %s is not set: no model in service to check", in.Alias)}, nil

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
@@ -211,7 +213,7 @@ func TestCheckLiveDriftOfNames(t *testing.T) {
 		res.Reason != "dga@1: not enough live rows: 50 from 1 scorer in the last 1h, fewer than the 200 a drift check needs; not checked" {
 		t.Fatalf("50 rows: %+v", res)
 	}
-	if _, err := e.db.LatestDrift(e.ctx, id); registry.ErrorCode(err) != registry.ENOTFOUND {
+	if _, err := e.db.LatestDrift(e.ctx, id); mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
 		t.Fatalf("a check of too few rows was recorded: %v", err)
 	}
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/registry"
@@ -68,7 +70,7 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 	}
 	art, err := artifact.Decode(c.Artifact, c.SHA256)
 	if err != nil {
-		return EvaluateResult{}, nonRetryable(registry.Errorf(registry.ECORRUPT, "candidate %d: %v", in.CandidateID, err))
+		return EvaluateResult{}, nonRetryable(mlctl.Errorf(mlctl.ECORRUPT, "candidate %d: %v", in.CandidateID, err))
 	}
 	sc, err := artifact.NewScorer(art)
 	if err != nil {
@@ -171,11 +173,11 @@ func EvaluateModel(ctx context.Context, db *registry.DB, m *registry.Model, ds [
 		return eval.Report{}, err
 	}
 	if sha != m.SHA256 {
-		return eval.Report{}, registry.Errorf(registry.ECORRUPT, "model %s: stored checksum %s differs from the model record %s", m.Ref(), sha, m.SHA256)
+		return eval.Report{}, mlctl.Errorf(mlctl.ECORRUPT, "model %s: stored checksum %s differs from the model record %s", m.Ref(), sha, m.SHA256)
 	}
 	art, err := artifact.Decode(data, m.SHA256)
 	if err != nil {
-		return eval.Report{}, registry.Errorf(registry.ECORRUPT, "model %s: %v", m.Ref(), err)
+		return eval.Report{}, mlctl.Errorf(mlctl.ECORRUPT, "model %s: %v", m.Ref(), err)
 	}
 	man, err := artifact.ParseManifest(m)
 	if err != nil {
@@ -195,11 +197,11 @@ func EvaluateModel(ctx context.Context, db *registry.DB, m *registry.Model, ds [
 	}
 	rows, left := prefilterRows(sc, labeled(rows))
 	if len(rows) == 0 {
-		return eval.Report{}, registry.Errorf(registry.EINVALID, "no labeled rows to evaluate%s", prefilteredNote(left))
+		return eval.Report{}, mlctl.Errorf(mlctl.EINVALID, "no labeled rows to evaluate%s", prefilteredNote(left))
 	}
 	s, l, f, err := Score(sc, rows, lay.Columns)
 	if err != nil {
-		return eval.Report{}, registry.Errorf(registry.EINVALID, "%s: %v", m.Ref(), err)
+		return eval.Report{}, mlctl.Errorf(mlctl.EINVALID, "%s: %v", m.Ref(), err)
 	}
 	rep := eval.Evaluate(s, l, f, man.Threshold)
 	rep.Prefiltered = left

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/registry"
 )
 
@@ -13,7 +15,7 @@ import (
 // sentence saying why it failed or what it saw.
 func (a *Activities) shadowGate(ctx context.Context, in GateInput, challenger, champion string) (*registry.ShadowSummary, bool, string, error) {
 	sh, err := a.DB.LatestShadow(ctx, in.Alias, in.ChallengerID)
-	if registry.ErrorCode(err) == registry.ENOTFOUND {
+	if mlctl.ErrorCode(err) == mlctl.ENOTFOUND {
 		return nil, false, fmt.Sprintf("challenger %s has not been shadowed on %s; the gate requires a shadow of at least %v", challenger, in.Alias, in.MinShadow), nil
 	}
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/registry"
 )
@@ -107,7 +109,7 @@ func (a *Activities) IngestNewData(ctx context.Context, in NewDataInput) (NewDat
 	}
 	prev, err := a.DB.Dataset(ctx, in.Dataset, 0)
 	switch {
-	case registry.ErrorCode(err) == registry.ENOTFOUND:
+	case mlctl.ErrorCode(err) == mlctl.ENOTFOUND:
 		prev = nil
 	case err != nil:
 		return NewDataResult{}, err

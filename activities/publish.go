@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/mlctl/mlctl"
+
 	"go.temporal.io/sdk/activity"
 
 	"github.com/mlctl/mlctl/artifact"
@@ -59,7 +61,7 @@ func (a *Activities) Publish(ctx context.Context, in PublishInput) (PublishResul
 	}
 	art, err := artifact.Decode(c.Artifact, c.SHA256)
 	if err != nil {
-		return PublishResult{}, nonRetryable(registry.Errorf(registry.ECORRUPT, "candidate %d: %v", in.CandidateID, err))
+		return PublishResult{}, nonRetryable(mlctl.Errorf(mlctl.ECORRUPT, "candidate %d: %v", in.CandidateID, err))
 	}
 	refs := make([]string, len(in.Datasets))
 	ids := make([]int64, len(in.Datasets))
@@ -72,7 +74,7 @@ func (a *Activities) Publish(ctx context.Context, in PublishInput) (PublishResul
 	}
 	fit, err := featureFit(art.FeatureSet)
 	if err != nil {
-		return PublishResult{}, nonRetryable(registry.Errorf(registry.ECORRUPT, "candidate %d: %v", in.CandidateID, err))
+		return PublishResult{}, nonRetryable(mlctl.Errorf(mlctl.ECORRUPT, "candidate %d: %v", in.CandidateID, err))
 	}
 	holdout := in.HoldoutFamilies
 	if holdout == nil {

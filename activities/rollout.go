@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/registry"
 )
@@ -27,7 +29,7 @@ type AliasState struct {
 // and checks this mlctl can serve it (algorithm, feature set). A corrupted
 // artifact is a non-retryable ECORRUPT error.
 func (a *Activities) VerifyModel(ctx context.Context, ref string) (ModelRef, error) {
-	name, version, err := ParseRef(ref)
+	name, version, err := mlctl.ParseRef(ref)
 	if err != nil {
 		return ModelRef{}, nonRetryable(&BadInputError{"model " + err.Error()})
 	}
@@ -51,7 +53,7 @@ func (a *Activities) ResolveAlias(ctx context.Context, alias string) (AliasState
 		return AliasState{}, nonRetryable(err)
 	}
 	cur, err := a.DB.GetAlias(ctx, alias)
-	if registry.ErrorCode(err) == registry.ENOTFOUND {
+	if mlctl.ErrorCode(err) == mlctl.ENOTFOUND {
 		return AliasState{Alias: alias}, nil
 	}
 	if err != nil {

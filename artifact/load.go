@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/registry"
 )
 
@@ -25,11 +27,11 @@ func Load(ctx context.Context, db *registry.DB, m *registry.Model) (*Loaded, err
 		return nil, err
 	}
 	if sha != m.SHA256 {
-		return nil, registry.Errorf(registry.ECORRUPT, "model %s: artifact checksum %s differs from the published %s", m.Ref(), sha, m.SHA256)
+		return nil, mlctl.Errorf(mlctl.ECORRUPT, "model %s: artifact checksum %s differs from the published %s", m.Ref(), sha, m.SHA256)
 	}
 	art, err := Decode(data, m.SHA256)
 	if err != nil {
-		return nil, registry.Errorf(registry.ECORRUPT, "model %s: %v", m.Ref(), err)
+		return nil, mlctl.Errorf(mlctl.ECORRUPT, "model %s: %v", m.Ref(), err)
 	}
 	man, err := ParseManifest(m)
 	if err != nil {

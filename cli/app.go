@@ -9,9 +9,9 @@ import (
 	"os"
 	"strings"
 
-	ucli "github.com/urfave/cli/v2"
+	"github.com/mlctl/mlctl"
 
-	"github.com/mlctl/mlctl/registry"
+	ucli "github.com/urfave/cli/v2"
 )
 
 // App returns the mlctl command line application.
@@ -60,9 +60,9 @@ func Main(args []string) int {
 	switch {
 	case errors.As(err, &u):
 		return 2
-	case registry.ErrorCode(err) == registry.ENOTFOUND:
+	case mlctl.ErrorCode(err) == mlctl.ENOTFOUND:
 		return 3
-	case registry.ErrorCode(err) == registry.ECORRUPT:
+	case mlctl.ErrorCode(err) == mlctl.ECORRUPT:
 		return 4
 	}
 	return 1

@@ -7,9 +7,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mlctl/mlctl"
+
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/registry"
 )
@@ -142,11 +143,11 @@ func datasetIngest(c *ucli.Context) error {
 		}
 	}
 	if f := fraction(len(bad), lines); f > maxBad {
-		return registry.Errorf(registry.EINVALID, "ingest of %s aborted: %d of %d lines are bad (%.2f%% > --max-bad-fraction %.2f%%); first: %s",
+		return mlctl.Errorf(mlctl.EINVALID, "ingest of %s aborted: %d of %d lines are bad (%.2f%% > --max-bad-fraction %.2f%%); first: %s",
 			name, len(bad), lines, 100*f, 100*maxBad, first[0])
 	}
 	if len(rows) == 0 {
-		return registry.Errorf(registry.EINVALID, "ingest of %s: no usable rows in %s", name, strings.Join(c.StringSlice("file"), ", "))
+		return mlctl.Errorf(mlctl.EINVALID, "ingest of %s: no usable rows in %s", name, strings.Join(c.StringSlice("file"), ", "))
 	}
 	db, err := openDB(c)
 	if err != nil {
@@ -224,7 +225,7 @@ func datasetShow(c *ucli.Context) error {
 	if c.NArg() != 1 {
 		return usagef("dataset show: want NAME[@V]")
 	}
-	name, version, err := activities.ParseRef(c.Args().First())
+	name, version, err := mlctl.ParseRef(c.Args().First())
 	if err != nil {
 		return usagef("dataset show: %v", err)
 	}

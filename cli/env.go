@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/mlctl/mlctl"
+
 	ucli "github.com/urfave/cli/v2"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
@@ -23,7 +25,7 @@ func openDB(c *ucli.Context) (*registry.DB, error) {
 		url = devEnv("MLCTL_DATABASE_URL")
 	}
 	if url == "" {
-		return nil, registry.Errorf(registry.EINVALID, "no database: set MLCTL_DATABASE_URL or --db (or run `make up`, which writes .dev/env)")
+		return nil, mlctl.Errorf(mlctl.EINVALID, "no database: set MLCTL_DATABASE_URL or --db (or run `make up`, which writes .dev/env)")
 	}
 	return registry.Open(c.Context, url)
 }

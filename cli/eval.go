@@ -3,6 +3,8 @@ package cli
 import (
 	"fmt"
 
+	"github.com/mlctl/mlctl"
+
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/mlctl/mlctl/activities"
@@ -35,7 +37,7 @@ func evalCommand() *ucli.Command {
 			var ds []*registry.Dataset
 			var refs []string
 			for _, r := range c.StringSlice("dataset") {
-				name, version, err := activities.ParseRef(r)
+				name, version, err := mlctl.ParseRef(r)
 				if err != nil {
 					return usagef("eval: --dataset %v", err)
 				}

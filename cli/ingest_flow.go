@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mlctl/mlctl"
+
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/mlctl/mlctl/datasets"
@@ -54,10 +56,10 @@ func ingestFlows(c *ucli.Context, name string) error {
 	set := flow.DefaultWindowSet()
 	units, err := flow.Windows(recs, flow.WindowsConfig{Set: set})
 	if err != nil {
-		return registry.Errorf(registry.EINVALID, "ingest of %s: %v", name, err)
+		return mlctl.Errorf(mlctl.EINVALID, "ingest of %s: %v", name, err)
 	}
 	if len(units) == 0 {
-		return registry.Errorf(registry.EINVALID, "ingest of %s: no flows in %s", name, strings.Join(c.StringSlice("file"), ", "))
+		return mlctl.Errorf(mlctl.EINVALID, "ingest of %s: no flows in %s", name, strings.Join(c.StringSlice("file"), ", "))
 	}
 	rows := make([]datasets.VectorRow, len(units))
 	for i, u := range units {
@@ -90,7 +92,7 @@ func reportBad(c *ucli.Context, name string, bad []datasets.BadRow, lines int) e
 		fmt.Fprintf(c.App.ErrWriter, "  … and %d more\n", len(bad)-len(first))
 	}
 	if f := fraction(len(bad), lines); f > maxBad {
-		return registry.Errorf(registry.EINVALID, "ingest of %s aborted: %d of %d lines are bad (%.2f%% > --max-bad-fraction %.2f%%); first: %s",
+		return mlctl.Errorf(mlctl.EINVALID, "ingest of %s aborted: %d of %d lines are bad (%.2f%% > --max-bad-fraction %.2f%%); first: %s",
 			name, len(bad), lines, 100*f, 100*maxBad, first[0])
 	}
 	return nil

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mlctl/mlctl"
+
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/mlctl/mlctl/datasets"
@@ -77,7 +79,7 @@ func ingestTabular(c *ucli.Context, name string) error {
 		return err
 	}
 	if len(rows) == 0 {
-		return registry.Errorf(registry.EINVALID, "ingest of %s: no usable rows in %s", name, strings.Join(c.StringSlice("file"), ", "))
+		return mlctl.Errorf(mlctl.EINVALID, "ingest of %s: no usable rows in %s", name, strings.Join(c.StringSlice("file"), ", "))
 	}
 	return storeVectors(c, registry.NewDataset{Name: name, Kind: "tabular", Columns: cols, Vectors: rows, SourceFiles: files}, lines, bad,
 		fmt.Sprintf("%d rows of %d columns", len(rows), len(cols)))

@@ -3,7 +3,8 @@ package cli
 import (
 	"context"
 
-	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/registry"
 )
@@ -11,7 +12,7 @@ import (
 // loadModel resolves MODEL[@V], reads its bytes and verifies their SHA-256
 // against the published one before decoding; a mismatch is a hard error.
 func loadModel(ctx context.Context, db *registry.DB, ref string) (*artifact.Loaded, error) {
-	name, version, err := activities.ParseRef(ref)
+	name, version, err := mlctl.ParseRef(ref)
 	if err != nil {
 		return nil, usagef("model %v", err)
 	}

@@ -7,9 +7,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mlctl/mlctl"
+
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/eval"
@@ -113,7 +114,7 @@ func modelsShow(c *ucli.Context) error {
 	if c.NArg() != 1 {
 		return usagef("models show: want MODEL[@V]")
 	}
-	name, version, err := activities.ParseRef(c.Args().First())
+	name, version, err := mlctl.ParseRef(c.Args().First())
 	if err != nil {
 		return usagef("models show: %v", err)
 	}
@@ -131,7 +132,7 @@ func modelsShow(c *ucli.Context) error {
 		return err
 	}
 	drift, err := db.LatestDrift(c.Context, m.ID)
-	if err != nil && registry.ErrorCode(err) != registry.ENOTFOUND {
+	if err != nil && mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
 		return err
 	}
 	if c.Bool("json") {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	ucli "github.com/urfave/cli/v2"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -64,7 +66,7 @@ func promote(c *ucli.Context) error {
 		return usagef("promote: want one MODEL@V, got %d arguments", c.NArg())
 	}
 	ref := c.Args().First()
-	if _, v, err := activities.ParseRef(ref); err != nil {
+	if _, v, err := mlctl.ParseRef(ref); err != nil {
 		return usagef("promote: %v", err)
 	} else if v == 0 {
 		return usagef("promote: %q: name the version (MODEL@V) so the history says exactly what was promoted", ref)
@@ -77,7 +79,7 @@ func promote(c *ucli.Context) error {
 		return usagef("promote: --force needs --reason: the alias history records why the gate was skipped")
 	}
 	for _, d := range c.StringSlice("eval-dataset") {
-		if _, _, err := activities.ParseRef(d); err != nil {
+		if _, _, err := mlctl.ParseRef(d); err != nil {
 			return usagef("promote: --eval-dataset %v", err)
 		}
 	}
@@ -90,7 +92,7 @@ func promote(c *ucli.Context) error {
 	if in.MaxDisagreement < 0 || in.MaxDisagreement > 1 {
 		return usagef("promote: --max-disagreement %v: want a share between 0 and 1", in.MaxDisagreement)
 	}
-	name, _, _ := activities.ParseRef(ref)
+	name, _, _ := mlctl.ParseRef(ref)
 	return runMove(c, "Rollout", "promote-"+alias, alias, name, workflows.Rollout, in)
 }
 
@@ -104,7 +106,7 @@ func rollback(c *ucli.Context) error {
 	}
 	model := ""
 	if to := c.String("to"); to != "" {
-		name, _, err := activities.ParseRef(to)
+		name, _, err := mlctl.ParseRef(to)
 		if err != nil {
 			return usagef("rollback: --to %v", err)
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	ucli "github.com/urfave/cli/v2"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
@@ -280,7 +282,7 @@ func onSchedule(c *ucli.Context, cmd, done string, both bool, do func(h client.S
 		}
 		if err != nil {
 			if c.Bool("drift") && isNotFound(err) {
-				return registry.Errorf(registry.ENOTFOUND, "schedule %s has no drift check (create it with --drift-every)", name)
+				return mlctl.Errorf(mlctl.ENOTFOUND, "schedule %s has no drift check (create it with --drift-every)", name)
 			}
 			return scheduleError(name, err)
 		}
@@ -300,7 +302,7 @@ func isNotFound(err error) bool {
 // scheduleError names a schedule that does not exist.
 func scheduleError(name string, err error) error {
 	if isNotFound(err) {
-		return registry.Errorf(registry.ENOTFOUND, "schedule %s not found (see `mlctl schedule list`)", name)
+		return mlctl.Errorf(mlctl.ENOTFOUND, "schedule %s not found (see `mlctl schedule list`)", name)
 	}
 	return fmt.Errorf("schedule %s: %w", name, err)
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	ucli "github.com/urfave/cli/v2"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
@@ -147,7 +149,7 @@ func retrainInput(c *ucli.Context, name string) (workflows.RetrainInput, error) 
 	if len(tr.Datasets) != 1 {
 		return workflows.RetrainInput{}, usagef("%s: give one --dataset NAME: each run adds the new files to it and trains on its new version", cmd)
 	}
-	ds, v, _ := activities.ParseRef(tr.Datasets[0])
+	ds, v, _ := mlctl.ParseRef(tr.Datasets[0])
 	if v != 0 {
 		return workflows.RetrainInput{}, usagef("%s: --dataset %s: name the dataset without @V; each run trains on its newest version", cmd, tr.Datasets[0])
 	}
@@ -213,7 +215,7 @@ func datasetKind(c *ucli.Context, name string) (string, error) {
 	}
 	defer db.Close()
 	d, err := db.Dataset(c.Context, name, 0)
-	if registry.ErrorCode(err) == registry.ENOTFOUND {
+	if mlctl.ErrorCode(err) == mlctl.ENOTFOUND {
 		return "", usagef("schedule create: dataset %s does not exist yet: give --kind dga|txt so the first run can start it from --new-data", name)
 	}
 	if err != nil {

@@ -10,13 +10,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	ucli "github.com/urfave/cli/v2"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/datasets/dgagen"
-	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/eval"
 	"github.com/mlctl/mlctl/training/forest"
 	"github.com/mlctl/mlctl/training/gbdt"
@@ -60,7 +61,7 @@ func trainInput(c *ucli.Context, cmd string) (workflows.TrainModelInput, error) 
 	}
 	refs := c.StringSlice("dataset")
 	for _, r := range refs {
-		if _, _, err := activities.ParseRef(r); err != nil {
+		if _, _, err := mlctl.ParseRef(r); err != nil {
 			return workflows.TrainModelInput{}, usagef("%s: --dataset %v", cmd, err)
 		}
 	}
@@ -75,7 +76,7 @@ func trainInput(c *ucli.Context, cmd string) (workflows.TrainModelInput, error) 
 	if err := validateParams(algo, params); err != nil {
 		return workflows.TrainModelInput{}, usagef("%s: %v", cmd, err)
 	}
-	first, _, _ := activities.ParseRef(refs[0])
+	first, _, _ := mlctl.ParseRef(refs[0])
 	model := c.String("model")
 	if model == "" {
 		model = first + "-" + algo
@@ -233,8 +234,8 @@ func rootCause(err error) error {
 	var app *temporal.ApplicationError
 	if errors.As(err, &app) {
 		switch app.Type() {
-		case registry.ENOTFOUND, registry.ECORRUPT, registry.EINVALID, registry.ECONFLICT:
-			return registry.Errorf(app.Type(), "%s", app.Message())
+		case mlctl.ENOTFOUND, mlctl.ECORRUPT, mlctl.EINVALID, mlctl.ECONFLICT:
+			return mlctl.Errorf(app.Type(), "%s", app.Message())
 		}
 		return errors.New(app.Message())
 	}

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/webhook"
 )
@@ -272,7 +274,7 @@ func TestShadowGatesPromotion(t *testing.T) {
 	if got := s.aliasModel("prod"); got != "dga-gbdt@2" {
 		t.Fatalf("prod serves %s", got)
 	}
-	if _, err := s.db.OpenShadow(context.Background(), "prod"); registry.ErrorCode(err) != registry.ENOTFOUND {
+	if _, err := s.db.OpenShadow(context.Background(), "prod"); mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
 		t.Fatalf("a shadow is still open: %v", err)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/jackc/pgx/v5"
 )
 
@@ -91,14 +93,14 @@ func (db *DB) AddAlerts(ctx context.Context, alerts []Alert) error {
 		case campaign == 0:
 			campaign = NoCampaign
 		case campaign < NoCampaign:
-			return Errorf(EINVALID, "alert %d: campaign ID %d is neither an issued ID nor %d (none)", i, campaign, NoCampaign)
+			return mlctl.Errorf(mlctl.EINVALID, "alert %d: campaign ID %d is neither an issued ID nor %d (none)", i, campaign, NoCampaign)
 		}
 		kind := a.Kind
 		switch {
 		case kind == "":
 			kind = AlertName
 		case !alertKinds[kind]:
-			return Errorf(EINVALID, "alert %d: kind %q is not one of name, client, tunnel, flow, txt", i, kind)
+			return mlctl.Errorf(mlctl.EINVALID, "alert %d: kind %q is not one of name, client, tunnel, flow, txt", i, kind)
 		}
 		var model *int64
 		if a.ModelID != 0 {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 )
@@ -48,7 +50,7 @@ func TestAlertKindsAndClientFields(t *testing.T) {
 		t.Fatalf("client alert without rcodes %+v, flow alert %+v", got[2], got[3])
 	}
 	err = db.AddAlerts(ctx, []registry.Alert{{Kind: "dns", SeenAt: start, Source: "dnstap", Input: "x", Model: "dga"}})
-	if registry.ErrorCode(err) != registry.EINVALID {
-		t.Fatalf("an unknown kind: %v, want %s", err, registry.EINVALID)
+	if mlctl.ErrorCode(err) != mlctl.EINVALID {
+		t.Fatalf("an unknown kind: %v, want %s", err, mlctl.EINVALID)
 	}
 }

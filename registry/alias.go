@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/jackc/pgx/v5"
 )
 
@@ -56,7 +58,7 @@ type MoveAlias struct {
 	By         string
 	// ExpectFromID, when not nil, is the model the alias must point at now
 	// (0: the alias must not exist); otherwise the move is refused with
-	// ECONFLICT, so two rollouts cannot overwrite each other unseen.
+	// mlctl.ECONFLICT, so two rollouts cannot overwrite each other unseen.
 	ExpectFromID *int64
 }
 
@@ -65,7 +67,7 @@ var aliasName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,62}$`)
 // ValidAliasName reports whether name can be an alias.
 func ValidAliasName(name string) error {
 	if !aliasName.MatchString(name) {
-		return Errorf(EINVALID, "alias %q: use a letter then letters, digits, '_', '.', '-' (at most 63)", name)
+		return mlctl.Errorf(mlctl.EINVALID, "alias %q: use a letter then letters, digits, '_', '.', '-' (at most 63)", name)
 	}
 	return nil
 }
@@ -89,7 +91,7 @@ func (db *DB) SetAlias(ctx context.Context, in MoveAlias) (*AliasChange, error) 
 				change = c
 				return nil
 			}
-			if ErrorCode(err) != ENOTFOUND {
+			if mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
 				return err
 			}
 		}
@@ -104,7 +106,7 @@ func (db *DB) SetAlias(ctx context.Context, in MoveAlias) (*AliasChange, error) 
 				cur = *from
 			}
 			if cur != *in.ExpectFromID {
-				return Errorf(ECONFLICT, "alias %s moved while this change was prepared (now model id %d, expected %d); run it again", in.Alias, cur, *in.ExpectFromID)
+				return mlctl.Errorf(mlctl.ECONFLICT, "alias %s moved while this change was prepared (now model id %d, expected %d); run it again", in.Alias, cur, *in.ExpectFromID)
 			}
 		}
 		var id int64
@@ -134,7 +136,7 @@ func (db *DB) GetAlias(ctx context.Context, name string) (*Alias, error) {
 	err := db.pool.QueryRow(ctx, `SELECT name, model_id, change_id, updated_at FROM aliases WHERE name = $1`, name).
 		Scan(&a.Name, &modelID, &a.ChangeID, &a.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, Errorf(ENOTFOUND, "alias %s is not set (promote a model to it: `mlctl promote MODEL@V --alias %s`)", name, name)
+		return nil, mlctl.Errorf(mlctl.ENOTFOUND, "alias %s is not set (promote a model to it: `mlctl promote MODEL@V --alias %s`)", name, name)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read alias %s: %w", name, err)
@@ -200,7 +202,7 @@ func (db *DB) RollbackTarget(ctx context.Context, alias string) (*Model, error) 
 	err = db.pool.QueryRow(ctx, `SELECT from_model_id FROM alias_history
 		WHERE alias = $1 AND to_model_id = $2 AND action = 'promote' ORDER BY id DESC LIMIT 1`, alias, cur.Model.ID).Scan(&from)
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && from == nil) {
-		return nil, Errorf(ENOTFOUND, "alias %s: nothing to roll back to (%s was its first model); name one with --to MODEL@V", alias, cur.Model.Ref())
+		return nil, mlctl.Errorf(mlctl.ENOTFOUND, "alias %s: nothing to roll back to (%s was its first model); name one with --to MODEL@V", alias, cur.Model.Ref())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("history of alias %s: %w", alias, err)
@@ -215,7 +217,7 @@ const aliasChangeSelect = `SELECT h.id, h.alias, h.from_model_id, COALESCE(f.nam
 func findAliasChange(ctx context.Context, q querier, where string, args ...any) (*AliasChange, error) {
 	c, err := scanAliasChange(q.QueryRow(ctx, aliasChangeSelect+` WHERE `+where, args...))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, Errorf(ENOTFOUND, "alias change not found")
+		return nil, mlctl.Errorf(mlctl.ENOTFOUND, "alias change not found")
 	}
 	return c, err
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 )
@@ -31,7 +33,7 @@ func TestAliasHistoryRecordsEveryChangeAndRollbackWalksBack(t *testing.T) {
 	ctx := context.Background()
 	db := registrytest.Open(t)
 	ms := publishN(t, db, "dga", 3)
-	if _, err := db.GetAlias(ctx, "production"); registry.ErrorCode(err) != registry.ENOTFOUND {
+	if _, err := db.GetAlias(ctx, "production"); mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
 		t.Fatalf("unset alias: %v", err)
 	}
 	zero := int64(0)
@@ -48,7 +50,7 @@ func TestAliasHistoryRecordsEveryChangeAndRollbackWalksBack(t *testing.T) {
 		t.Fatalf("retried move made a new change: %+v %v", again, err)
 	}
 	// A move prepared against a stale state is refused.
-	if _, err := move(ms[1], registry.ActionPromote, "promote-stale", &zero); registry.ErrorCode(err) != registry.ECONFLICT {
+	if _, err := move(ms[1], registry.ActionPromote, "promote-stale", &zero); mlctl.ErrorCode(err) != mlctl.ECONFLICT {
 		t.Fatalf("stale expectation: %v", err)
 	}
 	if _, err := move(ms[1], registry.ActionPromote, "promote-2", &ms[0].ID); err != nil {
@@ -73,7 +75,7 @@ func TestAliasHistoryRecordsEveryChangeAndRollbackWalksBack(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := db.RollbackTarget(ctx, "production"); registry.ErrorCode(err) != registry.ENOTFOUND {
+	if _, err := db.RollbackTarget(ctx, "production"); mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
 		t.Fatalf("rollback past the first model: %v", err)
 	}
 	hist, err := db.AliasHistory(ctx, "production")
@@ -86,7 +88,7 @@ func TestAliasHistoryRecordsEveryChangeAndRollbackWalksBack(t *testing.T) {
 			t.Fatalf("history[%d] = %q %+v, want %q", i, got, h, want[i])
 		}
 	}
-	if err := registry.ValidAliasName("bad name"); registry.ErrorCode(err) != registry.EINVALID {
+	if err := registry.ValidAliasName("bad name"); mlctl.ErrorCode(err) != mlctl.EINVALID {
 		t.Fatalf("alias with a space accepted: %v", err)
 	}
 }

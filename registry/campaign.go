@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/mlctl/mlctl"
 )
 
 // NewCampaignIDs takes n fresh campaign IDs from the campaign_ids sequence:
@@ -12,7 +14,7 @@ import (
 // not stored are skipped, never reused.
 func (db *DB) NewCampaignIDs(ctx context.Context, n int) ([]int, error) {
 	if n < 0 {
-		return nil, Errorf(EINVALID, "campaign IDs: cannot take %d", n)
+		return nil, mlctl.Errorf(mlctl.EINVALID, "campaign IDs: cannot take %d", n)
 	}
 	if n == 0 {
 		return nil, nil

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 )
@@ -69,7 +71,7 @@ func TestCampaignIDsAreUniqueAcrossConnections(t *testing.T) {
 	if ids, err := again.NewCampaignIDs(ctx, 0); err != nil || len(ids) != 0 {
 		t.Fatalf("0 IDs: %v, %v", ids, err)
 	}
-	if _, err := again.NewCampaignIDs(ctx, -1); registry.ErrorCode(err) != registry.EINVALID {
+	if _, err := again.NewCampaignIDs(ctx, -1); mlctl.ErrorCode(err) != mlctl.EINVALID {
 		t.Fatalf("-1 IDs: %v; want invalid", err)
 	}
 }
@@ -106,7 +108,7 @@ func TestAlertCampaignIsStored(t *testing.T) {
 		}
 	}
 	bad := []registry.Alert{{SeenAt: at, Source: "dnstap", Input: "bad", Model: "dga", Campaign: -2}}
-	if err := db.AddAlerts(ctx, bad); registry.ErrorCode(err) != registry.EINVALID {
+	if err := db.AddAlerts(ctx, bad); mlctl.ErrorCode(err) != mlctl.EINVALID {
 		t.Fatalf("campaign -2: %v; want invalid", err)
 	}
 }

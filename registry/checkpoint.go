@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/jackc/pgx/v5"
 )
 
@@ -51,7 +53,7 @@ func (db *DB) CheckpointByID(ctx context.Context, id int64) (*Checkpoint, error)
 	err := db.pool.QueryRow(ctx, `SELECT id, workflow_id, kind, progress, sha256, artifact FROM checkpoints WHERE id = $1`, id).
 		Scan(&c.ID, &c.WorkflowID, &c.Kind, &c.Progress, &c.SHA256, &c.Artifact)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, Errorf(ENOTFOUND, "checkpoint %d not found", id)
+		return nil, mlctl.Errorf(mlctl.ENOTFOUND, "checkpoint %d not found", id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read checkpoint %d: %w", id, err)
@@ -74,7 +76,7 @@ func (db *DB) LatestCheckpoint(ctx context.Context, workflowID, kind string) (*C
 		WHERE workflow_id = $1 AND kind = $2 ORDER BY progress DESC LIMIT 1`, workflowID, kind).
 		Scan(&c.ID, &c.WorkflowID, &c.Kind, &c.Progress, &c.SHA256, &c.Artifact)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, Errorf(ENOTFOUND, "no %s for %s", kind, workflowID)
+		return nil, mlctl.Errorf(mlctl.ENOTFOUND, "no %s for %s", kind, workflowID)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read latest %s of %s: %w", kind, workflowID, err)

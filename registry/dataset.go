@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mlctl/mlctl/datasets"
@@ -61,7 +63,7 @@ type NewDataset struct {
 // unchanged and created is false.
 func (db *DB) CreateDataset(ctx context.Context, in NewDataset) (d *Dataset, created bool, err error) {
 	if in.Name == "" {
-		return nil, false, Errorf(EINVALID, "dataset name is empty")
+		return nil, false, mlctl.Errorf(mlctl.EINVALID, "dataset name is empty")
 	}
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		d, created, err = createDataset(ctx, tx, in)
@@ -81,23 +83,23 @@ func createDataset(ctx context.Context, tx pgx.Tx, in NewDataset) (d *Dataset, c
 			d = existing
 			return nil
 		}
-		if ErrorCode(err) != ENOTFOUND {
+		if mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
 			return err
 		}
 		var other string
 		err = tx.QueryRow(ctx, `SELECT kind FROM datasets WHERE name = $1 LIMIT 1`, in.Name).Scan(&other)
 		if err == nil && other != in.Kind {
-			return Errorf(ECONFLICT, "dataset %s already exists with kind %s, not %s", in.Name, other, in.Kind)
+			return mlctl.Errorf(mlctl.ECONFLICT, "dataset %s already exists with kind %s, not %s", in.Name, other, in.Kind)
 		}
 		if in.SourceFiles == nil {
 			in.SourceFiles = []SourceFile{}
 		}
 		if len(in.Vectors) > 0 && len(in.Rows) > 0 {
-			return Errorf(EINVALID, "dataset %s: rows of names and vectors together", in.Name)
+			return mlctl.Errorf(mlctl.EINVALID, "dataset %s: rows of names and vectors together", in.Name)
 		}
 		for i, v := range in.Vectors {
 			if len(v.Values) != len(in.Columns) {
-				return Errorf(EINVALID, "dataset %s: row %d (%s) has %d values for %d columns", in.Name, i+1, v.Key, len(v.Values), len(in.Columns))
+				return mlctl.Errorf(mlctl.EINVALID, "dataset %s: row %d (%s) has %d values for %d columns", in.Name, i+1, v.Key, len(v.Values), len(in.Columns))
 			}
 		}
 		byLabel, byFamily := datasets.Counts(in.Rows)
@@ -150,14 +152,14 @@ func createDataset(ctx context.Context, tx pgx.Tx, in NewDataset) (d *Dataset, c
 func (db *DB) Dataset(ctx context.Context, name string, version int) (*Dataset, error) {
 	if version == 0 {
 		d, err := findDataset(ctx, db.pool, `name = $1 ORDER BY version DESC LIMIT 1`, name)
-		if ErrorCode(err) == ENOTFOUND {
-			return nil, Errorf(ENOTFOUND, "dataset %s not found (see `mlctl dataset list`)", name)
+		if mlctl.ErrorCode(err) == mlctl.ENOTFOUND {
+			return nil, mlctl.Errorf(mlctl.ENOTFOUND, "dataset %s not found (see `mlctl dataset list`)", name)
 		}
 		return d, err
 	}
 	d, err := findDataset(ctx, db.pool, `name = $1 AND version = $2`, name, version)
-	if ErrorCode(err) == ENOTFOUND {
-		return nil, Errorf(ENOTFOUND, "dataset %s@%d not found (see `mlctl dataset list`)", name, version)
+	if mlctl.ErrorCode(err) == mlctl.ENOTFOUND {
+		return nil, mlctl.Errorf(mlctl.ENOTFOUND, "dataset %s@%d not found (see `mlctl dataset list`)", name, version)
 	}
 	return d, err
 }
@@ -165,8 +167,8 @@ func (db *DB) Dataset(ctx context.Context, name string, version int) (*Dataset, 
 // DatasetByID returns a version by its ID.
 func (db *DB) DatasetByID(ctx context.Context, id int64) (*Dataset, error) {
 	d, err := findDataset(ctx, db.pool, `id = $1`, id)
-	if ErrorCode(err) == ENOTFOUND {
-		return nil, Errorf(ENOTFOUND, "dataset %d not found", id)
+	if mlctl.ErrorCode(err) == mlctl.ENOTFOUND {
+		return nil, mlctl.Errorf(mlctl.ENOTFOUND, "dataset %d not found", id)
 	}
 	return d, err
 }
@@ -215,7 +217,7 @@ func (db *DB) DatasetVectors(ctx context.Context, id int64) ([]string, []dataset
 	var columns []string
 	if err := db.pool.QueryRow(ctx, `SELECT columns FROM datasets WHERE id = $1`, id).Scan(&columns); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
-			return nil, nil, Errorf(ENOTFOUND, "dataset %d not found", id)
+			return nil, nil, mlctl.Errorf(mlctl.ENOTFOUND, "dataset %d not found", id)
 		}
 		return nil, nil, fmt.Errorf("read columns of dataset %d: %w", id, err)
 	}
@@ -232,7 +234,7 @@ func (db *DB) DatasetVectors(ctx context.Context, id int64) ([]string, []dataset
 			return nil, nil, fmt.Errorf("read rows of dataset %d: %w", id, err)
 		}
 		if len(r.Values) != len(columns) {
-			return nil, nil, Errorf(ECORRUPT, "dataset %d row %s has %d values for %d columns", id, r.Key, len(r.Values), len(columns))
+			return nil, nil, mlctl.Errorf(mlctl.ECORRUPT, "dataset %d row %s has %d values for %d columns", id, r.Key, len(r.Values), len(columns))
 		}
 		r.Label = int(label)
 		out = append(out, r)
@@ -249,7 +251,7 @@ type querier interface {
 func findDataset(ctx context.Context, q querier, where string, args ...any) (*Dataset, error) {
 	d, err := scanDataset(q.QueryRow(ctx, datasetSelect+` WHERE `+where, args...))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, Errorf(ENOTFOUND, "dataset not found")
+		return nil, mlctl.Errorf(mlctl.ENOTFOUND, "dataset not found")
 	}
 	return d, err
 }

@@ -7,6 +7,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -20,11 +22,11 @@ type DB struct {
 // that it answers.
 func Open(ctx context.Context, url string) (*DB, error) {
 	if url == "" {
-		return nil, Errorf(EINVALID, "no database: set MLCTL_DATABASE_URL or --db (run `make up` for a dev stack)")
+		return nil, mlctl.Errorf(mlctl.EINVALID, "no database: set MLCTL_DATABASE_URL or --db (run `make up` for a dev stack)")
 	}
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		return nil, Errorf(EINVALID, "database url: %v", err)
+		return nil, mlctl.Errorf(mlctl.EINVALID, "database url: %v", err)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

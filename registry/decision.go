@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/mlctl/mlctl"
 )
 
 // Outcomes of a Retrain run.
@@ -85,14 +87,14 @@ func (db *DB) decisions(ctx context.Context, where string, limit int, args ...an
 	return out, rows.Err()
 }
 
-// DecisionByID returns one decision (ENOTFOUND when none).
+// DecisionByID returns one decision (mlctl.ENOTFOUND when none).
 func (db *DB) DecisionByID(ctx context.Context, id int64) (*Decision, error) {
 	out, err := db.decisions(ctx, `id = $1`, 1, id)
 	if err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, Errorf(ENOTFOUND, "decision %d not found", id)
+		return nil, mlctl.Errorf(mlctl.ENOTFOUND, "decision %d not found", id)
 	}
 	return out[0], nil
 }

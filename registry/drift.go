@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/jackc/pgx/v5"
 )
 
@@ -40,7 +42,7 @@ func (db *DB) AddDriftReport(ctx context.Context, r DriftReport) (int64, error) 
 	return id, nil
 }
 
-// LatestDrift returns a model's newest drift check (ENOTFOUND when none).
+// LatestDrift returns a model's newest drift check (mlctl.ENOTFOUND when none).
 func (db *DB) LatestDrift(ctx context.Context, modelID int64) (*DriftReport, error) {
 	var r DriftReport
 	var report []byte
@@ -48,7 +50,7 @@ func (db *DB) LatestDrift(ctx context.Context, modelID int64) (*DriftReport, err
 		FROM drift_reports WHERE model_id = $1 ORDER BY id DESC LIMIT 1`, modelID).
 		Scan(&r.ID, &r.ModelID, &r.SampleRows, &r.DriftedShare, &r.Drifted, &report, &r.Source, &r.WorkflowID, &r.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, Errorf(ENOTFOUND, "model %d has no drift check yet", modelID)
+		return nil, mlctl.Errorf(mlctl.ENOTFOUND, "model %d has no drift check yet", modelID)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read drift of model %d: %w", modelID, err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/mlctl/mlctl"
 )
 
 // DefaultKeepVersions is how many of a model's newest versions keep their
@@ -17,7 +19,7 @@ const DefaultKeepVersions = 10
 // loading a pruned version is an error that says so.
 func (db *DB) PruneModelHistory(ctx context.Context, name string, keep int) ([]int, error) {
 	if keep < 1 {
-		return nil, Errorf(EINVALID, "prune %s: keep %d versions: want at least 1", name, keep)
+		return nil, mlctl.Errorf(mlctl.EINVALID, "prune %s: keep %d versions: want at least 1", name, keep)
 	}
 	rows, err := db.pool.Query(ctx, `
 		UPDATE models m SET artifact = NULL, pruned_at = now()

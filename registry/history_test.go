@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 )
@@ -36,7 +38,7 @@ func TestPruneModelHistory(t *testing.T) {
 		if gone != (err != nil) {
 			t.Fatalf("dga@%d: %v", m.Version, err)
 		}
-		if gone && (registry.ErrorCode(err) != registry.ENOTFOUND || !strings.Contains(err.Error(), "dga@"+string(rune('0'+m.Version))+": its artifact was pruned")) {
+		if gone && (mlctl.ErrorCode(err) != mlctl.ENOTFOUND || !strings.Contains(err.Error(), "dga@"+string(rune('0'+m.Version))+": its artifact was pruned")) {
 			t.Fatalf("dga@%d: %v", m.Version, err)
 		}
 		if _, err := db.Model(ctx, "dga", m.Version); err != nil {
@@ -49,7 +51,7 @@ func TestPruneModelHistory(t *testing.T) {
 	if other, err := db.PruneModelHistory(ctx, "other", 10); err != nil || len(other) != 0 {
 		t.Fatalf("other: %v %v", other, err)
 	}
-	if _, err := db.PruneModelHistory(ctx, "dga", 0); registry.ErrorCode(err) != registry.EINVALID {
+	if _, err := db.PruneModelHistory(ctx, "dga", 0); mlctl.ErrorCode(err) != mlctl.EINVALID {
 		t.Fatalf("keep 0: %v", err)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/mlctl/mlctl"
 )
 
 // LiveSample is one scorer's reservoir sample of the feature vectors a
@@ -31,7 +33,7 @@ func (db *DB) SaveLiveSample(ctx context.Context, s LiveSample) error {
 	buf := make([]byte, 0, 8*len(s.Rows)*len(s.Columns))
 	for i, r := range s.Rows {
 		if len(r) != len(s.Columns) {
-			return Errorf(EINVALID, "live sample of model %d: row %d has %d values for %d columns", s.ModelID, i, len(r), len(s.Columns))
+			return mlctl.Errorf(mlctl.EINVALID, "live sample of model %d: row %d has %d values for %d columns", s.ModelID, i, len(r), len(s.Columns))
 		}
 		for _, v := range r {
 			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
@@ -66,7 +68,7 @@ func (db *DB) LiveSamples(ctx context.Context, modelID int64, since time.Time) (
 		}
 		w := len(s.Columns)
 		if len(raw) != 8*n*w {
-			return nil, Errorf(ECORRUPT, "live sample of model %d from scorer %s: %d bytes for %d rows of %d columns", modelID, s.ScorerID, len(raw), n, w)
+			return nil, mlctl.Errorf(mlctl.ECORRUPT, "live sample of model %d from scorer %s: %d bytes for %d rows of %d columns", modelID, s.ScorerID, len(raw), n, w)
 		}
 		s.Rows = make([][]float64, n)
 		for i := range s.Rows {

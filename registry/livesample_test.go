@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 )
@@ -59,14 +61,14 @@ func TestLiveSampleRoundTripAndReplace(t *testing.T) {
 		t.Fatalf("empty sample read back as %+v %v", got, err)
 	}
 	short := registry.LiveSample{ModelID: ms[0].ID, ScorerID: "c", Columns: cols, Rows: [][]float64{{1}}}
-	if err := db.SaveLiveSample(ctx, short); registry.ErrorCode(err) != registry.EINVALID {
+	if err := db.SaveLiveSample(ctx, short); mlctl.ErrorCode(err) != mlctl.EINVALID {
 		t.Fatalf("a short row: %v, want invalid", err)
 	}
 	// Bytes that do not make the rows it claims are corrupt.
 	if _, err := db.Pool().Exec(ctx, `UPDATE live_samples SET sample = substring(sample FROM 2) WHERE scorer_id = 'a' AND model_id = $1`, ms[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.LiveSamples(ctx, ms[0].ID, before); registry.ErrorCode(err) != registry.ECORRUPT {
+	if _, err := db.LiveSamples(ctx, ms[0].ID, before); mlctl.ErrorCode(err) != mlctl.ECORRUPT {
 		t.Fatalf("truncated sample: %v, want corrupt", err)
 	}
 }

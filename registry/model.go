@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/jackc/pgx/v5"
 )
 
@@ -48,10 +50,10 @@ type NewModel struct {
 func (db *DB) PublishModel(ctx context.Context, in NewModel) (m *Model, created bool, err error) {
 	sum := sha256.Sum256(in.Artifact)
 	if got := hex.EncodeToString(sum[:]); got != in.SHA256 {
-		return nil, false, Errorf(ECORRUPT, "artifact of %s has sha256 %s, expected %s", in.Name, got, in.SHA256)
+		return nil, false, mlctl.Errorf(mlctl.ECORRUPT, "artifact of %s has sha256 %s, expected %s", in.Name, got, in.SHA256)
 	}
 	if in.WorkflowID == "" {
-		return nil, false, Errorf(EINVALID, "publish %s: workflow id is empty", in.Name)
+		return nil, false, mlctl.Errorf(mlctl.EINVALID, "publish %s: workflow id is empty", in.Name)
 	}
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('model:' || $1))`, in.Name); err != nil {
@@ -62,7 +64,7 @@ func (db *DB) PublishModel(ctx context.Context, in NewModel) (m *Model, created 
 			m = existing
 			return nil
 		}
-		if ErrorCode(err) != ENOTFOUND {
+		if mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
 			return err
 		}
 		var version int
@@ -103,12 +105,12 @@ func (db *DB) Model(ctx context.Context, name string, version int) (*Model, erro
 	} else {
 		m, err = findModel(ctx, db.pool, `name = $1 AND version = $2`, name, version)
 	}
-	if ErrorCode(err) == ENOTFOUND {
+	if mlctl.ErrorCode(err) == mlctl.ENOTFOUND {
 		ref := name
 		if version > 0 {
 			ref = fmt.Sprintf("%s@%d", name, version)
 		}
-		return nil, Errorf(ENOTFOUND, "model %s not found (see `mlctl models list`)", ref)
+		return nil, mlctl.Errorf(mlctl.ENOTFOUND, "model %s not found (see `mlctl models list`)", ref)
 	}
 	return m, err
 }
@@ -139,7 +141,7 @@ func (db *DB) Artifact(ctx context.Context, modelID int64) (data []byte, sha str
 	var pruned *time.Time
 	err = db.pool.QueryRow(ctx, `SELECT artifact, sha256, name || '@' || version, pruned_at FROM models WHERE id = $1`, modelID).Scan(&data, &sha, &ref, &pruned)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, "", Errorf(ENOTFOUND, "model %d not found", modelID)
+		return nil, "", mlctl.Errorf(mlctl.ENOTFOUND, "model %d not found", modelID)
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("read artifact of model %d: %w", modelID, err)
@@ -149,7 +151,7 @@ func (db *DB) Artifact(ctx context.Context, modelID int64) (data []byte, sha str
 		if pruned != nil {
 			at = " on " + pruned.UTC().Format("2006-01-02 15:04")
 		}
-		return nil, "", Errorf(ENOTFOUND, "model %s: its artifact was pruned%s (only the newest versions, and those aliases use or used, keep their bytes)", ref, at)
+		return nil, "", mlctl.Errorf(mlctl.ENOTFOUND, "model %s: its artifact was pruned%s (only the newest versions, and those aliases use or used, keep their bytes)", ref, at)
 	}
 	return data, sha, nil
 }
@@ -159,7 +161,7 @@ const modelSelect = `SELECT id, name, version, algo, sha256, size_bytes, manifes
 func findModel(ctx context.Context, q querier, where string, args ...any) (*Model, error) {
 	m, err := scanModel(q.QueryRow(ctx, modelSelect+` WHERE `+where, args...))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, Errorf(ENOTFOUND, "model not found")
+		return nil, mlctl.Errorf(mlctl.ENOTFOUND, "model not found")
 	}
 	return m, err
 }
@@ -184,8 +186,8 @@ func scanModel(row pgx.Row) (*Model, error) {
 // ModelByID returns a model version by its id.
 func (db *DB) ModelByID(ctx context.Context, id int64) (*Model, error) {
 	m, err := findModel(ctx, db.pool, `id = $1`, id)
-	if ErrorCode(err) == ENOTFOUND {
-		return nil, Errorf(ENOTFOUND, "model id %d not found", id)
+	if mlctl.ErrorCode(err) == mlctl.ENOTFOUND {
+		return nil, mlctl.Errorf(mlctl.ENOTFOUND, "model id %d not found", id)
 	}
 	return m, err
 }

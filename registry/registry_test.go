@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
@@ -65,11 +67,11 @@ func TestCreateDatasetReturnsExistingVersionForIdenticalContent(t *testing.T) {
 	if err != nil || newest.Version != 2 {
 		t.Fatalf("newest: %+v %v", newest, err)
 	}
-	if _, err := db.Dataset(ctx, "dga", 9); registry.ErrorCode(err) != registry.ENOTFOUND {
+	if _, err := db.Dataset(ctx, "dga", 9); mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
 		t.Fatalf("missing version: %v, want not found", err)
 	}
 	in.Kind = "txt"
-	if _, _, err := db.CreateDataset(ctx, in); registry.ErrorCode(err) != registry.ECONFLICT {
+	if _, _, err := db.CreateDataset(ctx, in); mlctl.ErrorCode(err) != mlctl.ECONFLICT {
 		t.Fatalf("kind change: %v, want conflict", err)
 	}
 }
@@ -81,7 +83,7 @@ func TestPublishModelIsIdempotentPerWorkflow(t *testing.T) {
 	sha := "7a0b7a8ba0e2a9bd3ebc2c7a3c7ab9f5b9c6a8d8cdbf7a5f61b4a1d4c3c2a1e0"
 	in := registry.NewModel{Name: "dga-gbdt", Algo: "gbdt", Artifact: art, SHA256: sha, Manifest: json.RawMessage(`{}`),
 		DatasetVersions: []string{"dga@1"}, WorkflowID: "train-1"}
-	if _, _, err := db.PublishModel(ctx, in); registry.ErrorCode(err) != registry.ECORRUPT {
+	if _, _, err := db.PublishModel(ctx, in); mlctl.ErrorCode(err) != mlctl.ECORRUPT {
 		t.Fatalf("wrong checksum accepted: %v", err)
 	}
 	in.SHA256 = sha256hex(art)
@@ -121,7 +123,7 @@ func TestCheckpointsKeepOnlyTheNewest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.CheckpointByID(ctx, id1); registry.ErrorCode(err) != registry.ENOTFOUND {
+	if _, err := db.CheckpointByID(ctx, id1); mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
 		t.Fatalf("old checkpoint kept: %v", err)
 	}
 	c, err := db.CheckpointByID(ctx, id2)
@@ -131,7 +133,7 @@ func TestCheckpointsKeepOnlyTheNewest(t *testing.T) {
 	if err := db.DeleteCheckpoints(ctx, "w"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.CheckpointByID(ctx, id2); registry.ErrorCode(err) != registry.ENOTFOUND {
+	if _, err := db.CheckpointByID(ctx, id2); mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
 		t.Fatalf("checkpoint survived delete: %v", err)
 	}
 }
@@ -174,7 +176,7 @@ func TestVectorDatasetRoundTrip(t *testing.T) {
 		t.Fatal("hash of the rows read back differs")
 	}
 	bad := []datasets.VectorRow{{Key: "x", Values: []float64{1}}}
-	if _, _, err := db.CreateDataset(ctx, registry.NewDataset{Name: "flows2", Kind: "flow", SHA256: "h", Columns: cols, Vectors: bad}); registry.ErrorCode(err) != registry.EINVALID {
+	if _, _, err := db.CreateDataset(ctx, registry.NewDataset{Name: "flows2", Kind: "flow", SHA256: "h", Columns: cols, Vectors: bad}); mlctl.ErrorCode(err) != mlctl.EINVALID {
 		t.Fatalf("a short row was accepted: %v", err)
 	}
 }

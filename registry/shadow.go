@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/jackc/pgx/v5"
 )
 
@@ -46,7 +48,7 @@ func (db *DB) StartShadow(ctx context.Context, alias string, championID, challen
 			if _, err := tx.Exec(ctx, `UPDATE shadows SET ended_at = now(), outcome = 'replaced' WHERE id = $1`, open.ID); err != nil {
 				return fmt.Errorf("end shadow %d: %w", open.ID, err)
 			}
-		case ErrorCode(err) != ENOTFOUND:
+		case mlctl.ErrorCode(err) != mlctl.ENOTFOUND:
 			return err
 		}
 		var id int64
@@ -83,13 +85,13 @@ func (db *DB) EndShadow(ctx context.Context, id int64, outcome string) (*Shadow,
 	return s, err
 }
 
-// OpenShadow returns the alias's open shadow (ENOTFOUND when none).
+// OpenShadow returns the alias's open shadow (mlctl.ENOTFOUND when none).
 func (db *DB) OpenShadow(ctx context.Context, alias string) (*Shadow, error) {
 	return findShadow(ctx, db.pool, `alias = $1 AND ended_at IS NULL`, alias)
 }
 
 // LatestShadow returns the newest shadow of challenger on alias, open or
-// not (ENOTFOUND when it was never shadowed there).
+// not (mlctl.ENOTFOUND when it was never shadowed there).
 func (db *DB) LatestShadow(ctx context.Context, alias string, challengerID int64) (*Shadow, error) {
 	return findShadow(ctx, db.pool, `alias = $1 AND challenger_id = $2`, alias, challengerID)
 }
@@ -100,7 +102,7 @@ func findShadow(ctx context.Context, q querier, where string, args ...any) (*Sha
 		FROM shadows WHERE `+where+` ORDER BY id DESC LIMIT 1`, args...).
 		Scan(&s.ID, &s.Alias, &s.ChampionID, &s.ChallengerID, &s.WorkflowID, &s.StartedAt, &s.EndedAt, &s.Outcome)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, Errorf(ENOTFOUND, "no such shadow")
+		return nil, mlctl.Errorf(mlctl.ENOTFOUND, "no such shadow")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read shadow: %w", err)
@@ -156,7 +158,7 @@ func (db *DB) SaveShadowStats(ctx context.Context, s ShadowStats) error {
 }
 
 // shadowHist returns h, or ShadowBins zeros for none (the column is NOT
-// NULL); a histogram of another length is EINVALID.
+// NULL); a histogram of another length is mlctl.EINVALID.
 func shadowHist(s ShadowStats, whose string, h []int64) ([]int64, error) {
 	switch len(h) {
 	case 0:
@@ -164,7 +166,7 @@ func shadowHist(s ShadowStats, whose string, h []int64) ([]int64, error) {
 	case ShadowBins:
 		return h, nil
 	}
-	return nil, Errorf(EINVALID, "shadow %d stats of scorer %s: %s histogram has %d bins, want %d", s.ShadowID, s.ScorerID, whose, len(h), ShadowBins)
+	return nil, mlctl.Errorf(mlctl.EINVALID, "shadow %d stats of scorer %s: %s histogram has %d bins, want %d", s.ShadowID, s.ScorerID, whose, len(h), ShadowBins)
 }
 
 // ShadowSummary is a shadow's totals over every scorer.

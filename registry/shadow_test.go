@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 )
@@ -32,7 +34,7 @@ func TestShadowStartIsIdempotentReplacesAndEnds(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stop()
-	if _, err := db.OpenShadow(ctx, "production"); registry.ErrorCode(err) != registry.ENOTFOUND {
+	if _, err := db.OpenShadow(ctx, "production"); mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
 		t.Fatalf("open shadow before any: %v, want not found", err)
 	}
 	s1, err := db.StartShadow(ctx, "production", ms[0].ID, ms[1].ID, "retrain-1")
@@ -59,7 +61,7 @@ func TestShadowStartIsIdempotentReplacesAndEnds(t *testing.T) {
 	if err != nil || old.ID != s1.ID || old.EndedAt == nil || old.Outcome != "replaced" {
 		t.Fatalf("replaced shadow %+v %v", old, err)
 	}
-	if _, err := db.LatestShadow(ctx, "staging", ms[1].ID); registry.ErrorCode(err) != registry.ENOTFOUND {
+	if _, err := db.LatestShadow(ctx, "staging", ms[1].ID); mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
 		t.Fatalf("latest shadow on another alias: %v, want not found", err)
 	}
 	ended, err := db.EndShadow(ctx, s2.ID, "promoted")
@@ -71,10 +73,10 @@ func TestShadowStartIsIdempotentReplacesAndEnds(t *testing.T) {
 	if e2, err := db.EndShadow(ctx, s2.ID, "rejected"); err != nil || e2.Outcome != "promoted" || !e2.EndedAt.Equal(*ended.EndedAt) {
 		t.Fatalf("second end: %+v %v", e2, err)
 	}
-	if _, err := db.OpenShadow(ctx, "production"); registry.ErrorCode(err) != registry.ENOTFOUND {
+	if _, err := db.OpenShadow(ctx, "production"); mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
 		t.Fatalf("open shadow after end: %v, want not found", err)
 	}
-	if _, err := db.EndShadow(ctx, 9999, "x"); registry.ErrorCode(err) != registry.ENOTFOUND {
+	if _, err := db.EndShadow(ctx, 9999, "x"); mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
 		t.Fatalf("end of a missing shadow: %v, want not found", err)
 	}
 }
@@ -129,7 +131,7 @@ func TestShadowStatsAreReplacedPerScorerAndSummed(t *testing.T) {
 		t.Fatalf("summary of the shadow %+v", sum)
 	}
 	bad := registry.ShadowStats{ShadowID: s.ID, ScorerID: "c", ChampionHist: make([]int64, 3), ChallengerHist: hist()}
-	if err := db.SaveShadowStats(ctx, bad); registry.ErrorCode(err) != registry.EINVALID {
+	if err := db.SaveShadowStats(ctx, bad); mlctl.ErrorCode(err) != mlctl.EINVALID {
 		t.Fatalf("a histogram of 3 bins: %v, want invalid", err)
 	}
 	empty, err := db.SummariseShadow(ctx, func() int64 {
@@ -142,7 +144,7 @@ func TestShadowStatsAreReplacedPerScorerAndSummed(t *testing.T) {
 	if err != nil || empty.Scorers != 0 || empty.Scored != 0 || empty.DisagreementRate != 0 || len(empty.ChampionHist) != registry.ShadowBins {
 		t.Fatalf("summary of a shadow without stats %+v %v", empty, err)
 	}
-	if _, err := db.SummariseShadow(ctx, 9999); registry.ErrorCode(err) != registry.ENOTFOUND {
+	if _, err := db.SummariseShadow(ctx, 9999); mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
 		t.Fatalf("summary of a missing shadow: %v, want not found", err)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/jackc/pgx/v5"
 )
 
@@ -50,7 +52,7 @@ func (db *DB) SplitByID(ctx context.Context, id int64) (*Split, error) {
 	err := db.pool.QueryRow(ctx, `SELECT id, dataset_ids, seed, holdout_families, assignment, train_rows, validation_rows, test_rows
 		FROM splits WHERE id = $1`, id).Scan(&s.ID, &s.DatasetIDs, &seed, &s.HoldoutFamilies, &s.Assignment, &s.Train, &s.Validation, &s.Test)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, Errorf(ENOTFOUND, "split %d not found", id)
+		return nil, mlctl.Errorf(mlctl.ENOTFOUND, "split %d not found", id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read split %d: %w", id, err)
@@ -69,7 +71,7 @@ func (db *DB) FindSplit(ctx context.Context, datasetIDs []int64, seed uint64, ho
 	err := db.pool.QueryRow(ctx, `SELECT id FROM splits WHERE dataset_ids = $1 AND seed = $2 AND holdout_families = $3`,
 		datasetIDs, int64(seed), holdout).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, Errorf(ENOTFOUND, "no split of datasets %v with seed %d", datasetIDs, seed)
+		return nil, mlctl.Errorf(mlctl.ENOTFOUND, "no split of datasets %v with seed %d", datasetIDs, seed)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find split: %w", err)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/jackc/pgx/v5"
 )
 
@@ -62,7 +64,7 @@ func (db *DB) CreateDatasetFromFiles(ctx context.Context, in NewDataset, files [
 				return fmt.Errorf("record ingest of %s: %w", f.Path, err)
 			}
 			if tag.RowsAffected() == 0 {
-				return Errorf(ECONFLICT, "%s (sha256 %s) was ingested into %s by another run meanwhile", f.Path, f.SHA256[:12], in.Name)
+				return mlctl.Errorf(mlctl.ECONFLICT, "%s (sha256 %s) was ingested into %s by another run meanwhile", f.Path, f.SHA256[:12], in.Name)
 			}
 		}
 		return nil

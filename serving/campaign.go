@@ -8,6 +8,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/campaign"
 )
@@ -58,13 +60,13 @@ func (o CampaignOptions) withDefaults() (CampaignOptions, error) {
 	}
 	switch {
 	case !(o.Eps > 0) || math.IsInf(o.Eps, 1):
-		return o, registry.Errorf(registry.EINVALID, "campaigns: eps %v is not a positive number", o.Eps)
+		return o, mlctl.Errorf(mlctl.EINVALID, "campaigns: eps %v is not a positive number", o.Eps)
 	case o.MinSamples < 1:
-		return o, registry.Errorf(registry.EINVALID, "campaigns: min samples %d is below 1", o.MinSamples)
+		return o, mlctl.Errorf(mlctl.EINVALID, "campaigns: min samples %d is below 1", o.MinSamples)
 	case o.Window < 1 || o.Window > campaign.MaxVectors/2:
-		return o, registry.Errorf(registry.EINVALID, "campaigns: window %d is not within 1..%d", o.Window, campaign.MaxVectors/2)
+		return o, mlctl.Errorf(mlctl.EINVALID, "campaigns: window %d is not within 1..%d", o.Window, campaign.MaxVectors/2)
 	case o.MaxAge < 0:
-		return o, registry.Errorf(registry.EINVALID, "campaigns: max age %v is negative", o.MaxAge)
+		return o, mlctl.Errorf(mlctl.EINVALID, "campaigns: max age %v is negative", o.MaxAge)
 	}
 	return o, nil
 }

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/features"
 	"github.com/mlctl/mlctl/registry"
@@ -226,7 +228,7 @@ func TestCampaignsRejectBadVectorsAndOptions(t *testing.T) {
 	allNone(t, "a bad batch (two usable vectors are noise)", bad)
 
 	for _, o := range []CampaignOptions{{Eps: -1}, {MinSamples: -2}, {Window: 6000}, {MaxAge: -time.Second}} {
-		if _, err := NewCampaigns(&counterIDs{}, o); registry.ErrorCode(err) != registry.EINVALID {
+		if _, err := NewCampaigns(&counterIDs{}, o); mlctl.ErrorCode(err) != mlctl.EINVALID {
 			t.Errorf("options %+v: %v; want invalid", o, err)
 		}
 	}

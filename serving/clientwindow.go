@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/features"
 	"github.com/mlctl/mlctl/registry"
 )
@@ -88,11 +90,11 @@ func (o ClientWindowOptions) Validate() error {
 	o = o.withDefaults()
 	switch {
 	case o.Window < time.Second || o.Window%time.Second != 0:
-		return registry.Errorf(registry.EINVALID, "serve: --client-window %v: want a whole number of seconds, at least 1s (0 turns client verdicts off)", o.Window)
+		return mlctl.Errorf(mlctl.EINVALID, "serve: --client-window %v: want a whole number of seconds, at least 1s (0 turns client verdicts off)", o.Window)
 	case o.MinNames < 1 || o.MinNames > MaxClientNames:
-		return registry.Errorf(registry.EINVALID, "serve: --client-min-names %d: want 1 to %d", o.MinNames, MaxClientNames)
+		return mlctl.Errorf(mlctl.EINVALID, "serve: --client-min-names %d: want 1 to %d", o.MinNames, MaxClientNames)
 	case o.MaxClients < 1:
-		return registry.Errorf(registry.EINVALID, "serve: --client-max %d: want at least 1", o.MaxClients)
+		return mlctl.Errorf(mlctl.EINVALID, "serve: --client-max %d: want at least 1", o.MaxClients)
 	}
 	return nil
 }

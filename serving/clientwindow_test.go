@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
@@ -426,8 +428,8 @@ func TestClientWindowOptionsValidate(t *testing.T) {
 		}
 	}
 	for _, o := range []ClientWindowOptions{{Window: 1500 * time.Millisecond}, {Window: -time.Minute}, {MinNames: MaxClientNames + 1}, {MinNames: -1}, {MaxClients: -1}} {
-		if err := o.Validate(); registry.ErrorCode(err) != registry.EINVALID {
-			t.Errorf("%+v: %v, want %s", o, err, registry.EINVALID)
+		if err := o.Validate(); mlctl.ErrorCode(err) != mlctl.EINVALID {
+			t.Errorf("%+v: %v, want %s", o, err, mlctl.EINVALID)
 		}
 	}
 }

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/features/prefilter"
 	"github.com/mlctl/mlctl/registry"
 )
@@ -91,10 +93,10 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	if cfg.HTTPAddr == "" && cfg.ZeekDNS == "" && cfg.ZeekConn == "" && cfg.Dnstap == "" {
-		return nil, registry.Errorf(registry.EINVALID, "serve: give at least one source: --http ADDR, --zeek-dns PATH, --zeek-conn PATH or --dnstap unix:PATH")
+		return nil, mlctl.Errorf(mlctl.EINVALID, "serve: give at least one source: --http ADDR, --zeek-dns PATH, --zeek-conn PATH or --dnstap unix:PATH")
 	}
 	if cfg.DriftSample < 0 {
-		return nil, registry.Errorf(registry.EINVALID, "serve: --drift-sample %d: want 0 (no sample) or more", cfg.DriftSample)
+		return nil, mlctl.Errorf(mlctl.EINVALID, "serve: --drift-sample %d: want 0 (no sample) or more", cfg.DriftSample)
 	}
 	if err := cfg.Pipeline.Clients.Validate(); err != nil {
 		return nil, err

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/registry"
 )
@@ -149,7 +151,7 @@ func (w *Watcher) check(ctx context.Context) {
 func (w *Watcher) checkAlias(ctx context.Context) {
 	a, err := w.DB.GetAlias(ctx, w.Alias)
 	if err != nil {
-		if registry.ErrorCode(err) != registry.ENOTFOUND && ctx.Err() == nil {
+		if mlctl.ErrorCode(err) != mlctl.ENOTFOUND && ctx.Err() == nil {
 			w.Log.Warn("read alias", "alias", w.Alias, "error", err)
 		}
 		return

@@ -3,6 +3,8 @@ package serving
 import (
 	"context"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/mlctl/mlctl/registry"
 )
 
@@ -16,7 +18,7 @@ import (
 // With no shadow open this is one query.
 func (w *Watcher) checkShadow(ctx context.Context) {
 	open, err := w.DB.OpenShadow(ctx, w.Alias)
-	if err != nil && registry.ErrorCode(err) != registry.ENOTFOUND {
+	if err != nil && mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
 		if ctx.Err() == nil {
 			w.Log.Warn("read the alias's shadow", "alias", w.Alias, "error", err)
 		}

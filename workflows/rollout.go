@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -81,7 +83,7 @@ func Rollout(ctx workflow.Context, in RolloutInput) (*RolloutResult, error) {
 		return nil, err
 	}
 	if in.Force && in.Reason == "" {
-		return st.fail(temporal.NewNonRetryableApplicationError("--force needs --reason: the alias history records why the gate was skipped", "invalid", nil))
+		return st.fail(temporal.NewNonRetryableApplicationError("--force needs --reason: the alias history records why the gate was skipped", mlctl.EINVALID, nil))
 	}
 	control := controlOptions(ctx)
 
@@ -165,7 +167,7 @@ func Rollback(ctx workflow.Context, in RollbackInput) (*RolloutResult, error) {
 		return st.fail(err)
 	}
 	if !cur.Set {
-		return st.fail(temporal.NewNonRetryableApplicationError("alias "+in.Alias+" is not set: nothing to roll back", "not_found", nil))
+		return st.fail(temporal.NewNonRetryableApplicationError("alias "+in.Alias+" is not set: nothing to roll back", mlctl.ENOTFOUND, nil))
 	}
 	st.Result.From = cur.Model.Ref
 	to := in.To

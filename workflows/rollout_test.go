@@ -6,11 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/mlctl/mlctl/activities"
-	"github.com/mlctl/mlctl/registry"
 )
 
 // rolloutMocks wires the activities of a rollout from dga@1 (id 1) to
@@ -82,7 +83,7 @@ func TestRolloutVerifiesGatesMovesNotifiesConfirms(t *testing.T) {
 }
 
 func TestRolloutRestoresThePreviousModelWhenScorersDoNotConfirm(t *testing.T) {
-	steps, _, werr, run := rolloutMocks(t, temporal.NewNonRetryableApplicationError("1 of 2 live scorers of production did not load dga@2 within 30s", registry.ECONFLICT, nil))
+	steps, _, werr, run := rolloutMocks(t, temporal.NewNonRetryableApplicationError("1 of 2 live scorers of production did not load dga@2 within 30s", mlctl.ECONFLICT, nil))
 	run(RolloutInput{Alias: "production", Model: "dga@2", By: "ana"})
 	err := werr()
 	if err == nil || !strings.Contains(err.Error(), "dga@1 was restored") || !strings.Contains(err.Error(), "did not load dga@2") {

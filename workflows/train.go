@@ -5,11 +5,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlctl/mlctl"
+
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/mlctl/mlctl/activities"
-	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/eval"
 )
 
@@ -176,7 +177,7 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 	if workflow.GetVersion(ctx, "threshold-default-fpr", workflow.DefaultVersion, 1) == 1 {
 		var err error
 		if thresholdFPR, err = activities.ThresholdFPR(in.Params); err != nil { // checked by the CLI too
-			return fail(temporal.NewNonRetryableApplicationError(err.Error(), registry.EINVALID, err))
+			return fail(temporal.NewNonRetryableApplicationError(err.Error(), mlctl.EINVALID, err))
 		}
 	}
 	if err := workflow.ExecuteActivity(evalCtx, a.Evaluate, activities.EvaluateInput{

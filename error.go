@@ -1,11 +1,12 @@
-package registry
+package mlctl
 
 import (
 	"errors"
 	"fmt"
 )
 
-// Error codes that the edges (CLI exit status, HTTP status) map from.
+// Error codes that the edges (CLI exit status, HTTP status, Temporal's
+// non-retryable error types) map from.
 const (
 	ENOTFOUND = "not_found"
 	EINVALID  = "invalid"
@@ -13,7 +14,7 @@ const (
 	ECORRUPT  = "corrupt"
 )
 
-// Error is a registry error with a code and a message meant for users.
+// Error is an error with a code and a message meant for users.
 type Error struct {
 	Code    string
 	Message string

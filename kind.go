@@ -1,0 +1,26 @@
+package mlctl
+
+// Kind is the kind of data a dataset holds and a model scores.
+type Kind string
+
+// The kinds of data.
+const (
+	// KindDGA rows are domain names (query names), labeled benign or DGA.
+	KindDGA Kind = "dga"
+	// KindTXT rows are TXT records (answers), benign or tunnel traffic.
+	KindTXT Kind = "txt"
+	// KindFlow rows are the flow feature set's vectors, one per source and window.
+	KindFlow Kind = "flow"
+	// KindTabular rows are the numeric columns of a user's table.
+	KindTabular Kind = "tabular"
+)
+
+// Kinds lists every kind of data.
+var Kinds = []Kind{KindDGA, KindTXT, KindFlow, KindTabular}
+
+// String returns the kind's name.
+func (k Kind) String() string { return string(k) }
+
+// TakesStrings reports whether rows of this kind are strings (names or TXT
+// records) rather than vectors of named values.
+func (k Kind) TakesStrings() bool { return k == KindDGA || k == KindTXT }
