@@ -1,9 +1,7 @@
 package mlctl
 
-import "strings"
-
 // Algo names a learning algorithm, as `--algo` takes it and an artifact
-// records it.
+// records it. training/learners lists the learners that implement them.
 type Algo string
 
 // The algorithms mlctl trains.
@@ -18,32 +16,5 @@ const (
 	AlgoLSTM Algo = "lstm"
 )
 
-// Algos lists every algorithm, in the order help text shows them.
-var Algos = []Algo{AlgoGBDT, AlgoRF, AlgoIForest, AlgoLSTM}
-
-// ParseAlgo checks a user's algorithm name.
-func ParseAlgo(s string) (Algo, error) {
-	for _, a := range Algos {
-		if string(a) == s {
-			return a, nil
-		}
-	}
-	return "", Errorf(EINVALID, "algo %q is not available (have: %s)", s, joinAlgos())
-}
-
-func joinAlgos() string {
-	names := make([]string, len(Algos))
-	for i, a := range Algos {
-		names[i] = string(a)
-	}
-	return strings.Join(names, ", ")
-}
-
 // String returns the algorithm's name.
 func (a Algo) String() string { return string(a) }
-
-// Validate reports whether a is one of Algos.
-func (a Algo) Validate() error {
-	_, err := ParseAlgo(string(a))
-	return err
-}

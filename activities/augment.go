@@ -12,7 +12,7 @@ import (
 var augmentParams = []string{"gen_dga", "gen_benign", "benign_registrable"}
 
 // augmentTraining adds the default recipe's augmentation to the training
-// part of a dga dataset for gbdt and rf: DGA names of every generation
+// part of a dga dataset for the learners that take generated names (gbdt and rf): DGA names of every generation
 // scheme beside the real families, benign names of the kinds popularity
 // lists lack, and the registrable domains of benign hostnames (see
 // datasets/dgagen). Held-out-family evaluation and a hidden set of unseen
@@ -22,8 +22,8 @@ var augmentParams = []string{"gen_dga", "gen_benign", "benign_registrable"}
 // on real test rows. It returns the rows to train on and the resolved
 // parameters for the manifest (the counts added), or train and nil for
 // other kinds and algorithms.
-func augmentTraining(lay layout, algo string, params map[string]string, train []datasets.Row, seed uint64) ([]datasets.Row, map[string]string, error) {
-	if lay.Kind != "dga" || lay.Columns != nil || (algo != "gbdt" && algo != "rf") {
+func augmentTraining(lay layout, generated bool, params map[string]string, train []datasets.Row, seed uint64) ([]datasets.Row, map[string]string, error) {
+	if lay.Kind != "dga" || lay.Columns != nil || !generated {
 		for _, k := range augmentParams {
 			if _, ok := params[k]; ok {
 				return nil, nil, fmt.Errorf("%s: only gbdt and rf models of dga datasets train with generated names", k)

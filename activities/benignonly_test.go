@@ -14,6 +14,7 @@ import (
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
+	"github.com/mlctl/mlctl/training"
 )
 
 // TestIForestOnBenignOnlyNames: an isolation forest trains on a dga dataset
@@ -62,7 +63,7 @@ func TestIForestOnBenignOnlyNames(t *testing.T) {
 	if again := train("wf-benign-2"); again.SHA256 != trained.SHA256 {
 		t.Fatalf("same rows and seed, different models: %s vs %s", trained.SHA256, again.SHA256)
 	}
-	v, err = env.ExecuteActivity(acts.Evaluate, activities.EvaluateInput{CandidateID: trained.CandidateID, DatasetIDs: ids, SplitID: split.SplitID, ThresholdFPR: activities.DefaultThresholdFPR})
+	v, err = env.ExecuteActivity(acts.Evaluate, activities.EvaluateInput{CandidateID: trained.CandidateID, DatasetIDs: ids, SplitID: split.SplitID, ThresholdFPR: training.DefaultThresholdFPR})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package activities
 import (
 	"context"
 	"fmt"
-	"math"
 
 	"github.com/mlctl/mlctl"
 
@@ -83,12 +82,13 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 	val, valLeft := prefilterRows(sc, labeled(partRows(rows, split, registry.PartValidation)))
 	test, testLeft := prefilterRows(sc, labeled(partRows(rows, split, registry.PartTest)))
 	if err := checkTwoClasses(val, "validation part"); err != nil {
-		if art.IForest == nil {
+		adaptive, ok := art.AdaptiveThreshold()
+		if !ok {
 			return EvaluateResult{}, nonRetryable(err)
 		}
 		// An isolation forest learns from a baseline, not labels: with no
 		// labeled rows to measure, its own adaptive threshold decides.
-		return EvaluateResult{Threshold: anomalyThreshold(art), ThresholdRule: "the isolation forest's adaptive threshold (no labeled validation rows of both classes to choose one on)"}, nil
+		return EvaluateResult{Threshold: adaptive, ThresholdRule: "the isolation forest's adaptive threshold (no labeled validation rows of both classes to choose one on)"}, nil
 	}
 	vs, vl, vf, err := Score(sc, val, lay.Columns)
 	if err != nil {
@@ -153,14 +153,6 @@ func countBenign(labels []int) int {
 		}
 	}
 	return n
-}
-
-// anomalyThreshold is an isolation forest's adaptive threshold on the
-// scorer's scale (score = -normalised score; anomalous when the
-// normalised score is below the threshold, so when the score is above its
-// negation).
-func anomalyThreshold(art *artifact.Artifact) float64 {
-	return math.Nextafter(0-art.IForest.Threshold(), math.Inf(1))
 }
 
 // EvaluateModel scores every row of the datasets with a published model at

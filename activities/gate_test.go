@@ -12,6 +12,7 @@ import (
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
+	"github.com/mlctl/mlctl/training"
 )
 
 // publish splits, trains, evaluates and publishes a model as the TrainModel
@@ -135,7 +136,7 @@ func TestThresholdAtAFalsePositiveRate(t *testing.T) {
 	if f1.ThresholdRule != "best F1 on the validation split" || !strings.HasPrefix(strict.ThresholdRule, "false positive rate at most 0.01 on the validation split") {
 		t.Fatalf("rules %q and %q", f1.ThresholdRule, strict.ThresholdRule)
 	}
-	def := evaluate(activities.DefaultThresholdFPR)
+	def := evaluate(training.DefaultThresholdFPR)
 	benign := def.Validation.Confusion.FP + def.Validation.Confusion.TN
 	if benign >= 1000 || def.Validation.Confusion.FP != 0 || def.Validation.Confusion.TP == 0 || def.Threshold < strict.Threshold ||
 		!strings.Contains(def.ThresholdRule, fmt.Sprintf("its %d benign rows allow no false positive: the threshold is the lowest malicious score above every benign one", benign)) {

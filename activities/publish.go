@@ -81,7 +81,7 @@ func (a *Activities) Publish(ctx context.Context, in PublishInput) (PublishResul
 		holdout = []string{}
 	}
 	man := artifact.Manifest{
-		FormatVersion: artifact.FormatVersion, Algo: art.Algo,
+		FormatVersion: artifact.FormatVersion, Algo: string(art.Algo),
 		FeatureSet: art.FeatureSet.Name, FeatureVersion: art.FeatureSet.Version, FeatureNames: art.FeatureSet.Names, FeatureFit: fit,
 		Threshold: in.Evaluation.Threshold, ThresholdRule: cmp.Or(in.Evaluation.ThresholdRule, bestF1Rule),
 		ClientThreshold: in.Evaluation.ClientThreshold,
@@ -104,7 +104,7 @@ func (a *Activities) Publish(ctx context.Context, in PublishInput) (PublishResul
 		}
 	}
 	m, created, err := a.DB.PublishModel(ctx, registry.NewModel{
-		Name: in.Model, Algo: art.Algo, Artifact: c.Artifact, SHA256: c.SHA256, Manifest: manJSON,
+		Name: in.Model, Algo: string(art.Algo), Artifact: c.Artifact, SHA256: c.SHA256, Manifest: manJSON,
 		DatasetVersions: refs, WorkflowID: in.WorkflowID, Evaluations: evals,
 	})
 	if err != nil {

@@ -1,41 +1,6 @@
 package activities
 
-import (
-	"fmt"
-	"strconv"
-)
-
-// DefaultThresholdFPR is the false positive rate on the validation split at
-// which a labeled training run sets its model's threshold unless its
-// --param says otherwise: live traffic (resolver queries, flow windows,
-// client tables) is nearly all benign, so a threshold chosen for the best
-// F1 on a balanced split raises far too many alerts there.
-const DefaultThresholdFPR = 0.001
-
-// ThresholdFPR returns the false positive rate a run's parameters set the
-// threshold at: threshold_fpr=F (0 < F < 1), DefaultThresholdFPR without
-// it, or 0, meaning the best F1 on validation, for threshold_rule=f1.
-// threshold_rule=fpr names the default rule. Conflicting or malformed
-// values are errors that say what to write instead.
-func ThresholdFPR(params map[string]string) (float64, error) {
-	rule, hasRule := params["threshold_rule"]
-	v, hasFPR := params["threshold_fpr"]
-	switch {
-	case hasRule && rule != "fpr" && rule != "f1":
-		return 0, fmt.Errorf("--param threshold_rule=%s: want fpr (the default: a false positive rate on the validation split, threshold_fpr, default %g) or f1 (the best F1 on the validation split)", rule, DefaultThresholdFPR)
-	case rule == "f1" && hasFPR:
-		return 0, fmt.Errorf("--param threshold_rule=f1 and threshold_fpr=%s contradict each other: the best F1 ignores the false positive rate; drop one", v)
-	case rule == "f1":
-		return 0, nil
-	case !hasFPR:
-		return DefaultThresholdFPR, nil
-	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || !(f > 0 && f < 1) {
-		return 0, fmt.Errorf("--param threshold_fpr=%s: want a false positive rate between 0 and 1 (exclusive), e.g. %g; for the best F1 use --param threshold_rule=f1", v, DefaultThresholdFPR)
-	}
-	return f, nil
-}
+import "fmt"
 
 // bestF1Rule is the ThresholdRule of a threshold chosen for the best F1.
 const bestF1Rule = "best F1 on the validation split"

@@ -28,10 +28,9 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/mlctl/mlctl/training/forest"
-	"github.com/mlctl/mlctl/training/gbdt"
-	"github.com/mlctl/mlctl/training/iforest"
-	"github.com/mlctl/mlctl/training/lstm"
+	"github.com/mlctl/mlctl"
+	"github.com/mlctl/mlctl/training"
+	"github.com/mlctl/mlctl/training/learners"
 )
 
 // Format names the artifact format; FormatVersion changes with incompatible changes.
@@ -50,33 +49,68 @@ type FeatureSet struct {
 
 // Artifact is the decoded content of a model's bytes.
 type Artifact struct {
+	Format        string
+	FormatVersion int
+	Algo          mlctl.Algo
+	// FeatureSet is what the model reads; a sequence model's is its
+	// tokenizer (features/tokens: name, version and, as the state, its
+	// JSON with any vocabulary) and lists no feature names.
+	FeatureSet FeatureSet
+	Params     map[string]string
+	// Model is the trained model, of the learner Algo names; it is
+	// written under the learner's ModelKey.
+	Model training.Model
+}
+
+// header is the part of the bytes before the model, in its fixed order.
+type header struct {
 	Format        string            `json:"format"`
 	FormatVersion int               `json:"format_version"`
-	Algo          string            `json:"algo"`
+	Algo          mlctl.Algo        `json:"algo"`
 	FeatureSet    FeatureSet        `json:"feature_set"`
 	Params        map[string]string `json:"params"`
-	GBDT          *gbdt.Model       `json:"gbdt,omitempty"`
-	// Forest is a random forest (algo rf), IForest an isolation forest
-	// (algo iforest); exactly one model is set, the one Algo names.
-	Forest  *forest.Model  `json:"forest,omitempty"`
-	IForest *iforest.Model `json:"iforest,omitempty"`
-	// LSTM is a sequence model (algo lstm); its feature set is a tokenizer
-	// (features/tokens: name, version and, as the state, its JSON with any
-	// vocabulary) and lists no feature names.
-	LSTM *lstm.Model `json:"lstm,omitempty"`
 }
 
 // Encode returns the artifact's bytes and their hex SHA-256.
 func Encode(a *Artifact) (data []byte, sha string, err error) {
 	a.Format, a.FormatVersion = Format, FormatVersion
+	l, err := learners.Lookup(a.Algo)
+	if err != nil {
+		return nil, "", fmt.Errorf("encode artifact: %w", err)
+	}
+	if a.Model == nil {
+		return nil, "", fmt.Errorf("encode artifact: no %s model", a.Algo)
+	}
+	head, err := marshal(header{a.Format, a.FormatVersion, a.Algo, a.FeatureSet, a.Params})
+	if err != nil {
+		return nil, "", fmt.Errorf("encode artifact: %w", err)
+	}
+	model, err := marshal(a.Model)
+	if err != nil {
+		return nil, "", fmt.Errorf("encode artifact: %w", err)
+	}
+	key, _ := marshal(l.ModelKey())
+	var buf bytes.Buffer
+	buf.Write(head[:len(head)-1]) // without its closing brace
+	buf.WriteByte(',')
+	buf.Write(key)
+	buf.WriteByte(':')
+	buf.Write(model)
+	buf.WriteString("}\n")
+	data = buf.Bytes()
+	return data, SHA256(data), nil
+}
+
+// marshal is json.Marshal without HTML escaping (as the artifact's bytes
+// have always been written) and without the encoder's newline.
+func marshal(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(a); err != nil {
-		return nil, "", fmt.Errorf("encode artifact: %w", err)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
 	}
-	data = buf.Bytes()
-	return data, SHA256(data), nil
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // SHA256 returns the hex SHA-256 of data.
@@ -94,47 +128,65 @@ func (e *ChecksumError) Error() string {
 	return fmt.Sprintf("artifact checksum mismatch: recorded sha256 %s, bytes hash to %s; refusing to load", e.Want, e.Got)
 }
 
+// headerKeys are the keys of the bytes besides the model's.
+var headerKeys = map[string]bool{"format": true, "format_version": true, "algo": true, "feature_set": true, "params": true}
+
 // Decode verifies data against wantSHA (hex SHA-256) and parses it.
 func Decode(data []byte, wantSHA string) (*Artifact, error) {
 	if got := SHA256(data); got != wantSHA {
 		return nil, &ChecksumError{Want: wantSHA, Got: got}
 	}
-	var a Artifact
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&a); err != nil {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
 		return nil, fmt.Errorf("parse artifact: %w", err)
 	}
-	if a.Format != Format {
-		return nil, fmt.Errorf("parse artifact: format %q, want %q", a.Format, Format)
+	modelKeys := map[string]bool{}
+	for _, l := range learners.All() {
+		modelKeys[l.ModelKey()] = true
 	}
-	if a.FormatVersion != FormatVersion {
-		return nil, fmt.Errorf("parse artifact: format_version %d, this mlctl reads %d", a.FormatVersion, FormatVersion)
-	}
-	models := 0
-	for _, set := range []bool{a.GBDT != nil, a.Forest != nil, a.IForest != nil, a.LSTM != nil} {
-		if set {
-			models++
+	rawHead := map[string]json.RawMessage{}
+	var models []string
+	for k, v := range fields {
+		switch {
+		case headerKeys[k]:
+			rawHead[k] = v
+		case modelKeys[k]:
+			if string(v) != "null" {
+				models = append(models, k)
+			}
+		default:
+			return nil, fmt.Errorf("parse artifact: json: unknown field %q", k)
 		}
 	}
-	if models != 1 {
-		return nil, fmt.Errorf("parse artifact: %d models, want exactly one (the %s model)", models, a.Algo)
+	headBytes, _ := json.Marshal(rawHead)
+	var h header
+	dec := json.NewDecoder(bytes.NewReader(headBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&h); err != nil {
+		return nil, fmt.Errorf("parse artifact: %w", err)
 	}
-	var features int
-	switch {
-	case a.Algo == "gbdt" && a.GBDT != nil:
-		features = a.GBDT.NumFeatures()
-	case a.Algo == "rf" && a.Forest != nil:
-		features = a.Forest.NumFeatures()
-	case a.Algo == "iforest" && a.IForest != nil:
-		features = a.IForest.NumFeatures()
-	case a.Algo == "lstm" && a.LSTM != nil:
-		// Token sequences: no named features (the tokenizer is the state).
-	default:
-		return nil, fmt.Errorf("parse artifact: algo %q without its model", a.Algo)
+	if h.Format != Format {
+		return nil, fmt.Errorf("parse artifact: format %q, want %q", h.Format, Format)
 	}
-	if features != len(a.FeatureSet.Names) {
-		return nil, fmt.Errorf("parse artifact: model uses %d features, feature set %s has %d", features, a.FeatureSet.Name, len(a.FeatureSet.Names))
+	if h.FormatVersion != FormatVersion {
+		return nil, fmt.Errorf("parse artifact: format_version %d, this mlctl reads %d", h.FormatVersion, FormatVersion)
 	}
-	return &a, nil
+	if len(models) != 1 {
+		return nil, fmt.Errorf("parse artifact: %d models, want exactly one (the %s model)", len(models), h.Algo)
+	}
+	l, err := learners.Lookup(h.Algo)
+	if err != nil || l.ModelKey() != models[0] {
+		return nil, fmt.Errorf("parse artifact: algo %q without its model", h.Algo)
+	}
+	m, err := l.DecodeModel(fields[models[0]])
+	if err != nil {
+		return nil, fmt.Errorf("parse artifact: %s model: %w", h.Algo, err)
+	}
+	if n := m.NumFeatures(); n != len(h.FeatureSet.Names) {
+		return nil, fmt.Errorf("parse artifact: model uses %d features, feature set %s has %d", n, h.FeatureSet.Name, len(h.FeatureSet.Names))
+	}
+	return &Artifact{Format: h.Format, FormatVersion: h.FormatVersion, Algo: h.Algo, FeatureSet: h.FeatureSet, Params: h.Params, Model: m}, nil
 }
+
+// Learner is the learner of the artifact's algorithm.
+func (a *Artifact) Learner() (training.Learner, error) { return learners.Lookup(a.Algo) }

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/mlctl/mlctl/features"
+	"github.com/mlctl/mlctl/training"
 	"github.com/mlctl/mlctl/training/matrix"
 )
 
@@ -19,13 +20,17 @@ type Scorer struct {
 	seq   *sequenceModel
 	names []string
 	kind  string
-	model classifier
+	model training.Classifier
 	width int
 }
 
 // NewScorer prepares a decoded artifact for scoring.
 func NewScorer(a *Artifact) (*Scorer, error) {
-	if a.Algo == "lstm" {
+	l, err := a.Learner()
+	if err != nil {
+		return nil, err
+	}
+	if l.Needs().Input == training.Sequences {
 		seq, kind, err := newSequenceModel(a)
 		if err != nil {
 			return nil, err

@@ -28,7 +28,7 @@ func TestScoreIsTheSameAloneAndInABatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := NewScorer(&Artifact{Algo: "gbdt", GBDT: m, FeatureSet: FeatureSet{Name: set.Name(), Version: set.Version(), Names: set.Names()}})
+	sc, err := NewScorer(&Artifact{Algo: "gbdt", Model: m, FeatureSet: FeatureSet{Name: set.Name(), Version: set.Version(), Names: set.Names()}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,20 +4,26 @@ import (
 	"fmt"
 
 	"github.com/mlctl/mlctl/features/tokens"
-	"github.com/mlctl/mlctl/training/lstm"
+	"github.com/mlctl/mlctl/training"
+	"github.com/mlctl/mlctl/training/matrix"
 )
 
-// sequenceModel scores inputs as token sequences: a tokenizer and an LSTM.
+// sequenceModel scores inputs as token sequences: a tokenizer and a
+// sequence model (an LSTM).
 type sequenceModel struct {
 	tok tokens.Tokenizer
-	m   *lstm.Model
+	m   training.SequenceClassifier
 }
 
 // sequenceKinds maps a tokenizer to the kind of dataset its model scores.
 var sequenceKinds = map[string]string{tokens.DomainName: "dga", tokens.TXTName: "txt"}
 
-// newSequenceModel loads an lstm artifact's tokenizer and checks it fits the model.
+// newSequenceModel loads a sequence model's tokenizer and checks it fits the model.
 func newSequenceModel(a *Artifact) (*sequenceModel, string, error) {
+	m, ok := a.Model.(training.SequenceClassifier)
+	if !ok {
+		return nil, "", fmt.Errorf("artifact: a %s model does not score token sequences", a.Algo)
+	}
 	kind, ok := sequenceKinds[a.FeatureSet.Name]
 	if !ok {
 		return nil, "", fmt.Errorf("artifact: lstm model with tokenizer %q (this mlctl has %s and %s)", a.FeatureSet.Name, tokens.DomainName, tokens.TXTName)
@@ -29,10 +35,10 @@ func newSequenceModel(a *Artifact) (*sequenceModel, string, error) {
 	if tok.Name() != a.FeatureSet.Name {
 		return nil, "", fmt.Errorf("artifact: feature set %q holds a %q tokenizer", a.FeatureSet.Name, tok.Name())
 	}
-	if v := a.LSTM.Params().Vocab; v != tok.VocabSize() {
+	if v := m.VocabSize(); v != tok.VocabSize() {
 		return nil, "", fmt.Errorf("artifact: lstm model has a vocabulary of %d, its tokenizer %d", v, tok.VocabSize())
 	}
-	return &sequenceModel{tok: tok, m: a.LSTM}, kind, nil
+	return &sequenceModel{tok: tok, m: m}, kind, nil
 }
 
 // sequenceChunk bounds the rows encoded and predicted at once.
@@ -46,7 +52,7 @@ func (s *sequenceModel) score(inputs []string, out []float64) {
 		hi := min(lo+sequenceChunk, len(inputs))
 		b.Encode(s.tok, inputs[lo:hi])
 		p := probs[:hi-lo]
-		if err := s.m.Predict(p, lstm.Sequences{IDs: b.IDs, Lengths: b.Lengths, Width: b.Width}); err != nil {
+		if err := s.m.PredictSequences(p, matrix.Sequences{IDs: b.IDs, Lengths: b.Lengths, Width: b.Width}); err != nil {
 			panic(fmt.Sprintf("artifact: lstm: %v", err)) // shapes are ours: a bug, not input
 		}
 		for i, v := range p {

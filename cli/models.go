@@ -14,6 +14,7 @@ import (
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/eval"
+	"github.com/mlctl/mlctl/training/gbdt"
 )
 
 func modelsCommand() *ucli.Command {
@@ -196,7 +197,8 @@ func modelsExport(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	if format == "xgboost-json" && l.Artifact.GBDT == nil {
+	gb, isGBDT := l.Artifact.Model.(*gbdt.Model)
+	if format == "xgboost-json" && !isGBDT {
 		return usagef("models export: %s is a %s model; only gbdt models export to XGBoost's format (use --format native)", l.Model.Ref(), l.Artifact.Algo)
 	}
 	out := c.String("output")
@@ -208,7 +210,7 @@ func modelsExport(c *ucli.Context) error {
 	case "native":
 		_, err = f.Write(l.Bytes)
 	case "xgboost-json":
-		err = l.Artifact.GBDT.WriteXGBoostJSON(f, l.Artifact.FeatureSet.Names)
+		err = gb.WriteXGBoostJSON(f, l.Artifact.FeatureSet.Names)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

@@ -47,7 +47,7 @@ func publishNameModel(t *testing.T, url, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	art := &artifact.Artifact{Algo: "gbdt", Params: map[string]string{}, GBDT: m,
+	art := &artifact.Artifact{Algo: "gbdt", Params: map[string]string{}, Model: m,
 		FeatureSet: artifact.FeatureSet{Name: set.Name(), Version: set.Version(), Names: set.Names()}}
 	data, sha, err := artifact.Encode(art)
 	if err != nil {

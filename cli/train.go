@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,13 +15,9 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/mlctl/mlctl/activities"
-	"github.com/mlctl/mlctl/datasets/dgagen"
+	"github.com/mlctl/mlctl/training"
 	"github.com/mlctl/mlctl/training/eval"
-	"github.com/mlctl/mlctl/training/forest"
-	"github.com/mlctl/mlctl/training/gbdt"
-	"github.com/mlctl/mlctl/training/iforest"
-	"github.com/mlctl/mlctl/training/lstm"
+	"github.com/mlctl/mlctl/training/learners"
 	"github.com/mlctl/mlctl/workflows"
 )
 
@@ -54,10 +49,9 @@ func trainFlags() []ucli.Flag {
 // trainInput builds a TrainModel input from trainFlags, checking them.
 func trainInput(c *ucli.Context, cmd string) (workflows.TrainModelInput, error) {
 	algo := c.String("algo")
-	switch algo {
-	case "gbdt", "rf", "iforest", "lstm":
-	default:
-		return workflows.TrainModelInput{}, usagef("%s: --algo %s is not available (have: gbdt, rf, iforest, lstm)", cmd, algo)
+	l, err := learners.Lookup(mlctl.Algo(algo))
+	if err != nil {
+		return workflows.TrainModelInput{}, usagef("%s: --algo %s is not available (have: %s)", cmd, algo, learners.Names())
 	}
 	refs := c.StringSlice("dataset")
 	for _, r := range refs {
@@ -73,7 +67,7 @@ func trainInput(c *ucli.Context, cmd string) (workflows.TrainModelInput, error) 
 		}
 		params[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
-	if err := validateParams(algo, params); err != nil {
+	if _, err := training.ParseSpec(l, params); err != nil {
 		return workflows.TrainModelInput{}, usagef("%s: %v", cmd, err)
 	}
 	first, _, _ := mlctl.ParseRef(refs[0])
@@ -133,8 +127,8 @@ func train(c *ucli.Context) error {
 	w := c.App.Writer
 	fmt.Fprintf(w, "published %s@%d  sha256 %s\n", res.Model, res.Version, res.SHA256)
 	unit := "trees"
-	if res.Algo == "lstm" {
-		unit = "epochs"
+	if l, err := learners.Lookup(mlctl.Algo(res.Algo)); err == nil {
+		unit = l.Needs().Unit
 	}
 	fmt.Fprintf(w, "datasets %s, split train/validation/test %d/%d/%d, %d %s", res.Dataset, res.Split.Train, res.Split.Validation, res.Split.Test, res.Trees, unit)
 	if res.ResumedFrom > 0 {
@@ -198,30 +192,28 @@ func waitTrain(ctx context.Context, tc client.Client, run client.WorkflowRun, w 
 
 func progressLine(p workflows.Progress) string {
 	el := fmtDuration(p.Elapsed)
-	switch p.Stage {
-	case "train":
-		if p.TreesTotal == 0 || p.TrainStage == "features" {
-			return fmt.Sprintf("train: computing features  elapsed %s", el)
+	t := p.Train
+	switch {
+	case p.Stage != "train":
+		return fmt.Sprintf("%s  elapsed %s", p.Stage, el)
+	case t.Total == 0 || t.Stage == "features":
+		return fmt.Sprintf("train: computing features  elapsed %s", el)
+	case t.Stage == "epochs":
+		s := fmt.Sprintf("train: epoch %d/%d  batch %d/%d  loss %.4f", t.Done, t.Total, t.Batch, t.Batches, t.Loss)
+		if t.ValidAUC > 0 {
+			s += fmt.Sprintf("  validation AUC %.4f", t.ValidAUC)
 		}
-		if p.TrainStage == "epochs" {
-			s := fmt.Sprintf("train: epoch %d/%d  batch %d/%d  loss %.4f", p.TreesDone, p.TreesTotal, p.Batch, p.Batches, p.Loss)
-			if p.ValidAUC > 0 {
-				s += fmt.Sprintf("  validation AUC %.4f", p.ValidAUC)
-			}
-			s += "  elapsed " + el
-			if p.ResumedFrom > 0 {
-				s += fmt.Sprintf("  (resumed after epoch %d)", p.ResumedFrom)
-			}
-			return s
-		}
-		s := fmt.Sprintf("train: %d/%d trees  elapsed %s  ETA %s", p.TreesDone, p.TreesTotal, el, fmtDuration(p.ETA))
-		if p.ResumedFrom > 0 {
-			s += fmt.Sprintf("  (resumed at %d)", p.ResumedFrom)
+		s += "  elapsed " + el
+		if t.ResumedFrom > 0 {
+			s += fmt.Sprintf("  (resumed after epoch %d)", t.ResumedFrom)
 		}
 		return s
-	default:
-		return fmt.Sprintf("%s  elapsed %s", p.Stage, el)
 	}
+	s := fmt.Sprintf("train: %d/%d trees  elapsed %s  ETA %s", t.Done, t.Total, el, fmtDuration(t.ETA))
+	if t.ResumedFrom > 0 {
+		s += fmt.Sprintf("  (resumed at %d)", t.ResumedFrom)
+	}
+	return s
 }
 
 func fmtDuration(sec float64) string {
@@ -240,47 +232,4 @@ func rootCause(err error) error {
 		return errors.New(app.Message())
 	}
 	return err
-}
-
-func validateParams(algo string, params map[string]string) error {
-	if fs, ok := params["feature_set"]; ok && fs == "" {
-		return errors.New("--param feature_set= needs a name")
-	}
-	if v, ok := params["keep_versions"]; ok {
-		if n, err := strconv.Atoi(v); err != nil || n < 1 {
-			return fmt.Errorf("--param keep_versions=%s: want how many of the newest versions keep their artifact, at least 1", v)
-		}
-	}
-	if _, err := activities.ThresholdFPR(params); err != nil {
-		return err
-	}
-	if algo == "lstm" || algo == "iforest" {
-		for _, k := range []string{"gen_dga", "gen_benign", "benign_registrable"} {
-			if _, ok := params[k]; ok {
-				return fmt.Errorf("--param %s: only gbdt and rf train with generated names", k)
-			}
-		}
-	}
-	if _, err := dgagen.ParseAugment(params); err != nil {
-		return fmt.Errorf("--param %w", err)
-	}
-	rest := map[string]string{}
-	for k, v := range params {
-		if !activities.RecipeParams[k] {
-			rest[k] = v
-		}
-	}
-	switch algo {
-	case "rf":
-		p := forest.DefaultParams()
-		return forest.ParseParams(rest, &p)
-	case "iforest":
-		p := iforest.DefaultParams()
-		return iforest.ParseParams(rest, &p)
-	case "lstm":
-		p := lstm.DefaultParams()
-		return lstm.ParseParams(rest, &p)
-	}
-	p := activities.DefaultGBDTParams()
-	return gbdt.ParseParams(rest, &p)
 }

@@ -93,7 +93,7 @@ func publishFlowModel(t *testing.T, db *registry.DB, name string, flip bool) *re
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, sha, err := artifact.Encode(&artifact.Artifact{Algo: "gbdt", Params: map[string]string{}, GBDT: m, FeatureSet: fs})
+	data, sha, err := artifact.Encode(&artifact.Artifact{Algo: "gbdt", Params: map[string]string{}, Model: m, FeatureSet: fs})
 	if err != nil {
 		t.Fatal(err)
 	}

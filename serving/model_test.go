@@ -50,7 +50,7 @@ func publishNameModel(t *testing.T, db *registry.DB, name string, seed uint64, f
 	if err != nil {
 		t.Fatal(err)
 	}
-	art := &artifact.Artifact{Algo: "gbdt", Params: map[string]string{}, GBDT: m,
+	art := &artifact.Artifact{Algo: "gbdt", Params: map[string]string{}, Model: m,
 		FeatureSet: artifact.FeatureSet{Name: set.Name(), Version: set.Version(), Names: set.Names()}}
 	data, sha, err := artifact.Encode(art)
 	if err != nil {

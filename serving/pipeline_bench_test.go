@@ -40,7 +40,7 @@ func defaultRecipeModel(b *testing.B, db *registry.DB) (*Model, []datasets.Row) 
 	if err != nil {
 		b.Fatal(err)
 	}
-	sc, err := artifact.NewScorer(&artifact.Artifact{Algo: "gbdt", GBDT: m,
+	sc, err := artifact.NewScorer(&artifact.Artifact{Algo: "gbdt", Model: m,
 		FeatureSet: artifact.FeatureSet{Name: set.Name(), Version: set.Version(), Names: set.Names(), State: state}})
 	if err != nil {
 		b.Fatal(err)

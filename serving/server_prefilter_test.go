@@ -46,7 +46,7 @@ func publishAlertingModel(t *testing.T, db *registry.DB, name string) *registry.
 	if err != nil {
 		t.Fatal(err)
 	}
-	art := &artifact.Artifact{Algo: "gbdt", Params: map[string]string{}, GBDT: m,
+	art := &artifact.Artifact{Algo: "gbdt", Params: map[string]string{}, Model: m,
 		FeatureSet: artifact.FeatureSet{Name: set.Name(), Version: set.Version(), Names: set.Names()}}
 	data, sha, err := artifact.Encode(art)
 	if err != nil {

@@ -69,7 +69,7 @@ func trainTXTModel(t testing.TB) *artifact.Artifact {
 	if err != nil {
 		t.Fatal(err)
 	}
-	art := &artifact.Artifact{Algo: "lstm", Params: p.Map(), LSTM: m,
+	art := &artifact.Artifact{Algo: "lstm", Params: p.Map(), Model: m,
 		FeatureSet: artifact.FeatureSet{Name: tok.Name(), Version: tokens.TXTVersion, State: state}}
 	sc, err := artifact.NewScorer(art)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/training"
 	"github.com/mlctl/mlctl/training/eval"
 )
 
@@ -60,22 +61,13 @@ type TrainModelResult struct {
 	FeatureFit string `json:"feature_fit,omitempty"`
 }
 
-// Progress is what the progress query answers.
+// Progress is what the progress query answers: the workflow's step and,
+// during training, the training activity's own progress.
 type Progress struct {
-	Stage       string  `json:"stage"` // resolve, split, train, evaluate, publish, done, failed
-	TreesDone   int     `json:"trees_done"`
-	TreesTotal  int     `json:"trees_total"`
-	Elapsed     float64 `json:"elapsed_seconds"` // since the workflow started
-	ETA         float64 `json:"eta_seconds"`     // of the training step
-	ResumedFrom int     `json:"resumed_from"`
-	TrainStage  string  `json:"train_stage,omitempty"` // features, trees or epochs
-	// An LSTM's progress: the epoch is TreesDone of TreesTotal, the batch
-	// of that epoch, its mean training loss so far, and the validation
-	// ROC-AUC after the last finished epoch.
-	Batch    int     `json:"batch,omitempty"`
-	Batches  int     `json:"batches,omitempty"`
-	Loss     float64 `json:"loss,omitempty"`
-	ValidAUC float64 `json:"validation_auc,omitempty"`
+	Stage   string  `json:"stage"`           // resolve, split, train, evaluate, publish, done, failed
+	Elapsed float64 `json:"elapsed_seconds"` // since the workflow started
+	// Train is the training step's progress (trees or epochs).
+	Train training.Progress `json:"train"`
 }
 
 // TrainModel resolves dataset versions, splits them, trains on the training
@@ -95,13 +87,11 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 	sig := workflow.GetSignalChannel(ctx, activities.ProgressSignal)
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
-			var p activities.TrainProgress
+			var p training.Progress
 			if !sig.Receive(ctx, &p) {
 				return
 			}
-			prog.TrainStage = p.Stage
-			prog.TreesDone, prog.TreesTotal, prog.ETA, prog.ResumedFrom = p.Done, p.Total, p.ETA, p.ResumedFrom
-			prog.Batch, prog.Batches, prog.Loss, prog.ValidAUC = p.Batch, p.Batches, p.Loss, p.ValidAUC
+			prog.Train = p
 		}
 	})
 
@@ -115,7 +105,7 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 	if hbTimeout <= 0 {
 		hbTimeout = 30 * time.Second
 	}
-	training := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+	trainCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		TaskQueue:           TrainingQueue,
 		StartToCloseTimeout: 4 * time.Hour,
 		HeartbeatTimeout:    hbTimeout,
@@ -155,13 +145,13 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 	prog.Stage = "train"
 	wfID := workflow.GetInfo(ctx).WorkflowExecution.ID
 	var trained activities.TrainResult
-	if err := workflow.ExecuteActivity(training, a.Train, activities.TrainInput{
+	if err := workflow.ExecuteActivity(trainCtx, a.Train, activities.TrainInput{
 		WorkflowID: wfID, DatasetIDs: ids, SplitID: split.SplitID, Algo: in.Algo,
 		FeatureSet: in.FeatureSet, Params: in.Params, Seed: in.Seed, CheckpointEvery: in.CheckpointEvery,
 	}).Get(ctx, &trained); err != nil {
 		return fail(err)
 	}
-	prog.TreesDone, prog.TreesTotal, prog.ETA = trained.Trees, trained.Trees, 0
+	prog.Train.Done, prog.Train.Total, prog.Train.ETA = trained.Trees, trained.Trees, 0
 
 	prog.Stage = "evaluate"
 	evalCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
@@ -172,11 +162,11 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 	var ev activities.EvaluateResult
 	// The threshold rule: runs recorded before version 1 chose the best F1
 	// unless threshold_fpr was given; from version 1 the default is
-	// activities.DefaultThresholdFPR (threshold_rule=f1 asks for the best F1).
+	// training.DefaultThresholdFPR (threshold_rule=f1 asks for the best F1).
 	thresholdFPR, _ := strconv.ParseFloat(in.Params["threshold_fpr"], 64)
 	if workflow.GetVersion(ctx, "threshold-default-fpr", workflow.DefaultVersion, 1) == 1 {
 		var err error
-		if thresholdFPR, err = activities.ThresholdFPR(in.Params); err != nil { // checked by the CLI too
+		if thresholdFPR, err = training.ThresholdFPR(in.Params); err != nil { // checked by the CLI too
 			return fail(temporal.NewNonRetryableApplicationError(err.Error(), mlctl.EINVALID, err))
 		}
 	}
@@ -213,9 +203,9 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 // keepVersions is the --param keep_versions the run was given (0: the
 // registry's default).
 func keepVersions(params map[string]string) int {
-	v, err := strconv.Atoi(params["keep_versions"])
-	if err != nil || v < 1 {
+	spec, err := training.ParseSpec(nil, params)
+	if err != nil {
 		return 0
 	}
-	return v
+	return spec.KeepVersions
 }

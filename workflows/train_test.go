@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/training"
 	"github.com/mlctl/mlctl/training/eval"
 )
 
@@ -92,7 +93,7 @@ func TestTrainModelRunsEveryStepInOrder(t *testing.T) {
 	if err := v.Get(&p); err != nil {
 		t.Fatal(err)
 	}
-	if p.Stage != "done" || p.TreesDone != 200 {
+	if p.Stage != "done" || p.Train.Done != 200 {
 		t.Fatalf("final progress %+v", p)
 	}
 }
@@ -175,7 +176,7 @@ func TestTrainModelReportsTrainingProgress(t *testing.T) {
 	}).After(time.Minute)
 	// A progress signal arrives while the workflow waits on training.
 	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(activities.ProgressSignal, activities.TrainProgress{Stage: "trees", Done: 4, Total: 10, ETA: 6, ResumedFrom: 2})
+		env.SignalWorkflow(activities.ProgressSignal, training.Progress{Stage: "trees", Done: 4, Total: 10, ETA: 6, ResumedFrom: 2})
 	}, 10*time.Second)
 	env.RegisterDelayedCallback(func() {
 		v, err := env.QueryWorkflow(ProgressQuery)
@@ -189,7 +190,7 @@ func TestTrainModelReportsTrainingProgress(t *testing.T) {
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
-	if seen.TreesDone != 4 || seen.TreesTotal != 10 || seen.ResumedFrom != 2 {
+	if seen.Train.Done != 4 || seen.Train.Total != 10 || seen.Train.ResumedFrom != 2 {
 		t.Fatalf("progress during training %+v, want 4/10 resumed from 2", seen)
 	}
 }

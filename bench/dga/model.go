@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 
+	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
@@ -23,7 +24,7 @@ const DefaultFPR = 0.001
 // TrainDefault builds the model `mlctl train --algo gbdt` makes of a dga
 // dataset, as activities.Train and Evaluate do, without the registry: the
 // training part augmented by datasets/dgagen (DefaultAugment), the domain
-// feature set fitted on it, gbdt with activities.GBDTParams' defaults, and
+// feature set fitted on it, gbdt with the learner's defaults (gbdt.Learner), and
 // the threshold at DefaultFPR on the validation rows the default prefilter
 // keeps. The artifact is servable (artifact.NewScorer).
 func TrainDefault(ctx context.Context, train, valid []datasets.Row, seed uint64) (*artifact.Artifact, Thresholds, error) {
@@ -40,7 +41,7 @@ func TrainDefault(ctx context.Context, train, valid []datasets.Row, seed uint64)
 	if err != nil {
 		return nil, none, fmt.Errorf("encode feature state: %w", err)
 	}
-	p, resolved, err := activities.GBDTParams(nil, seed, rows)
+	p, resolved, err := gbdtParams(nil, seed, rows)
 	if err != nil {
 		return nil, none, err
 	}
@@ -54,7 +55,7 @@ func TrainDefault(ctx context.Context, train, valid []datasets.Row, seed uint64)
 	if err != nil {
 		return nil, none, fmt.Errorf("train: %w", err)
 	}
-	art := &artifact.Artifact{Algo: "gbdt", Params: resolved, GBDT: model,
+	art := &artifact.Artifact{Algo: mlctl.AlgoGBDT, Params: resolved, Model: model,
 		FeatureSet: artifact.FeatureSet{Name: set.Name(), Version: set.Version(), Names: set.Names(), State: state}}
 	sc, err := artifact.NewScorer(art)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/datasets/dgagen"
@@ -43,7 +42,7 @@ func MlctlRecipe(name, set string, aug dgagen.Augment, params map[string]string)
 		for i, r := range rows {
 			names[i], y[i] = r.Name, float32(r.Label)
 		}
-		p, _, err := activities.GBDTParams(params, seed, rows)
+		p, _, err := gbdtParams(params, seed, rows)
 		if err != nil {
 			return nil, err
 		}

@@ -105,3 +105,13 @@ func setClassWeight(p *Params, v string) error {
 	}
 	return nil
 }
+
+// Map is every parameter mlctl records in a manifest, resolved.
+func (p Params) Map() map[string]string {
+	return map[string]string{
+		"n_estimators": strconv.Itoa(p.Trees), "max_features": p.MaxFeatures, "max_depth": strconv.Itoa(p.MaxDepth),
+		"min_samples_leaf": strconv.Itoa(p.MinSamplesLeaf), "min_samples_split": strconv.Itoa(p.MinSamplesSplit),
+		"bootstrap": strconv.FormatBool(p.Bootstrap), "class_weight": p.ClassWeight, "max_bin": strconv.Itoa(p.MaxBin),
+		"seed": strconv.FormatUint(p.Seed, 10),
+	}
+}

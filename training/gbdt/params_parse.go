@@ -1,6 +1,10 @@
 package gbdt
 
-import "github.com/mlctl/mlctl/training/params"
+import (
+	"strconv"
+
+	"github.com/mlctl/mlctl/training/params"
+)
 
 // paramKeys lists XGBoost's parameter names, with their scikit-learn
 // aliases, and what each sets.
@@ -35,3 +39,24 @@ var paramKeys = []params.Key[Params]{
 func ParseParams(kv map[string]string, p *Params) error {
 	return params.Parse("gbdt", kv, p, paramKeys)
 }
+
+// Map is every parameter mlctl records in a manifest, resolved.
+func (p Params) Map() map[string]string {
+	return map[string]string{
+		"rounds":           strconv.Itoa(p.Rounds),
+		"max_depth":        strconv.Itoa(p.MaxDepth),
+		"eta":              fmtFloat(p.Eta),
+		"lambda":           fmtFloat(p.Lambda),
+		"alpha":            fmtFloat(p.Alpha),
+		"gamma":            fmtFloat(p.Gamma),
+		"min_child_weight": fmtFloat(p.MinChildWeight),
+		"subsample":        fmtFloat(p.Subsample),
+		"colsample_bytree": fmtFloat(p.ColsampleByTree),
+		"scale_pos_weight": fmtFloat(p.ScalePosWeight),
+		"base_score":       fmtFloat(p.BaseScore),
+		"max_bin":          strconv.Itoa(p.MaxBin),
+		"seed":             strconv.FormatUint(p.Seed, 10),
+	}
+}
+
+func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }

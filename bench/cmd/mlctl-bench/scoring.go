@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/artifact"
 	gbdtbench "github.com/mlctl/mlctl/bench/gbdt"
 	"github.com/mlctl/mlctl/features"
@@ -26,7 +25,7 @@ type Scoring struct {
 	MlctlScoreNamesPerSec    float64 `json:"mlctl_score_names_per_sec"`
 	XGBoostPredictRowsPerSec float64 `json:"xgboost_predict_rows_per_sec"`
 	Ratio                    float64 `json:"ratio_mlctl_score_to_xgboost_predict"`
-	// The same path with mlctl's default recipe (activities.DefaultGBDTParams),
+	// The same path with mlctl's default recipe (gbdt.LearnerDefaults),
 	// the model `mlctl train` publishes unless told otherwise.
 	DefaultParams         string  `json:"default_params"`
 	DefaultScoreNamesPerS float64 `json:"mlctl_default_model_score_names_per_sec"`
@@ -52,20 +51,20 @@ func measureScoring(ctx context.Context, set features.Set, names []string, x *ma
 	if err != nil {
 		return Scoring{}, err
 	}
-	sc, err := artifact.NewScorer(&artifact.Artifact{Algo: "gbdt", GBDT: model,
+	sc, err := artifact.NewScorer(&artifact.Artifact{Algo: "gbdt", Model: model,
 		FeatureSet: artifact.FeatureSet{Name: set.Name(), Version: set.Version(), Names: set.Names(), State: state}})
 	if err != nil {
 		return Scoring{}, err
 	}
 	out := make([]float64, len(all))
 	score := median(5, func() { sc.Score(all, out) })
-	dp := activities.DefaultGBDTParams()
+	dp := gbdt.LearnerDefaults()
 	dp.ScalePosWeight = 1
 	defModel, err := gbdt.Train(ctx, x, y, dp, gbdt.Options{})
 	if err != nil {
 		return Scoring{}, err
 	}
-	defSc, err := artifact.NewScorer(&artifact.Artifact{Algo: "gbdt", GBDT: defModel,
+	defSc, err := artifact.NewScorer(&artifact.Artifact{Algo: "gbdt", Model: defModel,
 		FeatureSet: artifact.FeatureSet{Name: set.Name(), Version: set.Version(), Names: set.Names(), State: state}})
 	if err != nil {
 		return Scoring{}, err

@@ -1,0 +1,66 @@
+package forest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/mlctl/mlctl"
+	"github.com/mlctl/mlctl/training"
+)
+
+// Learner is the random forest behind mlctl's training path. Forests train
+// in seconds: no checkpoints; a retried run, being seeded, builds the same
+// bytes.
+type Learner struct{}
+
+// Algo is rf.
+func (Learner) Algo() mlctl.Algo { return mlctl.AlgoRF }
+
+// ModelKey is the artifact key of the model.
+func (Learner) ModelKey() string { return "forest" }
+
+// Needs: vectors of both classes, generated names on domain data.
+func (Learner) Needs() training.Needs {
+	return training.Needs{Input: training.Vectors, Rows: training.BothClasses, Generated: true, Unit: "trees"}
+}
+
+// ParseParams reads user parameters over DefaultParams.
+func (Learner) ParseParams(user map[string]string, seed uint64, _ training.Shape) (training.Params, error) {
+	p := DefaultParams()
+	p.Seed = seed
+	if err := ParseParams(user, &p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Train grows the trees.
+func (Learner) Train(ctx context.Context, d training.Data, tp training.Params, h training.Hooks) (training.Model, error) {
+	p := tp.(Params)
+	return Train(ctx, d.X, d.Y, p, Options{Progress: func(done int) error {
+		if h.Progress != nil {
+			if err := h.Progress(training.Progress{Stage: "trees", Done: done, Total: p.Trees}); err != nil {
+				return err
+			}
+		}
+		return ctx.Err()
+	}})
+}
+
+// DecodeModel parses a model's JSON.
+func (Learner) DecodeModel(data []byte) (training.Model, error) {
+	var m Model
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// ResumePoint: forests do not checkpoint.
+func (Learner) ResumePoint([]byte) (int, error) {
+	return 0, errors.New("forest: random forests do not checkpoint")
+}
+
+// Units is the number of trees.
+func (m *Model) Units() int { return m.NumTrees() }

@@ -1,0 +1,131 @@
+package training
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/mlctl/mlctl"
+	"github.com/mlctl/mlctl/training/matrix"
+)
+
+// Learner is one learning algorithm.
+type Learner interface {
+	// Algo is the algorithm's name (--algo, the artifact's "algo").
+	Algo() mlctl.Algo
+	// ModelKey is the key of the model in an artifact's JSON ("gbdt",
+	// "forest", "iforest", "lstm").
+	ModelKey() string
+	// Needs says what data the learner trains on.
+	Needs() Needs
+	// ParseParams reads the user's parameters (recipe keys already
+	// removed) over the learner's defaults, with seed unless the user set
+	// one, and validates them. shape describes the training data where it
+	// is known (zero in the CLI's checks, before any data is read).
+	ParseParams(user map[string]string, seed uint64, shape Shape) (Params, error)
+	// Train fits a model to d with p (from ParseParams).
+	Train(ctx context.Context, d Data, p Params, h Hooks) (Model, error)
+	// DecodeModel parses the model's JSON as Model.MarshalJSON wrote it.
+	DecodeModel(data []byte) (Model, error)
+	// ResumePoint is how many units (trees or epochs) a checkpoint's
+	// state holds, or an error when it is unreadable.
+	ResumePoint(state []byte) (int, error)
+}
+
+// Input is the form of the rows a learner reads.
+type Input int
+
+const (
+	// Vectors are rows of named features (Data.X).
+	Vectors Input = iota
+	// Sequences are token sequences (Data.Train and Data.Valid).
+	Sequences
+)
+
+// Rows says which rows of the training part a learner learns from.
+type Rows int
+
+const (
+	// BothClasses: the labeled rows, which must hold both classes.
+	BothClasses Rows = iota
+	// Baseline: the rows known to be normal (a baseline column's marks,
+	// else the benign rows); labels are not needed.
+	Baseline
+)
+
+// Needs is what a learner trains on.
+type Needs struct {
+	Input Input
+	Rows  Rows
+	// Validation: early stopping watches the validation part, which must
+	// hold both classes.
+	Validation bool
+	// Generated: on domain names, the default recipe adds generated DGA
+	// and benign names to the training part (datasets/dgagen).
+	Generated bool
+	// Kinds are the kinds of data it trains on; nil means every kind.
+	Kinds []mlctl.Kind
+	// Unit names what Progress.Done counts: "trees" or "epochs".
+	Unit string
+}
+
+// Shape is what a learner's parameters may depend on in the training data.
+type Shape struct {
+	// Positives and Negatives count the labeled training rows.
+	Positives, Negatives int
+	// Vocab is a sequence input's vocabulary size (0: not known), and
+	// Tokenizer the name of the tokenizer that has it.
+	Vocab     int
+	Tokenizer string
+}
+
+// Params are a learner's parsed parameters.
+type Params interface {
+	// Map is every parameter, resolved, as the manifest records it.
+	Map() map[string]string
+}
+
+// Data is what a learner trains on: vectors (X, Y) or sequences (Train,
+// Valid), as its Needs say.
+type Data struct {
+	// X holds one row per training example; Y their labels (nil for a
+	// Baseline learner).
+	X *matrix.Matrix
+	Y []float32
+	// FeatureNames name X's columns.
+	FeatureNames []string
+	// Train and Valid are labeled token sequences.
+	Train, Valid Examples
+}
+
+// Examples are labeled token sequences.
+type Examples struct {
+	matrix.Sequences
+	Labels []float32
+}
+
+// Hooks connect a training run to its surroundings; the zero value trains
+// without them.
+type Hooks struct {
+	// Progress is called as training goes (Stage, Done, Total and the
+	// learner's own fields set); an error stops training with that error.
+	Progress func(Progress) error
+	// Checkpoint saves a state to resume from after done units.
+	Checkpoint func(done int, state []byte) error
+	// CheckpointEvery is the least time between checkpoints of a learner
+	// that could make one after every unit (0: every unit).
+	CheckpointEvery time.Duration
+	// Resume is a state Checkpoint was given; the result equals an
+	// uninterrupted run's.
+	Resume []byte
+}
+
+// Model is a trained model as an artifact holds it.
+type Model interface {
+	json.Marshaler
+	// NumFeatures is the number of named features it reads (0 for a
+	// sequence model).
+	NumFeatures() int
+	// Units is the trees it holds, or a sequence model's epochs.
+	Units() int
+}
