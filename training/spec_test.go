@@ -39,4 +39,3 @@ func TestThresholdFPR(t *testing.T) {
 		}
 	}
 }
-
