@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/bin:$(PATH)
 
 GO_SOURCES := $(shell find . -name '*.go' -not -path './.dev/*' -not -path './bin/*') go.mod go.sum
 
-.PHONY: all build tools pyref torchref nettools up down demo test bench clean
+.PHONY: all build tools pyref torchref nettools up down demo check test bench clean
 
 all: build
 
@@ -37,8 +37,18 @@ down:
 demo: up build
 	@deploy/dev/demo.sh
 
-## test: every test, on real PostgreSQL and a real Temporal dev server
-test: up build pyref torchref nettools
+## check: go.mod and go.sum as `go mod tidy` leaves them, every Go file as gofmt writes it
+check:
+	@if ! diff=$$($(GO) mod tidy -diff); then \
+	  echo "$$diff"; echo "check: go.mod or go.sum is not tidy (the diff above): run 'go mod tidy' and commit the result" >&2; exit 1; \
+	fi
+	@unformatted=$$("$$($(GO) env GOROOT)/bin/gofmt" -l $(filter %.go,$(GO_SOURCES))); \
+	if [ -n "$$unformatted" ]; then \
+	  echo "$$unformatted"; echo "check: these files are not gofmt-clean: run 'gofmt -w' on them" >&2; exit 1; \
+	fi
+
+## test: the checks, then every test, on real PostgreSQL and a real Temporal dev server
+test: check up build pyref torchref nettools
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 80m ./...
 

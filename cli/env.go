@@ -13,25 +13,19 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
 
-	"github.com/mlctl/mlctl/deploy/devenv"
 	"github.com/mlctl/mlctl/registry"
 )
 
-// openDB connects to the registry named by --db / MLCTL_DATABASE_URL, or the
-// dev stack's database recorded in ./.dev/env by `make up`.
+// openDB connects to the registry named by --db / MLCTL_DATABASE_URL. The
+// binary reads only its flags and environment: for the dev stack, `make up`
+// writes the settings to .dev/env and `. .dev/env` exports them.
 func openDB(c *ucli.Context) (*registry.DB, error) {
 	url := c.String("db")
 	if url == "" {
-		url = devEnv("MLCTL_DATABASE_URL")
-	}
-	if url == "" {
-		return nil, mlctl.Errorf(mlctl.EINVALID, "no database: set MLCTL_DATABASE_URL or --db (or run `make up`, which writes .dev/env)")
+		return nil, mlctl.Errorf(mlctl.EINVALID, "no database: set MLCTL_DATABASE_URL or --db (for the dev stack: `make up`, then `. .dev/env`)")
 	}
 	return registry.Open(c.Context, url)
 }
-
-// devEnv reads one setting from ./.dev/env, written by deploy/dev/up.sh.
-func devEnv(key string) string { return devenv.Lookup(".", key) }
 
 // dialTemporal connects to the Temporal frontend; logs at or above level go to w.
 func dialTemporal(c *ucli.Context, w io.Writer, level slog.Level) (client.Client, error) {
@@ -44,12 +38,10 @@ func dialTemporal(c *ucli.Context, w io.Writer, level slog.Level) (client.Client
 	return tc, nil
 }
 
-// uiURL is the web UI address of a workflow run.
+// uiURL is the web UI address of a workflow run: under $MLCTL_TEMPORAL_UI,
+// else the dev server's default http://127.0.0.1:8233.
 func uiURL(c *ucli.Context, workflowID string) string {
 	base := os.Getenv("MLCTL_TEMPORAL_UI")
-	if base == "" {
-		base = devEnv("MLCTL_TEMPORAL_UI")
-	}
 	if base == "" {
 		base = "http://127.0.0.1:8233"
 	}

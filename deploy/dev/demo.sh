@@ -5,8 +5,8 @@
 # over HTTP and from a Zeek dns.log (name alerts and a client alert) → promote a second model with no
 # restart → rollback → the alias history and the web UI addresses → a
 # schedule retrains it (Retrain: new files, gate, shadow, promote); then,
-# with the Stratosphere captures of ../shared/data, a random forest on
-# flow windows scoring a conn.log live.
+# with the Stratosphere captures of $MLCTL_SHARED_DATA (default
+# ../shared/data), a random forest on flow windows scoring a conn.log live.
 #
 # Data: a built-in generator by default. MLCTL_DEMO_DATA may point at a
 # directory laid out like ../shared/data: dga/*.csv (label 1, family column)
@@ -164,12 +164,11 @@ if [ -z "${MLCTL_DEMO_DATA:-}" ]; then
   "$MLCTL" schedule pause demo-nightly
 fi
 
-FLOWS=""
-for d in "${MLCTL_SHARED_DATA:-}" ../shared/data /work/shared/data; do
-  if [ -n "$d" ] && [ -d "$d/flows/stratosphere-008-zeek-mixed" ]; then FLOWS=$d/flows; break; fi
-done
-if [ -z "$FLOWS" ]; then
-  say "flows: no Stratosphere captures found (set MLCTL_SHARED_DATA to ../shared/data); the flow part is left out"
+# The shared corpora: $MLCTL_SHARED_DATA, else ../shared/data (relative
+# paths from the repository root, as deploy/devenv.SharedData reads them).
+FLOWS=${MLCTL_SHARED_DATA:-../shared/data}/flows
+if [ ! -d "$FLOWS/stratosphere-008-zeek-mixed" ]; then
+  say "flows: no Stratosphere captures in $FLOWS (set MLCTL_SHARED_DATA to the folder of shared corpora); the flow part is left out"
   exit 0
 fi
 TRAIN_LOG=$FLOWS/stratosphere-008-zeek-mixed/data/conn.log.labeled

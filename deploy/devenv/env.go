@@ -1,5 +1,8 @@
-// Package devenv reads the settings the dev stack's up.sh writes to
-// .dev/env (MLCTL_DATABASE_URL, TEMPORAL_ADDRESS, MLCTL_TEMPORAL_UI, ...).
+// Package devenv is for the tests, benchmarks and dev tools: it reads the
+// settings the dev stack's up.sh writes to .dev/env (MLCTL_DATABASE_URL,
+// TEMPORAL_ADDRESS, MLCTL_TEMPORAL_UI, ...) and finds the shared corpora.
+// The mlctl binary does not import it: it reads only its flags and
+// environment.
 package devenv
 
 import (

@@ -27,8 +27,9 @@
 //     Go elsewhere) and vectorised activations. Train uses it: at batch
 //     64, length 40 and the default sizes it runs about 1.6× torch's
 //     single-thread training steps per second;
-//   - a gorgonia graph (graph.go), built once per batch shape and run by a
-//     tape machine, about 0.25–0.3× torch's speed: half its time is
+//   - a gorgonia graph (gorgonia_graph_test.go, so only the tests and
+//     benchmarks compile gorgonia), built once per batch shape and run by
+//     a tape machine, about 0.25–0.3× torch's speed: half its time is
 //     gonum's matrix products and the rest gorgonia's per-node
 //     bookkeeping, allocation and scalar activations. It is the reference
 //     the native gradients are checked against, and is itself checked
