@@ -22,7 +22,7 @@ func App(stdout, stderr io.Writer) *ucli.App {
 		Writer:    stdout,
 		ErrWriter: stderr,
 		Flags: []ucli.Flag{
-			&ucli.StringFlag{Name: "db", EnvVars: []string{"MLCTL_DATABASE_URL"}, Usage: "PostgreSQL connection string (pgx); default: the dev stack's, from ./.dev/env"},
+			&ucli.StringFlag{Name: "db", EnvVars: []string{"MLCTL_DATABASE_URL"}, Usage: "PostgreSQL connection string (pgx), required (for the dev stack: `make up`, then `. .dev/env`)"},
 			&ucli.StringFlag{Name: "temporal", EnvVars: []string{"TEMPORAL_ADDRESS"}, Value: "127.0.0.1:7233", Usage: "Temporal frontend host:port"},
 			&ucli.StringFlag{Name: "namespace", EnvVars: []string{"TEMPORAL_NAMESPACE"}, Value: "default", Usage: "Temporal namespace"},
 		},
