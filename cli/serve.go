@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/mlctl/mlctl/serving"
@@ -115,7 +117,11 @@ func serve(c *ucli.Context) error {
 	if _, err := db.Migrate(c.Context); err != nil {
 		return err
 	}
-	srv, err := serving.NewServer(db, cfg, log)
+	reg, err := metricsRegistry()
+	if err != nil {
+		return err
+	}
+	srv, err := serving.NewServer(db, cfg, log, reg)
 	if err != nil {
 		return err
 	}
@@ -126,6 +132,18 @@ func serve(c *ucli.Context) error {
 	err = srv.Run(ctx)
 	log.Info("scorer stopped", "id", srv.ID())
 	return err
+}
+
+// metricsRegistry is the registry a scorer's /metrics serves: its own
+// metrics, and the process and Go runtime collectors.
+func metricsRegistry() (*prometheus.Registry, error) {
+	reg := prometheus.NewRegistry()
+	for _, c := range []prometheus.Collector{collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), collectors.NewGoCollector()} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("serve: register the process and Go collectors: %w", err)
+		}
+	}
+	return reg, nil
 }
 
 func serveStatus(c *ucli.Context) error {
