@@ -1,8 +1,6 @@
 package serving
 
 import (
-	"maps"
-	"slices"
 	"strconv"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,7 +21,7 @@ var sourceMetrics = []struct {
 	{"mlctl_source_dropped_total", "Inputs dropped because the queue was full, by source.", func(c *SourceCounts) uint64 { return c.Dropped }},
 }
 
-// sourceNames are the sources, in the order /metrics lists them.
+// sourceNames are the sources a scorer may read.
 var sourceNames = []string{SourceDnstap, SourceZeekConn, SourceZeekDNS}
 
 // scorerCollector is the Prometheus collector of the scorer's metrics
@@ -168,8 +166,8 @@ func (c *scorerCollector) collectPrefiltered(ch chan<- prometheus.Metric) {
 		by["http"] = &c.s.metrics.Prefiltered
 	}
 	for _, reason := range prefilter.Reasons() {
-		for _, name := range slices.Sorted(maps.Keys(by)) {
-			send(ch, c.prefiltered, prometheus.CounterValue, float64(by[name].Get(reason)), reason.String(), name)
+		for name, counts := range by {
+			send(ch, c.prefiltered, prometheus.CounterValue, float64(counts.Get(reason)), reason.String(), name)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package serving
 
 import (
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -30,17 +29,6 @@ func scrape(t testing.TB, g prometheus.Gatherer) string {
 		t.Fatalf("GET /metrics: %d %s", rec.Code, rec.Body)
 	}
 	return rec.Body.String()
-}
-
-// TestMetricsEscapeHelp: HELP text is escaped as the text format wants (a
-// backslash and a newline), which the hand-written exposition did not do.
-func TestMetricsEscapeHelp(t *testing.T) {
-	reg := prometheus.NewRegistry()
-	c := prometheus.NewCounter(prometheus.CounterOpts{Name: "mlctl_test_total", Help: "a\\b\nc"})
-	reg.MustRegister(c)
-	if out := scrape(t, reg); !strings.Contains(out, "# HELP mlctl_test_total a\\\\b\\nc\n") {
-		t.Fatalf("HELP not escaped:\n%s", out)
-	}
 }
 
 // TestMetricsRegisterOnce: the HTTP API's metrics registered twice on one
