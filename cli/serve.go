@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/mlctl/mlctl/serving"
@@ -115,7 +117,11 @@ func serve(c *ucli.Context) error {
 	if _, err := db.Migrate(c.Context); err != nil {
 		return err
 	}
-	srv, err := serving.NewServer(db, cfg, log)
+	reg, err := metricsRegistry()
+	if err != nil {
+		return err
+	}
+	srv, err := serving.NewServer(db, cfg, log, reg)
 	if err != nil {
 		return err
 	}
@@ -126,6 +132,18 @@ func serve(c *ucli.Context) error {
 	err = srv.Run(ctx)
 	log.Info("scorer stopped", "id", srv.ID())
 	return err
+}
+
+// metricsRegistry is the registry a scorer's /metrics serves: its own
+// metrics, and the process and Go runtime collectors.
+func metricsRegistry() (*prometheus.Registry, error) {
+	reg := prometheus.NewRegistry()
+	for _, c := range []prometheus.Collector{collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), collectors.NewGoCollector()} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("serve: register the process and Go collectors: %w", err)
+		}
+	}
+	return reg, nil
 }
 
 func serveStatus(c *ucli.Context) error {
@@ -181,42 +199,32 @@ func ago(t time.Time) string {
 	return strconv.FormatFloat(time.Since(t).Seconds(), 'f', 1, 64) + "s ago"
 }
 
-// countersLine condenses a scorer's counters: per source read/bad/scored/dropped.
+// countersLine condenses a scorer's counters, as its heartbeat stored
+// them: per source read/bad/scored/prefiltered/dropped, HTTP, alerts and
+// the shadow ("" when they do not decode).
 func countersLine(raw json.RawMessage) string {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
+	var c serving.Counters
+	if json.Unmarshal(raw, &c) != nil {
 		return ""
 	}
 	var parts []string
-	for _, src := range []string{"zeek-dns", "dnstap", "zeek-conn"} {
-		var c map[string]uint64
-		if json.Unmarshal(m[src], &c) == nil && c != nil {
-			parts = append(parts, fmt.Sprintf("%s read=%d bad=%d scored=%d prefiltered=%d dropped=%d", src, c["read"], c["bad"], c["scored"], c["prefiltered"], c["dropped"]))
+	for _, name := range []string{serving.SourceZeekDNS, serving.SourceDnstap, serving.SourceZeekConn} {
+		if src := c.Source(name); src != nil {
+			parts = append(parts, fmt.Sprintf("%s read=%d bad=%d scored=%d prefiltered=%d dropped=%d", name, src.Read, src.Bad, src.Scored, src.Prefiltered, src.Dropped))
 		}
 	}
-	var n uint64
-	if json.Unmarshal(m["http_names_scored"], &n) == nil && n > 0 {
-		parts = append(parts, fmt.Sprintf("http scored=%d", n))
+	if c.HTTPNamesScored > 0 {
+		parts = append(parts, fmt.Sprintf("http scored=%d", c.HTTPNamesScored))
 	}
-	var a uint64
-	if json.Unmarshal(m["alerts"], &a) == nil {
-		alerts := fmt.Sprintf("alerts=%d", a)
-		var ca, dd uint64
-		if json.Unmarshal(m["client_alerts"], &ca) == nil && ca > 0 {
-			alerts += fmt.Sprintf(" client=%d", ca)
-		}
-		if json.Unmarshal(m["alerts_deduplicated"], &dd) == nil && dd > 0 {
-			alerts += fmt.Sprintf(" deduplicated=%d", dd)
-		}
-		parts = append(parts, alerts)
+	alerts := fmt.Sprintf("alerts=%d", c.Alerts)
+	if c.ClientAlerts > 0 {
+		alerts += fmt.Sprintf(" client=%d", c.ClientAlerts)
 	}
-	var sh struct {
-		ID            int64  `json:"id"`
-		Challenger    string `json:"challenger"`
-		Scored        int64  `json:"scored"`
-		Disagreements int64  `json:"disagreements"`
+	if d := c.AlertsDeduplicated; d != nil && *d > 0 {
+		alerts += fmt.Sprintf(" deduplicated=%d", *d)
 	}
-	if json.Unmarshal(m["shadow"], &sh) == nil && sh.ID != 0 {
+	parts = append(parts, alerts)
+	if sh := c.Shadow; sh != nil && sh.ID != 0 {
 		parts = append(parts, fmt.Sprintf("shadow %d of %s scored=%d disagreements=%d", sh.ID, sh.Challenger, sh.Scored, sh.Disagreements))
 	}
 	return strings.Join(parts, "; ")

@@ -225,7 +225,7 @@ func TestServeScoresZeekDNSAndDnstapFromUnbound(t *testing.T) {
 		`mlctl_source_parsed_total{source="zeek-dns"}`:                                          float64(len(records)),
 		`mlctl_source_scored_total{source="zeek-dns"}`:                                          float64(len(records)),
 		`mlctl_source_dropped_total{source="dnstap"}`:                                           0,
-		`mlctl_model_info{alias="production",model="dga",version="1",sha256="` + shas[0] + `"}`: 1,
+		`mlctl_model_info{alias="production",model="dga",sha256="` + shas[0] + `",version="1"}`: 1, // labels sorted, as client_golang writes them
 	} {
 		if m[k] != v {
 			t.Errorf("/metrics: %s = %v, want %v", k, m[k], v)

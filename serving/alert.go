@@ -93,7 +93,7 @@ func (s *AlertSink) Raised() uint64         { return s.raised.Load() }
 func (s *AlertSink) DBFailed() uint64       { return s.dbFailed.Load() }
 func (s *AlertSink) CampaignFailed() uint64 { return s.campaignFailed.Load() }
 
-// AlertKinds are the alert kinds, in the order /metrics lists them.
+// AlertKinds are the alert kinds: the kind labels of mlctl_alerts_total.
 var AlertKinds = []string{registry.AlertName, registry.AlertClient, registry.AlertTunnel, registry.AlertFlow, registry.AlertTXT}
 
 // RaisedKind counts alerts raised of one kind (see AlertKinds).

@@ -410,20 +410,3 @@ func (p *Pipeline) verdicts(m *Model, inputs []string, from []Query, scores []fl
 
 // ClientWindows are the pipeline's client windows (nil when off).
 func (p *Pipeline) ClientWindows() *ClientWindows { return p.clients }
-
-// collectClients writes the client windows' metrics (zero when off).
-func (s *Server) collectClients(p *PromWriter) {
-	var open int64
-	var dedup, evicted, late uint64
-	if c := s.pipeline.ClientWindows(); c != nil {
-		open, dedup, evicted, late = c.Open(), c.Deduplicated(), c.Evicted(), c.Late()
-	}
-	p.Family("mlctl_alerts_deduplicated_total", "counter", "Name alerts not raised: a repeat of a (client, registrable domain, window) already alerted.")
-	p.Sample("mlctl_alerts_deduplicated_total", float64(dedup))
-	p.Family("mlctl_client_windows_open", "gauge", "Client windows held for client verdicts (this window's clients and the previous one's).")
-	p.Sample("mlctl_client_windows_open", float64(open))
-	p.Family("mlctl_client_evictions_total", "counter", "Clients forgotten before their window ended because --client-max clients were tracked.")
-	p.Sample("mlctl_client_evictions_total", float64(evicted))
-	p.Family("mlctl_client_late_queries_total", "counter", "Queries from a window before their client's current one (out of order), counted in the current one.")
-	p.Sample("mlctl_client_late_queries_total", float64(late))
-}

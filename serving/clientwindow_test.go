@@ -208,22 +208,21 @@ func TestServerRaisesOneClientAlertPerClientWindow(t *testing.T) {
 	}
 
 	// /metrics and the heartbeat's counters.
-	var b bytes.Buffer
-	srv.metrics.Write(&b)
+	metrics := scrape(t, srv.gatherer)
 	for _, want := range []string{
 		`mlctl_alerts_total{kind="name"} 9`, `mlctl_alerts_total{kind="client"} 1`, `mlctl_alerts_total{kind="flow"} 0`,
 		"mlctl_alerts_deduplicated_total 1000", "mlctl_client_evictions_total 0", "mlctl_client_late_queries_total 0",
 	} {
-		if !strings.Contains(b.String(), want+"\n") {
+		if !strings.Contains(metrics, want+"\n") {
 			t.Errorf("/metrics lacks %q", want)
 		}
 	}
-	if !strings.Contains(b.String(), "mlctl_client_windows_open ") {
+	if !strings.Contains(metrics, "mlctl_client_windows_open ") {
 		t.Errorf("/metrics lacks mlctl_client_windows_open")
 	}
-	cs := srv.counters()
-	if cs["client_alerts"] != uint64(1) || cs["alerts_deduplicated"] != uint64(1000) {
-		t.Errorf("heartbeat counters client_alerts %v alerts_deduplicated %v", cs["client_alerts"], cs["alerts_deduplicated"])
+	cs := srv.Counters()
+	if cs.ClientAlerts != 1 || cs.AlertsDeduplicated == nil || *cs.AlertsDeduplicated != 1000 {
+		t.Errorf("heartbeat counters client_alerts %v alerts_deduplicated %v", cs.ClientAlerts, deref(cs.AlertsDeduplicated))
 	}
 }
 

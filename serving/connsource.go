@@ -16,6 +16,10 @@ import (
 // the alias points at no flow model.
 const FlowRulesModel = "flowcheck"
 
+// SourceZeekConn is the source name of a Zeek conn.log: in its alerts, its
+// counters and its bad lines.
+const SourceZeekConn = "zeek-conn"
+
 // connSource follows a Zeek conn.log. Every connection goes through the
 // seed-003 checks and through a flow Stream (the windows and features
 // flow models are trained on); when a unit completes and the model in
@@ -66,14 +70,14 @@ func (s *connSource) Run(ctx context.Context) error {
 		Head:    func(text string) bool { return strings.HasPrefix(text, "#") },
 		Bad: func(err error) {
 			s.counters.Bad.Add(1)
-			s.bad("zeek-conn", err)
+			s.bad(SourceZeekConn, err)
 		},
 	}, func(text string, n int) {
 		s.counters.Read.Add(1)
 		rec, ok, err := s.parser.Line(text, n)
 		if err != nil {
 			s.counters.Bad.Add(1)
-			s.bad("zeek-conn", err)
+			s.bad(SourceZeekConn, err)
 			return
 		}
 		if !ok {
@@ -103,7 +107,7 @@ func (s *connSource) raise(ctx context.Context, fs []FlowFinding, units []flow.U
 	for i, f := range fs {
 		detail, _ := json.Marshal(map[string]any{"checks": f.Checks, "window_start": f.WindowStart, "window_seconds": f.WindowSeconds,
 			"window_label": f.WindowLabel, "numbers": f.Detail})
-		alerts[i] = registry.Alert{Kind: registry.AlertFlow, SeenAt: f.WindowStart, Source: "zeek-conn", ClientIP: f.SrcIP, Input: f.Input(), Score: f.Score,
+		alerts[i] = registry.Alert{Kind: registry.AlertFlow, SeenAt: f.WindowStart, Source: SourceZeekConn, ClientIP: f.SrcIP, Input: f.Input(), Score: f.Score,
 			Threshold: 0, Model: FlowRulesModel, Version: 0, SHA256: "", Detail: detail}
 	}
 	s.alerts.Add(ctx, alerts)
@@ -125,16 +129,16 @@ func (s *connSource) score(ctx context.Context, m *Model, units []flow.Unit) {
 	names := s.stream.Set().Names()
 	if err := m.Scorer.ScoreVectors(names, vectors, scores); err != nil {
 		// The scorer was built for this feature set version: a bug, not input.
-		s.bad("zeek-conn", fmt.Errorf("score %d flow windows with %s: %w", len(units), m.Ref(), err))
+		s.bad(SourceZeekConn, fmt.Errorf("score %d flow windows with %s: %w", len(units), m.Ref(), err))
 		return
 	}
 	s.counters.Scored.Add(uint64(len(units)))
 	if err := m.Sample.offerVectors(names, vectors); err != nil {
-		s.bad("zeek-conn", err)
+		s.bad(SourceZeekConn, err)
 	}
 	if sh := s.holder.ShadowOf(m); sh != nil {
 		if err := sh.scoreVectors(names, vectors, scores); err != nil {
-			s.bad("zeek-conn", err)
+			s.bad(SourceZeekConn, err)
 		}
 	}
 	var alerts []registry.Alert
@@ -147,7 +151,7 @@ func (s *connSource) score(ctx context.Context, m *Model, units []flow.Unit) {
 			d["top_features"] = top
 		}
 		detail, _ := json.Marshal(d)
-		alerts = append(alerts, registry.Alert{Kind: registry.AlertFlow, SeenAt: u.WindowStart, Source: "zeek-conn", ClientIP: u.SrcIP.String(), Input: u.Input(),
+		alerts = append(alerts, registry.Alert{Kind: registry.AlertFlow, SeenAt: u.WindowStart, Source: SourceZeekConn, ClientIP: u.SrcIP.String(), Input: u.Input(),
 			Score: scores[i], Threshold: m.Threshold, ModelID: m.ID, Model: m.Name, Version: m.Version, SHA256: m.SHA256,
 			Detail: detail, Vector: u.Values})
 	}

@@ -15,7 +15,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // dashboardPath is the Grafana dashboard shipped for the scorers.
@@ -203,7 +205,8 @@ func dashFamily(name string, families map[string]string) string {
 }
 
 // scorerMetrics builds a real scorer (HTTP API, zeek-dns, dnstap and
-// zeek-conn sources, a loaded model, one scored request) without running
+// zeek-conn sources, a loaded model with a live sample, a shadow, one
+// scored request) without running
 // it, and returns its metric families (name → type) and the label names
 // each family's samples carry.
 func scorerMetrics(t *testing.T) (families map[string]string, labels map[string]map[string]bool) {
@@ -212,7 +215,7 @@ func scorerMetrics(t *testing.T) (families map[string]string, labels map[string]
 	dir := t.TempDir()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	s, err := NewServer(db, Config{Alias: "production", HTTPAddr: "127.0.0.1:0",
-		ZeekDNS: filepath.Join(dir, "dns.log"), ZeekConn: filepath.Join(dir, "conn.log"), Dnstap: filepath.Join(dir, "dnstap.sock")}, quiet)
+		ZeekDNS: filepath.Join(dir, "dns.log"), ZeekConn: filepath.Join(dir, "conn.log"), Dnstap: filepath.Join(dir, "dnstap.sock")}, quiet, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,19 +229,25 @@ func scorerMetrics(t *testing.T) (families map[string]string, labels map[string]
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A live sample and a shadow, so their families have samples.
+	m.Sample = NewLiveSample(m, 10, 1)
 	s.Holder().Swap(m)
+	chall, err := Load(context.Background(), db, publishModel(t, db, "dga", 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Holder().SetShadow(newShadow(&registry.Shadow{ID: 1}, m, chall))
 	// One request, so the per-status-code series exists.
-	api := &API{Holder: s.holder, Metrics: s.metrics}
+	api := &API{Holder: s.holder, Metrics: s.metrics, Gatherer: s.gatherer}
 	rec := httptest.NewRecorder()
 	api.Handler().ServeHTTP(rec, httptest.NewRequest("POST", "/v1/score", strings.NewReader(`{"names":["example.com"]}`)))
 	if rec.Code != 200 {
 		t.Fatalf("score request: %d %s", rec.Code, rec.Body)
 	}
 
-	var buf bytes.Buffer
-	s.metrics.Write(&buf)
+	buf := bytes.NewBufferString(scrape(t, s.gatherer))
 	families, labels = map[string]string{}, map[string]map[string]bool{}
-	sc := bufio.NewScanner(&buf)
+	sc := bufio.NewScanner(buf)
 	for sc.Scan() {
 		line := sc.Text()
 		if rest, ok := strings.CutPrefix(line, "# TYPE "); ok {
@@ -267,7 +276,8 @@ func scorerMetrics(t *testing.T) (families map[string]string, labels map[string]
 	if len(families) == 0 {
 		t.Fatalf("the scorer exported no metric families:\n%s", buf.String())
 	}
-	if !labels["mlctl_model_info"]["sha256"] || !labels["mlctl_source_read_total"]["source"] || !labels["mlctl_http_requests_total"]["code"] {
+	if !labels["mlctl_model_info"]["sha256"] || !labels["mlctl_source_read_total"]["source"] || !labels["mlctl_http_requests_total"]["code"] ||
+		!labels["mlctl_shadow_scored_total"]["shadow_id"] || !labels["mlctl_live_sample_rows"]["model"] {
 		t.Fatalf("the scorer's metrics lack the samples this test builds:\n%s", buf.String())
 	}
 	return families, labels

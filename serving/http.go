@@ -14,6 +14,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/features/prefilter"
 )
@@ -25,8 +28,12 @@ import (
 // live sample and, while a shadow is open, scored by the challenger after
 // the answer is sent; the answer is the champion's alone.
 type API struct {
-	Holder  *Holder
-	Metrics *Metrics
+	Holder *Holder
+	// Metrics counts the requests and what they scored; Gatherer
+	// (required) is what GET /metrics serves: the registry Metrics are
+	// registered on.
+	Metrics  *Metrics
+	Gatherer prometheus.Gatherer
 	// MaxBody bounds a request body in bytes (413 above it; default 16 MiB).
 	MaxBody int64
 	// Log takes what goes wrong after an answer was sent (default
@@ -76,7 +83,8 @@ func (a *API) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v1/score", a.score)
 	mux.HandleFunc("/healthz", a.healthz)
-	mux.HandleFunc("/metrics", a.metrics)
+	mux.Handle("/metrics", promhttp.HandlerFor(a.Gatherer, promhttp.HandlerOpts{
+		ErrorLog: slog.NewLogLogger(a.logger().Handler(), slog.LevelError), ErrorHandling: promhttp.ContinueOnError}))
 	return mux
 }
 
@@ -271,11 +279,6 @@ func (a *API) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]any{"status": "ok", "model": m.Name, "version": m.Version, "sha256": m.SHA256,
 		"threshold": m.Threshold, "loaded_at": m.LoadedAt.UTC().Format(time.RFC3339Nano)})
-}
-
-func (a *API) metrics(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	a.Metrics.Write(w)
 }
 
 // httpError answers {"error": msg} with the status and returns it.

@@ -20,7 +20,8 @@ func TestScoreAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := &Holder{}
-	api := &API{Holder: h, Metrics: NewMetrics(), MaxBody: 1024}
+	apiMetrics, reg := newTestMetrics(t)
+	api := &API{Holder: h, Metrics: apiMetrics, Gatherer: reg, MaxBody: 1024}
 	srv := httptest.NewServer(api.Handler())
 	defer srv.Close()
 	do := func(method, path, body string) (int, string) {
@@ -121,8 +122,8 @@ func TestScoreAPITXT(t *testing.T) {
 	}
 	h := &Holder{}
 	h.Swap(m)
-	metrics := NewMetrics()
-	srv := httptest.NewServer((&API{Holder: h, Metrics: metrics}).Handler())
+	metrics, reg := newTestMetrics(t)
+	srv := httptest.NewServer((&API{Holder: h, Metrics: metrics, Gatherer: reg}).Handler())
 	defer srv.Close()
 	post := func(body string) (int, string) {
 		t.Helper()
@@ -173,9 +174,7 @@ func TestScoreAPITXT(t *testing.T) {
 	if r.Results[1].Input != " v=spf1 -all " || r.Results[4].Input != `<v="q">` {
 		t.Errorf("records are echoed as sent: %+v", r.Results)
 	}
-	var out strings.Builder
-	metrics.Write(&out)
-	if !strings.Contains(out.String(), "mlctl_http_txt_scored_total 4\n") || !strings.Contains(out.String(), "mlctl_http_names_scored_total 0\n") {
-		t.Errorf("metrics:\n%s", out.String())
+	if out := scrape(t, reg); !strings.Contains(out, "mlctl_http_txt_scored_total 4\n") || !strings.Contains(out, "mlctl_http_names_scored_total 0\n") {
+		t.Errorf("metrics:\n%s", out)
 	}
 }

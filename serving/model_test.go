@@ -16,6 +16,7 @@ import (
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -171,7 +172,7 @@ func TestPipelineDropsWhenFullScoresAndAlerts(t *testing.T) {
 // fails the test if Run returned an error. The test's end stops it too.
 func runServer(t *testing.T, db *registry.DB, cfg Config) (*Server, func()) {
 	t.Helper()
-	srv, err := NewServer(db, cfg, quiet)
+	srv, err := NewServer(db, cfg, quiet, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

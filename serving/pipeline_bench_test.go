@@ -132,7 +132,8 @@ func BenchmarkScoreAPIBatch(b *testing.B) {
 	m, rows := defaultRecipeModel(b, db)
 	h := &Holder{}
 	h.Swap(m)
-	api := (&API{Holder: h, Metrics: NewMetrics()}).Handler()
+	metrics, reg := newTestMetrics(b)
+	api := (&API{Holder: h, Metrics: metrics, Gatherer: reg}).Handler()
 	names := make([]string, 1000)
 	for i := range names {
 		names[i] = rows[i*7%len(rows)].Name
@@ -156,7 +157,8 @@ func BenchmarkScoreAPIOneName(b *testing.B) {
 	m, _ := defaultRecipeModel(b, db)
 	h := &Holder{}
 	h.Swap(m)
-	api := (&API{Holder: h, Metrics: NewMetrics()}).Handler()
+	metrics, reg := newTestMetrics(b)
+	api := (&API{Holder: h, Metrics: metrics, Gatherer: reg}).Handler()
 	body := []byte(`{"names":["www.google.com"]}`)
 	w := httptest.NewRecorder()
 	r := bytes.NewReader(body)

@@ -8,18 +8,16 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
-	"maps"
 	"net"
 	"net/http"
 	"os"
-	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/mlctl/mlctl"
+	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/features/prefilter"
 	"github.com/mlctl/mlctl/registry"
 )
@@ -75,6 +73,7 @@ type Server struct {
 	beat     *Heartbeat
 	recorder *Recorder
 	metrics  *Metrics
+	gatherer prometheus.Gatherer
 	alerts   *AlertSink
 	pipeline *Pipeline
 	flows    *connSource
@@ -86,9 +85,17 @@ type Server struct {
 // maxBadShown is how many bad lines per source are logged; all are counted.
 const maxBadShown = 20
 
-// NewServer prepares a scorer; Run starts it. The HTTP listener is opened
-// here so Addr is known before Run.
-func NewServer(db *registry.DB, cfg Config, log *slog.Logger) (*Server, error) {
+// MetricsRegistry is where a scorer registers its metrics and what its
+// GET /metrics serves: a *prometheus.Registry, on which the caller
+// registers the process and Go collectors.
+type MetricsRegistry interface {
+	prometheus.Registerer
+	prometheus.Gatherer
+}
+
+// NewServer prepares a scorer, its metrics registered on reg; Run starts
+// it. The HTTP listener is opened here so Addr is known before Run.
+func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistry) (*Server, error) {
 	if err := registry.ValidAliasName(cfg.Alias); err != nil {
 		return nil, err
 	}
@@ -104,14 +111,14 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger) (*Server, error) {
 	host, _ := os.Hostname()
 	var rnd [4]byte
 	rand.Read(rnd[:])
-	s := &Server{cfg: cfg, db: db, log: log, host: host, started: time.Now(), holder: &Holder{}, metrics: NewMetrics(),
+	s := &Server{cfg: cfg, db: db, log: log, host: host, started: time.Now(), holder: &Holder{}, gatherer: reg,
 		id: fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(rnd[:])), badShown: map[string]int{}}
 	var sources []string
 	if cfg.ZeekDNS != "" {
-		sources = append(sources, "zeek-dns")
+		sources = append(sources, SourceZeekDNS)
 	}
 	if cfg.Dnstap != "" {
-		sources = append(sources, "dnstap")
+		sources = append(sources, SourceDnstap)
 	}
 	var err error
 	if s.alerts, err = NewAlertSinkWith(db, s.id, cfg.Alerts, log, cfg.Campaigns); err != nil {
@@ -132,7 +139,12 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	s.beat = NewHeartbeat(db, cfg.Heartbeat, log, s.heartbeat)
 	s.watcher.Changed = s.beat.Kick
-	s.metrics.Collect = s.collect
+	if s.metrics, err = NewMetrics(reg); err != nil {
+		return nil, err
+	}
+	if err := reg.Register(newScorerCollector(s)); err != nil {
+		return nil, fmt.Errorf("register the scorer's metrics: %w", err)
+	}
 	if cfg.HTTPAddr != "" {
 		if s.listener, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
 			return nil, fmt.Errorf("serve: --http %s: %w", cfg.HTTPAddr, err)
@@ -187,22 +199,22 @@ func (s *Server) Run(ctx context.Context) error {
 		}()
 	}
 	if s.cfg.ZeekDNS != "" {
-		z := &ZeekDNS{Path: s.cfg.ZeekDNS, FromEnd: s.cfg.FromEnd, Counters: s.pipeline.Counters("zeek-dns"),
-			Bad: func(err error) { s.bad("zeek-dns", err) }, Emit: s.pipeline.Offer}
-		start("zeek-dns", z.Run)
+		z := &ZeekDNS{Path: s.cfg.ZeekDNS, FromEnd: s.cfg.FromEnd, Counters: s.pipeline.Counters(SourceZeekDNS),
+			Bad: func(err error) { s.bad(SourceZeekDNS, err) }, Emit: s.pipeline.Offer}
+		start(SourceZeekDNS, z.Run)
 	}
 	if s.cfg.Dnstap != "" {
-		d := &Dnstap{SocketPath: s.cfg.Dnstap, ScoreResponses: s.cfg.DnstapResponses, Counters: s.pipeline.Counters("dnstap"),
-			Bad: func(err error) { s.bad("dnstap", err) }, Emit: s.pipeline.Offer}
-		start("dnstap", d.Run)
+		d := &Dnstap{SocketPath: s.cfg.Dnstap, ScoreResponses: s.cfg.DnstapResponses, Counters: s.pipeline.Counters(SourceDnstap),
+			Bad: func(err error) { s.bad(SourceDnstap, err) }, Emit: s.pipeline.Offer}
+		start(SourceDnstap, d.Run)
 	}
 	if s.flows != nil {
-		start("zeek-conn", s.flows.Run)
+		start(SourceZeekConn, s.flows.Run)
 	}
 	var srv *http.Server
 	var shutdown chan struct{} // closed when HTTP requests in flight have finished
 	if s.listener != nil {
-		api := &API{Holder: s.holder, Metrics: s.metrics, MaxBody: s.cfg.MaxBody, Log: s.log, Prefilter: s.cfg.Prefilter}
+		api := &API{Holder: s.holder, Metrics: s.metrics, Gatherer: s.gatherer, MaxBody: s.cfg.MaxBody, Log: s.log, Prefilter: s.cfg.Prefilter}
 		srv = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second}
 		srcWG.Add(1)
 		go func() {
@@ -263,7 +275,7 @@ func (s *Server) heartbeat() registry.ScorerBeat {
 	st := s.watcher.Status()
 	b := registry.ScorerBeat{ID: s.id, Host: s.host, PID: os.Getpid(), Alias: s.cfg.Alias, Listen: s.listenDesc(),
 		ChangeID: st.ChangeID, RefusedModelID: st.RefusedModelID, LastError: st.LastError, StartedAt: s.started,
-		Counters: s.counters()}
+		Counters: s.Counters()}
 	if m := s.holder.Get(); m != nil {
 		b.ModelID, b.SHA256, b.LoadedAt = m.ID, m.SHA256, m.LoadedAt
 	}
@@ -285,135 +297,4 @@ func (s *Server) listenDesc() string {
 		parts = append(parts, "dnstap:unix:"+s.cfg.Dnstap)
 	}
 	return strings.Join(parts, " ")
-}
-
-// counters is the heartbeat's counters object.
-func (s *Server) counters() map[string]any {
-	out := map[string]any{
-		"http_names_scored": s.metrics.NamesScored.Load(),
-		"http_txt_scored":   s.metrics.TXTScored.Load(),
-		"http_prefiltered":  s.metrics.Prefiltered.Total(),
-		"alerts":            s.alerts.Raised(),
-		"swaps":             s.watcher.Swaps(),
-		"refused_models":    s.watcher.Refusals(),
-		"refused_shadows":   s.watcher.ShadowRefusals(),
-		"queue":             s.pipeline.QueueLen(),
-		"client_alerts":     s.alerts.RaisedKind(registry.AlertClient),
-	}
-	if c := s.pipeline.ClientWindows(); c != nil {
-		out["alerts_deduplicated"] = c.Deduplicated()
-	}
-	if sh := s.holder.Shadow(); sh != nil {
-		st := sh.Stats()
-		out["shadow"] = map[string]any{"id": sh.ID, "champion": sh.Champion.Ref(), "challenger": sh.Challenger.Ref(),
-			"scored": st.Scored, "disagreements": st.Disagreements, "champion_alerts": st.ChampionAlerts, "challenger_alerts": st.ChallengerAlerts}
-	}
-	if m := s.holder.Get(); m != nil && m.Sample != nil {
-		out["live_sample"] = map[string]any{"rows": m.Sample.Len(), "seen": m.Sample.Seen()}
-	}
-	for name, c := range s.sourceCounters() {
-		out[name] = map[string]uint64{"read": c.Read.Load(), "parsed": c.Parsed.Load(), "bad": c.Bad.Load(),
-			"skipped": c.Skipped.Load(), "scored": c.Scored.Load(), "dropped": c.Dropped.Load(), "prefiltered": c.Prefiltered.Total()}
-	}
-	return out
-}
-
-func (s *Server) sourceCounters() map[string]*SourceCounters {
-	out := map[string]*SourceCounters{}
-	for name, c := range s.pipeline.counters {
-		out[name] = c
-	}
-	if s.flows != nil {
-		out["zeek-conn"] = s.flows.counters
-	}
-	return out
-}
-
-// collect writes the metrics owned outside Metrics.
-func (s *Server) collect(p *PromWriter) {
-	p.Family("mlctl_scorer_info", "gauge", "This scorer (1), by id, host and alias.")
-	p.Sample("mlctl_scorer_info", 1, "scorer_id", s.id, "host", s.host, "alias", s.cfg.Alias)
-	p.Family("process_start_time_seconds", "gauge", "Start time of the process since the Unix epoch in seconds.")
-	p.Sample("process_start_time_seconds", float64(s.started.UnixNano())/1e9)
-	p.Family("go_goroutines", "gauge", "Number of goroutines that currently exist.")
-	p.Sample("go_goroutines", float64(runtime.NumGoroutine()))
-	p.Family("mlctl_model_info", "gauge", "The model in service (1), by name, version and SHA-256.")
-	p.Family("mlctl_model_threshold", "gauge", "The threshold of the model in service: scores at or above it are alerts.")
-	p.Family("mlctl_model_loaded_timestamp_seconds", "gauge", "When the model in service was loaded, since the Unix epoch.")
-	if m := s.holder.Get(); m != nil {
-		p.Sample("mlctl_model_info", 1, "alias", s.cfg.Alias, "model", m.Name, "version", fmt.Sprint(m.Version), "sha256", m.SHA256)
-		p.Sample("mlctl_model_threshold", m.Threshold, "alias", s.cfg.Alias)
-		p.Sample("mlctl_model_loaded_timestamp_seconds", float64(m.LoadedAt.UnixNano())/1e9, "alias", s.cfg.Alias)
-	}
-	p.Family("mlctl_model_swaps_total", "counter", "Models swapped in.")
-	p.Sample("mlctl_model_swaps_total", float64(s.watcher.Swaps()))
-	p.Family("mlctl_model_refused_total", "counter", "Models refused (failed to load or verify); the old one kept serving.")
-	p.Sample("mlctl_model_refused_total", float64(s.watcher.Refusals()))
-	s.collectShadow(p)
-	p.Family("mlctl_alerts_total", "counter", "Alerts raised, by kind: name, client, tunnel, flow, txt.")
-	for _, k := range AlertKinds {
-		p.Sample("mlctl_alerts_total", float64(s.alerts.RaisedKind(k)), "kind", k)
-	}
-	s.collectClients(p)
-	p.Family("mlctl_alerts_store_failed_total", "counter", "Alerts the registry did not take (still in the alerts file).")
-	p.Sample("mlctl_alerts_store_failed_total", float64(s.alerts.DBFailed()))
-	s.collectPrefiltered(p)
-	p.Family("mlctl_queue_length", "gauge", "Queries waiting to be scored.")
-	p.Sample("mlctl_queue_length", float64(s.pipeline.QueueLen()))
-	if s.flows != nil {
-		p.Family("mlctl_flow_late_total", "counter", "conn.log connections that came after their window closed (see --flow-lateness), dropped.")
-		p.Sample("mlctl_flow_late_total", float64(s.flows.late.Load()))
-	}
-	srcs := s.sourceCounters()
-	for _, f := range []struct {
-		name, help string
-		get        func(*SourceCounters) uint64
-	}{
-		{"mlctl_source_read_total", "Lines or frames read, by source.", func(c *SourceCounters) uint64 { return c.Read.Load() }},
-		{"mlctl_source_parsed_total", "Records parsed, by source.", func(c *SourceCounters) uint64 { return c.Parsed.Load() }},
-		{"mlctl_source_bad_total", "Lines or frames that did not parse, by source.", func(c *SourceCounters) uint64 { return c.Bad.Load() }},
-		{"mlctl_source_skipped_total", "Records with nothing to score, by source.", func(c *SourceCounters) uint64 { return c.Skipped.Load() }},
-		{"mlctl_source_scored_total", "Inputs scored, by source.", func(c *SourceCounters) uint64 { return c.Scored.Load() }},
-		{"mlctl_source_dropped_total", "Inputs dropped because the queue was full, by source.", func(c *SourceCounters) uint64 { return c.Dropped.Load() }},
-	} {
-		p.Family(f.name, "counter", f.help)
-		for _, name := range slices.Sorted(maps.Keys(srcs)) {
-			p.Sample(f.name, float64(f.get(srcs[name])), "source", name)
-		}
-	}
-}
-
-// collectShadow writes the shadow's and the live sample's metrics.
-func (s *Server) collectShadow(p *PromWriter) {
-	sh := s.holder.Shadow()
-	var st registry.ShadowStats
-	if sh != nil {
-		st = sh.Stats()
-	}
-	p.Family("mlctl_shadow_info", "gauge", "The shadow being scored (1), by id, champion and challenger: the challenger scores what the champion scores and never alerts.")
-	if sh != nil {
-		p.Sample("mlctl_shadow_info", 1, "alias", s.cfg.Alias, "shadow_id", fmt.Sprint(sh.ID), "champion", sh.Champion.Ref(), "challenger", sh.Challenger.Ref())
-	}
-	for _, f := range []struct {
-		name, help string
-		v          int64
-	}{
-		{"mlctl_shadow_scored_total", "Inputs scored by both the champion and the challenger of the shadow, by shadow id.", st.Scored},
-		{"mlctl_shadow_disagreements_total", "Inputs the champion and the challenger labeled differently (each at its own threshold), by shadow id.", st.Disagreements},
-		{"mlctl_shadow_champion_alerts_total", "Shadowed inputs at or above the champion's threshold, by shadow id.", st.ChampionAlerts},
-		{"mlctl_shadow_challenger_alerts_total", "Shadowed inputs the challenger would have alerted on (never raised), by shadow id.", st.ChallengerAlerts},
-	} {
-		p.Family(f.name, "counter", f.help)
-		if sh != nil {
-			p.Sample(f.name, float64(f.v), "shadow_id", fmt.Sprint(sh.ID))
-		}
-	}
-	p.Family("mlctl_shadow_refused_total", "counter", "Open shadows not scored: the challenger failed to load or verify, or scores another kind of input.")
-	p.Sample("mlctl_shadow_refused_total", float64(s.watcher.ShadowRefusals()))
-	p.Family("mlctl_live_sample_rows", "gauge", "Feature vectors kept in the live sample of the model in service (for drift checks).")
-	p.Family("mlctl_live_sample_seen_total", "counter", "Feature vectors offered to the live sample of the model in service.")
-	if m := s.holder.Get(); m != nil && m.Sample != nil {
-		p.Sample("mlctl_live_sample_rows", float64(m.Sample.Len()), "model", m.Ref())
-		p.Sample("mlctl_live_sample_seen_total", float64(m.Sample.Seen()), "model", m.Ref())
-	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // publishAlertingModel publishes a small real name model whose threshold
@@ -112,7 +113,7 @@ func TestServerPrefiltersNames(t *testing.T) {
 	}
 	alerts := filepath.Join(dir, "alerts.jsonl")
 	srv, err := NewServer(db, Config{Alias: "production", ZeekDNS: path, HTTPAddr: "127.0.0.1:0", Alerts: alerts,
-		Heartbeat: 100 * time.Millisecond, Prefilter: pf}, quiet)
+		Heartbeat: 100 * time.Millisecond, Prefilter: pf}, quiet, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

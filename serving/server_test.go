@@ -14,6 +14,7 @@ import (
 
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // TestServerChecksAZeekConnLog runs a scorer with only --zeek-conn on a
@@ -43,7 +44,7 @@ func TestServerChecksAZeekConnLog(t *testing.T) {
 	os.WriteFile(conn, []byte(b.String()), 0o644)
 
 	alerts := filepath.Join(dir, "alerts.jsonl")
-	srv, err := NewServer(db, Config{Alias: "production", ZeekConn: conn, Alerts: alerts, Flow: FlowCheckConfig{Blacklist: list}, Heartbeat: 100 * time.Millisecond}, quiet)
+	srv, err := NewServer(db, Config{Alias: "production", ZeekConn: conn, Alerts: alerts, Flow: FlowCheckConfig{Blacklist: list}, Heartbeat: 100 * time.Millisecond}, quiet, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestShutdownLetsRequestsInFlightFinish(t *testing.T) {
 	if _, err := db.SetAlias(context.Background(), registry.MoveAlias{Alias: "production", ModelID: m.ID, Action: registry.ActionPromote, By: "t"}); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := NewServer(db, Config{Alias: "production", HTTPAddr: "127.0.0.1:0"}, quiet)
+	srv, err := NewServer(db, Config{Alias: "production", HTTPAddr: "127.0.0.1:0"}, quiet, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 	"github.com/mlctl/mlctl/serving/servingtest"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // TestServerScoresTXTAnswersOfAZeekDNSLog runs a scorer with a txt model
@@ -42,7 +43,7 @@ func TestServerScoresTXTAnswersOfAZeekDNSLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	alerts := filepath.Join(dir, "alerts.jsonl")
-	srv, err := NewServer(db, Config{Alias: "production", ZeekDNS: path, Alerts: alerts, Heartbeat: 100 * time.Millisecond}, quiet)
+	srv, err := NewServer(db, Config{Alias: "production", ZeekDNS: path, Alerts: alerts, Heartbeat: 100 * time.Millisecond}, quiet, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func TestServerScoresTXTAnswersFromUnbound(t *testing.T) {
 	dir := t.TempDir()
 	sock := filepath.Join(dir, "dnstap.sock")
 	alerts := filepath.Join(dir, "alerts.jsonl")
-	srv, err := NewServer(db, Config{Alias: "production", Dnstap: sock, DnstapResponses: true, Alerts: alerts, Heartbeat: 100 * time.Millisecond}, quiet)
+	srv, err := NewServer(db, Config{Alias: "production", Dnstap: sock, DnstapResponses: true, Alerts: alerts, Heartbeat: 100 * time.Millisecond}, quiet, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
