@@ -8,6 +8,7 @@ import (
 
 	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/evaluation"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 )
@@ -114,9 +115,9 @@ func TestPipelineOnRealRegistry(t *testing.T) {
 	if err != nil || len(evs) != 2 {
 		t.Fatalf("evaluations %+v %v", evs, err)
 	}
-	rep, err := activities.EvaluateModel(ctx, db, ms[0], []*registry.Dataset{d})
+	rep, err := evaluation.Published(ctx, db, ms[0], []*registry.Dataset{d})
 	if err != nil || rep.Rows != 3000 {
-		t.Fatalf("EvaluateModel: %+v %v", rep, err)
+		t.Fatalf("evaluation.Published: %+v %v", rep, err)
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/driftcheck"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 )
@@ -164,7 +165,7 @@ func randomNames(rng *rand.Rand, n int) []string {
 }
 
 func benignOf(rows []datasets.Row) []datasets.Row {
-	return activities.BaselineRows(rows, activities.BaselineBenign)
+	return driftcheck.BaselineRows(rows, driftcheck.BaselineBenign)
 }
 
 func namesOf(rows []datasets.Row) []string {
@@ -253,7 +254,7 @@ func TestCheckLiveDriftOfNames(t *testing.T) {
 	mix := namesOf(datasets.GenerateDemo(98, 1200))
 	e.save(t, id, "scorer-a", sc.Names(), featuresOf(sc, mix[:600]))
 	e.save(t, id, "scorer-b", sc.Names(), featuresOf(sc, mix[600:]))
-	if res = e.mustCheck(t, activities.LiveDriftInput{Alias: "production", Baseline: activities.BaselineAll}); res.Drifted {
+	if res = e.mustCheck(t, activities.LiveDriftInput{Alias: "production", Baseline: driftcheck.BaselineAll}); res.Drifted {
 		t.Fatalf("the training mix against all training rows: %+v", res)
 	}
 	if res = e.mustCheck(t, in); !res.Drifted {

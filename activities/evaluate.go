@@ -2,12 +2,11 @@ package activities
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/mlctl/mlctl"
 
 	"github.com/mlctl/mlctl/artifact"
-	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/evaluation"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/eval"
 )
@@ -79,8 +78,8 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 	if err != nil {
 		return EvaluateResult{}, nonRetryable(err)
 	}
-	val, valLeft := prefilterRows(sc, labeled(partRows(rows, split, registry.PartValidation)))
-	test, testLeft := prefilterRows(sc, labeled(partRows(rows, split, registry.PartTest)))
+	val, valLeft := evaluation.Prefilter(sc, labeled(partRows(rows, split, registry.PartValidation)))
+	test, testLeft := evaluation.Prefilter(sc, labeled(partRows(rows, split, registry.PartTest)))
 	if err := checkTwoClasses(val, "validation part"); err != nil {
 		adaptive, ok := art.AdaptiveThreshold()
 		if !ok {
@@ -90,7 +89,7 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 		// labeled rows to measure, its own adaptive threshold decides.
 		return EvaluateResult{Threshold: adaptive, ThresholdRule: "the isolation forest's adaptive threshold (no labeled validation rows of both classes to choose one on)"}, nil
 	}
-	vs, vl, vf, err := Score(sc, val, lay.Columns)
+	vs, vl, vf, err := evaluation.Score(sc, val, lay.Columns)
 	if err != nil {
 		return EvaluateResult{}, nonRetryable(&BadInputError{err.Error()})
 	}
@@ -105,7 +104,7 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 		out.ClientThreshold = ClientThreshold(vs, vl, threshold)
 	}
 	if len(test) > 0 {
-		ts, tl, tf, err := Score(sc, test, lay.Columns)
+		ts, tl, tf, err := evaluation.Score(sc, test, lay.Columns)
 		if err != nil {
 			return EvaluateResult{}, nonRetryable(&BadInputError{err.Error()})
 		}
@@ -113,35 +112,6 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 	}
 	out.Validation.Prefiltered, out.Test.Prefiltered = valLeft, testLeft
 	return out, nil
-}
-
-// Score scores rows (names, or vectors whose values columns names) and
-// returns scores, labels and families side by side. A model of another
-// kind than the rows is an error.
-func Score(sc *artifact.Scorer, rows []datasets.Row, columns []string) (scores []float64, labels []int, families []string, err error) {
-	scores = make([]float64, len(rows))
-	switch {
-	case sc.TakesVectors() && columns != nil:
-		v := make([][]float64, len(rows))
-		for i, r := range rows {
-			v[i] = r.Values
-		}
-		if err := sc.ScoreVectors(columns, v, scores); err != nil {
-			return nil, nil, nil, err
-		}
-	case !sc.TakesVectors() && columns == nil:
-		sc.Score(names(rows), scores)
-	case columns == nil:
-		return nil, nil, nil, fmt.Errorf("a %s model scores vectors; these rows are domain names", sc.Kind())
-	default:
-		return nil, nil, nil, fmt.Errorf("a model of domain names cannot score the vectors of a flow or tabular dataset")
-	}
-	labels = make([]int, len(rows))
-	families = make([]string, len(rows))
-	for i, r := range rows {
-		labels[i], families[i] = r.Label, r.Family
-	}
-	return scores, labels, families, nil
 }
 
 // countBenign counts the labels that are 0.
@@ -153,52 +123,4 @@ func countBenign(labels []int) int {
 		}
 	}
 	return n
-}
-
-// EvaluateModel scores every row of the datasets with a published model at
-// its stored threshold and records the evaluation (used by `mlctl eval`).
-// Rows of names the default prefilter rejects are left out and counted in
-// the report's Prefiltered.
-func EvaluateModel(ctx context.Context, db *registry.DB, m *registry.Model, ds []*registry.Dataset) (eval.Report, error) {
-	data, sha, err := db.Artifact(ctx, m.ID)
-	if err != nil {
-		return eval.Report{}, err
-	}
-	if sha != m.SHA256 {
-		return eval.Report{}, mlctl.Errorf(mlctl.ECORRUPT, "model %s: stored checksum %s differs from the model record %s", m.Ref(), sha, m.SHA256)
-	}
-	art, err := artifact.Decode(data, m.SHA256)
-	if err != nil {
-		return eval.Report{}, mlctl.Errorf(mlctl.ECORRUPT, "model %s: %v", m.Ref(), err)
-	}
-	man, err := artifact.ParseManifest(m)
-	if err != nil {
-		return eval.Report{}, err
-	}
-	sc, err := artifact.NewScorer(art)
-	if err != nil {
-		return eval.Report{}, err
-	}
-	var ids []int64
-	for _, d := range ds {
-		ids = append(ids, d.ID)
-	}
-	rows, lay, err := (&Activities{DB: db}).loadRows(ctx, ids)
-	if err != nil {
-		return eval.Report{}, err
-	}
-	rows, left := prefilterRows(sc, labeled(rows))
-	if len(rows) == 0 {
-		return eval.Report{}, mlctl.Errorf(mlctl.EINVALID, "no labeled rows to evaluate%s", prefilteredNote(left))
-	}
-	s, l, f, err := Score(sc, rows, lay.Columns)
-	if err != nil {
-		return eval.Report{}, mlctl.Errorf(mlctl.EINVALID, "%s: %v", m.Ref(), err)
-	}
-	rep := eval.Evaluate(s, l, f, man.Threshold)
-	rep.Prefiltered = left
-	if _, err := db.AddEvaluation(ctx, evaluationRow(m.ID, ids, "all", rep)); err != nil {
-		return rep, fmt.Errorf("record evaluation: %w", err)
-	}
-	return rep, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/evaluation"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 )
@@ -86,8 +87,8 @@ func TestEvaluationLeavesOutPrefilteredRows(t *testing.T) {
 	if err != nil || len(ms) != 1 {
 		t.Fatalf("models %v %v", ms, err)
 	}
-	rep, err := activities.EvaluateModel(ctx, db, ms[0], []*registry.Dataset{d})
+	rep, err := evaluation.Published(ctx, db, ms[0], []*registry.Dataset{d})
 	if err != nil || rep.Rows != 1500 || fmt.Sprint(rep.Prefiltered) != fmt.Sprint(want) {
-		t.Fatalf("EvaluateModel: %d rows, prefiltered %v, want 1500 and %v: %v", rep.Rows, rep.Prefiltered, want, err)
+		t.Fatalf("evaluation.Published: %d rows, prefiltered %v, want 1500 and %v: %v", rep.Rows, rep.Prefiltered, want, err)
 	}
 }

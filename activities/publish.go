@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/activity"
 
 	"github.com/mlctl/mlctl/artifact"
+	"github.com/mlctl/mlctl/evaluation"
 	"github.com/mlctl/mlctl/features"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/eval"
@@ -100,7 +101,7 @@ func (a *Activities) Publish(ctx context.Context, in PublishInput) (PublishResul
 		rep  eval.Report
 	}{{"validation", in.Evaluation.Validation}, {"test", in.Evaluation.Test}} {
 		if e.rep.Rows > 0 {
-			evals = append(evals, evaluationRow(0, ids, e.part, e.rep))
+			evals = append(evals, evaluation.Record(0, ids, e.part, e.rep))
 		}
 	}
 	m, created, err := a.DB.PublishModel(ctx, registry.NewModel{
@@ -143,12 +144,4 @@ func featureFit(fs artifact.FeatureSet) (string, error) {
 		return artifact.FeatureFitBenignOnly, nil
 	}
 	return "", nil
-}
-
-func evaluationRow(modelID int64, ids []int64, part string, rep eval.Report) registry.Evaluation {
-	c, _ := json.Marshal(rep.Confusion)
-	m, _ := json.Marshal(rep.Metrics)
-	f, _ := json.Marshal(rep.FamilyRecall)
-	return registry.Evaluation{ModelID: modelID, DatasetIDs: ids, Part: part, Threshold: rep.Threshold,
-		Confusion: c, Metrics: m, FamilyRecall: f, Rows: int64(rep.Rows)}
 }

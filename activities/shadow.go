@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/mlctl/mlctl/artifact"
+	"github.com/mlctl/mlctl/gate"
 	"github.com/mlctl/mlctl/registry"
 )
 
@@ -56,15 +57,12 @@ func (a *Activities) ModelDatasets(ctx context.Context, modelID int64) ([]string
 	return man.DatasetVersions, nil
 }
 
-// ShadowCheck is the verdict on a challenger's shadow.
-type ShadowCheck struct {
-	Passed  bool                    `json:"passed"`
-	Reason  string                  `json:"reason"`
-	Summary *registry.ShadowSummary `json:"summary,omitempty"`
-}
+// ShadowCheck is the verdict on a challenger's shadow (gate.ShadowCheck).
+type ShadowCheck = gate.ShadowCheck
 
 // CheckShadow applies the shadow requirements of a gate (MinShadow,
-// MinShadowScored, MaxDisagreement) to the challenger's shadow on the alias.
+// MinShadowScored, MaxDisagreement) to the challenger's shadow on the
+// alias (gate.Shadow).
 func (a *Activities) CheckShadow(ctx context.Context, in GateInput) (ShadowCheck, error) {
 	champ, err := a.DB.ModelByID(ctx, in.ChampionID)
 	if err != nil {
@@ -74,9 +72,5 @@ func (a *Activities) CheckShadow(ctx context.Context, in GateInput) (ShadowCheck
 	if err != nil {
 		return ShadowCheck{}, nonRetryable(err)
 	}
-	sum, passed, why, err := a.shadowGate(ctx, in, chall.Ref(), champ.Ref())
-	if err != nil {
-		return ShadowCheck{}, err
-	}
-	return ShadowCheck{Passed: passed, Reason: why, Summary: sum}, nil
+	return gate.Shadow(ctx, a.DB, in, chall.Ref(), champ.Ref())
 }

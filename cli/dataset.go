@@ -12,6 +12,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/ingest"
 	"github.com/mlctl/mlctl/registry"
 )
 
@@ -110,24 +111,18 @@ func datasetIngest(c *ucli.Context) error {
 	if maxBad < 0 || maxBad > 1 {
 		return usagef("dataset ingest: --max-bad-fraction %v: want a fraction between 0 and 1", maxBad)
 	}
-	var reads []*datasets.Read
-	var files []registry.SourceFile
-	lines, skipped := 0, 0
+	var b ingest.Batch
 	for _, path := range c.StringSlice("file") {
 		sum, err := fileSHA256(path)
 		if err != nil {
 			return err
 		}
-		r, err := datasets.ReadDGA(path, opt)
-		if err != nil {
+		if _, err := b.Add(path, sum, opt); err != nil {
 			return err
 		}
-		reads = append(reads, r)
-		lines += r.Lines
-		skipped += r.Skipped
-		files = append(files, registry.SourceFile{Path: path, SHA256: sum, Lines: r.Lines, Rows: len(r.Rows), Bad: len(r.Bad), Duplicates: r.Duplicates})
 	}
-	rows, bad, dups := datasets.Merge(reads...)
+	rows, bad, dups := b.Merge()
+	lines, skipped := b.Lines, b.Skipped
 	stderr := c.App.ErrWriter
 	first := bad
 	if len(first) > 5 {
@@ -158,7 +153,7 @@ func datasetIngest(c *ucli.Context) error {
 		return err
 	}
 	d, created, err := db.CreateDataset(c.Context, registry.NewDataset{
-		Name: name, Kind: c.String("kind"), SHA256: datasets.Hash(rows), Rows: rows, SourceFiles: files, BadRows: len(bad),
+		Name: name, Kind: c.String("kind"), SHA256: datasets.Hash(rows), Rows: rows, SourceFiles: b.Sources, BadRows: len(bad),
 	})
 	if err != nil {
 		return err

@@ -1,16 +1,14 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/artifact"
-	"github.com/mlctl/mlctl/registry"
+	"github.com/mlctl/mlctl/driftcheck"
 	"github.com/mlctl/mlctl/training/drift"
 )
 
@@ -24,7 +22,7 @@ func driftCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek"},
 			&ucli.Float64Flag{Name: "alpha", Value: drift.DefaultAlpha, Usage: "a feature drifted when its KS p-value is below this"},
 			&ucli.Float64Flag{Name: "threshold", Value: drift.DefaultThreshold, Usage: "the model drifted when more than this share of its features drifted"},
-			&ucli.StringFlag{Name: "baseline", Value: activities.BaselineAll, Usage: "training rows to compare with: all, or benign (label 0: what mostly-benign live traffic should resemble; schedule drift checks use it)"},
+			&ucli.StringFlag{Name: "baseline", Value: driftcheck.BaselineAll, Usage: "training rows to compare with: all, or benign (label 0: what mostly-benign live traffic should resemble; schedule drift checks use it)"},
 			&ucli.IntFlag{Name: "sample", Value: 5000, Usage: "rows sampled (seeded) from each side"},
 			&ucli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 		},
@@ -39,6 +37,10 @@ func driftCheck(c *ucli.Context) error {
 	if c.Int("sample") < 2 {
 		return usagef("drift: --sample %d: want at least 2", c.Int("sample"))
 	}
+	which := c.String("baseline")
+	if which != driftcheck.BaselineAll && which != driftcheck.BaselineBenign {
+		return usagef("drift: --baseline %s: want all or benign", which)
+	}
 	db, err := openDB(c)
 	if err != nil {
 		return err
@@ -52,16 +54,6 @@ func driftCheck(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	train, columns, err := activities.TrainingRows(c.Context, db, l.Model, l.Manifest)
-	if err != nil {
-		return err
-	}
-	switch c.String("baseline") {
-	case activities.BaselineAll, activities.BaselineBenign:
-		train = activities.BaselineRows(train, c.String("baseline"))
-	default:
-		return usagef("drift: --baseline %s: want all or benign", c.String("baseline"))
-	}
 	n := c.Int("sample")
 	// Sample first: features are only computed for the rows compared.
 	var recent [][]float64
@@ -74,7 +66,7 @@ func driftCheck(c *ucli.Context) error {
 		if err != nil {
 			return fmt.Errorf("drift: %s: %w", c.String("file"), err)
 		}
-		recent = activities.PickColumns(idx, activities.DriftSample(in.vectors, n, activities.DriftRecentSeed))
+		recent = driftcheck.PickColumns(idx, driftcheck.Sample(in.vectors, n, driftcheck.RecentSeed))
 	} else {
 		if sc.FeatureSet() == nil {
 			return usagef("drift: %s reads token sequences (%s), not named features: drift checks need a model with a feature set", l.Model.Ref(), l.Model.Algo)
@@ -83,9 +75,9 @@ func driftCheck(c *ucli.Context) error {
 		if err != nil {
 			return err
 		}
-		recent = activities.FeatureRows(sc.FeatureSet(), activities.DriftSample(inputs, n, activities.DriftRecentSeed))
+		recent = driftcheck.FeatureRows(sc.FeatureSet(), driftcheck.Sample(inputs, n, driftcheck.RecentSeed))
 	}
-	base, err := activities.DriftBaseline(sc, train, columns, n)
+	base, err := driftcheck.ModelBaseline(c.Context, db, l, sc, which, n)
 	if err != nil {
 		return err
 	}
@@ -96,12 +88,7 @@ func driftCheck(c *ucli.Context) error {
 	if err != nil {
 		return usagef("drift: %v", err)
 	}
-	raw, err := json.Marshal(rep)
-	if err != nil {
-		return err
-	}
-	if _, err := db.AddDriftReport(c.Context, registry.DriftReport{ModelID: l.Model.ID, SampleRows: int64(len(recent)),
-		DriftedShare: rep.DriftedShare, Drifted: rep.Drifted, Report: raw}); err != nil {
+	if _, err := driftcheck.Record(c.Context, db, l.Model, rep, len(recent), "", ""); err != nil {
 		return err
 	}
 	if c.Bool("json") {

@@ -7,7 +7,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/evaluation"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/eval"
 )
@@ -48,7 +48,7 @@ func evalCommand() *ucli.Command {
 				ds = append(ds, d)
 				refs = append(refs, d.Ref())
 			}
-			rep, err := activities.EvaluateModel(c.Context, db, l.Model, ds)
+			rep, err := evaluation.Published(c.Context, db, l.Model, ds)
 			if err != nil {
 				return err
 			}

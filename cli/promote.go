@@ -15,7 +15,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/gate"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/workflows"
 )
@@ -28,8 +28,8 @@ func promoteCommand() *ucli.Command {
 		Flags: append(moveFlags(),
 			&ucli.BoolFlag{Name: "force", Usage: "skip the gate against the alias's current model (needs --reason)"},
 			&ucli.StringSliceFlag{Name: "eval-dataset", Usage: "NAME[@V] the gate compares both models on (default: the new model's test split)"},
-			&ucli.Float64Flag{Name: "margin-auc", Value: activities.DefaultMarginAUC, Usage: "largest ROC-AUC drop the gate accepts"},
-			&ucli.Float64Flag{Name: "margin-recall", Value: activities.DefaultMarginRecall, Usage: "largest drop of recall at the current model's FPR the gate accepts"},
+			&ucli.Float64Flag{Name: "margin-auc", Value: gate.DefaultMarginAUC, Usage: "largest ROC-AUC drop the gate accepts"},
+			&ucli.Float64Flag{Name: "margin-recall", Value: gate.DefaultMarginRecall, Usage: "largest drop of recall at the current model's FPR the gate accepts"},
 			&ucli.DurationFlag{Name: "min-shadow", Usage: "the gate requires the model to have been shadowed beside the alias's current one for this long (see `schedule create --shadow`)"},
 			&ucli.Int64Flag{Name: "min-shadow-scored", Usage: "the gate requires its shadow to have scored at least this many live inputs"},
 			&ucli.Float64Flag{Name: "max-disagreement", Usage: "the gate requires its shadow to have labeled at most this share of live inputs differently from the current model (0: no limit)"},

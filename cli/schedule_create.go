@@ -14,8 +14,10 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/driftcheck"
+	"github.com/mlctl/mlctl/gate"
+	"github.com/mlctl/mlctl/ingest"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/drift"
 	"github.com/mlctl/mlctl/webhook"
@@ -45,8 +47,8 @@ func scheduleCreateFlags() []ucli.Flag {
 		&ucli.DurationFlag{Name: "shadow", Usage: "score a challenger that passes the gate beside the champion on live traffic this long before promoting"},
 		&ucli.Int64Flag{Name: "min-shadow-scored", Value: 1, Usage: "live inputs its shadow must have scored"},
 		&ucli.Float64Flag{Name: "max-disagreement", Usage: "largest share of live inputs the shadow may label differently from the champion (0: no limit)"},
-		&ucli.Float64Flag{Name: "margin-auc", Value: activities.DefaultMarginAUC, Usage: "largest ROC-AUC drop the gate accepts"},
-		&ucli.Float64Flag{Name: "margin-recall", Value: activities.DefaultMarginRecall, Usage: "largest drop of recall at the champion's FPR the gate accepts"},
+		&ucli.Float64Flag{Name: "margin-auc", Value: gate.DefaultMarginAUC, Usage: "largest ROC-AUC drop the gate accepts"},
+		&ucli.Float64Flag{Name: "margin-recall", Value: gate.DefaultMarginRecall, Usage: "largest drop of recall at the champion's FPR the gate accepts"},
 		&ucli.StringFlag{Name: "webhook", Usage: "URL every decision is posted to, signed with HMAC-SHA256 of " + webhook.SecretEnv + " (set on the worker)"},
 		&ucli.DurationFlag{Name: "confirm-timeout", Value: workflows.DefaultConfirmTimeout, Usage: "how long a promotion waits for every live scorer"},
 		// Drift.
@@ -55,7 +57,7 @@ func scheduleCreateFlags() []ucli.Flag {
 		&ucli.Float64Flag{Name: "drift-alpha", Value: drift.DefaultAlpha, Usage: "a feature drifted when its KS p-value is below this"},
 		&ucli.DurationFlag{Name: "drift-window", Value: time.Hour, Usage: "use live samples the scorers updated this recently"},
 		&ucli.IntFlag{Name: "drift-min-rows", Value: 200, Usage: "live rows a drift check needs"},
-		&ucli.StringFlag{Name: "drift-baseline", Value: activities.BaselineBenign, Usage: "training rows live traffic is compared with: benign (label 0) or all"},
+		&ucli.StringFlag{Name: "drift-baseline", Value: driftcheck.BaselineBenign, Usage: "training rows live traffic is compared with: benign (label 0) or all"},
 	)
 }
 
@@ -112,7 +114,7 @@ func scheduleCreate(c *ucli.Context) error {
 	w := c.App.Writer
 	fmt.Fprintf(w, "created schedule %s (Temporal schedule %s): %s\nweb UI: %s\n", name, scheduleID(name), note, scheduleURL(c, scheduleID(name)))
 	if d := c.Duration("drift-every"); d > 0 {
-		dc := workflows.DriftCheckInput{Schedule: name, RetrainSchedule: scheduleID(name), Drift: activities.LiveDriftInput{
+		dc := workflows.DriftCheckInput{Schedule: name, RetrainSchedule: scheduleID(name), Drift: driftcheck.LiveInput{
 			Alias: in.Alias, Window: c.Duration("drift-window"), Alpha: c.Float64("drift-alpha"), Threshold: c.Float64("drift-threshold"), MinRows: c.Int("drift-min-rows"),
 			Baseline: c.String("drift-baseline"),
 		}}
@@ -166,7 +168,7 @@ func retrainInput(c *ucli.Context, name string) (workflows.RetrainInput, error) 
 		}
 		sources = append(sources, abs)
 	}
-	nd := activities.NewDataInput{Dataset: ds, Kind: c.String("kind"), Sources: sources, Format: c.String("format"),
+	nd := ingest.Feed{Dataset: ds, Kind: c.String("kind"), Sources: sources, Format: c.String("format"),
 		LabelColumn: c.String("label-column"), Family: c.String("family"), FamilyColumn: c.String("family-column"), Column: c.String("input-column"),
 		WindowRows: c.Int("window-rows"), MaxBadFraction: c.Float64("max-bad-fraction")}
 	if s := c.String("label"); s != "" {

@@ -9,7 +9,6 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/webhook"
 	"github.com/mlctl/mlctl/worker"
 )
@@ -45,7 +44,7 @@ func workerCommand() *ucli.Command {
 				return err
 			}
 			fmt.Fprintf(c.App.ErrWriter, "mlctl worker: serving %v on %s\n", queues, c.String("temporal"))
-			return worker.Run(ctx, tc, queues, &activities.Activities{DB: db, Client: tc, WebhookSecret: []byte(os.Getenv(webhook.SecretEnv))})
+			return worker.Run(ctx, tc, queues, db, []byte(os.Getenv(webhook.SecretEnv)))
 		},
 	}
 }

@@ -10,6 +10,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/workflows"
 )
 
@@ -39,8 +40,12 @@ func New(c client.Client, queue string, acts *activities.Activities) (sdkworker.
 	return w, nil
 }
 
-// Run serves the given task queues until ctx ends.
-func Run(ctx context.Context, c client.Client, queues []string, acts *activities.Activities) error {
+// Run serves the given task queues until ctx ends, running mlctl's
+// activities on the registry db and the Temporal client c (which long
+// activities signal progress through and drift checks trigger retrain
+// schedules with); webhookSecret signs retrain webhooks.
+func Run(ctx context.Context, c client.Client, queues []string, db *registry.DB, webhookSecret []byte) error {
+	acts := &activities.Activities{DB: db, Client: c, WebhookSecret: webhookSecret}
 	var ws []sdkworker.Worker
 	for _, q := range queues {
 		w, err := New(c, q, acts)

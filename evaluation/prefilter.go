@@ -1,4 +1,4 @@
-package activities
+package evaluation
 
 import (
 	"fmt"
@@ -8,12 +8,12 @@ import (
 	"github.com/mlctl/mlctl/features/prefilter"
 )
 
-// prefilterRows leaves out, when sc scores domain names (a dga model), the
+// Prefilter leaves out, when sc scores domain names (a dga model), the
 // rows whose names the default prefilter rejects (features/prefilter: the
 // built-in rules, no internal suffixes or allowlist), as serving never
 // scores them either. It returns the rows kept and how many were left out
 // by reason (nil when none was). TXT, flow and tabular rows are kept.
-func prefilterRows(sc *artifact.Scorer, rows []datasets.Row) ([]datasets.Row, map[string]int) {
+func Prefilter(sc *artifact.Scorer, rows []datasets.Row) ([]datasets.Row, map[string]int) {
 	if sc.TakesVectors() || sc.Kind() != "dga" {
 		return rows, nil
 	}

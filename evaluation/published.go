@@ -1,0 +1,58 @@
+package evaluation
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mlctl/mlctl"
+
+	"github.com/mlctl/mlctl/artifact"
+	"github.com/mlctl/mlctl/registry"
+	"github.com/mlctl/mlctl/training/eval"
+	"github.com/mlctl/mlctl/trainingdata"
+)
+
+// Published scores every row of the datasets with a published model at
+// its stored threshold and records the evaluation (`mlctl eval`). Rows of
+// names the default prefilter rejects are left out and counted in the
+// report's Prefiltered.
+func Published(ctx context.Context, st Store, m *registry.Model, ds []*registry.Dataset) (eval.Report, error) {
+	data, sha, err := st.Artifact(ctx, m.ID)
+	if err != nil {
+		return eval.Report{}, err
+	}
+	if sha != m.SHA256 {
+		return eval.Report{}, mlctl.Errorf(mlctl.ECORRUPT, "model %s: stored checksum %s differs from the model record %s", m.Ref(), sha, m.SHA256)
+	}
+	art, err := artifact.Decode(data, m.SHA256)
+	if err != nil {
+		return eval.Report{}, mlctl.Errorf(mlctl.ECORRUPT, "model %s: %v", m.Ref(), err)
+	}
+	man, err := artifact.ParseManifest(m)
+	if err != nil {
+		return eval.Report{}, err
+	}
+	sc, err := artifact.NewScorer(art)
+	if err != nil {
+		return eval.Report{}, err
+	}
+	ids := trainingdata.IDs(ds)
+	rows, lay, err := trainingdata.Load(ctx, st, ids)
+	if err != nil {
+		return eval.Report{}, err
+	}
+	rows, left := Prefilter(sc, trainingdata.Labeled(rows))
+	if len(rows) == 0 {
+		return eval.Report{}, mlctl.Errorf(mlctl.EINVALID, "no labeled rows to evaluate%s", prefilteredNote(left))
+	}
+	s, l, f, err := Score(sc, rows, lay.Columns)
+	if err != nil {
+		return eval.Report{}, mlctl.Errorf(mlctl.EINVALID, "%s: %v", m.Ref(), err)
+	}
+	rep := eval.Evaluate(s, l, f, man.Threshold)
+	rep.Prefiltered = left
+	if _, err := st.AddEvaluation(ctx, Record(m.ID, ids, "all", rep)); err != nil {
+		return rep, fmt.Errorf("record evaluation: %w", err)
+	}
+	return rep, nil
+}
