@@ -5,7 +5,6 @@ package activities
 
 import (
 	"context"
-	"errors"
 
 	"github.com/mlctl/mlctl"
 
@@ -37,17 +36,17 @@ func nonRetryable(err error) error {
 	case mlctl.ENOTFOUND, mlctl.EINVALID, mlctl.ECORRUPT, mlctl.ECONFLICT:
 		return temporal.NewNonRetryableApplicationError(err.Error(), mlctl.ErrorCode(err), err)
 	}
-	var bad *BadInputError
-	if errors.As(err, &bad) {
-		return temporal.NewNonRetryableApplicationError(err.Error(), "bad_input", err)
-	}
 	return err
 }
 
-// BadInputError is data that no retry can fix.
-type BadInputError struct{ Msg string }
-
-func (e *BadInputError) Error() string { return e.Msg }
+// invalid marks err as bad input that no retry can fix (an EINVALID
+// error), keeping any code it already has.
+func invalid(err error) error {
+	if mlctl.ErrorCode(err) != "" {
+		return err
+	}
+	return &mlctl.Error{Code: mlctl.EINVALID, Message: err.Error()}
+}
 
 // workflowID is the ID of the workflow that runs the activity ("" outside one).
 func workflowID(ctx context.Context) string {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/datasets/dgagen"
+	"github.com/mlctl/mlctl/trainingdata"
 )
 
 // augmentParams are the --param keys of the default recipe's training
@@ -22,7 +23,7 @@ var augmentParams = []string{"gen_dga", "gen_benign", "benign_registrable"}
 // on real test rows. It returns the rows to train on and the resolved
 // parameters for the manifest (the counts added), or train and nil for
 // other kinds and algorithms.
-func augmentTraining(lay layout, generated bool, params map[string]string, train []datasets.Row, seed uint64) ([]datasets.Row, map[string]string, error) {
+func augmentTraining(lay trainingdata.Layout, generated bool, params map[string]string, train []datasets.Row, seed uint64) ([]datasets.Row, map[string]string, error) {
 	if lay.Kind != "dga" || lay.Columns != nil || !generated {
 		for _, k := range augmentParams {
 			if _, ok := params[k]; ok {

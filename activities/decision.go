@@ -3,11 +3,11 @@ package activities
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/activity"
 
+	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/webhook"
 )
@@ -81,10 +81,10 @@ func (a *Activities) DeliverDecision(ctx context.Context, in WebhookInput) error
 		return err
 	}
 	if err := webhook.CheckURL(in.URL); err != nil {
-		return nonRetryable(&BadInputError{err.Error()})
+		return nonRetryable(invalid(err))
 	}
 	if len(a.WebhookSecret) == 0 {
-		return nonRetryable(&BadInputError{fmt.Sprintf("webhook %s: the worker has no signing secret: set %s where `mlctl worker` runs", in.URL, webhook.SecretEnv)})
+		return nonRetryable(mlctl.Errorf(mlctl.EINVALID, "webhook %s: the worker has no signing secret: set %s where `mlctl worker` runs", in.URL, webhook.SecretEnv))
 	}
 	return webhook.Post(ctx, nil, in.URL, a.WebhookSecret, webhook.Event{Name: DecisionEvent, Delivery: d.WorkflowID, Body: raw}, time.Now())
 }

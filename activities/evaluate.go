@@ -9,6 +9,7 @@ import (
 	"github.com/mlctl/mlctl/evaluation"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/eval"
+	"github.com/mlctl/mlctl/trainingdata"
 )
 
 // EvaluateInput names a candidate and the split to evaluate it on.
@@ -72,15 +73,15 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 	}
 	sc, err := artifact.NewScorer(art)
 	if err != nil {
-		return EvaluateResult{}, nonRetryable(&BadInputError{err.Error()})
+		return EvaluateResult{}, nonRetryable(invalid(err))
 	}
-	rows, lay, split, err := a.loadSplitRows(ctx, in.DatasetIDs, in.SplitID)
+	rows, lay, split, err := trainingdata.LoadSplit(ctx, a.DB, in.DatasetIDs, in.SplitID)
 	if err != nil {
 		return EvaluateResult{}, nonRetryable(err)
 	}
-	val, valLeft := evaluation.Prefilter(sc, labeled(partRows(rows, split, registry.PartValidation)))
-	test, testLeft := evaluation.Prefilter(sc, labeled(partRows(rows, split, registry.PartTest)))
-	if err := checkTwoClasses(val, "validation part"); err != nil {
+	val, valLeft := evaluation.Prefilter(sc, trainingdata.Labeled(trainingdata.Part(rows, split, registry.PartValidation)))
+	test, testLeft := evaluation.Prefilter(sc, trainingdata.Labeled(trainingdata.Part(rows, split, registry.PartTest)))
+	if err := trainingdata.TwoClasses(val, "validation part"); err != nil {
 		adaptive, ok := art.AdaptiveThreshold()
 		if !ok {
 			return EvaluateResult{}, nonRetryable(err)
@@ -91,7 +92,7 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 	}
 	vs, vl, vf, err := evaluation.Score(sc, val, lay.Columns)
 	if err != nil {
-		return EvaluateResult{}, nonRetryable(&BadInputError{err.Error()})
+		return EvaluateResult{}, nonRetryable(invalid(err))
 	}
 	threshold, rule := eval.BestF1Threshold(vs, vl), bestF1Rule
 	if in.ThresholdFPR > 0 {
@@ -106,7 +107,7 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 	if len(test) > 0 {
 		ts, tl, tf, err := evaluation.Score(sc, test, lay.Columns)
 		if err != nil {
-			return EvaluateResult{}, nonRetryable(&BadInputError{err.Error()})
+			return EvaluateResult{}, nonRetryable(invalid(err))
 		}
 		out.Test = eval.Evaluate(ts, tl, tf, threshold)
 	}

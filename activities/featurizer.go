@@ -1,6 +1,7 @@
 package activities
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/features"
 	"github.com/mlctl/mlctl/training/matrix"
+	"github.com/mlctl/mlctl/trainingdata"
 )
 
 // featurizer turns a run's rows into the matrix the trees learn from:
@@ -24,7 +26,7 @@ type featurizer struct {
 // set fitted on the training rows; for vectors, the dataset's columns less
 // the baseline column (baselineColumn, or datasets.BaselineColumn when a
 // tabular dataset has one).
-func newFeaturizer(lay layout, setName, baselineColumn string, train []datasets.Row, seed uint64) (*featurizer, error) {
+func newFeaturizer(lay trainingdata.Layout, setName, baselineColumn string, train []datasets.Row, seed uint64) (*featurizer, error) {
 	if lay.Kind == "txt" {
 		// TXT records: the txt-shape set (what a record looks like), the
 		// only name-free set that reads them.
@@ -69,7 +71,7 @@ func newFeaturizer(lay layout, setName, baselineColumn string, train []datasets.
 
 // featurizerOf rebuilds the features of an artifact's feature set (a
 // resumed checkpoint) over rows of the given layout.
-func featurizerOf(fs artifact.FeatureSet, lay layout) (*featurizer, error) {
+func featurizerOf(fs artifact.FeatureSet, lay trainingdata.Layout) (*featurizer, error) {
 	if lay.Columns == nil {
 		set, err := features.Lookup(fs.Name, fs.State)
 		if err != nil {
@@ -87,7 +89,7 @@ func featurizerOf(fs artifact.FeatureSet, lay layout) (*featurizer, error) {
 // matrix returns the features of rows.
 func (f *featurizer) matrix(rows []datasets.Row) *matrix.Matrix {
 	if f.set != nil {
-		return artifact.FeatureMatrix(f.set, names(rows))
+		return artifact.FeatureMatrix(f.set, trainingdata.Names(rows))
 	}
 	v := make([][]float64, len(rows))
 	for i, r := range rows {
@@ -99,7 +101,7 @@ func (f *featurizer) matrix(rows []datasets.Row) *matrix.Matrix {
 // baselineRows are the rows an isolation forest learns normal from: those
 // whose baseline column is set (non-zero) when one is named or a tabular
 // dataset has one, else the benign ones (label 0).
-func baselineRows(rows []datasets.Row, lay layout, baselineColumn string) ([]datasets.Row, error) {
+func baselineRows(rows []datasets.Row, lay trainingdata.Layout, baselineColumn string) ([]datasets.Row, error) {
 	baselineColumn = baselineColumnOf(lay, baselineColumn)
 	var out []datasets.Row
 	if baselineColumn == "" {
@@ -127,7 +129,7 @@ func baselineRows(rows []datasets.Row, lay layout, baselineColumn string) ([]dat
 
 // baselineColumnOf is the baseline column of a run: the one named, or
 // datasets.BaselineColumn when a tabular dataset has it, else none.
-func baselineColumnOf(lay layout, named string) string {
+func baselineColumnOf(lay trainingdata.Layout, named string) string {
 	if named == "" && lay.Kind == "tabular" && slices.Contains(lay.Columns, datasets.BaselineColumn) {
 		return datasets.BaselineColumn
 	}
@@ -139,4 +141,31 @@ func artifactJoin(s []string) string {
 		return fmt.Sprintf("%v … (%d columns)", s[:8], len(s))
 	}
 	return fmt.Sprint(s)
+}
+
+// fitFeatures builds the named feature set, fitting any learned state on the training rows.
+func fitFeatures(name string, train []datasets.Row, seed uint64) (features.Set, error) {
+	switch name {
+	case "", "domain":
+		return features.FitDomain(train, features.DomainOptions{Seed: seed})
+	default:
+		set, err := features.Lookup(name, nil)
+		if err != nil {
+			return nil, fmt.Errorf("feature set %q: %w", name, err)
+		}
+		return set, nil
+	}
+}
+
+// featureState returns the JSON state of fitted sets, nil for stateless ones.
+func featureState(set features.Set) (json.RawMessage, error) {
+	m, ok := set.(json.Marshaler)
+	if !ok {
+		return nil, nil
+	}
+	b, err := m.MarshalJSON()
+	if err != nil {
+		return nil, fmt.Errorf("encode feature state: %w", err)
+	}
+	return b, nil
 }

@@ -31,7 +31,7 @@ type AliasState struct {
 func (a *Activities) VerifyModel(ctx context.Context, ref string) (ModelRef, error) {
 	name, version, err := mlctl.ParseRef(ref)
 	if err != nil {
-		return ModelRef{}, nonRetryable(&BadInputError{"model " + err.Error()})
+		return ModelRef{}, nonRetryable(mlctl.Errorf(mlctl.EINVALID, "model %v", err))
 	}
 	m, err := a.DB.Model(ctx, name, version)
 	if err != nil {
@@ -42,7 +42,7 @@ func (a *Activities) VerifyModel(ctx context.Context, ref string) (ModelRef, err
 		return ModelRef{}, nonRetryable(err)
 	}
 	if _, err := artifact.NewScorer(l.Artifact); err != nil {
-		return ModelRef{}, nonRetryable(&BadInputError{"model " + m.Ref() + " cannot be served: " + err.Error()})
+		return ModelRef{}, nonRetryable(mlctl.Errorf(mlctl.EINVALID, "model %s cannot be served: %v", m.Ref(), err))
 	}
 	return ModelRef{ID: m.ID, Ref: m.Ref(), SHA256: m.SHA256}, nil
 }

@@ -2,23 +2,20 @@ package activities
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
-	"sync"
 	"time"
 
 	"go.temporal.io/sdk/activity"
 
 	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/artifact"
-	"github.com/mlctl/mlctl/datasets"
-	"github.com/mlctl/mlctl/features"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training"
 	"github.com/mlctl/mlctl/training/learners"
+	"github.com/mlctl/mlctl/trainingdata"
 )
 
 // ProgressSignal is the signal a training activity sends its workflow
@@ -71,27 +68,27 @@ func (a *Activities) Train(ctx context.Context, in TrainInput) (TrainResult, err
 
 	l, err := learners.Lookup(mlctl.Algo(in.Algo))
 	if err != nil {
-		return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
+		return TrainResult{}, nonRetryable(invalid(err))
 	}
 	spec, err := training.ParseSpec(nil, in.Params)
 	if err != nil {
-		return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
+		return TrainResult{}, nonRetryable(invalid(err))
 	}
 	need := l.Needs()
-	rows, lay, split, err := a.loadSplitRows(ctx, in.DatasetIDs, in.SplitID)
+	rows, lay, split, err := trainingdata.LoadSplit(ctx, a.DB, in.DatasetIDs, in.SplitID)
 	if err != nil {
 		return TrainResult{}, nonRetryable(err)
 	}
 	if need.Kinds != nil && !slices.Contains(need.Kinds, mlctl.Kind(lay.Kind)) {
-		return TrainResult{}, nonRetryable(&BadInputError{fmt.Sprintf("%s trains on %s datasets, not %s ones", l.Algo(), kindList(need.Kinds), lay.Kind)})
+		return TrainResult{}, nonRetryable(mlctl.Errorf(mlctl.EINVALID, "%s trains on %s datasets, not %s ones", l.Algo(), kindList(need.Kinds), lay.Kind))
 	}
 	data, err := a.trainingData(lay, split, rows, l, spec, in.FeatureSet, in.Seed)
 	if err != nil {
-		return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
+		return TrainResult{}, nonRetryable(invalid(err))
 	}
 	p, err := l.ParseParams(spec.Learner, in.Seed, data.shape)
 	if err != nil {
-		return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
+		return TrainResult{}, nonRetryable(invalid(err))
 	}
 	resolved := p.Map()
 	maps.Copy(resolved, data.params)
@@ -108,7 +105,7 @@ func (a *Activities) Train(ctx context.Context, in TrainInput) (TrainResult, err
 	}
 	d, err := data.build(lay)
 	if err != nil {
-		return TrainResult{}, nonRetryable(&BadInputError{err.Error()})
+		return TrainResult{}, nonRetryable(invalid(err))
 	}
 
 	unitsStart := time.Now()
@@ -175,7 +172,7 @@ func trainError(ctx context.Context, err error) error {
 	if errors.As(err, new(*hookError)) {
 		return err
 	}
-	return nonRetryable(&BadInputError{"train: " + err.Error()})
+	return nonRetryable(mlctl.Errorf(mlctl.EINVALID, "train: %v", err))
 }
 
 // resumePoint finds where a retried attempt can continue: the checkpoint
@@ -222,130 +219,4 @@ func kindList(kinds []mlctl.Kind) string {
 		s += string(k)
 	}
 	return s
-}
-
-// progress signals the workflow at most once a second (and always at the end).
-func (a *Activities) progress(ctx context.Context, p training.Progress) {
-	if a.Client == nil {
-		return
-	}
-	info := activity.GetInfo(ctx)
-	key := info.WorkflowExecution.ID
-	progressMu.Lock()
-	lastAt := progressLast[key]
-	final := p.Total > 0 && p.Done == p.Total
-	if !final && time.Since(lastAt) < time.Second && p.Stage == "trees" {
-		progressMu.Unlock()
-		return
-	}
-	if final {
-		delete(progressLast, key)
-	} else {
-		progressLast[key] = time.Now()
-	}
-	progressMu.Unlock()
-	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	if err := a.Client.SignalWorkflow(sctx, key, info.WorkflowExecution.RunID, ProgressSignal, p); err != nil {
-		activity.GetLogger(ctx).Debug("progress signal failed", "error", err)
-	}
-}
-
-var (
-	progressMu   sync.Mutex
-	progressLast = map[string]time.Time{}
-)
-
-// heartbeater records heartbeats every second in the background, so feature
-// fitting and checkpoint writes never starve the heartbeat timeout.
-type heartbeater struct {
-	mu     sync.Mutex
-	detail TrainHeartbeat
-	done   chan struct{}
-	wg     sync.WaitGroup
-}
-
-func newHeartbeater(ctx context.Context) *heartbeater {
-	h := &heartbeater{done: make(chan struct{})}
-	h.wg.Add(1)
-	go func() {
-		defer h.wg.Done()
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
-		for {
-			h.mu.Lock()
-			d := h.detail
-			h.mu.Unlock()
-			activity.RecordHeartbeat(ctx, d)
-			select {
-			case <-t.C:
-			case <-h.done:
-				return
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return h
-}
-
-func (h *heartbeater) set(d TrainHeartbeat) {
-	h.mu.Lock()
-	h.detail = d
-	h.mu.Unlock()
-}
-
-func (h *heartbeater) stop() {
-	close(h.done)
-	h.wg.Wait()
-}
-
-func checkTwoClasses(rows []datasets.Row, what string) error {
-	var pos, neg int
-	for _, r := range rows {
-		if r.Label == 1 {
-			pos++
-		} else {
-			neg++
-		}
-	}
-	if pos == 0 || neg == 0 {
-		return &BadInputError{fmt.Sprintf("%s has %d malicious and %d benign rows; training needs both (ingest a benign list with --label 0 and a DGA list with --label 1)", what, pos, neg)}
-	}
-	return nil
-}
-
-func names(rows []datasets.Row) []string {
-	out := make([]string, len(rows))
-	for i, r := range rows {
-		out[i] = r.Name
-	}
-	return out
-}
-
-// fitFeatures builds the named feature set, fitting any learned state on the training rows.
-func fitFeatures(name string, train []datasets.Row, seed uint64) (features.Set, error) {
-	switch name {
-	case "", "domain":
-		return features.FitDomain(train, features.DomainOptions{Seed: seed})
-	default:
-		set, err := features.Lookup(name, nil)
-		if err != nil {
-			return nil, fmt.Errorf("feature set %q: %w", name, err)
-		}
-		return set, nil
-	}
-}
-
-// featureState returns the JSON state of fitted sets, nil for stateless ones.
-func featureState(set features.Set) (json.RawMessage, error) {
-	m, ok := set.(json.Marshaler)
-	if !ok {
-		return nil, nil
-	}
-	b, err := m.MarshalJSON()
-	if err != nil {
-		return nil, fmt.Errorf("encode feature state: %w", err)
-	}
-	return b, nil
 }

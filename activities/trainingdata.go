@@ -11,6 +11,7 @@ import (
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training"
 	"github.com/mlctl/mlctl/training/matrix"
+	"github.com/mlctl/mlctl/trainingdata"
 )
 
 // trainingData is a run's rows as its learner needs them, before and after
@@ -37,21 +38,21 @@ type trainingData struct {
 // trainingData picks the rows the learner trains on and checks them: both
 // classes where it needs labels, the validation part where it stops early,
 // the baseline rows where it learns from a baseline.
-func (a *Activities) trainingData(lay layout, split *registry.Split, rows []datasets.Row, l training.Learner, spec training.Spec, featureSet string, seed uint64) (*trainingData, error) {
+func (a *Activities) trainingData(lay trainingdata.Layout, split *registry.Split, rows []datasets.Row, l training.Learner, spec training.Spec, featureSet string, seed uint64) (*trainingData, error) {
 	d := &trainingData{need: l.Needs(), featureSet: featureSet, seed: seed, params: map[string]string{}}
-	d.part = partRows(rows, split, registry.PartTrain)
-	d.train = labeled(d.part)
+	d.part = trainingdata.Part(rows, split, registry.PartTrain)
+	d.train = trainingdata.Labeled(d.part)
 	if d.need.Rows == training.BothClasses {
 		if spec.BaselineColumn != "" {
 			return nil, fmt.Errorf("baseline_column: only isolation forests (--algo iforest) learn from a baseline")
 		}
-		if err := checkTwoClasses(d.train, "training part"); err != nil {
+		if err := trainingdata.TwoClasses(d.train, "training part"); err != nil {
 			return nil, err
 		}
 	}
 	if d.need.Validation {
-		d.valid = labeled(partRows(rows, split, registry.PartValidation))
-		if err := checkTwoClasses(d.valid, "validation part (early stopping watches it)"); err != nil {
+		d.valid = trainingdata.Labeled(trainingdata.Part(rows, split, registry.PartValidation))
+		if err := trainingdata.TwoClasses(d.valid, "validation part (early stopping watches it)"); err != nil {
 			return nil, err
 		}
 	}
@@ -85,7 +86,7 @@ func (a *Activities) trainingData(lay layout, split *registry.Split, rows []data
 
 // build fits the features (unless a checkpoint brought them) and returns
 // what the learner trains on.
-func (d *trainingData) build(lay layout) (training.Data, error) {
+func (d *trainingData) build(lay trainingdata.Layout) (training.Data, error) {
 	if d.need.Input == training.Sequences {
 		return training.Data{Train: sequences(d.tok, d.train), Valid: sequences(d.tok, d.valid)}, nil
 	}
@@ -131,7 +132,7 @@ func fitTokenizer(kind string, train []datasets.Row) (tokens.Tokenizer, artifact
 		}
 		tok, version = d, tokens.DomainVersion
 	case "txt":
-		t, err := tokens.FitTXT(names(train), tokens.TXTOptions{})
+		t, err := tokens.FitTXT(trainingdata.Names(train), tokens.TXTOptions{})
 		if err != nil {
 			return nil, artifact.FeatureSet{}, fmt.Errorf("fit the TXT vocabulary: %w", err)
 		}
@@ -149,7 +150,7 @@ func fitTokenizer(kind string, train []datasets.Row) (tokens.Tokenizer, artifact
 // sequences encodes rows' inputs as labeled token sequences.
 func sequences(tok tokens.Tokenizer, rows []datasets.Row) training.Examples {
 	var b tokens.Batch
-	b.Encode(tok, names(rows))
+	b.Encode(tok, trainingdata.Names(rows))
 	labels := make([]float32, len(rows))
 	for i, r := range rows {
 		labels[i] = float32(r.Label)
