@@ -34,27 +34,11 @@ type EvaluateResult struct {
 	// ClientThreshold is a domain-name model's looser cut for client
 	// verdicts: a name answered NXDOMAIN at or above it counts toward its
 	// client's verdict (serve's client windows) though it raises no name
-	// alert. It is the threshold at ClientFPR on validation, when that is
+	// alert. It is the threshold at evaluation.ClientFPR on validation, when that is
 	// below Threshold; 0 otherwise.
 	ClientThreshold float64     `json:"client_threshold,omitempty"`
 	Validation      eval.Report `json:"validation"`
 	Test            eval.Report `json:"test"`
-}
-
-// ClientFPR is the false positive rate on validation of a domain-name
-// model's client threshold: ten times the default name threshold's, since
-// a client verdict also needs k such names answered NXDOMAIN in one window.
-const ClientFPR = 0.01
-
-// ClientThreshold is the client threshold of a domain-name model whose
-// validation scores and labels are scores and labels and whose name
-// threshold is threshold: the cut at ClientFPR, or 0 when that is not
-// below the name threshold.
-func ClientThreshold(scores []float64, labels []int, threshold float64) float64 {
-	if _, ct := eval.RecallAtFPR(scores, labels, ClientFPR); ct < threshold {
-		return ct
-	}
-	return 0
 }
 
 // Evaluate scores the validation part, chooses the threshold there (at
@@ -94,15 +78,15 @@ func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateRe
 	if err != nil {
 		return EvaluateResult{}, nonRetryable(invalid(err))
 	}
-	threshold, rule := eval.BestF1Threshold(vs, vl), bestF1Rule
+	threshold, rule := eval.BestF1Threshold(vs, vl), evaluation.BestF1Rule
 	if in.ThresholdFPR > 0 {
 		var recall float64
 		recall, threshold = eval.RecallAtFPR(vs, vl, in.ThresholdFPR)
-		rule = fprRule(in.ThresholdFPR, countBenign(vl), recall)
+		rule = evaluation.FPRRule(in.ThresholdFPR, countBenign(vl), recall)
 	}
 	out := EvaluateResult{Threshold: threshold, ThresholdRule: rule, Validation: eval.Evaluate(vs, vl, vf, threshold)}
 	if lay.Kind == "dga" {
-		out.ClientThreshold = ClientThreshold(vs, vl, threshold)
+		out.ClientThreshold = evaluation.ClientThreshold(vs, vl, threshold)
 	}
 	if len(test) > 0 {
 		ts, tl, tf, err := evaluation.Score(sc, test, lay.Columns)

@@ -84,7 +84,7 @@ func (a *Activities) Publish(ctx context.Context, in PublishInput) (PublishResul
 	man := artifact.Manifest{
 		FormatVersion: artifact.FormatVersion, Algo: string(art.Algo),
 		FeatureSet: art.FeatureSet.Name, FeatureVersion: art.FeatureSet.Version, FeatureNames: art.FeatureSet.Names, FeatureFit: fit,
-		Threshold: in.Evaluation.Threshold, ThresholdRule: cmp.Or(in.Evaluation.ThresholdRule, bestF1Rule),
+		Threshold: in.Evaluation.Threshold, ThresholdRule: cmp.Or(in.Evaluation.ThresholdRule, evaluation.BestF1Rule),
 		ClientThreshold: in.Evaluation.ClientThreshold,
 		Params:          art.Params, Metrics: metrics, DatasetVersions: refs,
 		Split: artifact.SplitInfo{Seed: in.Seed, HoldoutFamilies: holdout,

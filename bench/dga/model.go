@@ -7,10 +7,10 @@ import (
 	"maps"
 
 	"github.com/mlctl/mlctl"
-	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/datasets/dgagen"
+	"github.com/mlctl/mlctl/evaluation"
 	"github.com/mlctl/mlctl/features"
 	"github.com/mlctl/mlctl/features/prefilter"
 	"github.com/mlctl/mlctl/training/eval"
@@ -65,7 +65,7 @@ func TrainDefault(ctx context.Context, train, valid []datasets.Row, seed uint64)
 	vs := make([]float64, len(vn))
 	sc.Score(vn, vs)
 	_, threshold := eval.RecallAtFPR(vs, vl, DefaultFPR)
-	return art, Thresholds{Name: threshold, Client: activities.ClientThreshold(vs, vl, threshold)}, nil
+	return art, Thresholds{Name: threshold, Client: evaluation.ClientThreshold(vs, vl, threshold)}, nil
 }
 
 // Thresholds are a model's name threshold and its client threshold (see

@@ -1,4 +1,4 @@
-package activities
+package evaluation
 
 import (
 	"testing"
@@ -19,8 +19,8 @@ func TestFPRRule(t *testing.T) {
 		{0.01, 40, 0, "false positive rate at most 0.01 on the validation split (its 40 benign rows allow no false positive, and no malicious row scores above every benign one: the threshold is just above the highest score)"},
 		{0.01, 400, 0, "false positive rate at most 0.01 on the validation split (no malicious row is caught within that rate: the threshold is just above the highest score)"},
 	} {
-		if got := fprRule(c.fpr, c.benign, c.recall); got != c.want {
-			t.Errorf("fprRule(%g, %d, %g) = %q, want %q", c.fpr, c.benign, c.recall, got, c.want)
+		if got := FPRRule(c.fpr, c.benign, c.recall); got != c.want {
+			t.Errorf("FPRRule(%g, %d, %g) = %q, want %q", c.fpr, c.benign, c.recall, got, c.want)
 		}
 	}
 }
