@@ -12,6 +12,7 @@ import (
 
 	"go.temporal.io/sdk/testsuite"
 
+	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
@@ -33,7 +34,7 @@ func TestConfirmScorersWaitsForEveryLiveScorer(t *testing.T) {
 		}
 		ids = append(ids, m.ID)
 	}
-	change, err := db.SetAlias(ctx, registry.MoveAlias{Alias: "production", ModelID: ids[1], Action: registry.ActionPromote, By: "t"})
+	change, err := db.SetAlias(ctx, registry.MoveAlias{Alias: "production", ModelID: ids[1], Action: mlctl.ActionPromote, By: "t"})
 	if err != nil {
 		t.Fatal(err)
 	}

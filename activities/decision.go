@@ -8,7 +8,6 @@ import (
 	"go.temporal.io/sdk/activity"
 
 	"github.com/mlctl/mlctl"
-	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/webhook"
 )
 
@@ -17,17 +16,17 @@ const DecisionEvent = "retrain.decision"
 
 // RecordDecision stores a Retrain run's decision (once per run) and writes
 // its decision log line to the worker's log.
-func (a *Activities) RecordDecision(ctx context.Context, d registry.Decision) (registry.Decision, error) {
+func (a *Activities) RecordDecision(ctx context.Context, d mlctl.Decision) (mlctl.Decision, error) {
 	d.WorkflowID = workflowID(ctx)
 	stored, err := a.DB.RecordDecision(ctx, d)
 	if err != nil {
-		return registry.Decision{}, err
+		return mlctl.Decision{}, err
 	}
 	logDecision(ctx, stored)
 	return *stored, nil
 }
 
-func logDecision(ctx context.Context, d *registry.Decision) {
+func logDecision(ctx context.Context, d *mlctl.Decision) {
 	if !activity.IsActivity(ctx) {
 		return
 	}
@@ -45,7 +44,7 @@ type WebhookInput struct {
 // webhookBody is what a decision's webhook posts.
 type webhookBody struct {
 	Event string `json:"event"`
-	*registry.Decision
+	*mlctl.Decision
 	// Challenger and Champion are MODEL@V ("" when none).
 	Challenger string `json:"challenger,omitempty"`
 	Champion   string `json:"champion,omitempty"`

@@ -79,7 +79,7 @@ func (e *driftEnv) publishAs(t *testing.T, model, algo, alias string, params map
 		t.Fatal(err)
 	}
 	v.Get(&pub)
-	if _, err := e.db.SetAlias(e.ctx, registry.MoveAlias{Alias: alias, ModelID: pub.ModelID, Action: registry.ActionPromote,
+	if _, err := e.db.SetAlias(e.ctx, registry.MoveAlias{Alias: alias, ModelID: pub.ModelID, Action: mlctl.ActionPromote,
 		Reason: "drift test", WorkflowID: wf, By: "test"}); err != nil {
 		t.Fatal(err)
 	}

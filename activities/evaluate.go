@@ -36,9 +36,9 @@ type EvaluateResult struct {
 	// client's verdict (serve's client windows) though it raises no name
 	// alert. It is the threshold at evaluation.ClientFPR on validation, when that is
 	// below Threshold; 0 otherwise.
-	ClientThreshold float64     `json:"client_threshold,omitempty"`
-	Validation      eval.Report `json:"validation"`
-	Test            eval.Report `json:"test"`
+	ClientThreshold float64      `json:"client_threshold,omitempty"`
+	Validation      mlctl.Report `json:"validation"`
+	Test            mlctl.Report `json:"test"`
 }
 
 // Evaluate scores the validation part, chooses the threshold there (at

@@ -13,7 +13,6 @@ import (
 	"github.com/mlctl/mlctl/evaluation"
 	"github.com/mlctl/mlctl/features"
 	"github.com/mlctl/mlctl/registry"
-	"github.com/mlctl/mlctl/training/eval"
 )
 
 // PublishInput carries everything the manifest records.
@@ -98,7 +97,7 @@ func (a *Activities) Publish(ctx context.Context, in PublishInput) (PublishResul
 	var evals []registry.Evaluation
 	for _, e := range []struct {
 		part string
-		rep  eval.Report
+		rep  mlctl.Report
 	}{{"validation", in.Evaluation.Validation}, {"test", in.Evaluation.Test}} {
 		if e.rep.Rows > 0 {
 			evals = append(evals, evaluation.Record(0, ids, e.part, e.rep))

@@ -107,7 +107,7 @@ func (a *Activities) MoveAlias(ctx context.Context, in MoveAliasInput) (MoveAlia
 // previous model with action restore, under its own name so the step stands
 // out in the web UI.
 func (a *Activities) RestoreAlias(ctx context.Context, in MoveAliasInput) (MoveAliasResult, error) {
-	in.Action = registry.ActionRestore
+	in.Action = mlctl.ActionRestore
 	return a.MoveAlias(ctx, in)
 }
 

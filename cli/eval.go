@@ -58,7 +58,7 @@ func evalCommand() *ucli.Command {
 					Version  int      `json:"version"`
 					SHA256   string   `json:"sha256"`
 					Datasets []string `json:"datasets"`
-					eval.Report
+					mlctl.Report
 				}{l.Model.Name, l.Model.Version, l.Model.SHA256, refs, rep})
 			}
 			fmt.Fprintf(c.App.Writer, "%s on %v (%d rows):\n", l.Model.Ref(), refs, rep.Rows)

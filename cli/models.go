@@ -89,7 +89,7 @@ func modelsList(c *ucli.Context) error {
 	var rows [][]string
 	for _, m := range ms {
 		auc := ""
-		var met eval.Metrics
+		var met mlctl.Metrics
 		if man, err := artifact.ParseManifest(m); err == nil && json.Unmarshal(man.Metrics, &met) == nil {
 			auc = strconv.FormatFloat(met.AUCROC, 'f', 4, 64)
 		}
@@ -170,7 +170,7 @@ func modelsShow(c *ucli.Context) error {
 			drift.CreatedAt.Local().Format("2006-01-02 15:04:05"))
 	}
 	for _, e := range evs {
-		rep := eval.Report{Threshold: e.Threshold, Rows: int(e.Rows)}
+		rep := mlctl.Report{Threshold: e.Threshold, Rows: int(e.Rows)}
 		_ = json.Unmarshal(e.Confusion, &rep.Confusion)
 		_ = json.Unmarshal(e.Metrics, &rep.Metrics)
 		_ = json.Unmarshal(e.FamilyRecall, &rep.FamilyRecall)

@@ -13,8 +13,6 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-
-	"github.com/mlctl/mlctl/registry"
 )
 
 // scheduleCommand manages Temporal Schedules that retrain a model: each
@@ -96,7 +94,7 @@ type scheduleView struct {
 	// Drift is the schedule's drift check, when it has one.
 	Drift *scheduleView `json:"drift,omitempty"`
 	// Decisions are its newest retrain decisions (describe only).
-	Decisions []*registry.Decision `json:"decisions,omitempty"`
+	Decisions []*mlctl.Decision `json:"decisions,omitempty"`
 }
 
 func describeSchedule(c *ucli.Context, tc client.Client, name, id string) (*scheduleView, error) {

@@ -144,7 +144,7 @@ func train(c *ucli.Context) error {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "test split:")
-	fmt.Fprint(w, eval.Format(eval.Report{Threshold: res.Threshold, Confusion: res.Confusion, Metrics: res.Metrics, FamilyRecall: res.FamilyRecall, Rows: res.TestRows}))
+	fmt.Fprint(w, eval.Format(mlctl.Report{Threshold: res.Threshold, Confusion: res.Confusion, Metrics: res.Metrics, FamilyRecall: res.FamilyRecall, Rows: res.TestRows}))
 	fmt.Fprintf(w, "web UI: %s\n", ui)
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/workflows"
@@ -84,7 +85,7 @@ func TestInjectedDriftStartsRetrain(t *testing.T) {
 	if out := s.run("models", "show", "dga-gbdt@1"); !strings.Contains(out, "DRIFTED") || !strings.Contains(out, "rows sampled by its scorers, drift-drifty") {
 		t.Fatalf("models show does not report the live drift check:\n%s", out)
 	}
-	if d.Outcome != registry.OutcomePromoted {
+	if d.Outcome != mlctl.OutcomePromoted {
 		t.Fatalf("the retrain the drift started decided %+v", d)
 	}
 	var v struct {
@@ -140,7 +141,7 @@ func TestRetrainSurvivesKilledWorker(t *testing.T) {
 	case <-w2.done:
 		t.Fatalf("the second worker exited (%v):\n%s", w2.cmd.ProcessState, w2.log.String())
 	}
-	if res.Decision.Outcome != registry.OutcomePromoted || res.Train.ResumedFrom == 0 {
+	if res.Decision.Outcome != mlctl.OutcomePromoted || res.Train.ResumedFrom == 0 {
 		t.Fatalf("result: outcome %s, resumed from %d", res.Decision.Outcome, res.Train.ResumedFrom)
 	}
 	ctx := context.Background()

@@ -58,7 +58,7 @@ func (h *hooks) received() ([]map[string]any, []string) {
 
 // waitDecision waits for a schedule's decision number n (1-based, oldest
 // first) and returns it.
-func (s *stack) waitDecision(schedule string, n int, within time.Duration, w *worker) *registry.Decision {
+func (s *stack) waitDecision(schedule string, n int, within time.Duration, w *worker) *mlctl.Decision {
 	s.t.Helper()
 	deadline := time.Now().Add(within)
 	for time.Now().Before(deadline) {
@@ -133,7 +133,7 @@ func TestScheduledRetrainPromotesBetterRefusesWorse(t *testing.T) {
 	s.run("schedule", "trigger", "nightly")
 	d := s.waitDecision("nightly", 1, 3*time.Minute, w)
 	t.Logf("scheduled retrain, trigger to decision: %v", time.Since(start).Round(time.Millisecond))
-	if d.Outcome != registry.OutcomePromoted || !strings.Contains(d.Reason, "gate passed") {
+	if d.Outcome != mlctl.OutcomePromoted || !strings.Contains(d.Reason, "gate passed") {
 		t.Fatalf("decision %+v", d)
 	}
 	if got := s.aliasModel("prod"); got != "dga-gbdt@2" {
@@ -172,7 +172,7 @@ func TestScheduledRetrainPromotesBetterRefusesWorse(t *testing.T) {
 	// Nothing new: the next run stops and says why.
 	s.run("schedule", "trigger", "nightly")
 	d = s.waitDecision("nightly", 2, 2*time.Minute, w)
-	if d.Outcome != registry.OutcomeNoNewData || !strings.Contains(d.Reason, "all ingested before") {
+	if d.Outcome != mlctl.OutcomeNoNewData || !strings.Contains(d.Reason, "all ingested before") {
 		t.Fatalf("second decision %+v", d)
 	}
 
@@ -182,14 +182,14 @@ func TestScheduledRetrainPromotesBetterRefusesWorse(t *testing.T) {
 		"--alias", "prod", "--promote-if-better", "--param", "rounds=1", "--param", "max_depth=1", "--every", "24h")
 	s.run("schedule", "trigger", "careless")
 	d = s.waitDecision("careless", 1, 3*time.Minute, w)
-	if d.Outcome != registry.OutcomeRefused || !strings.Contains(d.Reason, "gate: challenger dga-gbdt@3") || !strings.Contains(d.Reason, "below prod's dga-gbdt@2") {
+	if d.Outcome != mlctl.OutcomeRefused || !strings.Contains(d.Reason, "gate: challenger dga-gbdt@3") || !strings.Contains(d.Reason, "below prod's dga-gbdt@2") {
 		t.Fatalf("worse challenger: %+v", d)
 	}
 	if got := s.aliasModel("prod"); got != "dga-gbdt@2" {
 		t.Fatalf("prod serves %s after a refused challenger", got)
 	}
 	var v struct {
-		Decisions []registry.Decision `json:"decisions"`
+		Decisions []mlctl.Decision `json:"decisions"`
 	}
 	mustJSON(t, s.run("schedule", "describe", "careless", "--json"), &v)
 	if len(v.Decisions) != 1 || v.Decisions[0].Outcome != "refused" {
@@ -250,7 +250,7 @@ func TestShadowGatesPromotion(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 	}
 	d := s.waitDecision("shadowed", 1, 2*time.Minute, w)
-	if d.Outcome != registry.OutcomePromoted || !strings.Contains(d.Reason, "shadowed beside dga-gbdt@1") {
+	if d.Outcome != mlctl.OutcomePromoted || !strings.Contains(d.Reason, "shadowed beside dga-gbdt@1") {
 		t.Fatalf("decision after a shadow with traffic: %+v", d)
 	}
 	sum, err := s.db.SummariseShadow(context.Background(), sh.ID)
@@ -268,7 +268,7 @@ func TestShadowGatesPromotion(t *testing.T) {
 	s.run("dataset", "generate", "--rows", "1000", "--seed", "4", "-o", filepath.Join(feed, "day2.csv"))
 	s.run("schedule", "trigger", "shadowed")
 	d = s.waitDecision("shadowed", 2, 3*time.Minute, w)
-	if d.Outcome != registry.OutcomeRefused || !strings.Contains(d.Reason, "shadow: challenger dga-gbdt@3 scored 0 live inputs") {
+	if d.Outcome != mlctl.OutcomeRefused || !strings.Contains(d.Reason, "shadow: challenger dga-gbdt@3 scored 0 live inputs") {
 		t.Fatalf("decision after a shadow without traffic: %+v", d)
 	}
 	if got := s.aliasModel("prod"); got != "dga-gbdt@2" {

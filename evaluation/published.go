@@ -16,38 +16,38 @@ import (
 // its stored threshold and records the evaluation (`mlctl eval`). Rows of
 // names the default prefilter rejects are left out and counted in the
 // report's Prefiltered.
-func Published(ctx context.Context, st Store, m *registry.Model, ds []*registry.Dataset) (eval.Report, error) {
+func Published(ctx context.Context, st Store, m *registry.Model, ds []*registry.Dataset) (mlctl.Report, error) {
 	data, sha, err := st.Artifact(ctx, m.ID)
 	if err != nil {
-		return eval.Report{}, err
+		return mlctl.Report{}, err
 	}
 	if sha != m.SHA256 {
-		return eval.Report{}, mlctl.Errorf(mlctl.ECORRUPT, "model %s: stored checksum %s differs from the model record %s", m.Ref(), sha, m.SHA256)
+		return mlctl.Report{}, mlctl.Errorf(mlctl.ECORRUPT, "model %s: stored checksum %s differs from the model record %s", m.Ref(), sha, m.SHA256)
 	}
 	art, err := artifact.Decode(data, m.SHA256)
 	if err != nil {
-		return eval.Report{}, mlctl.Errorf(mlctl.ECORRUPT, "model %s: %v", m.Ref(), err)
+		return mlctl.Report{}, mlctl.Errorf(mlctl.ECORRUPT, "model %s: %v", m.Ref(), err)
 	}
 	man, err := artifact.ParseManifest(m)
 	if err != nil {
-		return eval.Report{}, err
+		return mlctl.Report{}, err
 	}
 	sc, err := artifact.NewScorer(art)
 	if err != nil {
-		return eval.Report{}, err
+		return mlctl.Report{}, err
 	}
 	ids := trainingdata.IDs(ds)
 	rows, lay, err := trainingdata.Load(ctx, st, ids)
 	if err != nil {
-		return eval.Report{}, err
+		return mlctl.Report{}, err
 	}
 	rows, left := Prefilter(sc, trainingdata.Labeled(rows))
 	if len(rows) == 0 {
-		return eval.Report{}, mlctl.Errorf(mlctl.EINVALID, "no labeled rows to evaluate%s", prefilteredNote(left))
+		return mlctl.Report{}, mlctl.Errorf(mlctl.EINVALID, "no labeled rows to evaluate%s", prefilteredNote(left))
 	}
 	s, l, f, err := Score(sc, rows, lay.Columns)
 	if err != nil {
-		return eval.Report{}, mlctl.Errorf(mlctl.EINVALID, "%s: %v", m.Ref(), err)
+		return mlctl.Report{}, mlctl.Errorf(mlctl.EINVALID, "%s: %v", m.Ref(), err)
 	}
 	rep := eval.Evaluate(s, l, f, man.Threshold)
 	rep.Prefiltered = left

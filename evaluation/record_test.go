@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/evaluation"
 	"github.com/mlctl/mlctl/training/eval"
 )
@@ -16,11 +17,11 @@ func TestRecord(t *testing.T) {
 	if r.ModelID != 7 || len(r.DatasetIDs) != 2 || r.Part != "test" || r.Threshold != 0.5 || r.Rows != 4 {
 		t.Fatalf("record %+v", r)
 	}
-	var c eval.Confusion
+	var c mlctl.Confusion
 	if err := json.Unmarshal(r.Confusion, &c); err != nil || c != rep.Confusion || c.TP != 2 {
 		t.Fatalf("confusion %s: %+v %v", r.Confusion, c, err)
 	}
-	var fr []eval.FamilyRecall
+	var fr []mlctl.FamilyRecall
 	if err := json.Unmarshal(r.FamilyRecall, &fr); err != nil || len(fr) != 2 {
 		t.Fatalf("family recall %s: %v", r.FamilyRecall, err)
 	}

@@ -16,15 +16,6 @@ import (
 // on (the payload is the alias name); scorers LISTEN on it.
 const AliasChannel = "mlctl_alias"
 
-// Alias actions recorded in the history.
-const (
-	ActionPromote  = "promote"
-	ActionRollback = "rollback"
-	// ActionRestore is a rollout's compensation: the alias goes back to
-	// where it was because the rollout failed.
-	ActionRestore = "restore"
-)
-
 // Alias is where a name points now.
 type Alias struct {
 	Name      string    `json:"alias"`

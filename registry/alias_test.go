@@ -40,23 +40,23 @@ func TestAliasHistoryRecordsEveryChangeAndRollbackWalksBack(t *testing.T) {
 	move := func(to *registry.Model, action, wf string, expect *int64) (*registry.AliasChange, error) {
 		return db.SetAlias(ctx, registry.MoveAlias{Alias: "production", ModelID: to.ID, Action: action, Reason: "r-" + wf, WorkflowID: wf, By: "ana", ExpectFromID: expect})
 	}
-	c1, err := move(ms[0], registry.ActionPromote, "promote-1", &zero)
+	c1, err := move(ms[0], mlctl.ActionPromote, "promote-1", &zero)
 	if err != nil || c1.From != "" || c1.To != "dga@1" || c1.By != "ana" {
 		t.Fatalf("first promote %+v %v", c1, err)
 	}
 	// A retried activity returns the same change.
-	again, err := move(ms[0], registry.ActionPromote, "promote-1", &zero)
+	again, err := move(ms[0], mlctl.ActionPromote, "promote-1", &zero)
 	if err != nil || again.ID != c1.ID {
 		t.Fatalf("retried move made a new change: %+v %v", again, err)
 	}
 	// A move prepared against a stale state is refused.
-	if _, err := move(ms[1], registry.ActionPromote, "promote-stale", &zero); mlctl.ErrorCode(err) != mlctl.ECONFLICT {
+	if _, err := move(ms[1], mlctl.ActionPromote, "promote-stale", &zero); mlctl.ErrorCode(err) != mlctl.ECONFLICT {
 		t.Fatalf("stale expectation: %v", err)
 	}
-	if _, err := move(ms[1], registry.ActionPromote, "promote-2", &ms[0].ID); err != nil {
+	if _, err := move(ms[1], mlctl.ActionPromote, "promote-2", &ms[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	c3, err := move(ms[2], registry.ActionPromote, "promote-3", &ms[1].ID)
+	c3, err := move(ms[2], mlctl.ActionPromote, "promote-3", &ms[1].ID)
 	if err != nil || c3.From != "dga@2" || c3.To != "dga@3" {
 		t.Fatalf("third promote %+v %v", c3, err)
 	}
@@ -71,7 +71,7 @@ func TestAliasHistoryRecordsEveryChangeAndRollbackWalksBack(t *testing.T) {
 			t.Fatalf("rollback target %d: %v %v", i, m, err)
 		}
 		cur, _ := db.GetAlias(ctx, "production")
-		if _, err := move(m, registry.ActionRollback, fmt.Sprintf("rollback-%d", i), &cur.Model.ID); err != nil {
+		if _, err := move(m, mlctl.ActionRollback, fmt.Sprintf("rollback-%d", i), &cur.Model.ID); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -4,39 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/mlctl/mlctl"
 )
 
-// Outcomes of a Retrain run.
-const (
-	OutcomePromoted    = "promoted"     // the challenger went live
-	OutcomeRefused     = "refused"      // the gate (or its shadow) kept the champion
-	OutcomeNotPromoted = "not_promoted" // it passed, but the schedule does not promote
-	OutcomeNoNewData   = "no_new_data"  // nothing new to train on
-	OutcomeFailed      = "failed"       // a step failed; the reason says which
-)
-
-// Decision is what one Retrain run decided, and why.
-type Decision struct {
-	ID           int64           `json:"id"`
-	WorkflowID   string          `json:"workflow_id"`
-	Schedule     string          `json:"schedule"`
-	Model        string          `json:"model"`
-	Alias        string          `json:"alias"`
-	Outcome      string          `json:"outcome"`
-	Reason       string          `json:"reason"`
-	DatasetID    int64           `json:"dataset_id,omitempty"`
-	ChallengerID int64           `json:"challenger_id,omitempty"`
-	ChampionID   int64           `json:"champion_id,omitempty"`
-	Detail       json.RawMessage `json:"detail,omitempty"`
-	CreatedAt    time.Time       `json:"created_at"`
-}
-
 // RecordDecision stores a Retrain run's decision; a run records one, so a
 // retried call returns the stored decision unchanged.
-func (db *DB) RecordDecision(ctx context.Context, d Decision) (*Decision, error) {
+func (db *DB) RecordDecision(ctx context.Context, d mlctl.Decision) (*mlctl.Decision, error) {
 	if len(d.Detail) == 0 {
 		d.Detail = json.RawMessage(`{}`)
 	}
@@ -58,14 +32,14 @@ func (db *DB) RecordDecision(ctx context.Context, d Decision) (*Decision, error)
 
 // Decisions returns a schedule's newest decisions first ("" for every
 // schedule), at most limit.
-func (db *DB) Decisions(ctx context.Context, schedule string, limit int) ([]*Decision, error) {
+func (db *DB) Decisions(ctx context.Context, schedule string, limit int) ([]*mlctl.Decision, error) {
 	if schedule == "" {
 		return db.decisions(ctx, `TRUE`, limit)
 	}
 	return db.decisions(ctx, `schedule = $1`, limit, schedule)
 }
 
-func (db *DB) decisions(ctx context.Context, where string, limit int, args ...any) ([]*Decision, error) {
+func (db *DB) decisions(ctx context.Context, where string, limit int, args ...any) ([]*mlctl.Decision, error) {
 	rows, err := db.pool.Query(ctx, fmt.Sprintf(`SELECT id, workflow_id, schedule, model, alias, outcome, reason,
 		COALESCE(dataset_id, 0), COALESCE(challenger_id, 0), COALESCE(champion_id, 0), detail, created_at
 		FROM retrain_decisions WHERE %s ORDER BY id DESC LIMIT %d`, where, limit), args...)
@@ -73,9 +47,9 @@ func (db *DB) decisions(ctx context.Context, where string, limit int, args ...an
 		return nil, fmt.Errorf("read decisions: %w", err)
 	}
 	defer rows.Close()
-	var out []*Decision
+	var out []*mlctl.Decision
 	for rows.Next() {
-		var d Decision
+		var d mlctl.Decision
 		var detail []byte
 		if err := rows.Scan(&d.ID, &d.WorkflowID, &d.Schedule, &d.Model, &d.Alias, &d.Outcome, &d.Reason,
 			&d.DatasetID, &d.ChallengerID, &d.ChampionID, &detail, &d.CreatedAt); err != nil {
@@ -88,7 +62,7 @@ func (db *DB) decisions(ctx context.Context, where string, limit int, args ...an
 }
 
 // DecisionByID returns one decision (mlctl.ENOTFOUND when none).
-func (db *DB) DecisionByID(ctx context.Context, id int64) (*Decision, error) {
+func (db *DB) DecisionByID(ctx context.Context, id int64) (*mlctl.Decision, error) {
 	out, err := db.decisions(ctx, `id = $1`, 1, id)
 	if err != nil {
 		return nil, err

@@ -22,10 +22,10 @@ func TestPruneModelHistory(t *testing.T) {
 	publishN(t, db, "other", 3)
 	zero := int64(0)
 	// v2 was in production and rolled forward to v3: both stay.
-	if _, err := db.SetAlias(ctx, registry.MoveAlias{Alias: "production", ModelID: ms[1].ID, Action: registry.ActionPromote, Reason: "r", WorkflowID: "p1", By: "ana", ExpectFromID: &zero}); err != nil {
+	if _, err := db.SetAlias(ctx, registry.MoveAlias{Alias: "production", ModelID: ms[1].ID, Action: mlctl.ActionPromote, Reason: "r", WorkflowID: "p1", By: "ana", ExpectFromID: &zero}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.SetAlias(ctx, registry.MoveAlias{Alias: "production", ModelID: ms[2].ID, Action: registry.ActionPromote, Reason: "r", WorkflowID: "p2", By: "ana", ExpectFromID: &ms[1].ID}); err != nil {
+	if _, err := db.SetAlias(ctx, registry.MoveAlias{Alias: "production", ModelID: ms[2].ID, Action: mlctl.ActionPromote, Reason: "r", WorkflowID: "p2", By: "ana", ExpectFromID: &ms[1].ID}); err != nil {
 		t.Fatal(err)
 	}
 	pruned, err := db.PruneModelHistory(ctx, "dga", 3)
@@ -64,7 +64,7 @@ func TestPruneKeepsShadowedVersions(t *testing.T) {
 	db := registrytest.Open(t)
 	ms := publishN(t, db, "dga", 5)
 	zero := int64(0)
-	if _, err := db.SetAlias(ctx, registry.MoveAlias{Alias: "production", ModelID: ms[4].ID, Action: registry.ActionPromote, Reason: "r", WorkflowID: "p1", By: "ana", ExpectFromID: &zero}); err != nil {
+	if _, err := db.SetAlias(ctx, registry.MoveAlias{Alias: "production", ModelID: ms[4].ID, Action: mlctl.ActionPromote, Reason: "r", WorkflowID: "p1", By: "ana", ExpectFromID: &zero}); err != nil {
 		t.Fatal(err)
 	}
 	sh, err := db.StartShadow(ctx, "production", ms[4].ID, ms[1].ID, "retrain-x")

@@ -76,7 +76,7 @@ func TestServerRaisesOneClientAlertPerClientWindow(t *testing.T) {
 	ctx := context.Background()
 	db := registrytest.Open(t)
 	pub := publishModel(t, db, "dga", 3)
-	if _, err := db.SetAlias(ctx, registry.MoveAlias{Alias: "production", ModelID: pub.ID, Action: registry.ActionPromote, By: "t"}); err != nil {
+	if _, err := db.SetAlias(ctx, registry.MoveAlias{Alias: "production", ModelID: pub.ID, Action: mlctl.ActionPromote, By: "t"}); err != nil {
 		t.Fatal(err)
 	}
 	m, err := Load(ctx, db, pub)

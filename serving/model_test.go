@@ -10,13 +10,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/features"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 	"github.com/mlctl/mlctl/training/gbdt"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -73,7 +75,7 @@ func TestWatcherSwapsOnAliasChangeAndRefusesACorruptedArtifact(t *testing.T) {
 	m1, m2 := publishModel(t, db, "dga", 1), publishModel(t, db, "dga", 2)
 	move := func(m *registry.Model, wf string) {
 		t.Helper()
-		if _, err := db.SetAlias(ctx, registry.MoveAlias{Alias: "production", ModelID: m.ID, Action: registry.ActionPromote, WorkflowID: wf, By: "t"}); err != nil {
+		if _, err := db.SetAlias(ctx, registry.MoveAlias{Alias: "production", ModelID: m.ID, Action: mlctl.ActionPromote, WorkflowID: wf, By: "t"}); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.NotifyAlias(ctx, "production"); err != nil {

@@ -16,6 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/features"
@@ -23,7 +26,6 @@ import (
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 	"github.com/mlctl/mlctl/training/gbdt"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // publishAlertingModel publishes a small real name model whose threshold
@@ -71,7 +73,7 @@ func publishAlertingModel(t *testing.T, db *registry.DB, name string) *registry.
 func TestServerPrefiltersNames(t *testing.T) {
 	db := registrytest.Open(t)
 	pub := publishAlertingModel(t, db, "dga")
-	if _, err := db.SetAlias(context.Background(), registry.MoveAlias{Alias: "production", ModelID: pub.ID, Action: registry.ActionPromote, By: "t"}); err != nil {
+	if _, err := db.SetAlias(context.Background(), registry.MoveAlias{Alias: "production", ModelID: pub.ID, Action: mlctl.ActionPromote, By: "t"}); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()

@@ -12,9 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // TestServerChecksAZeekConnLog runs a scorer with only --zeek-conn on a
@@ -105,7 +107,7 @@ func TestServerChecksAZeekConnLog(t *testing.T) {
 func TestShutdownLetsRequestsInFlightFinish(t *testing.T) {
 	db := registrytest.Open(t)
 	m := publishModel(t, db, "dga", 5)
-	if _, err := db.SetAlias(context.Background(), registry.MoveAlias{Alias: "production", ModelID: m.ID, Action: registry.ActionPromote, By: "t"}); err != nil {
+	if _, err := db.SetAlias(context.Background(), registry.MoveAlias{Alias: "production", ModelID: m.ID, Action: mlctl.ActionPromote, By: "t"}); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := NewServer(db, Config{Alias: "production", HTTPAddr: "127.0.0.1:0"}, quiet, prometheus.NewRegistry())

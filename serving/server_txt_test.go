@@ -9,10 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 	"github.com/mlctl/mlctl/serving/servingtest"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // TestServerScoresTXTAnswersOfAZeekDNSLog runs a scorer with a txt model
@@ -22,7 +24,7 @@ import (
 func TestServerScoresTXTAnswersOfAZeekDNSLog(t *testing.T) {
 	db := registrytest.Open(t)
 	pub := publishTXTModel(t, db, "txt")
-	if _, err := db.SetAlias(context.Background(), registry.MoveAlias{Alias: "production", ModelID: pub.ID, Action: registry.ActionPromote, By: "t"}); err != nil {
+	if _, err := db.SetAlias(context.Background(), registry.MoveAlias{Alias: "production", ModelID: pub.ID, Action: mlctl.ActionPromote, By: "t"}); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
@@ -103,7 +105,7 @@ func TestServerScoresTXTAnswersFromUnbound(t *testing.T) {
 	servingtest.RequireTools(t)
 	db := registrytest.Open(t)
 	pub := publishTXTModel(t, db, "txt")
-	if _, err := db.SetAlias(context.Background(), registry.MoveAlias{Alias: "production", ModelID: pub.ID, Action: registry.ActionPromote, By: "t"}); err != nil {
+	if _, err := db.SetAlias(context.Background(), registry.MoveAlias{Alias: "production", ModelID: pub.ID, Action: mlctl.ActionPromote, By: "t"}); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()

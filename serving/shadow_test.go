@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
@@ -35,7 +36,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // promote points alias at m.
 func promote(t *testing.T, db *registry.DB, alias string, m *registry.Model) {
 	t.Helper()
-	if _, err := db.SetAlias(context.Background(), registry.MoveAlias{Alias: alias, ModelID: m.ID, Action: registry.ActionPromote,
+	if _, err := db.SetAlias(context.Background(), registry.MoveAlias{Alias: alias, ModelID: m.ID, Action: mlctl.ActionPromote,
 		WorkflowID: fmt.Sprintf("promote-%s-%d", alias, m.ID), By: "t"}); err != nil {
 		t.Fatal(err)
 	}

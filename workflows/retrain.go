@@ -10,8 +10,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/activities"
-	"github.com/mlctl/mlctl/registry"
 )
 
 // RetrainInput is what a retrain schedule starts each Retrain with.
@@ -45,7 +45,7 @@ type RetrainInput struct {
 
 // RetrainResult is what a Retrain did.
 type RetrainResult struct {
-	Decision   registry.Decision         `json:"decision"`
+	Decision   mlctl.Decision            `json:"decision"`
 	NewData    *activities.NewDataResult `json:"new_data,omitempty"`
 	Champion   string                    `json:"champion,omitempty"`
 	Challenger string                    `json:"challenger,omitempty"`
@@ -84,7 +84,7 @@ func Retrain(ctx workflow.Context, in RetrainInput) (*RetrainResult, error) {
 		return nil, err
 	}
 	res := &st.Result
-	dec := registry.Decision{Schedule: in.Schedule, Model: in.Train.Model, Alias: in.Alias}
+	dec := mlctl.Decision{Schedule: in.Schedule, Model: in.Train.Model, Alias: in.Alias}
 	stepStart := started
 	step := func(name string) {
 		now := workflow.Now(ctx)
@@ -96,7 +96,7 @@ func Retrain(ctx workflow.Context, in RetrainInput) (*RetrainResult, error) {
 		dec.Outcome, dec.Reason = outcome, reason
 		res.Seconds = workflow.Now(ctx).Sub(started).Seconds()
 		dec.Detail = retrainDetail(res)
-		var stored registry.Decision
+		var stored mlctl.Decision
 		if err := workflow.ExecuteActivity(controlOptions(ctx), a.RecordDecision, dec).Get(ctx, &stored); err != nil {
 			return nil, err
 		}
@@ -119,7 +119,7 @@ func Retrain(ctx workflow.Context, in RetrainInput) (*RetrainResult, error) {
 		return res, nil
 	}
 	failed := func(what string, err error) (*RetrainResult, error) {
-		return finish(registry.OutcomeFailed, what+": "+rootMessage(err), err)
+		return finish(mlctl.OutcomeFailed, what+": "+rootMessage(err), err)
 	}
 	control := controlOptions(ctx)
 
@@ -146,7 +146,7 @@ func Retrain(ctx workflow.Context, in RetrainInput) (*RetrainResult, error) {
 			if len(in.NewData.Sources) > 0 {
 				where = fmt.Sprintf("no new file in %s (%d seen, all ingested before)", strings.Join(in.NewData.Sources, ", "), nd.Seen)
 			}
-			return finish(registry.OutcomeNoNewData, fmt.Sprintf("%s and %s already trained on %s", where, champ.Model.Ref, nd.Dataset.Ref), nil)
+			return finish(mlctl.OutcomeNoNewData, fmt.Sprintf("%s and %s already trained on %s", where, champ.Model.Ref, nd.Dataset.Ref), nil)
 		}
 	}
 
@@ -183,7 +183,7 @@ func Retrain(ctx workflow.Context, in RetrainInput) (*RetrainResult, error) {
 		}
 		res.Gate = &g
 		if !g.Passed {
-			return finish(registry.OutcomeRefused, "gate: "+g.Reason, nil)
+			return finish(mlctl.OutcomeRefused, "gate: "+g.Reason, nil)
 		}
 		reason = "gate passed: " + g.Reason
 		if in.Shadow > 0 {
@@ -196,13 +196,13 @@ func Retrain(ctx workflow.Context, in RetrainInput) (*RetrainResult, error) {
 				return failed("shadow", err)
 			}
 			if !sc.Passed {
-				return finish(registry.OutcomeRefused, "shadow: "+sc.Reason, nil)
+				return finish(mlctl.OutcomeRefused, "shadow: "+sc.Reason, nil)
 			}
 			reason += "; " + sc.Reason
 		}
 	}
 	if !in.PromoteIfBetter {
-		return finish(registry.OutcomeNotPromoted, reason+"; not promoted: the schedule has no --promote-if-better (promote it with `mlctl promote "+res.Challenger+" --alias "+in.Alias+"`)", nil)
+		return finish(mlctl.OutcomeNotPromoted, reason+"; not promoted: the schedule has no --promote-if-better (promote it with `mlctl promote "+res.Challenger+" --alias "+in.Alias+"`)", nil)
 	}
 
 	step("promote")
@@ -222,7 +222,7 @@ func Retrain(ctx workflow.Context, in RetrainInput) (*RetrainResult, error) {
 		return failed("roll "+res.Challenger+" out to "+in.Alias, err)
 	}
 	res.Rollout = &rr
-	return finish(registry.OutcomePromoted, reason, nil)
+	return finish(mlctl.OutcomePromoted, reason, nil)
 }
 
 // shadow opens the challenger's shadow beside the champion, waits
@@ -231,7 +231,9 @@ func Retrain(ctx workflow.Context, in RetrainInput) (*RetrainResult, error) {
 func shadow(ctx workflow.Context, in RetrainInput, gate activities.GateInput, st *RetrainStatus) (*activities.ShadowCheck, error) {
 	var a *activities.Activities
 	control := controlOptions(ctx)
-	var sh registry.Shadow
+	var sh struct {
+		ID int64 `json:"id"` // of the registry's shadow row
+	}
 	if err := workflow.ExecuteActivity(control, a.StartShadow, activities.ShadowInput{
 		Alias: in.Alias, ChampionID: gate.ChampionID, ChallengerID: gate.ChallengerID,
 	}).Get(ctx, &sh); err != nil {

@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/registry"
 )
@@ -17,11 +18,11 @@ import (
 // retrainEnv mocks a Retrain of dga-gbdt on alias prod (champion
 // dga-gbdt@1, id 1) whose challenger dga-gbdt@2 (id 2) gets the given gate
 // and shadow verdicts; it records the steps and the decision.
-func retrainEnv(t *testing.T, gatePassed bool, shadow activities.ShadowCheck) (*testsuite.TestWorkflowEnvironment, *[]string, *registry.Decision) {
+func retrainEnv(t *testing.T, gatePassed bool, shadow activities.ShadowCheck) (*testsuite.TestWorkflowEnvironment, *[]string, *mlctl.Decision) {
 	env := newEnv(t)
 	var a *activities.Activities
 	var steps []string
-	var dec registry.Decision
+	var dec mlctl.Decision
 	step := func(s string) { steps = append(steps, s) }
 	env.OnActivity(a.ResolveAlias, mock.Anything, "prod").Return(activities.AliasState{Alias: "prod", Set: true, Model: activities.ModelRef{ID: 1, Ref: "dga-gbdt@1"}}, nil)
 	env.OnActivity(a.IngestNewData, mock.Anything, mock.Anything).Return(func(context.Context, activities.NewDataInput) (activities.NewDataResult, error) {
@@ -62,7 +63,7 @@ func retrainEnv(t *testing.T, gatePassed bool, shadow activities.ShadowCheck) (*
 		step("rollout:" + in.Model)
 		return &RolloutResult{Alias: in.Alias, To: in.Model}, nil
 	})
-	env.OnActivity(a.RecordDecision, mock.Anything, mock.Anything).Return(func(_ context.Context, d registry.Decision) (registry.Decision, error) {
+	env.OnActivity(a.RecordDecision, mock.Anything, mock.Anything).Return(func(_ context.Context, d mlctl.Decision) (mlctl.Decision, error) {
 		step("decide:" + d.Outcome)
 		dec = d
 		d.ID = 1
@@ -116,7 +117,7 @@ func TestRetrainGateRefusalStops(t *testing.T) {
 	if got := strings.Join(*steps, " "); got != "ingest train gate decide:refused" {
 		t.Fatalf("steps %q", got)
 	}
-	if dec.Reason != "gate: challenger worse" || dec.Outcome != registry.OutcomeRefused {
+	if dec.Reason != "gate: challenger worse" || dec.Outcome != mlctl.OutcomeRefused {
 		t.Fatalf("decision %+v", dec)
 	}
 }

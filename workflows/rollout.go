@@ -11,7 +11,6 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/mlctl/mlctl/activities"
-	"github.com/mlctl/mlctl/registry"
 )
 
 // StatusQuery is the query `mlctl promote --wait` and `rollback --wait` poll.
@@ -127,7 +126,7 @@ func Rollout(ctx workflow.Context, in RolloutInput) (*RolloutResult, error) {
 			reason = "gate passed: " + st.Result.Gate.Reason
 		}
 	}
-	moved, err := moveNotifyConfirm(ctx, st, in.Alias, target, cur, registry.ActionPromote, reason, in.By, in.ConfirmTimeout)
+	moved, err := moveNotifyConfirm(ctx, st, in.Alias, target, cur, mlctl.ActionPromote, reason, in.By, in.ConfirmTimeout)
 	if err == nil {
 		st.Step = "done"
 		return &st.Result, nil
@@ -140,7 +139,7 @@ func Rollout(ctx workflow.Context, in RolloutInput) (*RolloutResult, error) {
 	restoreCtx, _ := workflow.NewDisconnectedContext(ctx)
 	var back activities.MoveAliasResult
 	if rerr := workflow.ExecuteActivity(controlOptions(restoreCtx), a.RestoreAlias, activities.MoveAliasInput{
-		Alias: in.Alias, ModelID: cur.Model.ID, ExpectFrom: target.ID, Action: registry.ActionRestore,
+		Alias: in.Alias, ModelID: cur.Model.ID, ExpectFrom: target.ID, Action: mlctl.ActionRestore,
 		Reason: "rollout of " + target.Ref + " failed: " + rootMessage(err), By: in.By,
 	}).Get(restoreCtx, &back); rerr != nil {
 		return st.fail(fmt.Errorf("rollout failed (%w) and restoring %s failed too: %v", err, cur.Model.Ref, rerr))
@@ -191,7 +190,7 @@ func Rollback(ctx workflow.Context, in RollbackInput) (*RolloutResult, error) {
 	if reason == "" {
 		reason = "rollback from " + cur.Model.Ref
 	}
-	if _, err := moveNotifyConfirm(ctx, st, in.Alias, target, cur, registry.ActionRollback, reason, in.By, in.ConfirmTimeout); err != nil {
+	if _, err := moveNotifyConfirm(ctx, st, in.Alias, target, cur, mlctl.ActionRollback, reason, in.By, in.ConfirmTimeout); err != nil {
 		return st.fail(err)
 	}
 	st.Step = "done"

@@ -12,7 +12,6 @@ import (
 
 	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/training"
-	"github.com/mlctl/mlctl/training/eval"
 )
 
 // ProgressQuery is the query `mlctl train --wait` polls.
@@ -36,21 +35,21 @@ type TrainModelInput struct {
 
 // TrainModelResult is the published model with its test-split evaluation.
 type TrainModelResult struct {
-	Model     string         `json:"model"`
-	Version   int            `json:"version"`
-	SHA256    string         `json:"sha256"`
-	Algo      string         `json:"algo"`
-	Dataset   string         `json:"dataset"`
-	Datasets  []string       `json:"datasets"`
-	Metrics   eval.Metrics   `json:"metrics"`
-	Confusion eval.Confusion `json:"confusion"`
-	Threshold float64        `json:"threshold"`
+	Model     string          `json:"model"`
+	Version   int             `json:"version"`
+	SHA256    string          `json:"sha256"`
+	Algo      string          `json:"algo"`
+	Dataset   string          `json:"dataset"`
+	Datasets  []string        `json:"datasets"`
+	Metrics   mlctl.Metrics   `json:"metrics"`
+	Confusion mlctl.Confusion `json:"confusion"`
+	Threshold float64         `json:"threshold"`
 	// ThresholdRule says how the threshold was chosen, in words ("" only in
 	// results of runs recorded before it was always set: best F1 on validation).
 	ThresholdRule string                 `json:"threshold_rule"`
 	WorkflowID    string                 `json:"workflow_id"`
-	Validation    eval.Metrics           `json:"validation_metrics"`
-	FamilyRecall  []eval.FamilyRecall    `json:"family_recall"`
+	Validation    mlctl.Metrics          `json:"validation_metrics"`
+	FamilyRecall  []mlctl.FamilyRecall   `json:"family_recall"`
 	TestRows      int                    `json:"test_rows"`
 	Trees         int                    `json:"trees"`
 	ResumedFrom   int                    `json:"resumed_from"`

@@ -11,9 +11,9 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
+	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/training"
-	"github.com/mlctl/mlctl/training/eval"
 )
 
 func newEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
@@ -47,7 +47,7 @@ func TestTrainModelRunsEveryStepInOrder(t *testing.T) {
 		order = append(order, "train")
 		return activities.TrainResult{CandidateID: 99, SHA256: "abc", Trees: 200, Params: map[string]string{"max_depth": "6"}}, nil
 	})
-	rep := eval.Report{Threshold: 0.4, Rows: 100, Confusion: eval.Confusion{TP: 45, FP: 2, TN: 48, FN: 5}, Metrics: eval.Metrics{AUCROC: 0.97}}
+	rep := mlctl.Report{Threshold: 0.4, Rows: 100, Confusion: mlctl.Confusion{TP: 45, FP: 2, TN: 48, FN: 5}, Metrics: mlctl.Metrics{AUCROC: 0.97}}
 	// By default the threshold is set at a false positive rate of 0.001 on validation.
 	env.OnActivity(a.Evaluate, mock.Anything, activities.EvaluateInput{CandidateID: 99, DatasetIDs: []int64{11}, SplitID: 5, ThresholdFPR: 0.001}).
 		Return(func(_ context.Context, _ activities.EvaluateInput) (activities.EvaluateResult, error) {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mlctl/mlctl/training/eval"
+	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/training/forest"
 	"github.com/mlctl/mlctl/training/iforest"
 )
@@ -71,10 +71,10 @@ type Score struct {
 	// Threshold is the deployed threshold, chosen on the training captures
 	// only (0 in pooled scores: each fold has its own); Recall, FPR and
 	// Confusion are at it.
-	Threshold float64        `json:"threshold"`
-	Recall    float64        `json:"recall"`
-	FPR       *float64       `json:"fpr,omitempty"`
-	Confusion eval.Confusion `json:"confusion"`
+	Threshold float64         `json:"threshold"`
+	Recall    float64         `json:"recall"`
+	FPR       *float64        `json:"fpr,omitempty"`
+	Confusion mlctl.Confusion `json:"confusion"`
 	// FitSecs is the wall time of the final fit (the threshold folds'
 	// fits left out), the data already in memory.
 	FitSecs float64 `json:"fit_seconds"`

@@ -1,22 +1,12 @@
 package eval
 
-// Confusion counts the four outcomes of a binary decision.
-type Confusion struct {
-	// TP are positives predicted positive.
-	TP int `json:"tp"`
-	// FP are negatives predicted positive.
-	FP int `json:"fp"`
-	// TN are negatives predicted negative.
-	TN int `json:"tn"`
-	// FN are positives predicted negative.
-	FN int `json:"fn"`
-}
+import "github.com/mlctl/mlctl"
 
 // ConfusionAt counts outcomes when a row is predicted positive if its score
 // is at least threshold.
-func ConfusionAt(scores []float64, labels []int, threshold float64) Confusion {
+func ConfusionAt(scores []float64, labels []int, threshold float64) mlctl.Confusion {
 	checkLengths(scores, labels)
-	var c Confusion
+	var c mlctl.Confusion
 	for i, s := range scores {
 		switch pred, pos := s >= threshold, labels[i] != 0; {
 		case pred && pos:
@@ -31,6 +21,3 @@ func ConfusionAt(scores []float64, labels []int, threshold float64) Confusion {
 	}
 	return c
 }
-
-// Total is the number of rows counted.
-func (c Confusion) Total() int { return c.TP + c.FP + c.TN + c.FN }

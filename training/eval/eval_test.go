@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/mlctl/mlctl"
 )
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-12 }
@@ -46,7 +48,7 @@ func TestAgainstSklearn(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			r := Evaluate(c.Scores, c.Labels, nil, c.Threshold)
-			want := Confusion{TP: c.TP, FP: c.FP, TN: c.TN, FN: c.FN}
+			want := mlctl.Confusion{TP: c.TP, FP: c.FP, TN: c.TN, FN: c.FN}
 			if r.Confusion != want {
 				t.Errorf("confusion %+v; sklearn %+v", r.Confusion, want)
 			}
@@ -73,10 +75,10 @@ func TestAgainstSklearn(t *testing.T) {
 func TestConfusionAt(t *testing.T) {
 	scores := []float64{0.9, 0.8, 0.8, 0.7, 0.6, 0.6, 0.6, 0.4, 0.3, 0.3, 0.2, 0.1}
 	labels := []int{1, 1, 0, 1, 0, 1, 1, 0, 1, 0, 0, 0}
-	if got, want := ConfusionAt(scores, labels, 0.6), (Confusion{TP: 5, FP: 2, TN: 4, FN: 1}); got != want {
+	if got, want := ConfusionAt(scores, labels, 0.6), (mlctl.Confusion{TP: 5, FP: 2, TN: 4, FN: 1}); got != want {
 		t.Errorf("at 0.6: %+v; want %+v", got, want)
 	}
-	if got, want := ConfusionAt(scores, labels, 1.5), (Confusion{TP: 0, FP: 0, TN: 6, FN: 6}); got != want {
+	if got, want := ConfusionAt(scores, labels, 1.5), (mlctl.Confusion{TP: 0, FP: 0, TN: 6, FN: 6}); got != want {
 		t.Errorf("at 1.5: %+v; want %+v", got, want)
 	}
 	if got := ConfusionAt(nil, nil, 0.5); got.Total() != 0 {
@@ -189,7 +191,7 @@ func TestEvaluate(t *testing.T) {
 			t.Errorf("%s = %v; want %v", c.name, c.got, c.want)
 		}
 	}
-	want := []FamilyRecall{{"matsnu", 3, 2, 2.0 / 3}, {"zeus", 2, 2, 1}}
+	want := []mlctl.FamilyRecall{{Family: "matsnu", N: 3, Detected: 2, Recall: 2.0 / 3}, {Family: "zeus", N: 2, Detected: 2, Recall: 1}}
 	if len(r.FamilyRecall) != len(want) {
 		t.Fatalf("family recall %+v; want %+v", r.FamilyRecall, want)
 	}

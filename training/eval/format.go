@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/mlctl/mlctl"
 )
 
 // worstFamilies is how many families Format lists.
@@ -13,7 +15,7 @@ const worstFamilies = 15
 
 // Format renders a report for people: the confusion matrix, the metrics,
 // and the families with the lowest recall (at most 15, lowest first).
-func Format(r Report) string {
+func Format(r mlctl.Report) string {
 	var b strings.Builder
 	c := r.Confusion
 	fmt.Fprintf(&b, "threshold %.4f on %d rows (%d positive, %d negative)\n\n",
@@ -44,7 +46,7 @@ func Format(r Report) string {
 		return b.String()
 	}
 	fams := slices.Clone(r.FamilyRecall)
-	slices.SortStableFunc(fams, func(a, b FamilyRecall) int {
+	slices.SortStableFunc(fams, func(a, b mlctl.FamilyRecall) int {
 		if c := cmp.Compare(a.Recall, b.Recall); c != 0 {
 			return c
 		}
