@@ -5,8 +5,8 @@ import (
 
 	"github.com/mlctl/mlctl"
 
-	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/driftcheck"
+	"github.com/mlctl/mlctl/published"
 )
 
 // LiveDriftInput says which model to check for drift, and how
@@ -34,7 +34,7 @@ func (a *Activities) CheckLiveDrift(ctx context.Context, in LiveDriftInput) (Liv
 	if err != nil {
 		return LiveDriftResult{}, err
 	}
-	l, err := artifact.Load(ctx, a.DB, al.Model)
+	l, err := published.Load(ctx, a.DB, al.Model)
 	if err != nil {
 		return LiveDriftResult{}, nonRetryable(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/driftcheck"
+	"github.com/mlctl/mlctl/published"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 )
@@ -87,7 +88,7 @@ func (e *driftEnv) publishAs(t *testing.T, model, algo, alias string, params map
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := artifact.Load(e.ctx, e.db, m)
+	l, err := published.Load(e.ctx, e.db, m)
 	if err != nil {
 		t.Fatal(err)
 	}

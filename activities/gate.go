@@ -3,8 +3,8 @@ package activities
 import (
 	"context"
 
-	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/gate"
+	"github.com/mlctl/mlctl/published"
 )
 
 // Default gate margins that workflows fill a GateInput with when a run
@@ -46,12 +46,12 @@ func (a *Activities) GateRollout(ctx context.Context, in GateInput) (GateResult,
 
 // loadModel reads and verifies a published model's artifact; a missing
 // or corrupt model is a non-retryable error.
-func (a *Activities) loadModel(ctx context.Context, id int64) (*artifact.Loaded, error) {
+func (a *Activities) loadModel(ctx context.Context, id int64) (*published.Loaded, error) {
 	m, err := a.DB.ModelByID(ctx, id)
 	if err != nil {
 		return nil, nonRetryable(err)
 	}
-	l, err := artifact.Load(ctx, a.DB, m)
+	l, err := published.Load(ctx, a.DB, m)
 	if err != nil {
 		return nil, nonRetryable(err)
 	}

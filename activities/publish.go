@@ -12,6 +12,7 @@ import (
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/evaluation"
 	"github.com/mlctl/mlctl/features"
+	"github.com/mlctl/mlctl/published"
 	"github.com/mlctl/mlctl/registry"
 )
 
@@ -49,7 +50,7 @@ type PublishResult struct {
 // attempt created.
 func (a *Activities) Publish(ctx context.Context, in PublishInput) (PublishResult, error) {
 	if m, err := a.DB.ModelByWorkflow(ctx, in.WorkflowID); err == nil {
-		man, err := artifact.ParseManifest(m)
+		man, err := published.ParseManifest(m)
 		if err != nil {
 			return PublishResult{}, nonRetryable(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/mlctl/mlctl"
 
 	"github.com/mlctl/mlctl/artifact"
+	"github.com/mlctl/mlctl/published"
 	"github.com/mlctl/mlctl/registry"
 )
 
@@ -37,7 +38,7 @@ func (a *Activities) VerifyModel(ctx context.Context, ref string) (ModelRef, err
 	if err != nil {
 		return ModelRef{}, nonRetryable(err)
 	}
-	l, err := artifact.Load(ctx, a.DB, m)
+	l, err := published.Load(ctx, a.DB, m)
 	if err != nil {
 		return ModelRef{}, nonRetryable(err)
 	}

@@ -3,8 +3,8 @@ package activities
 import (
 	"context"
 
-	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/gate"
+	"github.com/mlctl/mlctl/published"
 	"github.com/mlctl/mlctl/registry"
 )
 
@@ -50,7 +50,7 @@ func (a *Activities) ModelDatasets(ctx context.Context, modelID int64) ([]string
 	if err != nil {
 		return nil, nonRetryable(err)
 	}
-	man, err := artifact.ParseManifest(m)
+	man, err := published.ParseManifest(m)
 	if err != nil {
 		return nil, nonRetryable(err)
 	}

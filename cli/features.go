@@ -12,6 +12,7 @@ import (
 
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/features"
+	"github.com/mlctl/mlctl/published"
 )
 
 func featuresCommand() *ucli.Command {
@@ -190,7 +191,7 @@ func defaultSet(c *ucli.Context) features.Set {
 			// Newest first; the manifest says the feature set without loading bytes.
 			sort.SliceStable(ms, func(i, j int) bool { return ms[i].CreatedAt.After(ms[j].CreatedAt) })
 			for _, m := range ms {
-				man, err := artifact.ParseManifest(m)
+				man, err := published.ParseManifest(m)
 				if err != nil || man.FeatureSet != "domain" {
 					continue
 				}

@@ -11,7 +11,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/mlctl/mlctl/artifact"
+	"github.com/mlctl/mlctl/published"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/eval"
 	"github.com/mlctl/mlctl/training/gbdt"
@@ -90,7 +90,7 @@ func modelsList(c *ucli.Context) error {
 	for _, m := range ms {
 		auc := ""
 		var met mlctl.Metrics
-		if man, err := artifact.ParseManifest(m); err == nil && json.Unmarshal(man.Metrics, &met) == nil {
+		if man, err := published.ParseManifest(m); err == nil && json.Unmarshal(man.Metrics, &met) == nil {
 			auc = strconv.FormatFloat(met.AUCROC, 'f', 4, 64)
 		}
 		rows = append(rows, []string{m.Ref(), m.Algo, fmt.Sprint(m.DatasetVersions), auc, m.SHA256[:12], strconv.FormatInt(m.Size, 10), m.CreatedAt.Local().Format("2006-01-02 15:04")})
@@ -139,7 +139,7 @@ func modelsShow(c *ucli.Context) error {
 	if c.Bool("json") {
 		return printJSON(c.App.Writer, modelView{Model: m, Evaluations: evs, Drift: drift})
 	}
-	man, err := artifact.ParseManifest(m)
+	man, err := published.ParseManifest(m)
 	if err != nil {
 		return err
 	}

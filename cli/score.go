@@ -10,6 +10,7 @@ import (
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/features/prefilter"
+	"github.com/mlctl/mlctl/published"
 )
 
 func scoreCommand() *ucli.Command {
@@ -44,13 +45,13 @@ func score(c *ucli.Context) error {
 		return err
 	}
 	defer db.Close()
-	var l *artifact.Loaded
+	var l *published.Loaded
 	if alias := c.String("alias"); alias != "" {
 		a, err := db.GetAlias(c.Context, alias)
 		if err != nil {
 			return err
 		}
-		l, err = artifact.Load(c.Context, db, a.Model)
+		l, err = published.Load(c.Context, db, a.Model)
 	} else {
 		l, err = loadModel(c.Context, db, ref)
 	}
@@ -188,7 +189,7 @@ type prefilteredLine struct {
 
 // printPrefilteredLine writes a prefiltered name's line: JSON, or
 // "-<TAB>-<TAB>name<TAB>prefiltered=reason".
-func printPrefilteredLine(w io.Writer, asJSON bool, name string, r prefilter.Reason, l *artifact.Loaded) error {
+func printPrefilteredLine(w io.Writer, asJSON bool, name string, r prefilter.Reason, l *published.Loaded) error {
 	if asJSON {
 		return printJSON(w, prefilteredLine{Input: name, Prefiltered: r, Model: l.Model.Name, Version: l.Model.Version})
 	}

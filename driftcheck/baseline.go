@@ -8,6 +8,7 @@ import (
 
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/published"
 	"github.com/mlctl/mlctl/training/drift"
 	"github.com/mlctl/mlctl/trainingdata"
 )
@@ -45,7 +46,7 @@ func BaselineRows(train []datasets.Row, which string) []datasets.Row {
 // (which: BaselineAll or BaselineBenign), at most n of them as the model
 // reads them (Baseline). A model without training rows or without named
 // features is an EINVALID error.
-func ModelBaseline(ctx context.Context, st Store, l *artifact.Loaded, sc *artifact.Scorer, which string, n int) (*drift.Baseline, error) {
+func ModelBaseline(ctx context.Context, st Store, l *published.Loaded, sc *artifact.Scorer, which string, n int) (*drift.Baseline, error) {
 	train, columns, err := trainingdata.Trained(ctx, st, l.Model, l.Manifest)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/mlctl/mlctl"
 
 	"github.com/mlctl/mlctl/artifact"
+	"github.com/mlctl/mlctl/published"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/drift"
 )
@@ -136,7 +137,7 @@ func Unserved(in LiveInput) LiveResult {
 // "live" and workflowID. With too few live rows nothing is compared (the
 // reason says so). A model without named features (an LSTM), a sample
 // lacking the model's columns or an invalid input is an EINVALID error.
-func Live(ctx context.Context, st Store, in LiveInput, l *artifact.Loaded, workflowID string) (LiveResult, error) {
+func Live(ctx context.Context, st Store, in LiveInput, l *published.Loaded, workflowID string) (LiveResult, error) {
 	in, err := in.WithDefaults()
 	if err != nil {
 		return LiveResult{}, err

@@ -7,6 +7,7 @@ import (
 	"github.com/mlctl/mlctl"
 
 	"github.com/mlctl/mlctl/artifact"
+	"github.com/mlctl/mlctl/published"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/eval"
 	"github.com/mlctl/mlctl/trainingdata"
@@ -17,21 +18,11 @@ import (
 // names the default prefilter rejects are left out and counted in the
 // report's Prefiltered.
 func Published(ctx context.Context, st Store, m *registry.Model, ds []*registry.Dataset) (mlctl.Report, error) {
-	data, sha, err := st.Artifact(ctx, m.ID)
+	pub, err := published.Load(ctx, st, m)
 	if err != nil {
 		return mlctl.Report{}, err
 	}
-	if sha != m.SHA256 {
-		return mlctl.Report{}, mlctl.Errorf(mlctl.ECORRUPT, "model %s: stored checksum %s differs from the model record %s", m.Ref(), sha, m.SHA256)
-	}
-	art, err := artifact.Decode(data, m.SHA256)
-	if err != nil {
-		return mlctl.Report{}, mlctl.Errorf(mlctl.ECORRUPT, "model %s: %v", m.Ref(), err)
-	}
-	man, err := artifact.ParseManifest(m)
-	if err != nil {
-		return mlctl.Report{}, err
-	}
+	art, man := pub.Artifact, pub.Manifest
 	sc, err := artifact.NewScorer(art)
 	if err != nil {
 		return mlctl.Report{}, err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/evaluation"
+	"github.com/mlctl/mlctl/published"
 	"github.com/mlctl/mlctl/training/eval"
 	"github.com/mlctl/mlctl/trainingdata"
 )
@@ -18,7 +19,7 @@ import (
 // it applies the shadow requirements, when the input sets any. A
 // challenger that scores other inputs than the champion does not pass.
 // Rows or models no retry can fix are EINVALID errors.
-func Compare(ctx context.Context, st Store, in Input, champion, challenger *artifact.Loaded) (Result, error) {
+func Compare(ctx context.Context, st Store, in Input, champion, challenger *published.Loaded) (Result, error) {
 	champ, err := scorer(champion)
 	if err != nil {
 		return Result{}, err
@@ -101,7 +102,7 @@ func Compare(ctx context.Context, st Store, in Input, champion, challenger *arti
 
 // scorer is the scorer of a loaded model; a model no scorer reads is an
 // EINVALID error.
-func scorer(l *artifact.Loaded) (*artifact.Scorer, error) {
+func scorer(l *published.Loaded) (*artifact.Scorer, error) {
 	sc, err := artifact.NewScorer(l.Artifact)
 	if err != nil {
 		return nil, mlctl.Errorf(mlctl.EINVALID, "model %s: %v", l.Model.Ref(), err)

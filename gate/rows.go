@@ -4,15 +4,15 @@ import (
 	"context"
 	"strings"
 
-	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/published"
 	"github.com/mlctl/mlctl/trainingdata"
 )
 
 // evalRows returns the named datasets' rows, or else the challenger's
 // test split, with the names of the values of vector rows and what they
 // are, in words.
-func evalRows(ctx context.Context, st Store, challenger *artifact.Loaded, refs []string) ([]datasets.Row, []string, string, error) {
+func evalRows(ctx context.Context, st Store, challenger *published.Loaded, refs []string) ([]datasets.Row, []string, string, error) {
 	if len(refs) == 0 {
 		rows, columns, err := trainingdata.Tested(ctx, st, challenger.Model, challenger.Manifest)
 		return rows, columns, "the test split of " + challenger.Model.Ref(), err
@@ -31,7 +31,7 @@ func evalRows(ctx context.Context, st Store, challenger *artifact.Loaded, refs [
 
 // withoutTrainingRows drops the rows (by name and label) that the model
 // trained on.
-func withoutTrainingRows(ctx context.Context, st Store, m *artifact.Loaded, rows []datasets.Row) ([]datasets.Row, error) {
+func withoutTrainingRows(ctx context.Context, st Store, m *published.Loaded, rows []datasets.Row) ([]datasets.Row, error) {
 	trainedOn, _, err := trainingdata.Trained(ctx, st, m.Model, m.Manifest)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"github.com/mlctl/mlctl"
 
 	"github.com/mlctl/mlctl/artifact"
+	"github.com/mlctl/mlctl/published"
 	"github.com/mlctl/mlctl/registry"
 )
 
@@ -204,7 +205,7 @@ func (w *Watcher) acted(change, refused int64, msg string) {
 // Load reads a model version from the registry, verifies its SHA-256 and
 // prepares it for scoring.
 func Load(ctx context.Context, db *registry.DB, m *registry.Model) (*Model, error) {
-	l, err := artifact.Load(ctx, db, m)
+	l, err := published.Load(ctx, db, m)
 	if err != nil {
 		return nil, err
 	}
