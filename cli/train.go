@@ -38,7 +38,7 @@ func trainCommand() *ucli.Command {
 func trainFlags() []ucli.Flag {
 	return []ucli.Flag{
 		&ucli.StringSliceFlag{Name: "dataset", Required: true, Usage: "NAME[@V] (repeatable; NAME alone is the newest version when the run starts)"},
-		&ucli.StringFlag{Name: "algo", Value: "gbdt", Usage: "gbdt (gradient-boosted trees), rf (random forest), iforest (isolation forest on the baseline rows) or lstm (dga names character by character, txt records as seed 002's n-grams)"},
+		&ucli.StringFlag{Name: "algo", Value: "gbdt", Usage: learners.Usage()},
 		&ucli.StringSliceFlag{Name: "param", Usage: "k=v training parameter in XGBoost's names, e.g. max_depth=4 (repeatable); feature_set=heidgaf44 picks the feature set; the threshold is set at a false positive rate of at most threshold_fpr (default 0.001) on validation, or at the best F1 there with threshold_rule=f1"},
 		&ucli.StringSliceFlag{Name: "holdout-family", Usage: "keep this family out of train and validation, all of it in test (repeatable)"},
 		&ucli.StringFlag{Name: "model", Usage: "model name (default <first dataset>-<algo>)"},

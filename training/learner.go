@@ -13,6 +13,8 @@ import (
 type Learner interface {
 	// Algo is the algorithm's name (--algo, the artifact's "algo").
 	Algo() mlctl.Algo
+	// Summary says in a few words what it is, for help text.
+	Summary() string
 	// ModelKey is the key of the model in an artifact's JSON ("gbdt",
 	// "forest", "iforest", "lstm").
 	ModelKey() string

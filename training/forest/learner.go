@@ -17,6 +17,9 @@ type Learner struct{}
 // Algo is rf.
 func (Learner) Algo() mlctl.Algo { return mlctl.AlgoRF }
 
+// Summary says what it is.
+func (Learner) Summary() string { return "random forest" }
+
 // ModelKey is the artifact key of the model.
 func (Learner) ModelKey() string { return "forest" }
 

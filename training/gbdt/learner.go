@@ -17,6 +17,9 @@ type Learner struct{}
 // Algo is gbdt.
 func (Learner) Algo() mlctl.Algo { return mlctl.AlgoGBDT }
 
+// Summary says what it is.
+func (Learner) Summary() string { return "gradient-boosted trees" }
+
 // ModelKey is the artifact key of the model.
 func (Learner) ModelKey() string { return "gbdt" }
 

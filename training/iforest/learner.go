@@ -22,6 +22,9 @@ type Learner struct{}
 // Algo is iforest.
 func (Learner) Algo() mlctl.Algo { return mlctl.AlgoIForest }
 
+// Summary says what it is.
+func (Learner) Summary() string { return "isolation forest on the baseline rows" }
+
 // ModelKey is the artifact key of the model.
 func (Learner) ModelKey() string { return "iforest" }
 

@@ -3,6 +3,7 @@
 package learners
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/mlctl/mlctl"
@@ -36,4 +37,19 @@ func Names() string {
 		s[i] = string(l.Algo())
 	}
 	return strings.Join(s, ", ")
+}
+
+// Usage describes every algorithm for help text: "gbdt (…), rf (…) or lstm (…)".
+func Usage() string {
+	var b strings.Builder
+	for i, l := range all {
+		switch {
+		case i == len(all)-1 && i > 0:
+			b.WriteString(" or ")
+		case i > 0:
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s (%s)", l.Algo(), l.Summary())
+	}
+	return b.String()
 }
