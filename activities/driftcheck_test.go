@@ -99,20 +99,20 @@ func (e *driftEnv) publishAs(t *testing.T, model, algo, alias string, params map
 	return sc
 }
 
-func (e *driftEnv) check(t *testing.T, in activities.LiveDriftInput) (activities.LiveDriftResult, error) {
+func (e *driftEnv) check(t *testing.T, in driftcheck.LiveInput) (driftcheck.LiveResult, error) {
 	t.Helper()
 	v, err := e.env.ExecuteActivity(e.acts.CheckLiveDrift, in)
 	if err != nil {
-		return activities.LiveDriftResult{}, err
+		return driftcheck.LiveResult{}, err
 	}
-	var res activities.LiveDriftResult
+	var res driftcheck.LiveResult
 	if err := v.Get(&res); err != nil {
 		t.Fatal(err)
 	}
 	return res, nil
 }
 
-func (e *driftEnv) mustCheck(t *testing.T, in activities.LiveDriftInput) activities.LiveDriftResult {
+func (e *driftEnv) mustCheck(t *testing.T, in driftcheck.LiveInput) driftcheck.LiveResult {
 	t.Helper()
 	res, err := e.check(t, in)
 	if err != nil {
@@ -200,7 +200,7 @@ func TestCheckLiveDriftOfNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := al.Model.ID
-	in := activities.LiveDriftInput{Alias: "production"}
+	in := driftcheck.LiveInput{Alias: "production"}
 
 	res := e.mustCheck(t, in)
 	if res.Drifted || res.ReportID != 0 || res.LiveRows != 0 || !strings.Contains(res.Reason, "no scorer of alias production recorded a live sample in the last 1h") {
@@ -255,7 +255,7 @@ func TestCheckLiveDriftOfNames(t *testing.T) {
 	mix := namesOf(datasets.GenerateDemo(98, 1200))
 	e.save(t, id, "scorer-a", sc.Names(), featuresOf(sc, mix[:600]))
 	e.save(t, id, "scorer-b", sc.Names(), featuresOf(sc, mix[600:]))
-	if res = e.mustCheck(t, activities.LiveDriftInput{Alias: "production", Baseline: driftcheck.BaselineAll}); res.Drifted {
+	if res = e.mustCheck(t, driftcheck.LiveInput{Alias: "production", Baseline: driftcheck.BaselineAll}); res.Drifted {
 		t.Fatalf("the training mix against all training rows: %+v", res)
 	}
 	if res = e.mustCheck(t, in); !res.Drifted {
@@ -263,12 +263,12 @@ func TestCheckLiveDriftOfNames(t *testing.T) {
 	}
 	// A stricter threshold, from the input: the same rows, and a verdict
 	// against it.
-	if res = e.mustCheck(t, activities.LiveDriftInput{Alias: "production", Threshold: 0.99, MinRows: 1000, Window: 30 * time.Minute}); res.Drifted ||
+	if res = e.mustCheck(t, driftcheck.LiveInput{Alias: "production", Threshold: 0.99, MinRows: 1000, Window: 30 * time.Minute}); res.Drifted ||
 		res.Threshold != 0.99 || !strings.Contains(res.Reason, "below 99%") || !strings.Contains(res.Reason, "in the last 30m") {
 		t.Fatalf("threshold 0.99: %+v", res)
 	}
 
-	if res = e.mustCheck(t, activities.LiveDriftInput{Alias: "staging"}); res.Drifted || res.Reason != "alias staging is not set: no model in service to check" {
+	if res = e.mustCheck(t, driftcheck.LiveInput{Alias: "staging"}); res.Drifted || res.Reason != "alias staging is not set: no model in service to check" {
 		t.Fatalf("unset alias: %+v", res)
 	}
 	e.save(t, id, "scorer-c", []string{"length"}, [][]float64{{3}})
@@ -313,7 +313,7 @@ func TestCheckLiveDriftOfVectors(t *testing.T) {
 	e.save(t, al.Model.ID, "scorer-a", live, sample(1))
 	// With three features, one false positive at alpha 0.05 (a 14% chance)
 	// would pass seed 001's 30%: ask for more than half.
-	in := activities.LiveDriftInput{Alias: "tab-live", Threshold: 0.5}
+	in := driftcheck.LiveInput{Alias: "tab-live", Threshold: 0.5}
 	res := e.mustCheck(t, in)
 	if res.Drifted || res.ReportID == 0 || res.Tested != 3 || res.MaxPSI >= 0.1 {
 		t.Fatalf("same distribution: %+v", res)
@@ -333,6 +333,6 @@ func TestCheckLiveDriftRefusesAnLSTM(t *testing.T) {
 	rows := datasets.GenerateDemo(22, 600)
 	e := newDriftEnv(t, registry.NewDataset{Name: "demo", Kind: "dga", SHA256: datasets.Hash(rows), Rows: rows})
 	e.publishAs(t, "seq", "lstm", "seq-live", map[string]string{"epochs": "1", "embed": "8", "hidden": "8"})
-	_, err := e.check(t, activities.LiveDriftInput{Alias: "seq-live"})
+	_, err := e.check(t, driftcheck.LiveInput{Alias: "seq-live"})
 	wantNonRetryable(t, err, "alias seq-live serves seq@1 (lstm), which reads token sequences, not named features")
 }

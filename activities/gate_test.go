@@ -10,6 +10,7 @@ import (
 
 	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/gate"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 	"github.com/mlctl/mlctl/training"
@@ -69,14 +70,14 @@ func TestGateComparesBothModelsOnTheSameRows(t *testing.T) {
 	strong := publish(t, env, acts, refs, 1, map[string]string{"rounds": "30", "max_depth": "5"})
 	weak := publish(t, env, acts, refs, 2, map[string]string{"rounds": "1", "max_depth": "1"})
 
-	gate := func(champ, chall int64, evalOn []string) activities.GateResult {
+	gate := func(champ, chall int64, evalOn []string) gate.Result {
 		t.Helper()
-		v, err := env.ExecuteActivity(acts.GateRollout, activities.GateInput{Alias: "production", ChampionID: champ, ChallengerID: chall,
+		v, err := env.ExecuteActivity(acts.GateRollout, gate.Input{Alias: "production", ChampionID: champ, ChallengerID: chall,
 			EvalDatasets: evalOn, MarginAUC: activities.DefaultMarginAUC, MarginRecall: activities.DefaultMarginRecall})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var g activities.GateResult
+		var g gate.Result
 		v.Get(&g)
 		return g
 	}

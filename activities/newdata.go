@@ -7,10 +7,6 @@ import (
 	"github.com/mlctl/mlctl/registry"
 )
 
-// NewDataInput says where a Retrain finds new labeled files and how to
-// read them into the next version of a dataset (ingest.Feed).
-type NewDataInput = ingest.Feed
-
 // NewDataResult is the dataset version a Retrain trains on.
 type NewDataResult struct {
 	Dataset DatasetRef `json:"dataset"`
@@ -33,7 +29,7 @@ type NewDataResult struct {
 // running workflow, so that a retry after the commit finds this run's
 // files and returns the version they went into. Bad data is a
 // non-retryable error.
-func (a *Activities) IngestNewData(ctx context.Context, in NewDataInput) (NewDataResult, error) {
+func (a *Activities) IngestNewData(ctx context.Context, in ingest.Feed) (NewDataResult, error) {
 	u, err := ingest.NewFiles(ctx, a.DB, in, workflowID(ctx))
 	if err != nil {
 		return NewDataResult{}, nonRetryable(err)

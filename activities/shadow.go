@@ -57,20 +57,17 @@ func (a *Activities) ModelDatasets(ctx context.Context, modelID int64) ([]string
 	return man.DatasetVersions, nil
 }
 
-// ShadowCheck is the verdict on a challenger's shadow (gate.ShadowCheck).
-type ShadowCheck = gate.ShadowCheck
-
 // CheckShadow applies the shadow requirements of a gate (MinShadow,
 // MinShadowScored, MaxDisagreement) to the challenger's shadow on the
 // alias (gate.Shadow).
-func (a *Activities) CheckShadow(ctx context.Context, in GateInput) (ShadowCheck, error) {
+func (a *Activities) CheckShadow(ctx context.Context, in gate.Input) (gate.ShadowCheck, error) {
 	champ, err := a.DB.ModelByID(ctx, in.ChampionID)
 	if err != nil {
-		return ShadowCheck{}, nonRetryable(err)
+		return gate.ShadowCheck{}, nonRetryable(err)
 	}
 	chall, err := a.DB.ModelByID(ctx, in.ChallengerID)
 	if err != nil {
-		return ShadowCheck{}, nonRetryable(err)
+		return gate.ShadowCheck{}, nonRetryable(err)
 	}
 	return gate.Shadow(ctx, a.DB, in, chall.Ref(), champ.Ref())
 }

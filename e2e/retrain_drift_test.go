@@ -13,7 +13,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/mlctl/mlctl"
-	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/ingest"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/workflows"
 )
@@ -114,7 +114,7 @@ func TestRetrainSurvivesKilledWorker(t *testing.T) {
 	feed := s.newFeed(20000)
 	in := workflows.RetrainInput{
 		Schedule: "killed", Alias: "prod", PromoteIfBetter: true,
-		NewData: activities.NewDataInput{Dataset: "dga", Kind: "dga", Sources: []string{feed}},
+		NewData: ingest.Feed{Dataset: "dga", Kind: "dga", Sources: []string{feed}},
 		Train: workflows.TrainModelInput{Model: "dga-gbdt", Algo: "gbdt", Seed: 9,
 			Params:                map[string]string{"rounds": "1500", "max_depth": "8", "eta": "0.02", "max_bin": "256"},
 			TrainHeartbeatTimeout: 4 * time.Second, CheckpointEvery: 500 * time.Millisecond},

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/driftcheck"
 
 	"go.temporal.io/sdk/workflow"
 )
@@ -13,7 +14,7 @@ type DriftCheckInput struct {
 	// Schedule is the retrain schedule's NAME the check belongs to.
 	Schedule string `json:"schedule"`
 	// Drift says which alias's model to check and how.
-	Drift activities.LiveDriftInput `json:"drift"`
+	Drift driftcheck.LiveInput `json:"drift"`
 	// RetrainSchedule is the Temporal Schedule triggered when the model
 	// drifted ("" to only record).
 	RetrainSchedule string `json:"retrain_schedule,omitempty"`
@@ -21,7 +22,7 @@ type DriftCheckInput struct {
 
 // DriftCheckResult is the check and whether it started a retrain.
 type DriftCheckResult struct {
-	activities.LiveDriftResult
+	driftcheck.LiveResult
 	// Triggered is true when the drift triggered RetrainSchedule (which
 	// skips the run if a retrain is already going).
 	Triggered bool `json:"triggered"`
@@ -35,7 +36,7 @@ func DriftCheck(ctx workflow.Context, in DriftCheckInput) (*DriftCheckResult, er
 	var a *activities.Activities
 	control := withTimeout(controlOptions(ctx), 10*time.Minute)
 	var res DriftCheckResult
-	if err := workflow.ExecuteActivity(control, a.CheckLiveDrift, in.Drift).Get(ctx, &res.LiveDriftResult); err != nil {
+	if err := workflow.ExecuteActivity(control, a.CheckLiveDrift, in.Drift).Get(ctx, &res.LiveResult); err != nil {
 		return nil, err
 	}
 	if res.Drifted && in.RetrainSchedule != "" {

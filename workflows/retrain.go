@@ -12,6 +12,8 @@ import (
 
 	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/gate"
+	"github.com/mlctl/mlctl/ingest"
 )
 
 // RetrainInput is what a retrain schedule starts each Retrain with.
@@ -22,7 +24,7 @@ type RetrainInput struct {
 	// the alias points at when the run starts).
 	Alias string `json:"alias"`
 	// NewData says where new files appear and which dataset they extend.
-	NewData activities.NewDataInput `json:"new_data"`
+	NewData ingest.Feed `json:"new_data"`
 	// Train is how to train; its Datasets are set to the new version.
 	Train TrainModelInput `json:"train"`
 	// PromoteIfBetter rolls a challenger that passes the gate out to the
@@ -50,8 +52,8 @@ type RetrainResult struct {
 	Champion   string                    `json:"champion,omitempty"`
 	Challenger string                    `json:"challenger,omitempty"`
 	Train      *TrainModelResult         `json:"train,omitempty"`
-	Gate       *activities.GateResult    `json:"gate,omitempty"`
-	Shadow     *activities.ShadowCheck   `json:"shadow,omitempty"`
+	Gate       *gate.Result              `json:"gate,omitempty"`
+	Shadow     *gate.ShadowCheck         `json:"shadow,omitempty"`
 	Rollout    *RolloutResult            `json:"rollout,omitempty"`
 	Seconds    float64                   `json:"seconds"`
 	WebhookErr string                    `json:"webhook_error,omitempty"`
@@ -175,10 +177,10 @@ func Retrain(ctx workflow.Context, in RetrainInput) (*RetrainResult, error) {
 	reason := "first model on " + in.Alias
 	if champ.Set {
 		step("gate")
-		gate := activities.GateInput{Alias: in.Alias, ChampionID: champ.Model.ID, ChallengerID: chall.ID,
+		gin := gate.Input{Alias: in.Alias, ChampionID: champ.Model.ID, ChallengerID: chall.ID,
 			MarginAUC: orDefault(in.MarginAUC, activities.DefaultMarginAUC), MarginRecall: orDefault(in.MarginRecall, activities.DefaultMarginRecall)}
-		var g activities.GateResult
-		if err := workflow.ExecuteActivity(withTimeout(control, 30*time.Minute), a.GateRollout, gate).Get(ctx, &g); err != nil {
+		var g gate.Result
+		if err := workflow.ExecuteActivity(withTimeout(control, 30*time.Minute), a.GateRollout, gin).Get(ctx, &g); err != nil {
 			return failed("gate", err)
 		}
 		res.Gate = &g
@@ -188,7 +190,7 @@ func Retrain(ctx workflow.Context, in RetrainInput) (*RetrainResult, error) {
 		reason = "gate passed: " + g.Reason
 		if in.Shadow > 0 {
 			step("shadow")
-			sc, err := shadow(ctx, in, gate, st)
+			sc, err := shadow(ctx, in, gin, st)
 			if sc != nil {
 				res.Shadow = sc
 			}
@@ -228,14 +230,14 @@ func Retrain(ctx workflow.Context, in RetrainInput) (*RetrainResult, error) {
 // shadow opens the challenger's shadow beside the champion, waits
 // in.Shadow (a durable timer: a worker restart does not shorten or restart
 // it), checks the shadow requirements and closes the shadow.
-func shadow(ctx workflow.Context, in RetrainInput, gate activities.GateInput, st *RetrainStatus) (*activities.ShadowCheck, error) {
+func shadow(ctx workflow.Context, in RetrainInput, gin gate.Input, st *RetrainStatus) (*gate.ShadowCheck, error) {
 	var a *activities.Activities
 	control := controlOptions(ctx)
 	var sh struct {
 		ID int64 `json:"id"` // of the registry's shadow row
 	}
 	if err := workflow.ExecuteActivity(control, a.StartShadow, activities.ShadowInput{
-		Alias: in.Alias, ChampionID: gate.ChampionID, ChallengerID: gate.ChallengerID,
+		Alias: in.Alias, ChampionID: gin.ChampionID, ChallengerID: gin.ChallengerID,
 	}).Get(ctx, &sh); err != nil {
 		return nil, err
 	}
@@ -254,13 +256,13 @@ func shadow(ctx workflow.Context, in RetrainInput, gate activities.GateInput, st
 		outcome = "failed"
 		return nil, err
 	}
-	if cur.Model.ID != gate.ChampionID {
+	if cur.Model.ID != gin.ChampionID {
 		outcome = "refused"
-		return &activities.ShadowCheck{Reason: fmt.Sprintf("%s moved to %s during the shadow; the challenger was compared with the model it replaced", in.Alias, cur.Model.Ref)}, nil
+		return &gate.ShadowCheck{Reason: fmt.Sprintf("%s moved to %s during the shadow; the challenger was compared with the model it replaced", in.Alias, cur.Model.Ref)}, nil
 	}
-	gate.MinShadow, gate.MinShadowScored, gate.MaxDisagreement = in.Shadow, in.MinShadowScored, in.MaxDisagreement
-	var sc activities.ShadowCheck
-	if err := workflow.ExecuteActivity(control, a.CheckShadow, gate).Get(ctx, &sc); err != nil {
+	gin.MinShadow, gin.MinShadowScored, gin.MaxDisagreement = in.Shadow, in.MinShadowScored, in.MaxDisagreement
+	var sc gate.ShadowCheck
+	if err := workflow.ExecuteActivity(control, a.CheckShadow, gin).Get(ctx, &sc); err != nil {
 		outcome = "failed"
 		return nil, err
 	}

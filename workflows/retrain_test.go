@@ -12,20 +12,22 @@ import (
 
 	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/gate"
+	"github.com/mlctl/mlctl/ingest"
 	"github.com/mlctl/mlctl/registry"
 )
 
 // retrainEnv mocks a Retrain of dga-gbdt on alias prod (champion
 // dga-gbdt@1, id 1) whose challenger dga-gbdt@2 (id 2) gets the given gate
 // and shadow verdicts; it records the steps and the decision.
-func retrainEnv(t *testing.T, gatePassed bool, shadow activities.ShadowCheck) (*testsuite.TestWorkflowEnvironment, *[]string, *mlctl.Decision) {
+func retrainEnv(t *testing.T, gatePassed bool, shadow gate.ShadowCheck) (*testsuite.TestWorkflowEnvironment, *[]string, *mlctl.Decision) {
 	env := newEnv(t)
 	var a *activities.Activities
 	var steps []string
 	var dec mlctl.Decision
 	step := func(s string) { steps = append(steps, s) }
 	env.OnActivity(a.ResolveAlias, mock.Anything, "prod").Return(activities.AliasState{Alias: "prod", Set: true, Model: activities.ModelRef{ID: 1, Ref: "dga-gbdt@1"}}, nil)
-	env.OnActivity(a.IngestNewData, mock.Anything, mock.Anything).Return(func(context.Context, activities.NewDataInput) (activities.NewDataResult, error) {
+	env.OnActivity(a.IngestNewData, mock.Anything, mock.Anything).Return(func(context.Context, ingest.Feed) (activities.NewDataResult, error) {
 		step("ingest")
 		return activities.NewDataResult{Dataset: activities.DatasetRef{ID: 5, Ref: "dga@2"}, Files: []registry.IngestedFile{{Path: "/feed/a.csv"}}, NewRows: 10}, nil
 	})
@@ -37,20 +39,20 @@ func retrainEnv(t *testing.T, gatePassed bool, shadow activities.ShadowCheck) (*
 		return &TrainModelResult{Model: "dga-gbdt", Version: 2}, nil
 	})
 	env.OnActivity(a.VerifyModel, mock.Anything, "dga-gbdt@2").Return(activities.ModelRef{ID: 2, Ref: "dga-gbdt@2"}, nil)
-	env.OnActivity(a.GateRollout, mock.Anything, mock.Anything).Return(func(context.Context, activities.GateInput) (activities.GateResult, error) {
+	env.OnActivity(a.GateRollout, mock.Anything, mock.Anything).Return(func(context.Context, gate.Input) (gate.Result, error) {
 		step("gate")
 		if !gatePassed {
-			return activities.GateResult{Reason: "challenger worse"}, nil
+			return gate.Result{Reason: "challenger worse"}, nil
 		}
-		return activities.GateResult{Passed: true, Reason: "challenger fine"}, nil
+		return gate.Result{Passed: true, Reason: "challenger fine"}, nil
 	})
 	env.OnActivity(a.StartShadow, mock.Anything, mock.Anything).Return(func(context.Context, activities.ShadowInput) (registry.Shadow, error) {
 		step("shadow-start")
 		return registry.Shadow{ID: 3}, nil
 	})
-	env.OnActivity(a.CheckShadow, mock.Anything, mock.MatchedBy(func(in activities.GateInput) bool {
+	env.OnActivity(a.CheckShadow, mock.Anything, mock.MatchedBy(func(in gate.Input) bool {
 		return in.MinShadow == time.Hour && in.MinShadowScored == 100
-	})).Return(func(context.Context, activities.GateInput) (activities.ShadowCheck, error) {
+	})).Return(func(context.Context, gate.Input) (gate.ShadowCheck, error) {
 		step("shadow-check")
 		return shadow, nil
 	})
@@ -74,12 +76,12 @@ func retrainEnv(t *testing.T, gatePassed bool, shadow activities.ShadowCheck) (*
 
 func retrainInput(shadow time.Duration) RetrainInput {
 	return RetrainInput{Schedule: "nightly", Alias: "prod", PromoteIfBetter: true, Shadow: shadow, MinShadowScored: 100,
-		NewData: activities.NewDataInput{Dataset: "dga", Kind: "dga", Sources: []string{"/feed"}},
+		NewData: ingest.Feed{Dataset: "dga", Kind: "dga", Sources: []string{"/feed"}},
 		Train:   TrainModelInput{Model: "dga-gbdt", Algo: "gbdt"}}
 }
 
 func TestRetrainShadowsThenPromotes(t *testing.T) {
-	env, steps, dec := retrainEnv(t, true, activities.ShadowCheck{Passed: true, Reason: "shadowed fine"})
+	env, steps, dec := retrainEnv(t, true, gate.ShadowCheck{Passed: true, Reason: "shadowed fine"})
 	env.ExecuteWorkflow(Retrain, retrainInput(time.Hour))
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
@@ -94,7 +96,7 @@ func TestRetrainShadowsThenPromotes(t *testing.T) {
 }
 
 func TestRetrainShadowRefusalClosesShadow(t *testing.T) {
-	env, steps, dec := retrainEnv(t, true, activities.ShadowCheck{Reason: "scored 0 live inputs"})
+	env, steps, dec := retrainEnv(t, true, gate.ShadowCheck{Reason: "scored 0 live inputs"})
 	env.ExecuteWorkflow(Retrain, retrainInput(time.Hour))
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
@@ -109,7 +111,7 @@ func TestRetrainShadowRefusalClosesShadow(t *testing.T) {
 }
 
 func TestRetrainGateRefusalStops(t *testing.T) {
-	env, steps, dec := retrainEnv(t, false, activities.ShadowCheck{})
+	env, steps, dec := retrainEnv(t, false, gate.ShadowCheck{})
 	env.ExecuteWorkflow(Retrain, retrainInput(time.Hour))
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)

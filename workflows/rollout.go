@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/gate"
 )
 
 // StatusQuery is the query `mlctl promote --wait` and `rollback --wait` poll.
@@ -32,7 +33,7 @@ type RolloutInput struct {
 	MarginAUC      float64       `json:"margin_auc"`
 	MarginRecall   float64       `json:"margin_recall"`
 	ConfirmTimeout time.Duration `json:"confirm_timeout"`
-	// Shadow requirements of the gate (see activities.GateInput).
+	// Shadow requirements of the gate (see gate.Input).
 	MinShadow       time.Duration `json:"min_shadow,omitempty"`
 	MinShadowScored int64         `json:"min_shadow_scored,omitempty"`
 	MaxDisagreement float64       `json:"max_disagreement,omitempty"`
@@ -56,7 +57,7 @@ type RolloutResult struct {
 	To         string                      `json:"to"`
 	SHA256     string                      `json:"sha256"`
 	ChangeID   int64                       `json:"change_id"`
-	Gate       *activities.GateResult      `json:"gate,omitempty"`
+	Gate       *gate.Result                `json:"gate,omitempty"`
 	Confirmed  activities.ConfirmResult    `json:"confirmed"`
 	WorkflowID string                      `json:"workflow_id"`
 	Unchanged  bool                        `json:"unchanged,omitempty"`
@@ -104,8 +105,8 @@ func Rollout(ctx workflow.Context, in RolloutInput) (*RolloutResult, error) {
 
 	if cur.Set && !in.Force {
 		st.Step = "gate"
-		var g activities.GateResult
-		err := workflow.ExecuteActivity(withTimeout(control, 30*time.Minute), a.GateRollout, activities.GateInput{
+		var g gate.Result
+		err := workflow.ExecuteActivity(withTimeout(control, 30*time.Minute), a.GateRollout, gate.Input{
 			Alias: in.Alias, ChampionID: cur.Model.ID, ChallengerID: target.ID, EvalDatasets: in.EvalDatasets,
 			MarginAUC: orDefault(in.MarginAUC, activities.DefaultMarginAUC), MarginRecall: orDefault(in.MarginRecall, activities.DefaultMarginRecall),
 			MinShadow: in.MinShadow, MinShadowScored: in.MinShadowScored, MaxDisagreement: in.MaxDisagreement,

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/gate"
 )
 
 // rolloutMocks wires the activities of a rollout from dga@1 (id 1) to
@@ -28,11 +29,11 @@ func rolloutMocks(t *testing.T, confirmErr error) (*[]string, func() *RolloutRes
 		steps = append(steps, "resolve")
 		return activities.AliasState{Alias: "production", Set: true, ChangeID: 7, Model: activities.ModelRef{ID: 1, Ref: "dga@1", SHA256: "aaa"}}, nil
 	})
-	env.OnActivity(a.GateRollout, mock.Anything, mock.MatchedBy(func(in activities.GateInput) bool {
+	env.OnActivity(a.GateRollout, mock.Anything, mock.MatchedBy(func(in gate.Input) bool {
 		return in.ChampionID == 1 && in.ChallengerID == 2 && in.MarginAUC == activities.DefaultMarginAUC
-	})).Return(func(context.Context, activities.GateInput) (activities.GateResult, error) {
+	})).Return(func(context.Context, gate.Input) (gate.Result, error) {
 		steps = append(steps, "gate")
-		return activities.GateResult{Passed: true, Reason: "fine"}, nil
+		return gate.Result{Passed: true, Reason: "fine"}, nil
 	})
 	moved := time.Date(2026, 11, 23, 5, 0, 0, 0, time.UTC)
 	env.OnActivity(a.MoveAlias, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.MoveAliasInput) (activities.MoveAliasResult, error) {
@@ -116,7 +117,7 @@ func TestRolloutStopsAtAFailedGate(t *testing.T) {
 	var a *activities.Activities
 	env.OnActivity(a.VerifyModel, mock.Anything, "dga@2").Return(activities.ModelRef{ID: 2, Ref: "dga@2"}, nil)
 	env.OnActivity(a.ResolveAlias, mock.Anything, "production").Return(activities.AliasState{Set: true, Model: activities.ModelRef{ID: 1, Ref: "dga@1"}}, nil)
-	env.OnActivity(a.GateRollout, mock.Anything, mock.Anything).Return(activities.GateResult{Passed: false, Reason: "challenger dga@2 ROC-AUC 0.90 is 0.05 below"}, nil)
+	env.OnActivity(a.GateRollout, mock.Anything, mock.Anything).Return(gate.Result{Passed: false, Reason: "challenger dga@2 ROC-AUC 0.90 is 0.05 below"}, nil)
 	env.ExecuteWorkflow(Rollout, RolloutInput{Alias: "production", Model: "dga@2"})
 	err := env.GetWorkflowError()
 	if err == nil || !strings.Contains(err.Error(), "gate: challenger dga@2") || !strings.Contains(err.Error(), "--force") {
