@@ -3,6 +3,7 @@ package training
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/mlctl/mlctl"
@@ -130,4 +131,27 @@ type Model interface {
 	NumFeatures() int
 	// Units is the trees it holds, or a sequence model's epochs.
 	Units() int
+}
+
+// DecodeJSON is a learner's DecodeModel for a model type whose pointer
+// reads its own JSON: it parses data into a new T.
+func DecodeJSON[T any, P interface {
+	*T
+	Model
+}](data []byte) (Model, error) {
+	m := P(new(T))
+	if err := json.Unmarshal(data, m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// NoCheckpoints is embedded by a learner that trains in seconds and does
+// not checkpoint: a retried run starts again and, being seeded, builds the
+// same bytes.
+type NoCheckpoints struct{}
+
+// ResumePoint refuses: there are no checkpoints to resume from.
+func (NoCheckpoints) ResumePoint([]byte) (int, error) {
+	return 0, errors.New("this learner does not checkpoint")
 }

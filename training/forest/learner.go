@@ -2,8 +2,6 @@ package forest
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 
 	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/training"
@@ -12,7 +10,7 @@ import (
 // Learner is the random forest behind mlctl's training path. Forests train
 // in seconds: no checkpoints; a retried run, being seeded, builds the same
 // bytes.
-type Learner struct{}
+type Learner struct{ training.NoCheckpoints }
 
 // Algo is rf.
 func (Learner) Algo() mlctl.Algo { return mlctl.AlgoRF }
@@ -53,16 +51,7 @@ func (Learner) Train(ctx context.Context, d training.Data, tp training.Params, h
 
 // DecodeModel parses a model's JSON.
 func (Learner) DecodeModel(data []byte) (training.Model, error) {
-	var m Model
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, err
-	}
-	return &m, nil
-}
-
-// ResumePoint: forests do not checkpoint.
-func (Learner) ResumePoint([]byte) (int, error) {
-	return 0, errors.New("forest: random forests do not checkpoint")
+	return training.DecodeJSON[Model](data)
 }
 
 // Units is the number of trees.

@@ -107,11 +107,7 @@ func (Learner) Train(ctx context.Context, d training.Data, tp training.Params, h
 
 // DecodeModel parses a model's JSON.
 func (Learner) DecodeModel(data []byte) (training.Model, error) {
-	var m Model
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, err
-	}
-	return &m, nil
+	return training.DecodeJSON[Model](data)
 }
 
 // ResumePoint is the trees a checkpoint's partial model holds.

@@ -2,8 +2,6 @@ package iforest
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 
@@ -17,7 +15,7 @@ import (
 // from the baseline rows of the training part only (the rows a baseline
 // column marks, else the benign ones), after seed 001's semi-supervised
 // setup. It trains in seconds: no checkpoints.
-type Learner struct{}
+type Learner struct{ training.NoCheckpoints }
 
 // Algo is iforest.
 func (Learner) Algo() mlctl.Algo { return mlctl.AlgoIForest }
@@ -57,16 +55,7 @@ func (Learner) Train(ctx context.Context, d training.Data, tp training.Params, h
 
 // DecodeModel parses a model's JSON.
 func (Learner) DecodeModel(data []byte) (training.Model, error) {
-	var m Model
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, err
-	}
-	return &m, nil
-}
-
-// ResumePoint: isolation forests do not checkpoint.
-func (Learner) ResumePoint([]byte) (int, error) {
-	return 0, errors.New("iforest: isolation forests do not checkpoint")
+	return training.DecodeJSON[Model](data)
 }
 
 // Units is the number of trees.

@@ -2,7 +2,6 @@ package lstm
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 
@@ -81,11 +80,7 @@ func examples(e training.Examples) Examples {
 
 // DecodeModel parses a model's JSON.
 func (Learner) DecodeModel(data []byte) (training.Model, error) {
-	var m Model
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, err
-	}
-	return &m, nil
+	return training.DecodeJSON[Model](data)
 }
 
 // ResumePoint is the epoch a checkpoint's training state ends with.
