@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"slices"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -14,8 +13,6 @@ import (
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training"
-	"github.com/mlctl/mlctl/training/learners"
-	"github.com/mlctl/mlctl/trainingdata"
 )
 
 // ProgressSignal is the signal a training activity sends its workflow
@@ -59,91 +56,42 @@ type TrainResult struct {
 // stores the finished model as a candidate. After a worker dies it resumes
 // from the last checkpoint; a seeded run ends with the same bytes either way.
 func (a *Activities) Train(ctx context.Context, in TrainInput) (TrainResult, error) {
-	start := time.Now()
 	if in.CheckpointEvery <= 0 {
 		in.CheckpointEvery = 5 * time.Second
 	}
-	hb := newHeartbeater(ctx)
-	defer hb.stop()
-
-	l, err := learners.Lookup(mlctl.Algo(in.Algo))
+	r := &trainRun{a: a, ctx: ctx, in: in, start: time.Now(), hb: newHeartbeater(ctx)}
+	defer r.hb.stop()
+	lay, err := r.prepare()
 	if err != nil {
-		return TrainResult{}, nonRetryable(invalid(err))
+		return TrainResult{}, err
 	}
-	spec, err := training.ParseSpec(nil, in.Params)
-	if err != nil {
-		return TrainResult{}, nonRetryable(invalid(err))
-	}
-	need := l.Needs()
-	rows, lay, split, err := trainingdata.LoadSplit(ctx, a.DB, in.DatasetIDs, in.SplitID)
-	if err != nil {
-		return TrainResult{}, nonRetryable(err)
-	}
-	if need.Kinds != nil && !slices.Contains(need.Kinds, mlctl.Kind(lay.Kind)) {
-		return TrainResult{}, nonRetryable(mlctl.Errorf(mlctl.EINVALID, "%s trains on %s datasets, not %s ones", l.Algo(), kindList(need.Kinds), lay.Kind))
-	}
-	data, err := a.trainingData(lay, split, rows, l, spec, in.FeatureSet, in.Seed)
-	if err != nil {
-		return TrainResult{}, nonRetryable(invalid(err))
-	}
-	p, err := l.ParseParams(spec.Learner, in.Seed, data.shape)
-	if err != nil {
-		return TrainResult{}, nonRetryable(invalid(err))
-	}
-	resolved := p.Map()
-	maps.Copy(resolved, data.params)
 
 	// Resume: a checkpoint carries the fitted features and the learner's state.
-	cp, resumed := a.resumePoint(ctx, in, l, resolved)
+	cp, resumed := a.resumePoint(ctx, in, r.l, r.resolved)
 	if resumed > 0 {
-		hb.set(TrainHeartbeat{Trees: resumed})
+		r.hb.set(TrainHeartbeat{Trees: resumed})
 	}
-	a.progress(ctx, training.Progress{Stage: "features", ResumedFrom: resumed, Elapsed: time.Since(start).Seconds()})
+	a.progress(ctx, training.Progress{Stage: "features", ResumedFrom: resumed, Elapsed: time.Since(r.start).Seconds()})
 	var resume []byte
 	if cp != nil {
-		data.fs, resume = cp.FeatureSet, cp.state
+		r.data.fs, resume = cp.FeatureSet, cp.state
 	}
-	d, err := data.build(lay)
+	d, err := r.data.build(lay)
 	if err != nil {
 		return TrainResult{}, nonRetryable(invalid(err))
 	}
-
-	unitsStart := time.Now()
-	hooks := training.Hooks{
-		CheckpointEvery: in.CheckpointEvery,
-		Resume:          resume,
-		Progress: func(pr training.Progress) error {
-			pr.Elapsed, pr.ResumedFrom = time.Since(start).Seconds(), resumed
-			if pr.Done > resumed {
-				pr.ETA = time.Since(unitsStart).Seconds() / float64(pr.Done-resumed) * float64(pr.Total-pr.Done)
-			}
-			a.progress(ctx, pr)
-			return nil
-		},
-		Checkpoint: func(done int, state []byte) error {
-			b, err := encodeCheckpoint(checkpoint{Algo: string(l.Algo()), FeatureSet: data.fs, Params: resolved}, state)
-			if err != nil {
-				return &hookError{err}
-			}
-			id, err := a.DB.SaveCheckpoint(ctx, registry.Checkpoint{WorkflowID: in.WorkflowID, Kind: registry.KindCheckpoint, Progress: done, SHA256: artifact.SHA256(b), Artifact: b})
-			if err != nil {
-				return &hookError{err}
-			}
-			hb.set(TrainHeartbeat{CheckpointID: id, Trees: done})
-			return nil
-		},
-	}
-	m, err := l.Train(ctx, d, p, hooks)
+	r.resumed = resumed
+	m, err := r.l.Train(ctx, d, r.p, r.hooks(resume))
 	if err != nil && resume != nil && ctx.Err() == nil && !errors.As(err, new(*hookError)) {
 		// A state this run cannot use: start over.
 		activity.GetLogger(ctx).Warn("checkpoint unusable, training from the start", "error", err)
-		hooks.Resume, resumed = nil, 0
-		m, err = l.Train(ctx, d, p, hooks)
+		r.resumed = 0
+		m, err = r.l.Train(ctx, d, r.p, r.hooks(nil))
 	}
 	if err != nil {
 		return TrainResult{}, trainError(ctx, err)
 	}
-	art := &artifact.Artifact{Algo: l.Algo(), FeatureSet: data.fs, Params: resolved, Model: m}
+	art := &artifact.Artifact{Algo: r.l.Algo(), FeatureSet: r.data.fs, Params: r.resolved, Model: m}
 	b, sha, err := artifact.Encode(art)
 	if err != nil {
 		return TrainResult{}, err
@@ -152,8 +100,8 @@ func (a *Activities) Train(ctx context.Context, in TrainInput) (TrainResult, err
 	if err != nil {
 		return TrainResult{}, err
 	}
-	a.progress(ctx, training.Progress{Stage: need.Unit, Done: m.Units(), Total: m.Units(), Elapsed: time.Since(start).Seconds(), ResumedFrom: resumed})
-	return TrainResult{CandidateID: id, SHA256: sha, Trees: m.Units(), ResumedFrom: resumed, Params: maps.Clone(resolved), Seconds: time.Since(start).Seconds()}, nil
+	a.progress(ctx, training.Progress{Stage: r.l.Needs().Unit, Done: m.Units(), Total: m.Units(), Elapsed: time.Since(r.start).Seconds(), ResumedFrom: r.resumed})
+	return TrainResult{CandidateID: id, SHA256: sha, Trees: m.Units(), ResumedFrom: r.resumed, Params: maps.Clone(r.resolved), Seconds: time.Since(r.start).Seconds()}, nil
 }
 
 // hookError is an error of the activity's own hooks (saving a checkpoint):
