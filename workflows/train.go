@@ -74,43 +74,17 @@ type Progress struct {
 // publishes one checksummed model version.
 func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, error) {
 	var a *activities.Activities
-	started := workflow.Now(ctx)
-	prog := Progress{Stage: "resolve"}
-	if err := workflow.SetQueryHandler(ctx, ProgressQuery, func() (Progress, error) {
-		p := prog
-		p.Elapsed = workflow.Now(ctx).Sub(started).Seconds()
-		return p, nil
-	}); err != nil {
+	prog, err := trackProgress(ctx)
+	if err != nil {
 		return nil, err
 	}
-	sig := workflow.GetSignalChannel(ctx, activities.ProgressSignal)
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		for {
-			var p training.Progress
-			if !sig.Receive(ctx, &p) {
-				return
-			}
-			prog.Train = p
-		}
-	})
-
 	control := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		TaskQueue:           ControlQueue,
 		StartToCloseTimeout: 10 * time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
 			MaximumInterval: 30 * time.Second, MaximumAttempts: 5},
 	})
-	hbTimeout := in.TrainHeartbeatTimeout
-	if hbTimeout <= 0 {
-		hbTimeout = 30 * time.Second
-	}
-	trainCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		TaskQueue:           TrainingQueue,
-		StartToCloseTimeout: 4 * time.Hour,
-		HeartbeatTimeout:    hbTimeout,
-		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
-			MaximumInterval: time.Minute, MaximumAttempts: 10},
-	})
+	trainCtx := trainingOptions(ctx, in.TrainHeartbeatTimeout)
 	fail := func(err error) (*TrainModelResult, error) {
 		prog.Stage = "failed"
 		return nil, err
@@ -207,4 +181,46 @@ func keepVersions(params map[string]string) int {
 		return 0
 	}
 	return spec.KeepVersions
+}
+
+// trackProgress answers the progress query from the step the workflow is
+// on (the returned Progress, which the workflow updates) and the training
+// activity's progress signals.
+func trackProgress(ctx workflow.Context) (*Progress, error) {
+	started := workflow.Now(ctx)
+	prog := &Progress{Stage: "resolve"}
+	if err := workflow.SetQueryHandler(ctx, ProgressQuery, func() (Progress, error) {
+		p := *prog
+		p.Elapsed = workflow.Now(ctx).Sub(started).Seconds()
+		return p, nil
+	}); err != nil {
+		return nil, err
+	}
+	sig := workflow.GetSignalChannel(ctx, activities.ProgressSignal)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var p training.Progress
+			if !sig.Receive(ctx, &p) {
+				return
+			}
+			prog.Train = p
+		}
+	})
+	return prog, nil
+}
+
+// trainingOptions run the Train activity on the training queue, for up to
+// 4 hours, retried after a worker that stops heartbeating for hbTimeout
+// (default 30 s) is given up on.
+func trainingOptions(ctx workflow.Context, hbTimeout time.Duration) workflow.Context {
+	if hbTimeout <= 0 {
+		hbTimeout = 30 * time.Second
+	}
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		TaskQueue:           TrainingQueue,
+		StartToCloseTimeout: 4 * time.Hour,
+		HeartbeatTimeout:    hbTimeout,
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
+			MaximumInterval: time.Minute, MaximumAttempts: 10},
+	})
 }
