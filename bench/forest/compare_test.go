@@ -2,23 +2,19 @@ package forestbench
 
 import (
 	"context"
-	"github.com/mlctl/mlctl/bench/pyworker"
 	"math"
-	"os/exec"
 	"strings"
 	"testing"
 
 	gbdtbench "github.com/mlctl/mlctl/bench/gbdt"
+	"github.com/mlctl/mlctl/internal/pyref"
 	"github.com/mlctl/mlctl/training/forest"
 )
 
 // TestCompareSmall runs the whole comparison on a small matrix with missing
 // values: both sides fit, score and report, and their AUCs agree.
 func TestCompareSmall(t *testing.T) {
-	if out, err := exec.Command(pyworker.Python, "-c", "import sklearn, numpy").CombinedOutput(); err != nil {
-		t.Fatalf("%s cannot import sklearn (%v: %s); `make pyref` installs it (Debian's python3-sklearn)",
-			pyworker.Python, err, strings.TrimSpace(string(out)))
-	}
+	pyref.Require(t, "sklearn", "numpy")
 	x, y := gbdtbench.Synthetic(5000, 16, 7)
 	p := forest.DefaultParams()
 	p.Trees = 30

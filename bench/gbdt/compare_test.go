@@ -3,21 +3,17 @@ package gbdtbench
 import (
 	"context"
 	"math"
-	"os/exec"
 	"strings"
 	"testing"
 
-	"github.com/mlctl/mlctl/bench/pyworker"
+	"github.com/mlctl/mlctl/internal/pyref"
 	"github.com/mlctl/mlctl/training/gbdt"
 )
 
 // TestCompareSmall runs the whole comparison on a small matrix: both sides
 // train, score and report, and their AUCs agree.
 func TestCompareSmall(t *testing.T) {
-	if out, err := exec.Command(pyworker.Python, "-c", "import xgboost, sklearn").CombinedOutput(); err != nil {
-		t.Fatalf("%s cannot import xgboost and sklearn (%v: %s); install them with: apt-get install python3-xgboost python3-sklearn",
-			pyworker.Python, err, strings.TrimSpace(string(out)))
-	}
+	pyref.Require(t, "xgboost", "sklearn")
 	x, y := Synthetic(6000, 16, 7)
 	p := gbdt.DefaultParams()
 	p.Rounds = 15
