@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	gbdtbench "github.com/mlctl/mlctl/bench/gbdt"
+	"github.com/mlctl/mlctl/bench/measure"
 	"github.com/mlctl/mlctl/internal/pyref"
 	"github.com/mlctl/mlctl/training/forest"
 )
@@ -26,7 +27,7 @@ func TestCompareSmall(t *testing.T) {
 		t.Fatalf("result header %+v", res)
 	}
 	for _, r := range res.Runs {
-		if len(r.MlctlFitSeconds) != Repeats || len(r.SklearnFitSeconds) != Repeats || !(r.Ratio > 0) ||
+		if len(r.MlctlFitSeconds) != measure.Repeats || len(r.SklearnFitSeconds) != measure.Repeats || !(r.Ratio > 0) ||
 			!(r.MlctlPredictRowsPerSec > 0) || !(r.SklearnPredictRowsPerSec > 0) || r.MlctlNodes == 0 || r.MlctlJSONBytes == 0 {
 			t.Fatalf("run %+v", r)
 		}

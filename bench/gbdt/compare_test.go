@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mlctl/mlctl/bench/measure"
 	"github.com/mlctl/mlctl/internal/pyref"
 	"github.com/mlctl/mlctl/training/gbdt"
 )
@@ -25,7 +26,7 @@ func TestCompareSmall(t *testing.T) {
 		t.Fatalf("result header %+v", res)
 	}
 	for _, r := range res.Runs {
-		if len(r.MlctlTrainSeconds) != Repeats || len(r.XGBoostTrainSeconds) != Repeats ||
+		if len(r.MlctlTrainSeconds) != measure.Repeats || len(r.XGBoostTrainSeconds) != measure.Repeats ||
 			!(r.Ratio > 0) || !(r.MlctlPredictRowsPerSec > 0) || !(r.XGBoostPredictRowsPerSec > 0) {
 			t.Fatalf("run %+v", r)
 		}
@@ -73,22 +74,5 @@ func TestSyntheticIsDeterministic(t *testing.T) {
 	}
 	if pos < 100 || pos > 300 {
 		t.Fatalf("%d positives of 500, want about 40%%", pos)
-	}
-}
-
-func TestAUC(t *testing.T) {
-	y := []float32{0, 0, 1, 1}
-	for _, tc := range []struct {
-		s    []float64
-		want float64
-	}{
-		{[]float64{0.1, 0.2, 0.8, 0.9}, 1},
-		{[]float64{0.9, 0.8, 0.2, 0.1}, 0},
-		{[]float64{0.5, 0.5, 0.5, 0.5}, 0.5},
-		{[]float64{0.1, 0.6, 0.5, 0.9}, 0.75},
-	} {
-		if got := auc(tc.s, y); got != tc.want {
-			t.Errorf("auc(%v) = %v, want %v", tc.s, got, tc.want)
-		}
 	}
 }

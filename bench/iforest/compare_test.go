@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mlctl/mlctl/bench/measure"
 	"github.com/mlctl/mlctl/internal/pyref"
 	"github.com/mlctl/mlctl/training/iforest"
 )
@@ -26,7 +27,7 @@ func TestCompareSmall(t *testing.T) {
 		t.Fatalf("result header %+v", res)
 	}
 	for _, r := range res.Runs {
-		if len(r.MlctlFitSeconds) != Repeats || len(r.SklearnScoreSeconds) != Repeats || !(r.Ratio > 0) ||
+		if len(r.MlctlFitSeconds) != measure.Repeats || len(r.SklearnScoreSeconds) != measure.Repeats || !(r.Ratio > 0) ||
 			!(r.MlctlTotalMedian > 0) || !(r.SklearnTotalMedian > 0) {
 			t.Fatalf("run %+v", r)
 		}
