@@ -58,8 +58,8 @@ type Result struct {
 // Compare fits mlctl's forest and scikit-learn's on the same random 80% of
 // x's rows (measure.Holdout with p.Seed) for each thread count,
 // measure.Repeats times each, alternating the two, and scores the other 20%
-// with both. p.Threads is
-// ignored; threads lists the thread counts (scikit-learn's n_jobs).
+// with both. p.Threads is ignored; threads lists the thread counts
+// (scikit-learn's n_jobs).
 func Compare(ctx context.Context, x *matrix.Matrix, y []float32, p forest.Params, threads []int) (Result, error) {
 	if err := measure.Check("forestbench", x, y, threads); err != nil {
 		return Result{}, err
@@ -67,51 +67,47 @@ func Compare(ctx context.Context, x *matrix.Matrix, y []float32, p forest.Params
 	if err := p.Validate(); err != nil {
 		return Result{}, err
 	}
-	xtr, ytr, xte, yte := measure.Holdout(x, y, p.Seed)
-	if xtr.Rows == 0 || xte.Rows == 0 {
-		return Result{}, fmt.Errorf("forestbench: %d rows are too few to hold out 20%%", x.Rows)
+	s, err := measure.Holdout("forestbench", x, y, p.Seed)
+	if err != nil {
+		return Result{}, err
 	}
-	res := Result{Rows: x.Rows, Cols: x.Cols, TrainRows: xtr.Rows, TestRows: xte.Rows, Params: p, SklearnParams: SklearnParams(p)}
+	res := Result{Rows: x.Rows, Cols: x.Cols, TrainRows: s.Train.Rows, TestRows: s.Test.Rows, Params: p, SklearnParams: SklearnParams(p)}
 	dir, err := os.MkdirTemp("", "forestbench-")
 	if err != nil {
 		return Result{}, fmt.Errorf("forestbench: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	sk, err := startSklearn(ctx, dir, xtr, ytr, xte, p)
+	sk, err := startSklearn(ctx, dir, s.Train, s.TrainLabels, s.Test, p)
 	if err != nil {
 		return Result{}, err
 	}
 	defer sk.Close()
 	res.SklearnVersion = sk.version
-	for _, th := range threads {
-		run, err := measureAt(ctx, sk, dir, xtr, ytr, xte, yte, p, th)
-		if err != nil {
-			return Result{}, err
-		}
-		res.Runs = append(res.Runs, run)
+	res.Runs, err = measure.Each(threads, func(th int) (Run, error) { return measureAt(ctx, sk, dir, s, p, th) })
+	if err != nil {
+		return Result{}, err
 	}
 	return res, nil
 }
 
 // measureAt takes the measurements at th threads, alternating mlctl's
 // fits with scikit-learn's.
-func measureAt(ctx context.Context, sk *skWorker, dir string, xtr *matrix.Matrix, ytr []float32,
-	xte *matrix.Matrix, yte []float32, p forest.Params, th int) (Run, error) {
+func measureAt(ctx context.Context, sk *skWorker, dir string, s measure.Split, p forest.Params, th int) (Run, error) {
 	p.Threads = th
 	c, err := measure.Classifier[*forest.Model]{
 		Name: "forestbench", Threads: th,
-		Train:          func() (*forest.Model, error) { return forest.Train(ctx, xtr, ytr, p, forest.Options{}) },
+		Train:          func() (*forest.Model, error) { return forest.Train(ctx, s.Train, s.TrainLabels, p, forest.Options{}) },
 		RefTrain:       func() (float64, error) { return sk.train(th) },
 		RefPredict:     func() (float64, error) { return sk.predict(th) },
 		RefPredictions: filepath.Join(dir, fmt.Sprintf("sk_pred_%d.f32", th)),
-	}.Measure(xte, yte)
+	}.Measure(s.Test, s.TestLabels)
 	if err != nil {
 		return Run{}, err
 	}
 	run := Run{Threads: th, MlctlFitSeconds: c.Train.Mine, SklearnFitSeconds: c.Train.Theirs,
 		Ratio: c.Train.Ratio(), MlctlAUC: c.MineAUC, SklearnAUC: c.TheirAUC, MlctlNodes: c.Model.NumNodes()}
 	run.MlctlFitMedian, run.SklearnFitMedian = c.Train.Medians()
-	run.MlctlPredictRowsPerSec, run.SklearnPredictRowsPerSec = c.Predict.Rates(xte.Rows)
+	run.MlctlPredictRowsPerSec, run.SklearnPredictRowsPerSec = c.Predict.Rates(s.Test.Rows)
 	b, err := c.Model.MarshalJSON()
 	if err != nil {
 		return Run{}, err

@@ -60,51 +60,47 @@ func Compare(ctx context.Context, x *matrix.Matrix, y []float32, p gbdt.Params, 
 	if err := p.Validate(); err != nil {
 		return Result{}, err
 	}
-	xtr, ytr, xte, yte := measure.Holdout(x, y, p.Seed)
-	if xtr.Rows == 0 || xte.Rows == 0 {
-		return Result{}, fmt.Errorf("gbdtbench: %d rows are too few to hold out 20%%", x.Rows)
+	s, err := measure.Holdout("gbdtbench", x, y, p.Seed)
+	if err != nil {
+		return Result{}, err
 	}
-	res := Result{Rows: x.Rows, Cols: x.Cols, TrainRows: xtr.Rows, TestRows: xte.Rows, Params: p}
+	res := Result{Rows: x.Rows, Cols: x.Cols, TrainRows: s.Train.Rows, TestRows: s.Test.Rows, Params: p}
 	dir, err := os.MkdirTemp("", "gbdtbench-")
 	if err != nil {
 		return Result{}, fmt.Errorf("gbdtbench: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	xgb, err := startXGBoost(ctx, dir, xtr, ytr, xte, p)
+	xgb, err := startXGBoost(ctx, dir, s.Train, s.TrainLabels, s.Test, p)
 	if err != nil {
 		return Result{}, err
 	}
 	defer xgb.Close()
 	res.XGBoostVersion = xgb.version
-	for _, th := range threads {
-		run, err := measureAt(ctx, xgb, dir, xtr, ytr, xte, yte, p, th)
-		if err != nil {
-			return Result{}, err
-		}
-		res.Runs = append(res.Runs, run)
+	res.Runs, err = measure.Each(threads, func(th int) (Run, error) { return measureAt(ctx, xgb, dir, s, p, th) })
+	if err != nil {
+		return Result{}, err
 	}
 	return res, nil
 }
 
 // measureAt takes the measurements at th threads, alternating mlctl's runs
 // with XGBoost's.
-func measureAt(ctx context.Context, xgb *xgbWorker, dir string, xtr *matrix.Matrix, ytr []float32,
-	xte *matrix.Matrix, yte []float32, p gbdt.Params, th int) (Run, error) {
+func measureAt(ctx context.Context, xgb *xgbWorker, dir string, s measure.Split, p gbdt.Params, th int) (Run, error) {
 	p.Threads = th
 	c, err := measure.Classifier[*gbdt.Model]{
 		Name: "gbdtbench", Threads: th,
-		Train:          func() (*gbdt.Model, error) { return gbdt.Train(ctx, xtr, ytr, p, gbdt.Options{}) },
+		Train:          func() (*gbdt.Model, error) { return gbdt.Train(ctx, s.Train, s.TrainLabels, p, gbdt.Options{}) },
 		RefTrain:       func() (float64, error) { return xgb.train(th) },
 		RefPredict:     func() (float64, error) { return xgb.predict(th) },
 		RefPredictions: filepath.Join(dir, fmt.Sprintf("xgb_pred_%d.f32", th)),
-	}.Measure(xte, yte)
+	}.Measure(s.Test, s.TestLabels)
 	if err != nil {
 		return Run{}, err
 	}
 	run := Run{Threads: th, MlctlTrainSeconds: c.Train.Mine, XGBoostTrainSeconds: c.Train.Theirs,
 		Ratio: c.Train.Ratio(), MlctlAUC: c.MineAUC, XGBoostAUC: c.TheirAUC}
 	run.MlctlTrainMedian, run.XGBoostTrainMedian = c.Train.Medians()
-	run.MlctlPredictRowsPerSec, run.XGBoostPredictRowsPerSec = c.Predict.Rates(xte.Rows)
+	run.MlctlPredictRowsPerSec, run.XGBoostPredictRowsPerSec = c.Predict.Rates(s.Test.Rows)
 	return run, nil
 }
 

@@ -77,8 +77,8 @@ type Result struct {
 // Compare fits mlctl's isolation forest and sklearn's on the label-0 rows
 // of the same random 80% of x's rows (shuffled with p.Seed; y is 1 for an
 // anomaly, 0 for a baseline row) and scores the other 20% with both, for
-// each thread count, measure.Repeats times each, alternating the two. p.Threads
-// is ignored; threads lists the thread counts.
+// each thread count, measure.Repeats times each, alternating the two.
+// p.Threads is ignored; threads lists the thread counts.
 func Compare(ctx context.Context, x *matrix.Matrix, y []float32, p iforest.Params, threads []int) (Result, error) {
 	if err := measure.Check("iforestbench", x, y, threads); err != nil {
 		return Result{}, err
@@ -111,12 +111,9 @@ func Compare(ctx context.Context, x *matrix.Matrix, y []float32, p iforest.Param
 	}
 	defer sk.Close()
 	res.SklearnVersion = sk.version
-	for _, th := range threads {
-		run, err := measureAt(ctx, sk, dir, base, xte, yte, p, th)
-		if err != nil {
-			return Result{}, err
-		}
-		res.Runs = append(res.Runs, run)
+	res.Runs, err = measure.Each(threads, func(th int) (Run, error) { return measureAt(ctx, sk, dir, base, xte, yte, p, th) })
+	if err != nil {
+		return Result{}, err
 	}
 	return res, nil
 }

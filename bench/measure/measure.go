@@ -42,24 +42,50 @@ func Check(name string, x *matrix.Matrix, y []float32, threads []int) error {
 	return nil
 }
 
+// Split is a benchmark's rows: a training part and a held-out part, each
+// with its labels.
+type Split struct {
+	Train       *matrix.Matrix
+	TrainLabels []float32
+	Test        *matrix.Matrix
+	TestLabels  []float32
+}
+
 // Holdout shuffles the rows with seed and splits off the last TestFraction
-// for testing; the same seed gives the same split in every benchmark.
-func Holdout(x *matrix.Matrix, y []float32, seed uint64) (xtr *matrix.Matrix, ytr []float32, xte *matrix.Matrix, yte []float32) {
+// for testing; the same seed gives the same split in every benchmark. Too
+// few rows for two parts is an error prefixed with name.
+func Holdout(name string, x *matrix.Matrix, y []float32, seed uint64) (Split, error) {
 	perm := rand.New(rand.NewPCG(seed, 0x401d)).Perm(x.Rows)
 	nte := int(math.Round(float64(x.Rows) * TestFraction))
 	ntr := x.Rows - nte
-	xtr, xte = matrix.New(ntr, x.Cols), matrix.New(nte, x.Cols)
-	ytr, yte = make([]float32, ntr), make([]float32, nte)
+	if ntr == 0 || nte == 0 {
+		return Split{}, fmt.Errorf("%s: %d rows are too few to hold out 20%%", name, x.Rows)
+	}
+	s := Split{Train: matrix.New(ntr, x.Cols), TrainLabels: make([]float32, ntr), Test: matrix.New(nte, x.Cols), TestLabels: make([]float32, nte)}
 	for i, r := range perm {
 		if i < ntr {
-			copy(xtr.Row(i), x.Row(r))
-			ytr[i] = y[r]
+			copy(s.Train.Row(i), x.Row(r))
+			s.TrainLabels[i] = y[r]
 		} else {
-			copy(xte.Row(i-ntr), x.Row(r))
-			yte[i-ntr] = y[r]
+			copy(s.Test.Row(i-ntr), x.Row(r))
+			s.TestLabels[i-ntr] = y[r]
 		}
 	}
-	return xtr, ytr, xte, yte
+	return s, nil
+}
+
+// Each calls at for each thread count in turn and collects its runs; the
+// first error stops it.
+func Each[R any](threads []int, at func(threads int) (R, error)) ([]R, error) {
+	var runs []R
+	for _, th := range threads {
+		r, err := at(th)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, r)
+	}
+	return runs, nil
 }
 
 // AUC returns the ROC AUC of scores against 0/1 labels (training/eval's,

@@ -61,19 +61,18 @@ func TestHoldout(t *testing.T) {
 	for i := range 10 {
 		x.Values[i], y[i] = float32(i), float32(i%2)
 	}
-	xtr, ytr, xte, yte := Holdout(x, y, 7)
-	if xtr.Rows != 8 || len(ytr) != 8 || xte.Rows != 2 || len(yte) != 2 {
-		t.Fatalf("split %d + %d rows", xtr.Rows, xte.Rows)
+	s, err := Holdout("xbench", x, y, 7)
+	if err != nil {
+		t.Fatal(err)
 	}
-	all := append(slices.Clone(xtr.Values), xte.Values...)
+	if s.Train.Rows != 8 || len(s.TrainLabels) != 8 || s.Test.Rows != 2 || len(s.TestLabels) != 2 {
+		t.Fatalf("split %d + %d rows", s.Train.Rows, s.Test.Rows)
+	}
+	all := append(slices.Clone(s.Train.Values), s.Test.Values...)
+	labels := append(slices.Clone(s.TrainLabels), s.TestLabels...)
 	for i, v := range all {
-		if y := ytr; i >= 8 {
-			y = yte
-			if y[i-8] != float32(int(v)%2) {
-				t.Fatalf("held-out row %v has label %v", v, y[i-8])
-			}
-		} else if y[i] != float32(int(v)%2) {
-			t.Fatalf("training row %v has label %v", v, y[i])
+		if labels[i] != float32(int(v)%2) {
+			t.Fatalf("row %v has label %v", v, labels[i])
 		}
 	}
 	slices.Sort(all)
@@ -82,9 +81,11 @@ func TestHoldout(t *testing.T) {
 			t.Fatalf("rows %v: not a permutation", all)
 		}
 	}
-	xtr2, _, _, _ := Holdout(x, y, 7)
-	if !slices.Equal(xtr.Values, xtr2.Values) {
+	if again, _ := Holdout("xbench", x, y, 7); !slices.Equal(s.Train.Values, again.Train.Values) {
 		t.Error("the same seed gave another split")
+	}
+	if _, err := Holdout("xbench", matrix.New(2, 1), y[:2], 7); err == nil || err.Error() != "xbench: 2 rows are too few to hold out 20%" {
+		t.Errorf("2 rows: %v", err)
 	}
 }
 
@@ -105,6 +106,10 @@ func TestSides(t *testing.T) {
 	}
 	if sum := s.Plus(s); !slices.Equal(sum.Mine, []float64{2, 6, 10}) || !slices.Equal(sum.Theirs, []float64{40, 80, 120}) {
 		t.Errorf("plus %+v", sum)
+	}
+	runs, err := Each([]int{1, 2}, func(th int) (int, error) { return 10 * th, nil })
+	if err != nil || !slices.Equal(runs, []int{10, 20}) {
+		t.Errorf("Each: %v %v", runs, err)
 	}
 	boom := errors.New("boom")
 	if _, err := Alternate(func() (float64, error) { return 1, nil }, func() (float64, error) { return 0, boom }); err != boom {

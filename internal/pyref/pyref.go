@@ -87,27 +87,18 @@ func WriteFloat32s(t TB, path string, v []float32) {
 // ReadFloat32s reads the n little-endian float32s a script wrote to path.
 func ReadFloat32s(t TB, path string, n int) []float32 {
 	t.Helper()
-	b := readN(t, path, n, 4)
-	v := make([]float32, n)
-	for i := range v {
-		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-	}
-	return v
+	return readFloats(t, path, n, 4, func(b []byte) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(b)) })
 }
 
 // ReadFloat64s reads the n little-endian float64s a script wrote to path.
 func ReadFloat64s(t TB, path string, n int) []float64 {
 	t.Helper()
-	b := readN(t, path, n, 8)
-	v := make([]float64, n)
-	for i := range v {
-		v[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
-	}
-	return v
+	return readFloats(t, path, n, 8, func(b []byte) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b)) })
 }
 
-// readN reads path, which must hold n values of size bytes.
-func readN(t TB, path string, n, size int) []byte {
+// readFloats reads path, which must hold n values of size bytes, and
+// decodes each.
+func readFloats[F float32 | float64](t TB, path string, n, size int, decode func([]byte) F) []F {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -116,5 +107,9 @@ func readN(t TB, path string, n, size int) []byte {
 	if len(b) != size*n {
 		t.Fatalf("%s: %d bytes, want %d float%ds", path, len(b), n, 8*size)
 	}
-	return b
+	v := make([]F, n)
+	for i := range v {
+		v[i] = decode(b[size*i:])
+	}
+	return v
 }
