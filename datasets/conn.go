@@ -126,13 +126,12 @@ type ConnParser struct {
 	// File names the input in errors.
 	File string
 
-	sep, unset, empty string
+	// header is the TSV header; its Fields are nil until a usable #fields
+	// line is read.
+	header ZeekHeader
 	// cols maps each TSV column (after splitting composite columns) to a
 	// field, or -1 for columns not read.
 	cols []connField
-	// raw is the number of separator-split columns a data line must have;
-	// 0 until a #fields line is read.
-	raw int
 	// composite is set when a #fields entry names several columns separated
 	// by spaces, as IoT-23's "tunnel_parents   label   detailed-label".
 	composite bool
@@ -155,8 +154,8 @@ func NewConnParser(file string) *ConnParser {
 // Reset forgets the TSV header, as at the start of a new file. Line does
 // it on line 1, since a rotated log brings its own header.
 func (p *ConnParser) Reset() {
-	p.sep, p.unset, p.empty = "\t", "-", "(empty)"
-	p.raw, p.cols, p.composite, p.detailedOnly = 0, p.cols[:0], false, false
+	p.header.Reset()
+	p.cols, p.composite, p.detailedOnly = p.cols[:0], false, false
 }
 
 // Line parses one line (without its line ending) found on line lineNo. A
@@ -185,39 +184,22 @@ func (p *ConnParser) Line(line string, lineNo int) (rec ConnRecord, ok bool, err
 
 // directive reads one '#' line.
 func (p *ConnParser) directive(line string) error {
-	if rest, ok := strings.CutPrefix(line, "#separator"); ok {
-		if sep := UnescapeZeek(strings.TrimLeft(rest, " ")); sep != "" {
-			p.sep = sep
+	switch p.header.Read(line) {
+	case ZeekPath:
+		if p.header.Path != "conn" {
+			p.header.Fields = nil
+			return &FormatError{File: p.File, Reason: fmt.Sprintf("a Zeek %s log, not a conn log", p.header.Path)}
 		}
-		return nil
-	}
-	parts := strings.Split(line, p.sep)
-	if len(parts) == 1 && p.sep != " " {
-		parts = strings.Fields(line)
-	}
-	switch parts[0] {
-	case "#unset_field":
-		if len(parts) > 1 {
-			p.unset = parts[1]
-		}
-	case "#empty_field":
-		if len(parts) > 1 {
-			p.empty = parts[1]
-		}
-	case "#path":
-		if len(parts) > 1 && parts[1] != "conn" {
-			p.raw = 0
-			return &FormatError{File: p.File, Reason: fmt.Sprintf("a Zeek %s log, not a conn log", parts[1])}
-		}
-	case "#fields":
-		return p.fields(parts[1:])
+	case ZeekFields:
+		return p.fields(p.header.Fields)
 	}
 	return nil
 }
 
-// fields reads the column names of a #fields line.
+// fields reads the column names of a #fields line; when they lack a
+// column a connection needs, it forgets them.
 func (p *ConnParser) fields(names []string) error {
-	p.raw, p.cols, p.composite = 0, p.cols[:0], false
+	p.cols, p.composite = p.cols[:0], false
 	var all []string
 	for _, n := range names {
 		sub := strings.Fields(n)
@@ -231,9 +213,9 @@ func (p *ConnParser) fields(names []string) error {
 	cols, seen := connColumns(p.cols, all, connFieldByName)
 	p.cols = cols
 	if f, missing := missingConnField(&seen); missing {
+		p.header.Fields = nil
 		return &FormatError{File: p.File, Reason: fmt.Sprintf("no %s column in #fields (header has %s)", connFieldNames[f][0], quoteList(all))}
 	}
-	p.raw = len(names)
 	p.detailedOnly = !seen[cfLabel] && seen[cfDetailedLabel]
 	return nil
 }
@@ -243,13 +225,13 @@ func (p *ConnParser) bad(n int, field, reason, value string) error {
 }
 
 func (p *ConnParser) tsvLine(line string, n int) (ConnRecord, bool, error) {
-	if p.raw == 0 {
-		return ConnRecord{}, false, p.bad(n, "line", "data before a conn log's #fields line", line)
-	}
-	f := SplitZeek(line, p.sep, p.scratch[:0])
+	f, err := p.header.Split(line, p.scratch[:0])
 	p.scratch = f
-	if len(f) != p.raw {
-		return ConnRecord{}, false, p.bad(n, "line", fmt.Sprintf("%d fields, #fields has %d", len(f), p.raw), line)
+	switch {
+	case errors.Is(err, errZeekNoFields):
+		return ConnRecord{}, false, p.bad(n, "line", "data before a conn log's #fields line", line)
+	case err != nil:
+		return ConnRecord{}, false, p.bad(n, "line", err.Error(), line)
 	}
 	if p.composite {
 		var sub []string
@@ -262,7 +244,7 @@ func (p *ConnParser) tsvLine(line string, n int) (ConnRecord, bool, error) {
 		f = sub
 	}
 	p.values.clear()
-	p.values.take(p.cols, f, p.unset, p.empty)
+	p.values.take(p.cols, f, p.header.Unset, p.header.Empty)
 	return p.values.record(p.File, n, zeekConnFormat, p.detailedOnly)
 }
 

@@ -2,7 +2,10 @@ package datasets
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -107,4 +110,66 @@ func invalidName(s string) string {
 		}
 	}
 	return ""
+}
+
+// MaxTXTLength is the longest TXT record accepted, in bytes: what one DNS
+// message can carry.
+const MaxTXTLength = 65535
+
+// zeekTXTPrefix is how Zeek writes each string of a TXT answer:
+// "TXT <length> <string>", several strings joined by a space.
+var zeekTXTPrefix = regexp.MustCompile(`^TXT ([0-9]+)( |$)`)
+
+// IsZeekTXT reports whether a Zeek dns.log answer is a TXT record (and
+// not, say, the CNAME a TXT query went through).
+func IsZeekTXT(answer string) bool { return zeekTXTPrefix.MatchString(strings.TrimSpace(answer)) }
+
+// unzeekTXT turns Zeek's "TXT 3 abc TXT 2 de" into the record's strings
+// concatenated ("abcde"), as SPF and DKIM read a TXT record; text that is
+// not in that form is returned as it is.
+func unzeekTXT(s string) string {
+	var b strings.Builder
+	rest := s
+	for {
+		m := zeekTXTPrefix.FindStringSubmatchIndex(rest)
+		if m == nil {
+			break
+		}
+		n, err := strconv.Atoi(rest[m[2]:m[3]])
+		body := rest[m[1]:]
+		if err != nil || n > len(body) {
+			// The length does not fit (a rewritten log): keep the rest.
+			b.WriteString(body)
+			return b.String()
+		}
+		b.WriteString(body[:n])
+		rest = body[n:]
+		if !strings.HasPrefix(rest, " TXT ") {
+			b.WriteString(rest)
+			return b.String()
+		}
+		rest = rest[1:]
+	}
+	if b.Len() == 0 {
+		return s
+	}
+	return b.String() + rest
+}
+
+// NormaliseTXT cleans one TXT record: surrounding white space trimmed,
+// Zeek's "TXT <n> " answer form undone (the strings of a multi-string
+// record concatenated); empty, over MaxTXTLength bytes or not UTF-8 is an
+// error. Everything else (quotes, case, inner spaces) is kept: the
+// tokenizer decides what it means.
+func NormaliseTXT(s string) (string, error) {
+	s = strings.TrimSpace(unzeekTXT(strings.TrimSpace(s)))
+	switch {
+	case s == "":
+		return "", &BadName{Name: s, Reason: "empty"}
+	case len(s) > MaxTXTLength:
+		return "", &BadName{Name: s, Reason: fmt.Sprintf("over %d bytes", MaxTXTLength)}
+	case !utf8.ValidString(s):
+		return "", &BadName{Name: s, Reason: "not UTF-8"}
+	}
+	return s, nil
 }

@@ -5,12 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mlctl/mlctl/internal/pyref"
 	"github.com/mlctl/mlctl/workflows"
 )
 
@@ -148,7 +148,8 @@ func TestIngestTrainPublishScore(t *testing.T) {
 	xgb := filepath.Join(s.dir, "model.json")
 	s.run("models", "export", "demo-gbdt@1", "--format", "xgboost-json", "-o", xgb)
 	feats := s.writeFile("features.jsonl", s.run("features", "--model", "demo-gbdt@1", "--file", names, "--json"))
-	py := exec.Command("/usr/bin/python3", "-c", `
+	pyref.Require(t, "xgboost", "numpy")
+	pout := pyref.Run(t, nil, "-c", `
 import json, sys, numpy as np, xgboost as xgb
 b = xgb.Booster(); b.load_model(sys.argv[1])
 rows = [json.loads(l) for l in open(sys.argv[2])]
@@ -156,10 +157,6 @@ x = np.array([[np.nan if v is None else v for v in r["values"]] for r in rows], 
 p = b.predict(xgb.DMatrix(x, missing=np.nan, feature_names=rows[0]["names"]))
 for r, v in zip(rows, p): print(r["input"], repr(float(v)))
 `, xgb, feats)
-	pout, err := py.CombinedOutput()
-	if err != nil {
-		t.Fatalf("python3 xgboost on the export: %v\n%s\n(install with: apt-get install python3-xgboost python3-sklearn)", err, pout)
-	}
 	sc := bufio.NewScanner(strings.NewReader(string(pout)))
 	n := 0
 	for sc.Scan() {

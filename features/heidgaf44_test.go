@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mlctl/mlctl/internal/pyref"
 )
 
 const (
@@ -79,7 +81,8 @@ func TestHeidgaf44GeneratorReproduces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := runPython(t, "testdata/heidgaf44/gen.py", input)
+	pyref.Require(t, "numpy")
+	got := pyref.Run(t, input, "testdata/heidgaf44/gen.py")
 	if !bytes.Equal(got, want) {
 		t.Fatalf("gen.py output differs from %s (%d vs %d bytes); regenerate with\n"+
 			"  cd features/testdata/heidgaf44 && /usr/bin/python3 gen.py < names.txt > expected.tsv",
@@ -92,7 +95,8 @@ func TestPyCharTableReproduces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := runPython(t, "testdata/pychar/gen_table.py", nil)
+	pyref.Require(t) // the standard library is enough
+	got := pyref.Run(t, nil, "testdata/pychar/gen_table.py")
 	if !bytes.Equal(got, want) {
 		t.Fatalf("pychar_table.go differs from gen_table.py output; regenerate with\n" +
 			"  /usr/bin/python3 features/testdata/pychar/gen_table.py > features/pychar_table.go")

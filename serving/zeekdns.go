@@ -118,17 +118,11 @@ type zeekDNSFormatError struct{ LineError }
 // zeekDNSParser turns dns.log lines into queries. It keeps the TSV header
 // of the current file; line 1 starts a new file.
 type zeekDNSParser struct {
-	file string
-	now  func() time.Time
-	sep  string
-	// unset and empty are the TSV markers of a field without a value.
-	unset, empty string
-	// setSep separates the values of a set or vector field (answers).
-	setSep string
-	// fields is the column count of #fields, 0 before one is read; query,
-	// orig, ts, qtype (qtype_name), rcode (rcode_name) and answers are
-	// column indexes (-1 when absent).
-	fields                                 int
+	file   string
+	now    func() time.Time
+	header datasets.ZeekHeader
+	// query, orig, ts, qtype (qtype_name), rcode (rcode_name) and answers
+	// are column indexes of #fields (-1 when absent).
 	query, orig, ts, qtype, rcode, answers int
 	scratch                                []string
 }
@@ -141,8 +135,8 @@ func newZeekDNSParser(file string) *zeekDNSParser {
 
 // newFile forgets the header: a rotated file brings its own.
 func (p *zeekDNSParser) newFile() {
-	p.sep, p.unset, p.empty, p.setSep = "\t", "-", "(empty)", ","
-	p.fields, p.query, p.orig, p.ts, p.qtype, p.rcode, p.answers = 0, -1, -1, -1, -1, -1, -1
+	p.header.Reset()
+	p.query, p.orig, p.ts, p.qtype, p.rcode, p.answers = -1, -1, -1, -1, -1, -1
 }
 
 // parse reads line n. It returns the query and true, or false when the line
@@ -168,51 +162,29 @@ func (p *zeekDNSParser) bad(n int, field, reason string) *LineError {
 
 // directive reads a '#' line of the TSV header.
 func (p *zeekDNSParser) directive(text string, n int) error {
-	if rest, ok := strings.CutPrefix(text, "#separator"); ok {
-		if sep := datasets.UnescapeZeek(strings.TrimLeft(rest, " ")); sep != "" {
-			p.sep = sep
-		}
+	if p.header.Read(text) != datasets.ZeekFields {
 		return nil
 	}
-	parts := strings.Split(text, p.sep)
-	switch parts[0] {
-	case "#unset_field":
-		if len(parts) > 1 {
-			p.unset = parts[1]
+	p.query, p.orig, p.ts, p.qtype, p.rcode, p.answers = -1, -1, -1, -1, -1, -1
+	for i, c := range p.header.Fields {
+		switch c {
+		case "query":
+			p.query = i
+		case "id.orig_h":
+			p.orig = i
+		case "ts":
+			p.ts = i
+		case "qtype_name":
+			p.qtype = i
+		case "rcode_name":
+			p.rcode = i
+		case "answers":
+			p.answers = i
 		}
-	case "#empty_field":
-		if len(parts) > 1 {
-			p.empty = parts[1]
-		}
-	case "#set_separator":
-		if len(parts) > 1 {
-			if sep := datasets.UnescapeZeek(parts[1]); sep != "" {
-				p.setSep = sep
-			}
-		}
-	case "#fields":
-		cols := parts[1:]
-		p.fields, p.query, p.orig, p.ts, p.qtype, p.rcode, p.answers = len(cols), -1, -1, -1, -1, -1, -1
-		for i, c := range cols {
-			switch strings.TrimSpace(c) {
-			case "query":
-				p.query = i
-			case "id.orig_h":
-				p.orig = i
-			case "ts":
-				p.ts = i
-			case "qtype_name":
-				p.qtype = i
-			case "rcode_name":
-				p.rcode = i
-			case "answers":
-				p.answers = i
-			}
-		}
-		if p.query < 0 {
-			return &zeekDNSFormatError{LineError{File: p.file, Line: n, Field: "#fields",
-				Reason: "no query column; is this a Zeek dns.log?"}}
-		}
+	}
+	if p.query < 0 {
+		return &zeekDNSFormatError{LineError{File: p.file, Line: n, Field: "#fields",
+			Reason: "no query column; is this a Zeek dns.log?"}}
 	}
 	return nil
 }
@@ -222,34 +194,26 @@ func (p *zeekDNSParser) value(f []string, i int) string {
 	if i < 0 {
 		return ""
 	}
-	v := f[i]
-	if v == p.unset || v == p.empty {
-		return ""
-	}
-	return v
+	return p.header.Value(f[i])
 }
 
 func (p *zeekDNSParser) parseTSV(text string, n int) (Query, bool, error) {
-	if p.fields == 0 {
-		return Query{}, false, p.bad(n, "", "data before the #fields line")
-	}
-	f := datasets.SplitZeek(text, p.sep, p.scratch[:0])
+	f, err := p.header.Split(text, p.scratch[:0])
 	p.scratch = f
-	if len(f) != p.fields {
-		return Query{}, false, p.bad(n, "", fmt.Sprintf("%d fields, #fields has %d", len(f), p.fields))
+	if err != nil {
+		return Query{}, false, p.bad(n, "", err.Error())
 	}
 	name := p.value(f, p.query)
 	if name == "" {
 		return Query{}, false, nil
 	}
 	q := Query{Source: SourceZeekDNS, Name: name, ClientIP: p.value(f, p.orig), RCode: p.value(f, p.rcode)}
-	var err error
 	if q.Time, err = p.time(p.value(f, p.ts), n); err != nil {
 		return Query{}, false, err
 	}
 	if isTXTQuery(p.value(f, p.qtype)) {
 		if a := p.value(f, p.answers); a != "" {
-			q.TXT = zeekTXTAnswers(a, p.setSep)
+			q.TXT = zeekTXTAnswers(a, p.header.SetSeparator)
 		}
 	}
 	return q, true, nil

@@ -130,20 +130,22 @@ func RITASource(path string) (LogSource, error) {
 		r = bufio.NewReader(z)
 	}
 	src := LogSource{Source: "rita-http", Labeling: "http.log host values of an internet-facing host: benign"}
-	col := -1
+	header, col := datasets.NewZeekHeader(), -1
 	seen := map[string]bool{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
-		if rest, ok := strings.CutPrefix(line, "#fields\t"); ok {
-			col = slices.Index(strings.Split(rest, "\t"), "host")
+		if strings.HasPrefix(line, "#") {
+			if header.Read(line) == datasets.ZeekFields {
+				col = slices.Index(header.Fields, "host")
+			}
 			continue
 		}
-		if strings.HasPrefix(line, "#") || col < 0 {
+		if col < 0 {
 			continue
 		}
-		f := strings.Split(line, "\t")
+		f := datasets.SplitZeek(line, header.Separator, nil)
 		if col >= len(f) {
 			continue
 		}

@@ -5,15 +5,14 @@ import (
 	"math"
 	"net/netip"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/mlctl/mlctl/bench/pyworker"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/deploy/devenv"
+	"github.com/mlctl/mlctl/internal/pyref"
 )
 
 // sharedData is the shared corpora (devenv.SharedData); the test fails,
@@ -42,10 +41,7 @@ func sharedData(t *testing.T) string {
 // windows (1.55%) are single flows of which Zeek saw no packet from the
 // workstation (history "h", orig_pkts 0), scored like scanning.
 func TestRunStratosphere(t *testing.T) {
-	if out, err := exec.Command(pyworker.Python, "-c", "import sklearn, numpy").CombinedOutput(); err != nil {
-		t.Fatalf("%s cannot import sklearn (%v: %s); `make pyref` installs it (Debian's python3-sklearn)",
-			pyworker.Python, err, strings.TrimSpace(string(out)))
-	}
+	pyref.Require(t, "sklearn", "numpy")
 	start := time.Now()
 	res, err := Run(context.Background(), DefaultOptions(sharedData(t)))
 	if err != nil {

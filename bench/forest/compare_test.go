@@ -2,23 +2,20 @@ package forestbench
 
 import (
 	"context"
-	"github.com/mlctl/mlctl/bench/pyworker"
 	"math"
-	"os/exec"
 	"strings"
 	"testing"
 
 	gbdtbench "github.com/mlctl/mlctl/bench/gbdt"
+	"github.com/mlctl/mlctl/bench/measure"
+	"github.com/mlctl/mlctl/internal/pyref"
 	"github.com/mlctl/mlctl/training/forest"
 )
 
 // TestCompareSmall runs the whole comparison on a small matrix with missing
 // values: both sides fit, score and report, and their AUCs agree.
 func TestCompareSmall(t *testing.T) {
-	if out, err := exec.Command(pyworker.Python, "-c", "import sklearn, numpy").CombinedOutput(); err != nil {
-		t.Fatalf("%s cannot import sklearn (%v: %s); `make pyref` installs it (Debian's python3-sklearn)",
-			pyworker.Python, err, strings.TrimSpace(string(out)))
-	}
+	pyref.Require(t, "sklearn", "numpy")
 	x, y := gbdtbench.Synthetic(5000, 16, 7)
 	p := forest.DefaultParams()
 	p.Trees = 30
@@ -30,7 +27,7 @@ func TestCompareSmall(t *testing.T) {
 		t.Fatalf("result header %+v", res)
 	}
 	for _, r := range res.Runs {
-		if len(r.MlctlFitSeconds) != Repeats || len(r.SklearnFitSeconds) != Repeats || !(r.Ratio > 0) ||
+		if len(r.MlctlFitSeconds) != measure.Repeats || len(r.SklearnFitSeconds) != measure.Repeats || !(r.Ratio > 0) ||
 			!(r.MlctlPredictRowsPerSec > 0) || !(r.SklearnPredictRowsPerSec > 0) || r.MlctlNodes == 0 || r.MlctlJSONBytes == 0 {
 			t.Fatalf("run %+v", r)
 		}

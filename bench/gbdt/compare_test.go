@@ -3,21 +3,18 @@ package gbdtbench
 import (
 	"context"
 	"math"
-	"os/exec"
 	"strings"
 	"testing"
 
-	"github.com/mlctl/mlctl/bench/pyworker"
+	"github.com/mlctl/mlctl/bench/measure"
+	"github.com/mlctl/mlctl/internal/pyref"
 	"github.com/mlctl/mlctl/training/gbdt"
 )
 
 // TestCompareSmall runs the whole comparison on a small matrix: both sides
 // train, score and report, and their AUCs agree.
 func TestCompareSmall(t *testing.T) {
-	if out, err := exec.Command(pyworker.Python, "-c", "import xgboost, sklearn").CombinedOutput(); err != nil {
-		t.Fatalf("%s cannot import xgboost and sklearn (%v: %s); install them with: apt-get install python3-xgboost python3-sklearn",
-			pyworker.Python, err, strings.TrimSpace(string(out)))
-	}
+	pyref.Require(t, "xgboost", "sklearn")
 	x, y := Synthetic(6000, 16, 7)
 	p := gbdt.DefaultParams()
 	p.Rounds = 15
@@ -29,7 +26,7 @@ func TestCompareSmall(t *testing.T) {
 		t.Fatalf("result header %+v", res)
 	}
 	for _, r := range res.Runs {
-		if len(r.MlctlTrainSeconds) != Repeats || len(r.XGBoostTrainSeconds) != Repeats ||
+		if len(r.MlctlTrainSeconds) != measure.Repeats || len(r.XGBoostTrainSeconds) != measure.Repeats ||
 			!(r.Ratio > 0) || !(r.MlctlPredictRowsPerSec > 0) || !(r.XGBoostPredictRowsPerSec > 0) {
 			t.Fatalf("run %+v", r)
 		}
@@ -77,22 +74,5 @@ func TestSyntheticIsDeterministic(t *testing.T) {
 	}
 	if pos < 100 || pos > 300 {
 		t.Fatalf("%d positives of 500, want about 40%%", pos)
-	}
-}
-
-func TestAUC(t *testing.T) {
-	y := []float32{0, 0, 1, 1}
-	for _, tc := range []struct {
-		s    []float64
-		want float64
-	}{
-		{[]float64{0.1, 0.2, 0.8, 0.9}, 1},
-		{[]float64{0.9, 0.8, 0.2, 0.1}, 0},
-		{[]float64{0.5, 0.5, 0.5, 0.5}, 0.5},
-		{[]float64{0.1, 0.6, 0.5, 0.9}, 0.75},
-	} {
-		if got := auc(tc.s, y); got != tc.want {
-			t.Errorf("auc(%v) = %v, want %v", tc.s, got, tc.want)
-		}
 	}
 }

@@ -17,7 +17,6 @@ package iforestbench
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -27,18 +26,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlctl/mlctl/bench/measure"
 	"github.com/mlctl/mlctl/bench/pyworker"
-	"github.com/mlctl/mlctl/bench/stats"
-	"github.com/mlctl/mlctl/training/eval"
 	"github.com/mlctl/mlctl/training/iforest"
 	"github.com/mlctl/mlctl/training/matrix"
 )
-
-// Repeats is how many times each measurement is taken; tables show medians.
-const Repeats = 3
-
-// testFraction is the share of rows held out for scoring.
-const testFraction = 0.2
 
 // Run holds the measurements at one thread count.
 type Run struct {
@@ -85,26 +77,15 @@ type Result struct {
 // Compare fits mlctl's isolation forest and sklearn's on the label-0 rows
 // of the same random 80% of x's rows (shuffled with p.Seed; y is 1 for an
 // anomaly, 0 for a baseline row) and scores the other 20% with both, for
-// each thread count, Repeats times each, alternating the two. p.Threads
-// is ignored; threads lists the thread counts.
+// each thread count, measure.Repeats times each, alternating the two.
+// p.Threads is ignored; threads lists the thread counts.
 func Compare(ctx context.Context, x *matrix.Matrix, y []float32, p iforest.Params, threads []int) (Result, error) {
-	if err := x.Validate(); err != nil {
-		return Result{}, fmt.Errorf("iforestbench: %w", err)
-	}
-	if len(y) != x.Rows {
-		return Result{}, fmt.Errorf("iforestbench: %d labels for %d rows", len(y), x.Rows)
+	if err := measure.Check("iforestbench", x, y, threads); err != nil {
+		return Result{}, err
 	}
 	for i, v := range y {
 		if v != 0 && v != 1 {
 			return Result{}, fmt.Errorf("iforestbench: label of row %d is %v, want 0 (baseline) or 1 (anomaly)", i, v)
-		}
-	}
-	if len(threads) == 0 {
-		return Result{}, errors.New("iforestbench: no thread counts")
-	}
-	for _, t := range threads {
-		if t < 1 {
-			return Result{}, fmt.Errorf("iforestbench: thread count %d, want at least 1", t)
 		}
 	}
 	if err := p.Validate(); err != nil {
@@ -130,43 +111,38 @@ func Compare(ctx context.Context, x *matrix.Matrix, y []float32, p iforest.Param
 	}
 	defer sk.Close()
 	res.SklearnVersion = sk.version
-	for _, th := range threads {
-		run, err := measure(ctx, sk, dir, base, xte, yte, p, th)
-		if err != nil {
-			return Result{}, err
-		}
-		res.Runs = append(res.Runs, run)
+	res.Runs, err = measure.Each(threads, func(th int) (Run, error) { return measureAt(ctx, sk, dir, base, xte, yte, p, th) })
+	if err != nil {
+		return Result{}, err
 	}
 	return res, nil
 }
 
-// measure takes the measurements at th threads, alternating mlctl's runs
-// with sklearn's.
-func measure(ctx context.Context, sk *sklearnWorker, dir string, base, xte *matrix.Matrix, yte []float32,
+// measureAt takes the measurements at th threads, alternating mlctl's
+// runs with sklearn's.
+func measureAt(ctx context.Context, sk *sklearnWorker, dir string, base, xte *matrix.Matrix, yte []float32,
 	p iforest.Params, th int) (Run, error) {
-	run := Run{Threads: th}
 	p.Threads = th
 	scores := make([]float64, xte.Rows)
-	var mineTotal, theirTotal []float64
-	for range Repeats {
-		fit, score, err := mlctlRun(ctx, base, xte, p, th, scores)
-		if err != nil {
-			return Run{}, err
-		}
-		run.MlctlFitSeconds = append(run.MlctlFitSeconds, fit)
-		run.MlctlScoreSeconds = append(run.MlctlScoreSeconds, score)
-		mineTotal = append(mineTotal, fit+score)
-		if fit, score, err = sk.run(th); err != nil {
-			return Run{}, err
-		}
-		run.SklearnFitSeconds = append(run.SklearnFitSeconds, fit)
-		run.SklearnScoreSeconds = append(run.SklearnScoreSeconds, score)
-		theirTotal = append(theirTotal, fit+score)
+	var score measure.Sides
+	fit, err := measure.Alternate(func() (float64, error) {
+		fit, s, err := mlctlRun(ctx, base, xte, p, th, scores)
+		score.Mine = append(score.Mine, s)
+		return fit, err
+	}, func() (float64, error) {
+		fit, s, err := sk.run(th)
+		score.Theirs = append(score.Theirs, s)
+		return fit, err
+	})
+	if err != nil {
+		return Run{}, err
 	}
-	run.MlctlFitMedian, run.MlctlScoreMedian = stats.Median(run.MlctlFitSeconds), stats.Median(run.MlctlScoreSeconds)
-	run.SklearnFitMedian, run.SklearnScoreMedian = stats.Median(run.SklearnFitSeconds), stats.Median(run.SklearnScoreSeconds)
-	run.MlctlTotalMedian, run.SklearnTotalMedian = stats.Median(mineTotal), stats.Median(theirTotal)
-	run.Ratio = run.MlctlTotalMedian / run.SklearnTotalMedian
+	total := fit.Plus(score)
+	run := Run{Threads: th, MlctlFitSeconds: fit.Mine, MlctlScoreSeconds: score.Mine,
+		SklearnFitSeconds: fit.Theirs, SklearnScoreSeconds: score.Theirs, Ratio: total.Ratio()}
+	run.MlctlFitMedian, run.SklearnFitMedian = fit.Medians()
+	run.MlctlScoreMedian, run.SklearnScoreMedian = score.Medians()
+	run.MlctlTotalMedian, run.SklearnTotalMedian = total.Medians()
 	run.MlctlAUC = anomalyAUC(scores, yte)
 	theirs, err := pyworker.ReadFloat64s(filepath.Join(dir, fmt.Sprintf("sklearn_scores_%d.f64", th)), xte.Rows)
 	if err != nil {
@@ -199,7 +175,7 @@ func mlctlRun(ctx context.Context, base, xte *matrix.Matrix, p iforest.Params, t
 // and returns the baseline (label-0) rows of the rest.
 func split(x *matrix.Matrix, y []float32, seed uint64) (base, xte *matrix.Matrix, yte []float32) {
 	perm := rand.New(rand.NewPCG(seed, 0x1f0e)).Perm(x.Rows)
-	nte := int(math.Round(float64(x.Rows) * testFraction))
+	nte := int(math.Round(float64(x.Rows) * measure.TestFraction))
 	ntr := x.Rows - nte
 	nbase := 0
 	for _, r := range perm[:ntr] {
@@ -223,18 +199,14 @@ func split(x *matrix.Matrix, y []float32, seed uint64) (base, xte *matrix.Matrix
 }
 
 // anomalyAUC is the ROC-AUC of score_samples against labels (1 = anomaly):
-// lower scores rank as more anomalous (training/eval's ROCAUC, which
-// matches sklearn's roc_auc_score).
+// lower scores rank as more anomalous (measure.AUC, which matches
+// sklearn's roc_auc_score).
 func anomalyAUC(scores []float64, y []float32) float64 {
 	neg := make([]float64, len(scores))
-	labels := make([]int, len(y))
 	for i, s := range scores {
 		neg[i] = -s
-		if y[i] == 1 {
-			labels[i] = 1
-		}
 	}
-	return eval.ROCAUC(neg, labels)
+	return measure.AUC(neg, y)
 }
 
 // Table formats the result as a Markdown table.
@@ -243,7 +215,7 @@ func (r Result) Table() string {
 	fmt.Fprintf(&b, "%d rows × %d features: fit on %d baseline rows, score %d held out (%d anomalies); "+
 		"n_estimators %s, max_samples %s, max_features %s, bootstrap %s; sklearn %s; medians of %d, runs alternated\n\n",
 		r.Rows, r.Cols, r.BaselineRows, r.TestRows, r.TestAnomalies, r.Params["n_estimators"], r.Params["max_samples"],
-		r.Params["max_features"], r.Params["bootstrap"], r.SklearnVersion, Repeats)
+		r.Params["max_features"], r.Params["bootstrap"], r.SklearnVersion, measure.Repeats)
 	b.WriteString("| threads | mlctl fit s | mlctl score s | mlctl fit+score s | sklearn fit s | sklearn score s | sklearn fit+score s | ratio | mlctl AUC | sklearn AUC |\n")
 	b.WriteString("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, run := range r.Runs {

@@ -3,22 +3,19 @@ package iforestbench
 import (
 	"context"
 	"encoding/json"
-	"github.com/mlctl/mlctl/bench/pyworker"
 	"math"
-	"os/exec"
 	"strings"
 	"testing"
 
+	"github.com/mlctl/mlctl/bench/measure"
+	"github.com/mlctl/mlctl/internal/pyref"
 	"github.com/mlctl/mlctl/training/iforest"
 )
 
 // TestCompareSmall runs the whole comparison on a small data set: both
 // sides fit, score and report, and their AUCs agree.
 func TestCompareSmall(t *testing.T) {
-	if out, err := exec.Command(pyworker.Python, "-c", "import sklearn, numpy").CombinedOutput(); err != nil {
-		t.Fatalf("%s cannot import sklearn (%v: %s); `make pyref` installs it (Debian's python3-sklearn 1.2.1)",
-			pyworker.Python, err, strings.TrimSpace(string(out)))
-	}
+	pyref.Require(t, "sklearn", "numpy")
 	x, y := Synthetic(8000, 12, 0.03, 7)
 	p := iforest.DefaultParams()
 	p.Seed = 3
@@ -30,7 +27,7 @@ func TestCompareSmall(t *testing.T) {
 		t.Fatalf("result header %+v", res)
 	}
 	for _, r := range res.Runs {
-		if len(r.MlctlFitSeconds) != Repeats || len(r.SklearnScoreSeconds) != Repeats || !(r.Ratio > 0) ||
+		if len(r.MlctlFitSeconds) != measure.Repeats || len(r.SklearnScoreSeconds) != measure.Repeats || !(r.Ratio > 0) ||
 			!(r.MlctlTotalMedian > 0) || !(r.SklearnTotalMedian > 0) {
 			t.Fatalf("run %+v", r)
 		}

@@ -2,20 +2,17 @@ package lstmbench
 
 import (
 	"context"
-	"os/exec"
 	"strings"
 	"testing"
 
-	"github.com/mlctl/mlctl/bench/pyworker"
 	"github.com/mlctl/mlctl/deploy/devenv"
+	"github.com/mlctl/mlctl/internal/pyref"
 )
 
 // TestCompareSmall runs the whole comparison, torch worker included, at
 // small shapes and one epoch.
 func TestCompareSmall(t *testing.T) {
-	if out, err := exec.Command(pyworker.Python, "-c", "import torch, numpy").CombinedOutput(); err != nil {
-		t.Fatalf("%s cannot import torch (%v: %s); %s", pyworker.Python, err, strings.TrimSpace(string(out)), TorchHint)
-	}
+	pyref.Require(t, "torch", "numpy")
 	dir, err := devenv.SharedData()
 	if err != nil {
 		t.Fatal(err)

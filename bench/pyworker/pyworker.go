@@ -18,11 +18,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/mlctl/mlctl/internal/pyref"
 )
 
-// Python is the interpreter that has the reference tools (Debian's
-// python3-xgboost and python3-sklearn; `make pyref` installs them).
-const Python = "/usr/bin/python3"
+// Python is the interpreter that has the reference tools (pyref.Python:
+// Debian's python3-xgboost and python3-sklearn from `make pyref`, torch
+// from `make torchref`).
+const Python = pyref.Python
 
 // Worker is a running script.
 type Worker struct {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
+
+	"github.com/mlctl/mlctl/internal/pyref"
 )
 
 const (
@@ -45,7 +47,8 @@ func TestTXTGoldenReproduces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := runPython(t, "testdata/txt/gen.py", fixture); !bytes.Equal(got, want) {
+	pyref.Require(t, "sklearn", "numpy")
+	if got := pyref.Run(t, fixture, "testdata/txt/gen.py"); !bytes.Equal(got, want) {
 		t.Fatalf("gen.py output differs from %s (%d vs %d bytes); regenerate with\n"+
 			"  cd features/tokens/testdata/txt && /usr/bin/python3 gen.py < fixture.json > golden.json",
 			txtGolden, len(got), len(want))

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mlctl/mlctl/deploy/devenv"
+	"github.com/mlctl/mlctl/internal/pyref"
 )
 
 // readTXTColumn returns the txt column of a shared TSV file. The zone file
@@ -70,7 +71,8 @@ func TestTXTSharedCorpora(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref := parseReference(t, runPython(t, "testdata/txt/gen.py", in))
+	pyref.Require(t, "sklearn", "numpy")
+	ref := parseReference(t, pyref.Run(t, in, "testdata/txt/gen.py"))
 	checkReference(t, records, ref)
 	longest := 0
 	for _, r := range ref.Records {

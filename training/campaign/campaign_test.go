@@ -1,20 +1,17 @@
 package campaign
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os/exec"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
-)
 
-// referencePython is the interpreter with Debian's python3-sklearn.
-const referencePython = "/usr/bin/python3"
+	"github.com/mlctl/mlctl/internal/pyref"
+)
 
 func points(xs ...float64) [][]float64 {
 	v := make([][]float64, len(xs))
@@ -249,10 +246,7 @@ func sameUpToRenumbering(a, b []int) error {
 }
 
 func TestAgainstSklearn(t *testing.T) {
-	if out, err := exec.Command(referencePython, "-c", "import sklearn, numpy").CombinedOutput(); err != nil {
-		t.Fatalf("%s cannot import sklearn (%v: %s)\nthe reference labels need Debian's python3-sklearn: run `make pyref`",
-			referencePython, err, bytes.TrimSpace(out))
-	}
+	pyref.Require(t, "sklearn", "numpy")
 	cases := sklearnCases()
 	type reqCase struct {
 		Vectors    [][]float64 `json:"vectors"`
@@ -270,14 +264,7 @@ func TestAgainstSklearn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(referencePython, "testdata/dbscan_ref.py")
-	cmd.Stdin = bytes.NewReader(body)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("running %s testdata/dbscan_ref.py: %v: %s\n(`make pyref` installs the reference tools)", referencePython, err, stderr.String())
-	}
+	out := pyref.Run(t, body, "testdata/dbscan_ref.py")
 	var ans struct {
 		Sklearn string  `json:"sklearn"`
 		Labels  [][]int `json:"labels"`

@@ -1,19 +1,16 @@
 package drift
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os/exec"
 	"strconv"
 	"testing"
 	"time"
-)
 
-// referencePython is the interpreter with Debian's python3-scipy.
-const referencePython = "/usr/bin/python3"
+	"github.com/mlctl/mlctl/internal/pyref"
+)
 
 // Tolerances against scipy. D is the same float computation as scipy's and
 // must agree to 1e-9 (it agrees exactly). p agrees to pTol relative (or
@@ -66,23 +63,12 @@ func jsonValues(v []float64) []string {
 // the test (never skips) when scipy is missing.
 func runScipy(t *testing.T, req refRequest) refAnswer {
 	t.Helper()
-	if out, err := exec.Command(referencePython, "-c", "import scipy, numpy").CombinedOutput(); err != nil {
-		t.Fatalf("%s cannot import scipy (%v: %s)\n"+
-			"the reference figures need Debian's python3-scipy, which python3-sklearn brings: run `make pyref`",
-			referencePython, err, bytes.TrimSpace(out))
-	}
+	pyref.Require(t, "scipy", "numpy")
 	body, err := json.Marshal(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(referencePython, "testdata/ks_ref.py")
-	cmd.Stdin = bytes.NewReader(body)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("running %s testdata/ks_ref.py: %v: %s\n(`make pyref` installs the reference tools)", referencePython, err, stderr.String())
-	}
+	out := pyref.Run(t, body, "testdata/ks_ref.py")
 	var ans refAnswer
 	if err := json.Unmarshal(out, &ans); err != nil {
 		t.Fatalf("decode ks_ref.py output: %v", err)

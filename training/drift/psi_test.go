@@ -1,13 +1,13 @@
 package drift
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os/exec"
 	"slices"
 	"testing"
+
+	"github.com/mlctl/mlctl/internal/pyref"
 )
 
 // TestPSIByHand: training values 0,0,0,0,0,1,1,1,1,1 have deciles 0 (×4),
@@ -156,10 +156,7 @@ type psiRefAnswer struct {
 // It fails the test (never skips) when numpy is missing.
 func runNumpy(t *testing.T, cases []psiRefCase) psiRefAnswer {
 	t.Helper()
-	if out, err := exec.Command(referencePython, "-c", "import numpy").CombinedOutput(); err != nil {
-		t.Fatalf("%s cannot import numpy (%v: %s)\nthe reference figures need Debian's python3-numpy: run `make pyref`",
-			referencePython, err, bytes.TrimSpace(out))
-	}
+	pyref.Require(t, "numpy")
 	var req struct {
 		PSI []refSamples `json:"psi"`
 	}
@@ -170,14 +167,7 @@ func runNumpy(t *testing.T, cases []psiRefCase) psiRefAnswer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(referencePython, "testdata/psi_ref.py")
-	cmd.Stdin = bytes.NewReader(body)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("running %s testdata/psi_ref.py: %v: %s\n(`make pyref` installs the reference tools)", referencePython, err, stderr.String())
-	}
+	out := pyref.Run(t, body, "testdata/psi_ref.py")
 	var ans psiRefAnswer
 	if err := json.Unmarshal(out, &ans); err != nil {
 		t.Fatalf("decode psi_ref.py output: %v", err)

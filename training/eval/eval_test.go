@@ -3,11 +3,11 @@ package eval
 import (
 	"encoding/json"
 	"math"
-	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/mlctl/mlctl"
+	"github.com/mlctl/mlctl/internal/pyref"
 )
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-12 }
@@ -29,15 +29,8 @@ type sklearnCase struct {
 }
 
 func TestAgainstSklearn(t *testing.T) {
-	out, err := exec.Command("/usr/bin/python3", "testdata/sklearn_case.py").Output()
-	if err != nil {
-		msg := err.Error()
-		if ee, ok := err.(*exec.ExitError); ok {
-			msg += ": " + string(ee.Stderr)
-		}
-		t.Fatalf("running /usr/bin/python3 testdata/sklearn_case.py: %s\n"+
-			"the reference figures need scikit-learn: apt-get install python3-xgboost python3-sklearn", msg)
-	}
+	pyref.Require(t, "sklearn", "numpy")
+	out := pyref.Run(t, nil, "testdata/sklearn_case.py")
 	var cases []sklearnCase
 	if err := json.Unmarshal(out, &cases); err != nil {
 		t.Fatalf("decode sklearn output: %v", err)

@@ -2,69 +2,15 @@ package forest
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/mlctl/mlctl/internal/pyref"
 )
-
-// python is the interpreter with Debian's python3-sklearn.
-const python = "/usr/bin/python3"
-
-// requireSklearn fails the test when the reference scikit-learn is missing.
-func requireSklearn(t testing.TB) {
-	t.Helper()
-	out, err := exec.Command(python, "-c", "import sklearn, numpy; print(sklearn.__version__)").CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s cannot import sklearn (%v: %s); `make pyref` installs it (Debian's python3-sklearn)",
-			python, err, strings.TrimSpace(string(out)))
-	}
-}
-
-// runSklearn runs testdata/sk.py with args.
-func runSklearn(t testing.TB, args ...string) {
-	t.Helper()
-	script, err := filepath.Abs("testdata/sk.py")
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(python, append([]string{script}, args...)...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("sk.py %s: %v\n%s", args[0], err, out)
-	}
-}
-
-func writeFloat32s(t testing.TB, path string, v []float32) {
-	t.Helper()
-	b := make([]byte, 4*len(v))
-	for i, f := range v {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(f))
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func readFloat32s(t testing.TB, path string, n int) []float32 {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(b) != 4*n {
-		t.Fatalf("%s: %d bytes, want %d float32s", path, len(b), n)
-	}
-	v := make([]float32, n)
-	for i := range v {
-		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-	}
-	return v
-}
 
 // TestQualityMatchesSklearn trains this package and scikit-learn's
 // RandomForestClassifier with the same parameters on the same 16,000 rows of
@@ -78,7 +24,7 @@ func readFloat32s(t testing.TB, path string, n int) []float32 {
 // sk.py puts them below every value, so they always go left) this package
 // learns a direction per split and must not be worse by more than 0.005.
 func TestQualityMatchesSklearn(t *testing.T) {
-	requireSklearn(t)
+	pyref.Require(t, "sklearn", "numpy")
 	const n, ntrain, seeds = 20000, 16000, 3
 	dir := t.TempDir()
 	// refs caches sklearn's mean AUC per data set and parameters.
@@ -124,15 +70,15 @@ func TestQualityMatchesSklearn(t *testing.T) {
 			ref, ok := refs[key]
 			if !ok {
 				xPath, yPath := filepath.Join(dir, tc.name+"-x.f32"), filepath.Join(dir, tc.name+"-y.f32")
-				writeFloat32s(t, xPath, x.Values)
-				writeFloat32s(t, yPath, y)
+				pyref.WriteFloat32s(t, xPath, x.Values)
+				pyref.WriteFloat32s(t, yPath, y)
 				paramPath := filepath.Join(dir, tc.name+".json")
 				if err := os.WriteFile(paramPath, params, 0o600); err != nil {
 					t.Fatal(err)
 				}
 				out := filepath.Join(dir, tc.name+".f32")
-				runSklearn(t, "rf", xPath, yPath, fmt.Sprint(n), fmt.Sprint(x.Cols), fmt.Sprint(ntrain), paramPath, fmt.Sprint(seeds), out)
-				all := readFloat32s(t, out, seeds*xte.Rows)
+				pyref.Run(t, nil, "testdata/sk.py", "rf", xPath, yPath, fmt.Sprint(n), fmt.Sprint(x.Cols), fmt.Sprint(ntrain), paramPath, fmt.Sprint(seeds), out)
+				all := pyref.ReadFloat32s(t, out, seeds*xte.Rows)
 				for s := range seeds {
 					pred := make([]float64, xte.Rows)
 					for i := range pred {
@@ -158,12 +104,12 @@ func TestQualityMatchesSklearn(t *testing.T) {
 // depth 8, small nodes where several features isolate the same few rows
 // are broken by each side's random feature order, so 95% must agree.
 func TestTreeMatchesSklearn(t *testing.T) {
-	requireSklearn(t)
+	pyref.Require(t, "sklearn", "numpy")
 	const n, ntrain = 12000, 9000
 	x, y := synthetic(n, 12, 8, false)
 	dir := t.TempDir()
-	writeFloat32s(t, filepath.Join(dir, "x.f32"), x.Values)
-	writeFloat32s(t, filepath.Join(dir, "y.f32"), y)
+	pyref.WriteFloat32s(t, filepath.Join(dir, "x.f32"), x.Values)
+	pyref.WriteFloat32s(t, filepath.Join(dir, "y.f32"), y)
 	xtr, ytr := sliceRows(x, y, 0, ntrain)
 	xte, _ := sliceRows(x, y, ntrain, n)
 	for _, tc := range []struct {
@@ -181,9 +127,9 @@ func TestTreeMatchesSklearn(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := filepath.Join(dir, fmt.Sprintf("tree%d.f32", tc.depth))
-		runSklearn(t, "tree", filepath.Join(dir, "x.f32"), filepath.Join(dir, "y.f32"),
+		pyref.Run(t, nil, "testdata/sk.py", "tree", filepath.Join(dir, "x.f32"), filepath.Join(dir, "y.f32"),
 			fmt.Sprint(n), fmt.Sprint(x.Cols), fmt.Sprint(ntrain), fmt.Sprint(tc.depth), out)
-		ref := readFloat32s(t, out, xte.Rows)
+		ref := pyref.ReadFloat32s(t, out, xte.Rows)
 		same := 0
 		for i := range mine {
 			if math.Abs(mine[i]-float64(ref[i])) < 1e-6 {

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/mlctl/mlctl/internal/pyref"
 	"github.com/mlctl/mlctl/training/matrix"
 )
 
@@ -223,7 +224,7 @@ func TestContributionsErrors(t *testing.T) {
 // per tree per value, of values below 10 in magnitude) where this sums in
 // float64.
 func TestContributionsMatchXGBoost(t *testing.T) {
-	requireXGBoost(t)
+	pyref.Require(t, "xgboost", "sklearn")
 	x, y := synthetic(12000, 10, 11)
 	rows := withMissing(x, 3000, 0.3, false, 17)
 	for _, tc := range []struct {
@@ -257,11 +258,11 @@ func TestContributionsMatchXGBoost(t *testing.T) {
 			if err := os.WriteFile(modelPath, buf.Bytes(), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			writeFloat32s(t, filepath.Join(dir, "x.f32"), rows.Values)
-			runXGB(t, "contribs", modelPath, filepath.Join(dir, "x.f32"),
+			pyref.WriteFloat32s(t, filepath.Join(dir, "x.f32"), rows.Values)
+			pyref.Run(t, nil, "testdata/xgb.py", "contribs", modelPath, filepath.Join(dir, "x.f32"),
 				fmt.Sprint(rows.Rows), fmt.Sprint(rows.Cols), filepath.Join(dir, "c.f32"))
 			w := rows.Cols + 1
-			ref := readFloat32s(t, filepath.Join(dir, "c.f32"), rows.Rows*w)
+			ref := pyref.ReadFloat32s(t, filepath.Join(dir, "c.f32"), rows.Rows*w)
 			out := make([]float64, w)
 			worst, atRow, atCol := 0.0, 0, 0
 			for i := range rows.Rows {

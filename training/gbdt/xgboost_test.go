@@ -3,75 +3,21 @@ package gbdt
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/mlctl/mlctl/internal/pyref"
 )
-
-// python is the interpreter with Debian's python3-xgboost and python3-sklearn.
-const python = "/usr/bin/python3"
-
-// requireXGBoost fails the test when the reference XGBoost is missing.
-func requireXGBoost(t testing.TB) {
-	t.Helper()
-	out, err := exec.Command(python, "-c", "import xgboost, sklearn; print(xgboost.__version__)").CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s cannot import xgboost and sklearn (%v: %s); install them with: apt-get install python3-xgboost python3-sklearn",
-			python, err, strings.TrimSpace(string(out)))
-	}
-}
-
-// runXGB runs testdata/xgb.py with args.
-func runXGB(t testing.TB, args ...string) {
-	t.Helper()
-	script, err := filepath.Abs("testdata/xgb.py")
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(python, append([]string{script}, args...)...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("xgb.py %s: %v\n%s", args[0], err, out)
-	}
-}
-
-func writeFloat32s(t testing.TB, path string, v []float32) {
-	t.Helper()
-	b := make([]byte, 4*len(v))
-	for i, f := range v {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(f))
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func readFloat32s(t testing.TB, path string, n int) []float32 {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(b) != 4*n {
-		t.Fatalf("%s: %d bytes, want %d float32s", path, len(b), n)
-	}
-	v := make([]float32, n)
-	for i := range v {
-		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-	}
-	return v
-}
 
 // TestXGBoostInterop trains on mixed continuous, integer and NaN-bearing
 // features, exports XGBoost JSON, and requires xgboost's predictions on the
 // same rows to match Predict within 1e-6 on every row.
 func TestXGBoostInterop(t *testing.T) {
-	requireXGBoost(t)
+	pyref.Require(t, "xgboost", "sklearn")
 	x, y := synthetic(12000, 10, 11)
 	for _, tc := range []struct {
 		name  string
@@ -108,10 +54,10 @@ func TestXGBoostInterop(t *testing.T) {
 			if err := os.WriteFile(modelPath, buf.Bytes(), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			writeFloat32s(t, filepath.Join(dir, "x.f32"), x.Values)
-			runXGB(t, "predict", modelPath, filepath.Join(dir, "x.f32"),
+			pyref.WriteFloat32s(t, filepath.Join(dir, "x.f32"), x.Values)
+			pyref.Run(t, nil, "testdata/xgb.py", "predict", modelPath, filepath.Join(dir, "x.f32"),
 				fmt.Sprint(x.Rows), fmt.Sprint(x.Cols), filepath.Join(dir, "p.f32"))
-			ref := readFloat32s(t, filepath.Join(dir, "p.f32"), x.Rows)
+			ref := pyref.ReadFloat32s(t, filepath.Join(dir, "p.f32"), x.Rows)
 			got := make([]float64, x.Rows)
 			if err := m.Predict(x, got); err != nil {
 				t.Fatal(err)
@@ -134,12 +80,12 @@ func TestXGBoostInterop(t *testing.T) {
 // package with the same parameters on the same rows and requires held-out
 // ROC-AUCs within 0.01: wrong gain or weight math shows up here.
 func TestQualityMatchesXGBoost(t *testing.T) {
-	requireXGBoost(t)
+	pyref.Require(t, "xgboost", "sklearn")
 	const n, ntrain = 20000, 16000
 	x, y := synthetic(n, 12, 51)
 	dir := t.TempDir()
-	writeFloat32s(t, filepath.Join(dir, "x.f32"), x.Values)
-	writeFloat32s(t, filepath.Join(dir, "y.f32"), y)
+	pyref.WriteFloat32s(t, filepath.Join(dir, "x.f32"), x.Values)
+	pyref.WriteFloat32s(t, filepath.Join(dir, "y.f32"), y)
 	xtr, ytr := sliceRows(x, y, 0, ntrain)
 	xte, yte := sliceRows(x, y, ntrain, n)
 	for _, tc := range []struct {
@@ -179,9 +125,9 @@ func TestQualityMatchesXGBoost(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := filepath.Join(dir, tc.name+".f32")
-			runXGB(t, "train", filepath.Join(dir, "x.f32"), filepath.Join(dir, "y.f32"),
+			pyref.Run(t, nil, "testdata/xgb.py", "train", filepath.Join(dir, "x.f32"), filepath.Join(dir, "y.f32"),
 				fmt.Sprint(n), fmt.Sprint(x.Cols), fmt.Sprint(ntrain), paramPath, fmt.Sprint(p.Rounds), out)
-			all := readFloat32s(t, out, n)
+			all := pyref.ReadFloat32s(t, out, n)
 			ref := make([]float64, xte.Rows)
 			for i := range ref {
 				ref[i] = float64(all[ntrain+i])

@@ -2,32 +2,17 @@ package iforest
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/mlctl/mlctl/internal/pyref"
 	"github.com/mlctl/mlctl/training/eval"
 	"github.com/mlctl/mlctl/training/matrix"
 )
-
-// python is the interpreter with Debian's python3-sklearn.
-const python = "/usr/bin/python3"
-
-// requireSklearn fails the test when the reference sklearn is missing.
-func requireSklearn(t testing.TB) {
-	t.Helper()
-	out, err := exec.Command(python, "-c", "import sklearn, numpy; print(sklearn.__version__)").CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s cannot import sklearn (%v: %s); `make pyref` installs it (Debian's python3-sklearn 1.2.1)",
-			python, err, strings.TrimSpace(string(out)))
-	}
-}
 
 // sklearnInfo is what testdata/iforest_ref.py prints.
 type sklearnInfo struct {
@@ -44,8 +29,8 @@ func sklearnScores(t testing.TB, train, test *matrix.Matrix, params map[string]a
 	dir := t.TempDir()
 	trainPath, testPath := filepath.Join(dir, "train.f32"), filepath.Join(dir, "test.f32")
 	paramPath, outPath := filepath.Join(dir, "params.json"), filepath.Join(dir, "scores.f64")
-	writeFloat32s(t, trainPath, train.Values)
-	writeFloat32s(t, testPath, test.Values)
+	pyref.WriteFloat32s(t, trainPath, train.Values)
+	pyref.WriteFloat32s(t, testPath, test.Values)
 	pj, err := json.Marshal(params)
 	if err != nil {
 		t.Fatal(err)
@@ -53,48 +38,21 @@ func sklearnScores(t testing.TB, train, test *matrix.Matrix, params map[string]a
 	if err := os.WriteFile(paramPath, pj, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	script, err := filepath.Abs("testdata/iforest_ref.py")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(python, script, "score", trainPath, fmt.Sprint(train.Rows), testPath, fmt.Sprint(test.Rows),
+	out := pyref.Run(t, nil, "testdata/iforest_ref.py", "score", trainPath, fmt.Sprint(train.Rows), testPath, fmt.Sprint(test.Rows),
 		fmt.Sprint(train.Cols), paramPath, fmt.Sprint(forests), outPath)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("iforest_ref.py: %v\n%s", err, stderr.String())
-	}
 	var info sklearnInfo
 	if err := json.Unmarshal(out, &info); err != nil {
 		t.Fatalf("iforest_ref.py printed %q: %v", out, err)
 	}
-	b, err := os.ReadFile(outPath)
-	if err != nil {
-		t.Fatal(err)
+	if len(info.Offsets) != forests {
+		t.Fatalf("iforest_ref.py printed %d offsets, want %d", len(info.Offsets), forests)
 	}
-	if len(b) != 8*forests*test.Rows || len(info.Offsets) != forests {
-		t.Fatalf("iforest_ref.py wrote %d bytes and %d offsets, want %d×%d float64s", len(b), len(info.Offsets), forests, test.Rows)
-	}
+	all := pyref.ReadFloat64s(t, outPath, forests*test.Rows)
 	s := make([][]float64, forests)
 	for k := range s {
-		s[k] = make([]float64, test.Rows)
-		for i := range s[k] {
-			s[k][i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*(k*test.Rows+i):]))
-		}
+		s[k] = all[k*test.Rows : (k+1)*test.Rows : (k+1)*test.Rows]
 	}
 	return s, info
-}
-
-func writeFloat32s(t testing.TB, path string, v []float32) {
-	t.Helper()
-	b := make([]byte, 4*len(v))
-	for i, f := range v {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(f))
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // anomalyAUC is the ROC-AUC of score_samples against labels (1 = anomaly):
@@ -158,7 +116,7 @@ const (
 // score_samples) within 0.01, the per-row scores averaged over the forests
 // correlate at 0.97 or more, and the offsets (sklearn's offset_) agree.
 func TestMatchesSklearn(t *testing.T) {
-	requireSklearn(t)
+	pyref.Require(t, "sklearn", "numpy")
 	const normal, anomalies = 20000, 200
 	x, y := synthetic(normal, anomalies, 7)
 	base := rowsOf(x, 0, normal)

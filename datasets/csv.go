@@ -5,7 +5,8 @@ import (
 	"strings"
 )
 
-// tableParser reads CSV or TSV lines whose columns a header named.
+// tableParser reads CSV or TSV lines of a names dataset whose columns a
+// header named (a table of numeric features is ReadTabular's).
 type tableParser struct {
 	columns
 	name    string
