@@ -312,7 +312,7 @@ func TestCheckLiveDriftOfVectors(t *testing.T) {
 	}
 	e.save(t, al.Model.ID, "scorer-a", live, sample(1))
 	// With three features, one false positive at alpha 0.05 (a 14% chance)
-	// would pass seed 001's 30%: ask for more than half.
+	// would pass the bot detector's 30%: ask for more than half.
 	in := driftcheck.LiveInput{Alias: "tab-live", Threshold: 0.5}
 	res := e.mustCheck(t, in)
 	if res.Drifted || res.ReportID == 0 || res.Tested != 3 || res.MaxPSI >= 0.1 {

@@ -27,7 +27,7 @@ func datasetCommand() *ucli.Command {
 				Usage:     "read files into a new, immutable dataset version",
 				ArgsUsage: "NAME",
 				Flags: []ucli.Flag{
-					&ucli.StringFlag{Name: "kind", Required: true, Usage: "dga (names), txt (TXT records: a table's txt column or a Zeek dns.log's TXT answers), flow (Zeek conn.log or seed-003 CSV, windows per source IP) or tabular (numeric columns)"},
+					&ucli.StringFlag{Name: "kind", Required: true, Usage: "dga (names), txt (TXT records: a table's txt column or a Zeek dns.log's TXT answers), flow (Zeek conn.log or flow-analyzer CSV, windows per source IP) or tabular (numeric columns)"},
 					&ucli.StringSliceFlag{Name: "file", Required: true, Usage: "input file (repeatable)"},
 					&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek (flow: auto|zeek|jsonl|csv)"},
 					&ucli.StringFlag{Name: "label", Usage: "label of every row in files without a label column (flow: of windows without labeled flows): 0 (benign) or 1 (malicious)"},
@@ -38,7 +38,7 @@ func datasetCommand() *ucli.Command {
 					&ucli.StringFlag{Name: "txt-column", Usage: "txt: the TXT record column (default txt, text, record or a dns.log's answers of TXT queries); a number N reads a headerless CSV/TSV's Nth column"},
 					&ucli.StringSliceFlag{Name: "key-column", Usage: "tabular: a column that identifies a row (repeatable; default key, ip, src_ip or client)"},
 					&ucli.StringSliceFlag{Name: "ignore-column", Usage: "tabular: a column that is neither a feature nor a key (repeatable)"},
-					&ucli.StringFlag{Name: "baseline-column", Usage: "tabular: the column (1/0, true/false) that marks seed 001's baseline rows, which an isolation forest trains on (default baseline)"},
+					&ucli.StringFlag{Name: "baseline-column", Usage: "tabular: the column (1/0, true/false) that marks the bot detector's baseline rows, which an isolation forest trains on (default baseline)"},
 					&ucli.Float64Flag{Name: "max-bad-fraction", Value: 0.01, Usage: "abort when more than this fraction of lines is bad"},
 					&ucli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 				},

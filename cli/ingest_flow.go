@@ -13,7 +13,7 @@ import (
 	"github.com/mlctl/mlctl/registry"
 )
 
-// ingestFlows reads Zeek conn logs or seed-003 flow CSVs into a flow
+// ingestFlows reads Zeek conn logs or flow-analyzer flow CSVs into a flow
 // dataset: one row per source IP and 10 s window, with the flow feature
 // set's values (each also over the 5-minute window around it) and the
 // window's label (malicious when any of its flows is, from Stratosphere's

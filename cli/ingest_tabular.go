@@ -14,7 +14,7 @@ import (
 	"github.com/mlctl/mlctl/registry"
 )
 
-// ingestTabular reads CSV/TSV/JSONL files of numeric columns (seed 001's
+// ingestTabular reads CSV/TSV/JSONL files of numeric columns (the bot detector's
 // per-client aggregates are one such table) into a tabular dataset: one row
 // per usable line, keyed by the key columns (or file:line), with its label
 // (-1 when unknown) and family.

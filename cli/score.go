@@ -20,7 +20,7 @@ func scoreCommand() *ucli.Command {
 		Flags: append([]ucli.Flag{
 			&ucli.StringFlag{Name: "model", Usage: "MODEL[@V]"},
 			&ucli.StringFlag{Name: "alias", Usage: "score with the model an alias points at"},
-			&ucli.StringFlag{Name: "file", Required: true, Usage: "input file: a list of names, or CSV/TSV with a domain column; for a flow model a Zeek conn.log or seed-003 CSV; for a tabular model a table"},
+			&ucli.StringFlag{Name: "file", Required: true, Usage: "input file: a list of names, or CSV/TSV with a domain column; for a flow model a Zeek conn.log or flow-analyzer CSV; for a tabular model a table"},
 			&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek"},
 			&ucli.StringSliceFlag{Name: "key-column", Usage: "tabular: a column that identifies a row (repeatable)"},
 			&ucli.StringSliceFlag{Name: "ignore-column", Usage: "tabular: a column that is not a feature (repeatable)"},

@@ -22,7 +22,7 @@ type vectorInputs struct {
 }
 
 // readVectorInputs reads a file of the kind as ingest reads it (flow: Zeek
-// conn.log or seed-003 CSV, windowed per source IP; tabular: numeric
+// conn.log or flow-analyzer CSV, windowed per source IP; tabular: numeric
 // columns). Bad lines are reported on stderr with file:line and skipped.
 func readVectorInputs(c *ucli.Context, kind, path, format string) (*vectorInputs, error) {
 	switch kind {
@@ -33,7 +33,7 @@ func readVectorInputs(c *ucli.Context, kind, path, format string) (*vectorInputs
 		}
 		reportSkipped(c, bad)
 		if len(recs) == 0 {
-			return nil, fmt.Errorf("%s: no flows in %d lines; a flow model scores a Zeek conn.log (TSV or JSON) or seed 003's flow CSV", path, len(bad))
+			return nil, fmt.Errorf("%s: no flows in %d lines; a flow model scores a Zeek conn.log (TSV or JSON) or the flow analyzer's flow CSV", path, len(bad))
 		}
 		set := flow.DefaultWindowSet()
 		units, err := flow.Windows(recs, flow.WindowsConfig{Set: set})

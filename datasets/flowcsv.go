@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Seed 003's flow CSV (analyzer.py's Flow.from_csv) is headerless, one
+// The flow analyzer's flow CSV (analyzer.py's Flow.from_csv) is headerless, one
 // flow a line, nine columns in this order:
 //
 //	ts, ip_protocol, state, src_ip, src_port, dst_ip, dst_port, src_tx, dst_tx
@@ -20,11 +20,11 @@ import (
 // the same columns under a header line, in any order and with more
 // columns; see flowCSVNames for the names it knows.
 
-// flowCSVSeedColumns is the column order of a headerless file: seed 003's.
+// flowCSVSeedColumns is the column order of a headerless file: the flow analyzer's.
 var flowCSVSeedColumns = []connField{cfTS, cfProto, cfConnState, cfOrigH, cfOrigP, cfRespH, cfRespP, cfOrigBytes, cfRespBytes}
 
 // flowCSVNames are the header names of each field a flow CSV has, lower
-// case; the first is the name reports use. Seed 003's own names
+// case; the first is the name reports use. The flow analyzer's own names
 // (ip_protocol, src_tx, dst_tx) and Zeek's (conn_state, orig_bytes …) are
 // accepted too. A header must name connRequired's columns: what a
 // connection is (as for a conn.log).
@@ -48,13 +48,13 @@ var flowCSVNames = [numConnFields][]string{
 // flowCSVFieldByName maps every header name to its field.
 var flowCSVFieldByName = connFieldsByName(&flowCSVNames)
 
-// FlowCSVParser reads seed 003's flow CSV one line at a time, as ConnParser
+// FlowCSVParser reads the flow analyzer's flow CSV one line at a time, as ConnParser
 // reads a conn.log, into ConnRecords: proto, state, addresses, ports and
 // the bytes each side sent (OrigBytes, RespBytes); with a header, also
 // duration, packets and Stratosphere's label / detailedlabel columns.
 // Fields the file does not have are zero, Label -1. The first data line
 // is a header when one of its cells is "ts" (or "time", "timestamp");
-// otherwise the file is headerless in seed 003's column order. Times
+// otherwise the file is headerless in the flow analyzer's column order. Times
 // without a zone are UTC. A FlowCSVParser is not safe for concurrent use.
 type FlowCSVParser struct {
 	// File names the input in errors.
@@ -162,11 +162,11 @@ func (p *FlowCSVParser) bad(n int, field, reason, value string) error {
 	return badConnLine(p.File, n, field, reason, value)
 }
 
-// flowTimeLayout is seed 003's strptime format "%Y-%m-%d %H:%M:%S"; Go's
+// flowTimeLayout is the flow analyzer's strptime format "%Y-%m-%d %H:%M:%S"; Go's
 // parser also takes a fraction of a second after it.
 const flowTimeLayout = "2006-01-02 15:04:05"
 
-// parseFlowTime reads a flow CSV time: seed 003's "YYYY-MM-DD HH:MM:SS"
+// parseFlowTime reads a flow CSV time: the flow analyzer's "YYYY-MM-DD HH:MM:SS"
 // (optionally with a fraction; no zone means UTC), RFC 3339, or Unix
 // seconds as Zeek writes them.
 func parseFlowTime(s string) (time.Time, error) {
@@ -176,7 +176,7 @@ func parseFlowTime(s string) (time.Time, error) {
 	return parseZeekTime(s)
 }
 
-// ReadFlowCSV reads a whole flow CSV (seed 003's format, see
+// ReadFlowCSV reads a whole flow CSV (the flow analyzer's format, see
 // FlowCSVParser). Lines that do not parse come back as bad rows, in line
 // order; an error means the file could not be read or its header lacks a
 // column a connection needs.
@@ -197,7 +197,7 @@ func ReadFlowCSVFrom(r io.Reader, file string) ([]ConnRecord, []BadRow, error) {
 
 // ReadFlows reads a file of connections in format: "auto" (or empty),
 // "zeek" or "jsonl" (a Zeek conn.log, TSV or JSON lines: ReadConn), or
-// "csv" (seed 003's flow CSV: ReadFlowCSV). Auto looks at the first
+// "csv" (the flow analyzer's flow CSV: ReadFlowCSV). Auto looks at the first
 // non-blank line: '#' (a Zeek TSV header) or '{' (Zeek JSON) is a conn.log,
 // anything else a flow CSV, with or without a header.
 func ReadFlows(path, format string) ([]ConnRecord, []BadRow, error) {

@@ -17,7 +17,7 @@ func TestReadFlowCSVSeedFormat(t *testing.T) {
 	if len(recs) != 4 {
 		t.Fatalf("%d records, want 4", len(recs))
 	}
-	// Seed 003's "%Y-%m-%d %H:%M:%S" wall-clock time, read as UTC; src_tx
+	// The flow analyzer's "%Y-%m-%d %H:%M:%S" wall-clock time, read as UTC; src_tx
 	// and dst_tx are the bytes each side sent; no packets, no labels.
 	want := ConnRecord{
 		Time:  time.Date(2022, 6, 12, 22, 0, 1, 0, time.UTC),
@@ -48,7 +48,7 @@ func TestReadFlowCSVHeader(t *testing.T) {
 	if len(recs) != 3 {
 		t.Fatalf("%d records", len(recs))
 	}
-	// Unix seconds, RFC 3339 and seed 003's layout all read; labels as
+	// Unix seconds, RFC 3339 and the flow analyzer's layout all read; labels as
 	// in Stratosphere's conn logs.
 	if r := recs[0]; !r.Time.Equal(time.Unix(1655071201, 500000000)) || r.Label != 1 || r.DetailedLabel != "PortScan" || r.Duration != time.Millisecond || r.ConnState != "REJ" {
 		t.Errorf("record 0: %+v", r)
@@ -60,7 +60,7 @@ func TestReadFlowCSVHeader(t *testing.T) {
 		t.Errorf("record 2 (Background, quoted count): %+v", r)
 	}
 
-	// Seed 003's own column names, in another order, with a column not read.
+	// The flow analyzer's own column names, in another order, with a column not read.
 	recs, bad, err = ReadFlowCSV("testdata/flowcsv/seedcols.good.csv")
 	if err != nil || len(bad) != 0 || len(recs) != 1 {
 		t.Fatalf("seed names: %v %v %v", recs, bad, err)

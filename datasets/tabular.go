@@ -38,14 +38,14 @@ type TabularOptions struct {
 	// DefaultKeyColumns the header has. They are not features.
 	KeyColumns []string
 	// BaselineColumn names the column (0/1, true/false; empty is 0) that
-	// marks the rows an isolation forest trains on, as seed 001's human
+	// marks the rows an isolation forest trains on, as the bot detector's human
 	// baseline; default "baseline" when the header has one.
 	BaselineColumn string
 	// FamilyColumn names the family column (free text, kept lower case);
 	// default "family" when the header has one.
 	FamilyColumn string
 	// IgnoreColumns are columns that are neither features nor any of the
-	// above (seed 001's ja4, host, asn_label).
+	// above (the bot detector's ja4, host, asn_label).
 	IgnoreColumns []string
 }
 

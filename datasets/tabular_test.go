@@ -21,10 +21,10 @@ func badStrings(bad []BadRow) []string {
 	return s
 }
 
-// TestReadTabularSeed001 reads a table in the shape of seed 001's per-IP
+// TestReadTabularBotDetectorTable reads a table in the shape of the bot detector's per-IP
 // HTTP/TLS aggregates (view_ai_features_1h: window, IP, JA4, ASN label,
 // numeric features), with a baseline column for the isolation forest.
-func TestReadTabularSeed001(t *testing.T) {
+func TestReadTabularBotDetectorTable(t *testing.T) {
 	const file = "testdata/tabular/bot_features.csv"
 	// By default src_ip is the key; window_start, ja4 and asn_label are
 	// text in every line, which is an error naming them.

@@ -39,7 +39,7 @@ type LiveInput struct {
 	// drift.DefaultAlpha).
 	Alpha float64 `json:"alpha,omitempty"`
 	// Threshold: the model drifted when more than this share of its
-	// features drifted (default drift.DefaultThreshold, seed 001's 0.30).
+	// features drifted (default drift.DefaultThreshold, the bot detector's 0.30).
 	Threshold float64 `json:"threshold,omitempty"`
 	// MinRows: with fewer live rows the model is not checked (default 200).
 	MinRows int `json:"min_rows,omitempty"`

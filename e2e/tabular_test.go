@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// botTable writes a seed-001-like table of per-client aggregates: humans
+// botTable writes a bot-detector-like table of per-client aggregates: humans
 // (the baseline, label 0, hits and header counts of browsers) and bots
 // (label 1, fast, few headers, many ports), plus unlabeled clients that
 // are not in the baseline.
@@ -84,7 +84,7 @@ func TestTabularModels(t *testing.T) {
 	if lines != 600 || bots < 70 || flagged > 120 {
 		t.Fatalf("score: %d lines, %d flagged, %d of them bots\n%s", lines, flagged, bots, out[:min(len(out), 2000)])
 	}
-	// Without labels (seed 001 as deployed: a baseline, no ground truth),
+	// Without labels (the bot detector as deployed: a baseline, no ground truth),
 	// the isolation forest still trains, and its adaptive threshold is
 	// the model's.
 	unlabeled := s.writeFile("unlabeled.csv", strings.ReplaceAll(strings.ReplaceAll(readFile(t, fresh), ",0\n", ",\n"), ",1\n", ",\n"))

@@ -80,7 +80,7 @@ func TestTXTShapeModel(t *testing.T) {
 	if len(scores) != 4 || min(scores[0], scores[1]) < 10*max(scores[2], scores[3]) {
 		t.Fatalf("scores %v:\n%s", scores, out)
 	}
-	// Seed 002's LSTM on the records' n-grams, end to end.
+	// The TXT notebook's LSTM on the records' n-grams, end to end.
 	var lt trained
 	mustJSON(t, s.run("train", "--dataset", "gentxt", "--algo", "lstm", "--param", "epochs=2", "--param", "embed=16", "--param", "hidden=16", "--wait", "--json"), &lt)
 	if lt.Algo != "lstm" || lt.Metrics.AUCROC < 0.6 { // plumbing, tiny model: quality is measured in the bench

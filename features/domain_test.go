@@ -391,7 +391,7 @@ func ExampleLookup() {
 	vec := make([]float64, len(set.Names()))
 	set.Extract("www.example.com", vec)
 	// label_max is the length of the alphabetically greatest label ("www"),
-	// not of the longest one, as in seed 000.
+	// not of the longest one, as in heiDGAF's detector.
 	fmt.Println(set.Names()[0], vec[0], set.Names()[1], vec[1])
 	// Output: label_length 3 label_max 3
 }

@@ -9,7 +9,7 @@ import (
 // Heidgaf44Len is the number of features of the heidgaf44 set.
 const Heidgaf44Len = 44
 
-// heidgaf44Names are seed 000's feature terms in _get_features order.
+// heidgaf44Names are heiDGAF's feature terms in _get_features order.
 var heidgaf44Names = [Heidgaf44Len]string{
 	"label_length", "label_max", "label_average",
 	"freq_a", "freq_b", "freq_c", "freq_d", "freq_e", "freq_f", "freq_g",
@@ -22,10 +22,10 @@ var heidgaf44Names = [Heidgaf44Len]string{
 	"entropy_fqdn", "entropy_third", "entropy_second",
 }
 
-// heidgaf44 is the stateless set of seed 000's 44 domain features.
+// heidgaf44 is the stateless set of heiDGAF's 44 domain features.
 type heidgaf44 struct{}
 
-// Heidgaf44 returns heiDGAF's 44 domain-name features exactly as seed 000's
+// Heidgaf44 returns heiDGAF's 44 domain-name features exactly as heiDGAF's
 // Detector._get_features computes them, quirks included: label_max is the
 // length of the alphabetically greatest label, label_average is the length of
 // the name after stripping outer dots, and characters are Python characters
@@ -165,7 +165,7 @@ func asciiLevelCountsOf(s string, dst []float64) {
 	dst[3] = float64(packed>>32&0xFFFF) / n
 }
 
-// splitLevels returns seed 000's second-level label (labels[-2]) and
+// splitLevels returns heiDGAF's second-level label (labels[-2]) and
 // third-level part (the labels left of it joined by dots) of a dot-stripped name.
 func splitLevels(q string) (second, third string) {
 	last := strings.LastIndexByte(q, '.')
@@ -220,7 +220,7 @@ func levelCounts(s string, dst []float64) {
 	dst[3] = float64(special) / float64(n)
 }
 
-// pyEntropy is seed 000's calculate_entropy: the Shannon entropy in bits of
+// pyEntropy is heiDGAF's calculate_entropy: the Shannon entropy in bits of
 // the characters of s, summed in order of first appearance as Python does.
 func pyEntropy(s string) float64 {
 	if s == "" {

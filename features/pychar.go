@@ -6,7 +6,7 @@ import (
 )
 
 // This file reproduces Python 3 string semantics for the characters of a Go
-// string, so that heidgaf44 computes exactly what seed 000 computes in Python:
+// string, so that heidgaf44 computes exactly what heiDGAF's detector computes in Python:
 // a "character" is a Unicode code point, and a byte that is not part of valid
 // UTF-8 counts as one character U+DC80..U+DCFF, as Python's surrogateescape
 // error handler decodes it.

@@ -10,7 +10,7 @@ import (
 // payload looks like in any encoding rather than the text of the tools it
 // was trained on (bench/txt measures it on ten tunnel tools held out one
 // at a time: ROC-AUC 0.979 pooled with trees and generated training
-// data, against 0.446 for seed 002's n-gram LSTM on the real data).
+// data, against 0.446 for the TXT notebook's n-gram LSTM on the real data).
 // It reads the raw record: no lower-casing (that would erase the
 // difference between base64 and base32 or hex).
 // Thresholds of Shape: a blob is at least 12 characters long and switches

@@ -9,7 +9,7 @@ import (
 )
 
 // DefaultKeepVersions is how many of a model's newest versions keep their
-// artifact bytes (seed 001 keeps 10 models).
+// artifact bytes (the bot detector keeps 10 models).
 const DefaultKeepVersions = 10
 
 // PruneModelHistory drops the artifact bytes of name's versions older than

@@ -120,7 +120,7 @@ func findShadow(ctx context.Context, q querier, where string, args ...any) (*Sha
 // outside [0, 1] are clamped into the end bins and NaN counts in bin 0.
 // Every model kind scores in [0, 1] as the scorer reports it: gbdt and rf
 // give a probability; an isolation forest's normalised score s, which is
-// in [-1, 0] (seed 001's scale, lower is more anomalous), is reported as
+// in [-1, 0] (the bot detector's scale, lower is more anomalous), is reported as
 // -s (artifact's anomaly), so it is binned as it is, with no shift. Nil
 // histograms are saved as ShadowBins zeros (nothing scored yet).
 type ShadowStats struct {

@@ -18,12 +18,12 @@ import (
 // value takes every default.
 type CampaignOptions struct {
 	// Eps is DBSCAN's radius on standard-scaled features (default
-	// campaign.DefaultEps, 0.5: seed 001 sets no eps, so its DBSCAN runs
+	// campaign.DefaultEps, 0.5: the bot detector sets no eps, so its DBSCAN runs
 	// with scikit-learn's). On domain-name features it groups near
 	// duplicates only, the same name or names with the same features.
 	Eps float64
 	// MinSamples is how many alerts within Eps (itself included) make a
-	// campaign's core (default campaign.DefaultMinSamples, 3: seed 001's
+	// campaign's core (default campaign.DefaultMinSamples, 3: the bot detector's
 	// CLUSTERING_MIN_SAMPLES).
 	MinSamples int
 	// Window is how many recent alerts of a model new ones are clustered
@@ -86,7 +86,7 @@ type CampaignIDSource interface {
 // were noise and now are in the cluster carry its ID in the window from
 // then on; their stored alerts keep the ID they were written with.
 //
-// Scaling is over window and batch together, as seed 001 scales a cycle's
+// Scaling is over window and batch together, as the bot detector scales a cycle's
 // anomalies: a group is found when it is tight next to the spread of the
 // other alerts. One tight group alone in a window is stretched to unit
 // variance and is noise, except for identical vectors (one name looked up

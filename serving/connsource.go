@@ -12,7 +12,7 @@ import (
 	"github.com/mlctl/mlctl/registry"
 )
 
-// FlowRulesModel names the seed-003 flow checks in alerts raised while
+// FlowRulesModel names the flow-analyzer flow checks in alerts raised while
 // the alias points at no flow model.
 const FlowRulesModel = "flowcheck"
 
@@ -21,7 +21,7 @@ const FlowRulesModel = "flowcheck"
 const SourceZeekConn = "zeek-conn"
 
 // connSource follows a Zeek conn.log. Every connection goes through the
-// seed-003 checks and through a flow Stream (the windows and features
+// flow-analyzer checks and through a flow Stream (the windows and features
 // flow models are trained on); when a unit completes and the model in
 // service is a flow model, the unit is scored and one at or over the
 // threshold is an alert, else each source window that trips a check is.

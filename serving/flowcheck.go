@@ -11,14 +11,14 @@ import (
 )
 
 // The rule checks FlowChecker runs on each (source IP, window), by the
-// names FlowFinding.Checks uses. They are seed 003's analyzer (analyzer.py
+// names FlowFinding.Checks uses. They are the flow analyzer's analyzer (analyzer.py
 // with pandas_analysis.py) applied to windows.
 const (
 	// CheckBlacklist: the source, or a destination it connected to, is on
 	// the blacklist.
 	CheckBlacklist = "blacklist"
 	// CheckUnusualPort: a TCP/UDP connection to one of the unusual ports
-	// (seed 003's "interesting" ports: 0 reserved, 81 Tor, 82 Tor control).
+	// (the flow analyzer's "interesting" ports: 0 reserved, 81 Tor, 82 Tor control).
 	CheckUnusualPort = "unusual_port"
 	// CheckPortFanout: the source used more distinct destination ports than
 	// the 90th percentile over the window's addresses (the ports each
@@ -47,7 +47,7 @@ const markBlacklist = "blacklist_flows"
 
 // FlowCheckConfig configures a FlowChecker. Zero fields take the defaults.
 type FlowCheckConfig struct {
-	// Config sets the windows: length (default 10 s, seed 003's T, and a
+	// Config sets the windows: length (default 10 s, the flow analyzer's T, and a
 	// whole number of seconds), lateness and memory caps.
 	flow.Config
 	// Checks names the checks to run; default all of FlowCheckNames, without

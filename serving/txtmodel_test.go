@@ -41,7 +41,7 @@ var (
 	}
 )
 
-// trainTXTModel trains a tiny txt LSTM (seed 002's tokenizer fitted on the
+// trainTXTModel trains a tiny txt LSTM (the TXT notebook's tokenizer fitted on the
 // records above, embedding 8, hidden 16) and checks it tells the tunnel
 // answers from the benign records at 0.5.
 func trainTXTModel(t testing.TB) *artifact.Artifact {

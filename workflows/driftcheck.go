@@ -31,7 +31,7 @@ type DriftCheckResult struct {
 // DriftCheck compares the live feature samples the alias's scorers keep
 // with the model's training data (KS test per feature, PSI recorded),
 // records the report, and triggers the retrain schedule when more than the
-// threshold share of features drifted (seed 001: 0.30).
+// threshold share of features drifted (the bot detector: 0.30).
 func DriftCheck(ctx workflow.Context, in DriftCheckInput) (*DriftCheckResult, error) {
 	var a *activities.Activities
 	control := withTimeout(controlOptions(ctx), 10*time.Minute)

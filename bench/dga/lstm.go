@@ -17,7 +17,7 @@ func lstmGenParams(vocab int) lstm.Params {
 	return p
 }
 
-// LSTMRecipe is seed 002's character LSTM (`train --algo lstm` on a dga
+// LSTMRecipe is the TXT notebook's character LSTM (`train --algo lstm` on a dga
 // dataset) on the real rows, stopping early on a tenth of them (by name
 // hash).
 func LSTMRecipe() Recipe {

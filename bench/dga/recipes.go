@@ -10,7 +10,7 @@ import (
 // domain set, generated schemes and benign variety), mlctl-noaug (the
 // domain set on the real rows only, the recipe before the generator),
 // mlctl-nogen and mlctl-noreg (one part of the augmentation off),
-// heidgaf44 (seed 000's 44 features with mlctl's trees) and
+// heidgaf44 (heiDGAF's 44 features with mlctl's trees) and
 // heidgaf44-xgboost (the same with Debian's xgboost: the reference).
 func NamedRecipe(name string) (Recipe, error) { return NamedRecipeWith(name, nil) }
 

@@ -18,7 +18,7 @@ import (
 //go:embed heidgaf_xgboost.py
 var xgboostScript []byte
 
-// XGBoostReference is heiDGAF's recipe: seed 000's 44 features and Debian's
+// XGBoostReference is heiDGAF's recipe: heiDGAF's 44 features and Debian's
 // xgboost (depth 6, 100 rounds, eta 0.3, scale_pos_weight neg/pos), on the
 // real rows only, as heiDGAF trains.
 func XGBoostReference() Recipe {

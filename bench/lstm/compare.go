@@ -15,7 +15,7 @@
 //
 // torch runs compare.py (embedded) as a pyworker process that loads the
 // data once and times its own steps, so neither process start nor file
-// I/O is counted; its model is seed 002's DNSTxtClassifier as
+// I/O is counted; its model is the TXT notebook's DNSTxtClassifier as
 // training/lstm builds it, with the same sizes, dropout and Adam settings.
 package lstmbench
 

@@ -17,7 +17,7 @@
 // results pool the generated tools' folds; the dns2tcp fold, a real tunnel
 // never trained on, is reported alone.
 //
-// Recipes. seed 002's LSTM on char_wb 2–4-grams (features/tokens.FitTXT,
+// Recipes. the TXT notebook's LSTM on char_wb 2–4-grams (features/tokens.FitTXT,
 // training/lstm) on the real data only — the baseline — and with the
 // generated variety; design changes through the packages' public APIs:
 // Shape (encoded blobs rewritten as character classes) before char_wb, a

@@ -14,7 +14,7 @@ import (
 type Recipe struct {
 	// Name labels the recipe's column in the results.
 	Name string
-	// RealOnly fits on the shared corpora's records alone (seed 002's
+	// RealOnly fits on the shared corpora's records alone (the TXT notebook's
 	// data); the fold holding dns2tcp out then has no tunnel answers to
 	// train on and is left out.
 	RealOnly bool
@@ -27,12 +27,12 @@ type scorer func(records []string) ([]float64, error)
 // LSTMSize are the sequence models' sizes and training settings.
 type LSTMSize struct {
 	Embed, Hidden, Epochs, BatchSize int
-	// LearningRate is Adam's step size (seed 002: torch's default 0.001).
+	// LearningRate is Adam's step size (the TXT notebook: torch's default 0.001).
 	LearningRate float64
 	// MaxLen is the most ids of one record: char_wb n-grams (three per
 	// character) or bytes.
 	MaxLen int
-	// MaxTerms is the char_wb vocabulary (seed 002: 10,000).
+	// MaxTerms is the char_wb vocabulary (the TXT notebook: 10,000).
 	MaxTerms int
 }
 
@@ -47,7 +47,7 @@ const (
 	RecipeLength       = "length-gbdt"   // length, entropy and distinct bytes only + trees
 )
 
-// Recipes returns the study's recipes: the baseline, seed 002's recipe
+// Recipes returns the study's recipes: the baseline, the TXT notebook's recipe
 // with the generated variety, and the design changes; withChars adds the
 // byte-level LSTM.
 func Recipes(size LSTMSize, rounds int, withChars bool) []Recipe {
@@ -70,7 +70,7 @@ func Recipes(size LSTMSize, rounds int, withChars bool) []Recipe {
 	)
 }
 
-// lstmRecipe fits seed 002's model (embedding, one LSTM layer, linear,
+// lstmRecipe fits the TXT notebook's model (embedding, one LSTM layer, linear,
 // sigmoid) on the records as tokenize reads them, after prep when set.
 func lstmRecipe(size LSTMSize, tokenize func(train []string) (tokens.Tokenizer, error), prep func(string) string) func(context.Context, []Example, uint64) (scorer, error) {
 	prepare := func(records []string) []string {

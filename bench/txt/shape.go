@@ -15,7 +15,7 @@ import (
 // digit becomes its class: 'x' a lower-case hex letter, 'l' another
 // lower-case letter, 'h' an upper-case hex letter, 'u' another upper-case
 // letter, '0' a digit ('+', '/', '_' and '-' stay). The classes are lower
-// case so that seed 002's lower-casing, which comes after, keeps them
+// case so that the TXT notebook's lower-casing, which comes after, keeps them
 // apart. Everything else stays as it is, so "v=DKIM1; k=rsa; p=" and
 // "google-site-verification=" keep their words while the key or token
 // after them becomes a pattern of its alphabet and length, the same for

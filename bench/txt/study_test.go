@@ -98,15 +98,15 @@ func checkConclusions(t *testing.T, kind, records *Result) {
 		what string
 		ok   bool
 	}{
-		{"seed 002's recipe on the real data does not generalise (pooled ≤ 0.80 under both protocols)",
+		{"the TXT notebook's recipe on the real data does not generalise (pooled ≤ 0.80 under both protocols)",
 			records.Pooled[RecipeSeed002Real] <= 0.80 && kind.Pooled[RecipeSeed002Real] <= 0.80},
 		{"shape features on the real data alone do not either (pooled ≤ 0.75)",
 			records.Pooled[RecipeFeaturesReal] <= 0.75 && kind.Pooled[RecipeFeaturesReal] <= 0.75},
-		{"the generated variety lifts seed 002's LSTM on unseen records (+0.05 pooled)",
+		{"the generated variety lifts the TXT notebook's LSTM on unseen records (+0.05 pooled)",
 			records.Pooled[RecipeSeed002] >= records.Pooled[RecipeSeed002Real]+0.05},
 		{"shape features with the variety generalise to unseen tools (pooled ≥ 0.95, recall at 1% FPR ≥ 0.6)",
 			records.Pooled[RecipeFeatures] >= 0.95 && records.Recall1[RecipeFeatures] >= 0.6},
-		{"and beat seed 002's LSTM with the same variety by 0.08 pooled",
+		{"and beat the TXT notebook's LSTM with the same variety by 0.08 pooled",
 			records.Pooled[RecipeFeatures] >= records.Pooled[RecipeSeed002]+0.08},
 		{"the real dns2tcp tunnel, never trained on, is found from the generated tools (≥ 0.95 under both)",
 			fold(records, SourceDns2tcp).AUC[RecipeFeatures] >= 0.95 && fold(kind, SourceDns2tcp).AUC[RecipeFeatures] >= 0.95},

@@ -2,7 +2,7 @@
 // of DNS tunnel and C2 tools, built from each tool's wire format, and the
 // records zones publish, with their real variety. It exists because the
 // real TXT corpora hold one tunnel tool (dns2tcp) and one zone repository,
-// and a model trained on them learns that tool and that zone (seed 002's
+// and a model trained on them learns that tool and that zone (the TXT notebook's
 // TXT LSTM: ROC-AUC 0.71 on another tool); bench/txt measures what the
 // variety buys.
 //

@@ -5,23 +5,23 @@ import (
 	"slices"
 )
 
-// Seed 003's rules (analyzer.py with pandas_analysis.py) as the flow feature
+// The flow analyzer's rules (analyzer.py with pandas_analysis.py) as the flow feature
 // set computes them: unusual_port_ratio, fanout_hit and iqr_outlier_hit.
 // serving's FlowChecker runs the same rules through the methods here, so the
 // features and the checks cannot drift apart.
 
-// Seed 003's port lists (analyzer.py's _POPULAR_PORTS and
+// The flow analyzer's port lists (analyzer.py's _POPULAR_PORTS and
 // _INTERESTING_PORTS), the defaults of WindowSetConfig.
 var (
 	seedPopularPorts = []uint16{80, 8080, 443, 22, 53, 123, 143, 993}
 	seedUnusualPorts = []uint16{0, 81, 82}
 )
 
-// DefaultPopularPorts are seed 003's popular ports: 80, 8080, 443, 22, 53,
+// DefaultPopularPorts are the flow analyzer's popular ports: 80, 8080, 443, 22, 53,
 // 123, 143, 993.
 func DefaultPopularPorts() []uint16 { return slices.Clone(seedPopularPorts) }
 
-// DefaultUnusualPorts are seed 003's "interesting" ports: 0 (reserved), 81
+// DefaultUnusualPorts are the flow analyzer's "interesting" ports: 0 (reserved), 81
 // (Tor), 82 (Tor control).
 func DefaultUnusualPorts() []uint16 { return slices.Clone(seedUnusualPorts) }
 
@@ -85,7 +85,7 @@ func (s *WindowSet) FanoutThreshold(counts []float64) float64 {
 	return Quantile(counts, s.cfg.FanoutPercentile/100)
 }
 
-// FanoutHit reports whether seed 003's port fan-out rule trips for w, whose
+// FanoutHit reports whether the flow analyzer's port fan-out rule trips for w, whose
 // batch has the statistics st (the fanout_hit feature): w used more than
 // FanoutMax distinct destination ports, or more than st.FanoutThreshold with
 // one of them not a popular port.
@@ -105,7 +105,7 @@ func (s *WindowSet) usesUnpopularPort(w *Window) bool {
 	return false
 }
 
-// IQROutlierHit reports whether seed 003's IQR rule trips for w, whose batch
+// IQROutlierHit reports whether the flow analyzer's IQR rule trips for w, whose batch
 // has the statistics st (the iqr_outlier_hit feature): one of w's (source,
 // destination) pairs used a number of distinct destination ports outside
 // [st.IQRLow, st.IQRHigh].
@@ -122,7 +122,7 @@ func (s *WindowSet) IQROutlierHit(w *Window, st BatchStats) bool {
 }
 
 // UnusualFlows counts w's connections to an unusual destination port over a
-// protocol with ports (unusual_port_ratio's numerator; seed 003's
+// protocol with ports (unusual_port_ratio's numerator; the flow analyzer's
 // unusual-port rule trips when it is not 0).
 func (s *WindowSet) UnusualFlows(w *Window) int {
 	unusual := 0

@@ -50,7 +50,7 @@ func synthetic(n int, seed uint64) []datasets.ConnRecord {
 }
 
 // TestRuleHitsMatchServing checks that the rule-hit features say what
-// serving's FlowChecker (seed 003's rules) says about the same windows.
+// serving's FlowChecker (the flow analyzer's rules) says about the same windows.
 func TestRuleHitsMatchServing(t *testing.T) {
 	fixture, _, err := datasets.ReadConn("testdata/windows.conn.log")
 	if err != nil {

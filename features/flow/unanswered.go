@@ -17,7 +17,7 @@ import "github.com/mlctl/mlctl/datasets"
 // state, when the originator sent packets and the responder none: an
 // unanswered ping, an ACK or FIN probe. Unlike FailedStates it leaves out
 // RSTO and RSTR, connections the responder accepted before one side reset
-// them. Without packet counts (seed 003's CSV) only the states count.
+// them. Without packet counts (the flow analyzer's CSV) only the states count.
 func Unanswered(r *datasets.ConnRecord) bool {
 	switch r.ConnState {
 	case "S0", "REJ", "RSTOS0", "SH":

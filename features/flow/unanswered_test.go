@@ -25,7 +25,7 @@ func TestUnanswered(t *testing.T) {
 		{"OTH", "icmp", 1, 1, false},
 		{"OTH", "tcp", 0, 2, false}, // only the responder seen: nothing to say about the attempt
 		{"OTH", "tcp", 0, 0, false},
-		{"", "tcp", 0, 0, false}, // seed 003's CSV without packet counts
+		{"", "tcp", 0, 0, false}, // the flow analyzer's CSV without packet counts
 		{"RSTO", "tcp", 1, 1, false},
 		{"RSTR", "tcp", 3, 2, false},
 		{"SF", "tcp", 5, 6, false},

@@ -12,7 +12,7 @@ import (
 	"github.com/mlctl/mlctl/datasets"
 )
 
-// DefaultWindow is the window length when none is given: seed 003's
+// DefaultWindow is the window length when none is given: the flow analyzer's
 // analyzer aggregates flows over T = 10 seconds.
 const DefaultWindow = 10 * time.Second
 

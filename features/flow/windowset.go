@@ -31,10 +31,10 @@ var scaleFeatureNames = [...]string{
 	"dst_ips",            // distinct destination IPs
 	"dst_ports",          // distinct destination ports of flows that carry ports
 	"dst_port_entropy",   // Shannon entropy in bits of the destination port over flows that carry ports: -Σ p·log2(p), p = flows to the port ÷ flows that carry ports; 0 when none do
-	"bytes_out",          // payload bytes the source sent (Zeek orig_bytes, seed 003's src_tx)
+	"bytes_out",          // payload bytes the source sent (Zeek orig_bytes, the flow analyzer's src_tx)
 	"bytes_in",           // payload bytes the source received (resp_bytes, dst_tx)
-	"pkts_out",           // packets the source sent (orig_pkts; 0 for seed 003's CSV, which has no packet counts)
-	"pkts_in",            // packets the source received (resp_pkts; 0 for seed 003's CSV)
+	"pkts_out",           // packets the source sent (orig_pkts; 0 for the flow analyzer's CSV, which has no packet counts)
+	"pkts_in",            // packets the source received (resp_pkts; 0 for the flow analyzer's CSV)
 	"log_flows",          // ln(1 + flows)
 	"log_bytes_out",      // ln(1 + bytes_out)
 	"log_bytes_in",       // ln(1 + bytes_in)
@@ -43,13 +43,13 @@ var scaleFeatureNames = [...]string{
 	"failed_ratio",       // share of flows whose Zeek conn_state is failed or aborted: S0, REJ, RSTOS0, SH, RSTO, RSTR (see FailedStates)
 	"unanswered",         // flows the responder never took up, unanswered or refused: S0, REJ, RSTOS0, SH, or OTH (and no state) with packets out and none back (see Unanswered)
 	"unanswered_ratio",   // unanswered ÷ flows
-	"popular_port_ratio", // share of flows to a popular destination port (default seed 003's 80, 8080, 443, 22, 53, 123, 143, 993) over a protocol with ports
+	"popular_port_ratio", // share of flows to a popular destination port (default the flow analyzer's 80, 8080, 443, 22, 53, 123, 143, 993) over a protocol with ports
 	"duration_mean",      // mean connection duration in seconds
 	"duration_max",       // longest connection duration in seconds
-	"unusual_port_ratio", // share of flows to an unusual destination port (default seed 003's 0, 81, 82) over a protocol with ports
+	"unusual_port_ratio", // share of flows to an unusual destination port (default the flow analyzer's 0, 81, 82) over a protocol with ports
 	"blacklist_hits",     // flows whose source or destination is on the blacklist; 0 without a blacklist
-	"fanout_hit",         // 1 when seed 003's port fan-out rule trips: dst_ports > FanoutMax, or dst_ports > the batch's FanoutPercentile-th percentile of dst_ports and one port is not popular; else 0
-	"iqr_outlier_hit",    // 1 when seed 003's IQR rule trips: one of the source's (source, destination) pairs used a number of distinct ports outside the batch's fences Q1 - IQRFence·IQR, Q3 + IQRFence·IQR over all pairs; else 0
+	"fanout_hit",         // 1 when the flow analyzer's port fan-out rule trips: dst_ports > FanoutMax, or dst_ports > the batch's FanoutPercentile-th percentile of dst_ports and one port is not popular; else 0
+	"iqr_outlier_hit",    // 1 when the flow analyzer's IQR rule trips: one of the source's (source, destination) pairs used a number of distinct ports outside the batch's fences Q1 - IQRFence·IQR, Q3 + IQRFence·IQR over all pairs; else 0
 	"window_seconds",     // the window length in seconds
 }
 
@@ -130,7 +130,7 @@ type WindowSetConfig struct {
 	// feature again over the source's window of that length containing
 	// the unit, named with a suffix ("flows_5m"). Default 10 s, 5 min.
 	Scales []time.Duration `json:"scales,omitempty"`
-	// PopularPorts and UnusualPorts default to seed 003's lists.
+	// PopularPorts and UnusualPorts default to the flow analyzer's lists.
 	PopularPorts []uint16 `json:"popular_ports,omitempty"`
 	UnusualPorts []uint16 `json:"unusual_ports,omitempty"`
 	// FanoutPercentile, in (0, 100], FanoutMax and IQRFence are the rule
@@ -208,7 +208,7 @@ func NewWindowSet(cfg WindowSetConfig) (*WindowSet, error) {
 }
 
 // DefaultWindowSet is the set with every default: 10 s units with their
-// 5 min windows, seed 003's ports and rule parameters, no blacklist.
+// 5 min windows, the flow analyzer's ports and rule parameters, no blacklist.
 func DefaultWindowSet() *WindowSet {
 	s, err := NewWindowSet(WindowSetConfig{})
 	if err != nil {

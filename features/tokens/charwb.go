@@ -5,7 +5,7 @@ import (
 	"unicode/utf8"
 )
 
-// The n-gram lengths of seed 002's CountVectorizer(ngram_range=(2, 4)).
+// The n-gram lengths of the TXT notebook's CountVectorizer(ngram_range=(2, 4)).
 const (
 	minGram = 2
 	maxGram = 4
@@ -24,13 +24,13 @@ const (
 //     4-gram);
 //   - characters are code points.
 //
-// Seed 002's tokenize then strips each n-gram (str.strip), which removes
+// The TXT notebook's tokenize then strips each n-gram (str.strip), which removes
 // that padding: " ab" becomes "ab" and " a " becomes "a". trim selects the
 // seed's form; without it the terms are CountVectorizer's own.
 //
 // Its buffers are reused through a sync.Pool, so encoding allocates nothing.
 type charWBScratch struct {
-	text   []byte  // the record after seed 002's replacements
+	text   []byte  // the record after the TXT notebook's replacements
 	norm   []byte  // " w1 w2 … wk ": lower-cased words, each space shared
 	offs   []int32 // byte offset in norm of each rune, then len(norm)
 	spaces []int32 // rune index in norm of each space
@@ -55,10 +55,10 @@ func putScratch(s *charWBScratch) {
 	scratchPool.Put(s)
 }
 
-// analyze runs seed 002's preprocessing and the char_wb analyzer over
+// analyze runs the TXT notebook's preprocessing and the char_wb analyzer over
 // record, keeping at most limit n-grams (all when limit < 0), in s.grams.
 func (s *charWBScratch) analyze(record string, trim bool, limit int) {
-	s.text = appendSeed002Cleaned(s.text[:0], record)
+	s.text = appendNotebookCleaned(s.text[:0], record)
 	s.normalize()
 	s.ngrams(trim, limit)
 }
@@ -165,7 +165,7 @@ func (s *charWBScratch) add(from, to, first, last int, trim bool, limit int) boo
 // bytes returns the text of g.
 func (s *charWBScratch) bytes(g gram) []byte { return s.norm[g.start:g.end] }
 
-// Analyze returns the terms seed 002 makes of record: PreprocessTXT, then
+// Analyze returns the terms the TXT notebook makes of record: PreprocessTXT, then
 // the char_wb 2–4-grams, stripped of their padding spaces unless
 // keepPadding. It allocates; it is for inspection and tests.
 func Analyze(record string, keepPadding bool) []string {

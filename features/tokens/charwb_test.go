@@ -11,7 +11,7 @@ func TestAnalyzeHandChecked(t *testing.T) {
 	for _, c := range []struct {
 		in     string
 		padded []string // CountVectorizer's own n-grams
-		seed   []string // seed 002's tokens: the same, stripped
+		seed   []string // the TXT notebook's tokens: the same, stripped
 	}{
 		// " a " is 3 long: its 2-grams, then itself once, no 4-gram.
 		{"a", []string{" a", "a ", " a "}, []string{"a", "a", "a"}},
@@ -21,7 +21,7 @@ func TestAnalyzeHandChecked(t *testing.T) {
 			[]string{"a", "ab", "bc", "c", "ab", "abc", "bc", "abc", "abc"}},
 		// words are n-grammed one after another; whitespace runs are one gap
 		{"x \t\n y", []string{" x", "x ", " x ", " y", "y ", " y "}, []string{"x", "x", "x", "y", "y", "y"}},
-		// seed 002's preprocessing: spaces around = go, quotes go
+		// the TXT notebook's preprocessing: spaces around = go, quotes go
 		{`k = "v"`, []string{" k", "k=", "=v", "v ", " k=", "k=v", "=v ", " k=v", "k=v "},
 			[]string{"k", "k=", "=v", "v", "k=", "k=v", "=v", "k=v", "k=v"}},
 		// characters are code points; İ lower-cases to two of them

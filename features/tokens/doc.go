@@ -4,7 +4,7 @@
 //
 // Two tokenizers satisfy Tokenizer:
 //
-//   - TXT reproduces seed 002's TXT-record preprocessing and its
+//   - TXT reproduces the TXT notebook's TXT-record preprocessing and its
 //     scikit-learn char_wb 2–4-gram analyzer, with a vocabulary of the most
 //     frequent training n-grams (FitTXT) that serialises to canonical JSON.
 //   - Domain reads a domain name character by character over a fixed DNS

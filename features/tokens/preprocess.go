@@ -5,25 +5,25 @@ import (
 	"unicode/utf8"
 )
 
-// seed002Replacements are the str.replace calls of seed 002's
+// notebookReplacements are the str.replace calls of the TXT notebook's
 // remove_spaces_key_value, in the order it makes them. Each is one pass
 // over the whole text, so their order matters: "a  = b" becomes "a =b"
 // after the first and "a=b" after the second.
-var seed002Replacements = [...]struct{ old, new string }{
+var notebookReplacements = [...]struct{ old, new string }{
 	{" = ", "="}, {" =", "="}, {"= ", "="},
 	{" - ", "-"}, {" -", "-"}, {"- ", "-"},
 	{" : ", ":"}, {": ", ":"}, {" :", ":"},
 }
 
-// appendSeed002Cleaned appends record to dst with seed 002's replacements
+// appendNotebookCleaned appends record to dst with the TXT notebook's replacements
 // made and its quotes (" and ') removed; lower-casing, the last step of its
 // preprocess_text, is left to the caller. All of these are ASCII, so working
 // on UTF-8 bytes gives what Python's str methods give on characters.
-func appendSeed002Cleaned(dst []byte, record string) []byte {
+func appendNotebookCleaned(dst []byte, record string) []byte {
 	start := len(dst)
 	dst = append(dst, record...)
 	text := dst[start:]
-	for _, r := range seed002Replacements {
+	for _, r := range notebookReplacements {
 		text = replaceInPlace(text, r.old, r.new)
 	}
 	text = removeQuotes(text)
@@ -67,13 +67,13 @@ func removeQuotes(text []byte) []byte {
 	return text[:w]
 }
 
-// PreprocessTXT is seed 002's preprocess_text: spaces around '=', '-' and
+// PreprocessTXT is the TXT notebook's preprocess_text: spaces around '=', '-' and
 // ':' removed as remove_spaces_key_value removes them, quotes removed,
 // then Python's str.lower(). A byte that is not valid UTF-8 becomes U+FFFD.
 // TXT.Encode does the same work without allocating; this form is for
 // inspection and tests.
 func PreprocessTXT(record string) string {
-	text := appendSeed002Cleaned(nil, record)
+	text := appendNotebookCleaned(nil, record)
 	out := make([]byte, 0, len(text))
 	for i := 0; i < len(text); {
 		r, n := utf8.DecodeRune(text[i:])

@@ -5,7 +5,7 @@ import (
 	"unicode/utf8"
 )
 
-// This file reproduces the Python 3.11 string semantics seed 002 relies on:
+// This file reproduces the Python 3.11 string semantics the TXT notebook relies on:
 // str.lower() (full case mapping, final sigma included) and what str.split()
 // and re's \s treat as whitespace. Go's unicode tables (Unicode 15.0) agree
 // with Python 3.11's (Unicode 14.0) on every code point Python assigns;

@@ -9,7 +9,7 @@ import (
 )
 
 // txtReference is testdata/txt/gen.py's output: what scikit-learn 1.2.1 and
-// seed 002's own functions make of a list of TXT records.
+// the TXT notebook's own functions make of a list of TXT records.
 type txtReference struct {
 	Sklearn string `json:"sklearn"`
 	Records []struct {

@@ -55,7 +55,7 @@ func readTXTColumn(t *testing.T, path string, headerless []string) []string {
 
 // TestTXTSharedCorpora compares the tokenizer with scikit-learn, run live,
 // on the real TXT records of the shared corpora (zone records and dns2tcp
-// tunnel answers), with seed 002's vocabulary of 10,000 terms among others.
+// tunnel answers), with the TXT notebook's vocabulary of 10,000 terms among others.
 func TestTXTSharedCorpora(t *testing.T) {
 	dir, err := devenv.SharedData()
 	if err != nil {

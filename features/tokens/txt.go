@@ -7,10 +7,10 @@ import (
 
 // Defaults of TXTOptions.
 const (
-	// DefaultTXTMaxTerms is seed 002's vocabulary: vocab_size = 10002 is
+	// DefaultTXTMaxTerms is the TXT notebook's vocabulary: vocab_size = 10002 is
 	// 10,000 terms plus <pad> and <unk>.
 	DefaultTXTMaxTerms = 10000
-	// DefaultTXTMaxLen is the most ids one record gives. Seed 002 has no
+	// DefaultTXTMaxLen is the most ids one record gives. The TXT notebook has no
 	// limit (it scores one record at a time at its full length); a padded
 	// batch needs one. A word of L characters gives 3L n-grams, so 1536
 	// holds a 512-character record, two TXT strings of 255 bytes: the
@@ -27,7 +27,7 @@ type TXTOptions struct {
 	// 1..65536). Longer records keep their first MaxLen n-grams.
 	MaxLen int `json:"max_len"`
 	// KeepPadding keeps the space char_wb pads each word with, so terms are
-	// CountVectorizer's own (" ab", "ab "); seed 002 strips it (false).
+	// CountVectorizer's own (" ab", "ab "); the TXT notebook strips it (false).
 	KeepPadding bool `json:"keep_padding"`
 }
 
@@ -48,7 +48,7 @@ func (o TXTOptions) withDefaults() (TXTOptions, error) {
 	return o, nil
 }
 
-// TXT is seed 002's TXT-record tokenizer: PreprocessTXT, the char_wb
+// TXT is the TXT notebook's TXT-record tokenizer: PreprocessTXT, the char_wb
 // 2–4-grams of scikit-learn's CountVectorizer (stripped of their padding as
 // the seed's tokenize strips them), each looked up in a Vocabulary fitted
 // on training records. A record's ids are its n-grams' in n-gram order, the

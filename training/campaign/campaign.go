@@ -1,5 +1,5 @@
 // Package campaign groups anomalies into campaigns: DBSCAN over their
-// feature vectors, as the bot detector of seed 001 does (its step A8), so
+// feature vectors, as the bot detector of the bot detector does (its step A8), so
 // that alerts raised by one coordinated actor share a campaign ID and lone
 // anomalies get -1.
 //
@@ -23,9 +23,9 @@ import (
 const (
 	// Noise is the campaign ID of an anomaly in no campaign.
 	Noise = -1
-	// DefaultMinSamples is seed 001's CLUSTERING_MIN_SAMPLES.
+	// DefaultMinSamples is the bot detector's CLUSTERING_MIN_SAMPLES.
 	DefaultMinSamples = 3
-	// DefaultEps is scikit-learn's default eps; seed 001 sets none, so its
+	// DefaultEps is scikit-learn's default eps; the bot detector sets none, so its
 	// DBSCAN runs with it (on standard-scaled features, where 0.5 is half a
 	// standard deviation).
 	DefaultEps = 0.5

@@ -185,7 +185,7 @@ func sklearnCases() []sklearnCase {
 	d2 := blobs(rng, 2, []int{200, 200, 30}, []float64{0.8, 0.8, 0.3}, 100, 4, []float64{1}) // touching blobs: many border points
 	return []sklearnCase{
 		{"5-D raw", d5, 1.0, 5, false},
-		{"5-D scaled, seed-001 defaults", d5, DefaultEps, DefaultMinSamples, true},
+		{"5-D scaled, bot-detector defaults", d5, DefaultEps, DefaultMinSamples, true},
 		{"35-D scaled (sklearn brute force)", d35, 3.0, DefaultMinSamples, true},
 		{"35-D scaled, min 10", d35, 4.0, 10, true},
 		{"2-D touching blobs", d2, 0.35, 6, false},

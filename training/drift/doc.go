@@ -9,7 +9,7 @@
 // n = round(n1·n2/(n1+n2))). A feature has drifted when its p-value is below
 // alpha (default 0.05); the model has drifted when the share of drifted
 // features exceeds the threshold (default 0.30, the DRIFT_THRESHOLD of the
-// bot detector in seed 001, whose rule is "exceeds": strictly greater).
+// bot detector in the bot detector, whose rule is "exceeds": strictly greater).
 //
 // Beside each test the report gives the feature's population stability
 // index (PSI, over the training values' deciles; see PSI), which measures

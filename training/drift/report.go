@@ -8,7 +8,7 @@ import (
 )
 
 // Defaults for Compare: the usual significance level for each feature's
-// test, and seed 001's DRIFT_THRESHOLD for the share of drifted features.
+// test, and the bot detector's DRIFT_THRESHOLD for the share of drifted features.
 const (
 	DefaultAlpha     = 0.05
 	DefaultThreshold = 0.30
@@ -51,7 +51,7 @@ type Report struct {
 	Tested          int     `json:"tested"`
 	DriftedFeatures int     `json:"drifted_features"`
 	DriftedShare    float64 `json:"drifted_share"`
-	// Drifted is DriftedShare > Threshold: seed 001 retrains when the
+	// Drifted is DriftedShare > Threshold: the bot detector retrains when the
 	// share "exceeds" its DRIFT_THRESHOLD.
 	Drifted   bool    `json:"drifted"`
 	Alpha     float64 `json:"alpha"`

@@ -63,7 +63,7 @@ func TestCompareVerdict(t *testing.T) {
 	}
 }
 
-// TestThresholdIsStrict: seed 001 retrains when the share "exceeds" the
+// TestThresholdIsStrict: the bot detector retrains when the share "exceeds" the
 // threshold, so 3 drifted features of 10 (0.3) is not drift, 4 is.
 func TestThresholdIsStrict(t *testing.T) {
 	for _, moved := range []int{3, 4} {

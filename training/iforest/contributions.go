@@ -67,7 +67,7 @@ type Contribution = explain.Contribution
 
 // TopContributions returns the at most k features whose contributions
 // (see Contributions) are largest and positive — the features that
-// isolate the row fastest, seed 001's top-5 "reason" — largest first, a
+// isolate the row fastest, the bot detector's top-5 "reason" — largest first, a
 // lower feature index first among equal values. The bias is not a feature
 // and is never returned. scratch holds the contributions when it has room
 // for NumFeatures()+1 values (they are left in

@@ -17,7 +17,7 @@
 // c(256) ≈ 10.24). ScoreSamples is sklearn's score_samples,
 // -2^(-E[h(x)]/c(ψ)), in [-1, 0): lower is more anomalous.
 //
-// Seed 001's lifecycle on top:
+// The bot detector's lifecycle on top:
 //   - Validate, before training, drops the features whose values are all
 //     missing or all equal, and refuses (naming each dropped feature and
 //     why) when fewer than min_valid_feature_ratio (0.5) remain.

@@ -13,7 +13,7 @@ import (
 
 // Learner is the isolation forest behind mlctl's training path: it learns
 // from the baseline rows of the training part only (the rows a baseline
-// column marks, else the benign ones), after seed 001's semi-supervised
+// column marks, else the benign ones), after the bot detector's semi-supervised
 // setup. It trains in seconds: no checkpoints.
 type Learner struct{ training.NoCheckpoints }
 
@@ -62,7 +62,7 @@ func (Learner) DecodeModel(data []byte) (training.Model, error) {
 func (m *Model) Units() int { return m.NumTrees() }
 
 // Classifier scores with the isolation forest: the score is minus its
-// normalised score (seed 001's [-1, 0] scale turned into [0, 1]), so 0 is
+// normalised score (the bot detector's [-1, 0] scale turned into [0, 1]), so 0 is
 // normal and higher is more anomalous.
 func (m *Model) Classifier() training.Classifier { return anomaly{m} }
 

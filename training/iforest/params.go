@@ -19,16 +19,16 @@ const (
 	maxSamplesLimit = 1 << 24
 )
 
-// Defaults of the seed-001 settings (the bot detector's environment).
+// Defaults of the bot-detector settings (the bot detector's environment).
 const (
-	// DefaultContamination is seed 001's ISOLATION_CONTAMINATION.
+	// DefaultContamination is the bot detector's ISOLATION_CONTAMINATION.
 	DefaultContamination = 0.02
-	// DefaultThreshold is seed 001's ANOMALY_THRESHOLD, on the normalised
+	// DefaultThreshold is the bot detector's ANOMALY_THRESHOLD, on the normalised
 	// scale.
 	DefaultThreshold = -0.03
-	// DefaultAnomalyPercentile is seed 001's ANOMALY_PERCENTILE.
+	// DefaultAnomalyPercentile is the bot detector's ANOMALY_PERCENTILE.
 	DefaultAnomalyPercentile = 5
-	// DefaultMinValidFeatureRatio is seed 001's MIN_VALID_FEATURE_RATIO.
+	// DefaultMinValidFeatureRatio is the bot detector's MIN_VALID_FEATURE_RATIO.
 	DefaultMinValidFeatureRatio = 0.5
 	// autoMaxSamples is what sklearn's max_samples="auto" means: 256 rows
 	// (or all of them when there are fewer).
@@ -100,7 +100,7 @@ func parseAmount(v string) (Amount, error) {
 }
 
 // Params are the training parameters: sklearn's IsolationForest ones under
-// their sklearn names, plus seed 001's settings.
+// their sklearn names, plus the bot detector's settings.
 type Params struct {
 	// Trees is the number of isolation trees (n_estimators).
 	Trees int
@@ -119,7 +119,7 @@ type Params struct {
 	// Contamination is the share of the baseline expected to be anomalous
 	// (contamination): the offset that Normalise subtracts is that quantile
 	// of the baseline's score_samples. 0 means "auto": offset -0.5, as in
-	// sklearn. Default 0.02 (seed 001).
+	// sklearn. Default 0.02 (the bot detector).
 	Contamination float64
 	// Seed seeds the per-tree random generators (seed, random_state).
 	Seed uint64
@@ -127,22 +127,22 @@ type Params struct {
 	// (n_jobs). It never changes the model.
 	Threads int
 	// Threshold is the configured anomaly threshold on the normalised
-	// scale [-1, 0] (threshold; seed 001's ANOMALY_THRESHOLD, -0.03). The
+	// scale [-1, 0] (threshold; the bot detector's ANOMALY_THRESHOLD, -0.03). The
 	// model's threshold is min(AnomalyPercentile-th percentile of the
 	// normalised baseline scores, Threshold).
 	Threshold float64
 	// AnomalyPercentile is the percentile of the normalised baseline
-	// scores in the adaptive threshold (anomaly_percentile; seed 001's
+	// scores in the adaptive threshold (anomaly_percentile; the bot detector's
 	// ANOMALY_PERCENTILE, 5).
 	AnomalyPercentile float64
 	// MinValidFeatureRatio is the least share of features that must
-	// survive validation (min_valid_feature_ratio; seed 001's
+	// survive validation (min_valid_feature_ratio; the bot detector's
 	// MIN_VALID_FEATURE_RATIO, 0.5).
 	MinValidFeatureRatio float64
 }
 
 // DefaultParams returns sklearn's IsolationForest defaults (100 trees, 256
-// samples, every feature, no bootstrap) with seed 001's settings
+// samples, every feature, no bootstrap) with the bot detector's settings
 // (contamination 0.02, threshold -0.03, 5th percentile, at least half the
 // features valid).
 func DefaultParams() Params {

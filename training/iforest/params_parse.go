@@ -8,7 +8,7 @@ import (
 	"github.com/mlctl/mlctl/training/params"
 )
 
-// paramKeys lists sklearn's IsolationForest parameter names (and seed 001's
+// paramKeys lists sklearn's IsolationForest parameter names (and the bot detector's
 // settings) and what each sets.
 var paramKeys = []params.Key[Params]{
 	{Names: []string{"n_estimators"}, Set: params.Int(func(p *Params) *int { return &p.Trees })},
@@ -27,7 +27,7 @@ var paramKeys = []params.Key[Params]{
 // "max_samples" (an integer count, a fraction such as "0.5", or "auto" =
 // 256), "max_features" (a count or a fraction: "1" is one feature, "1.0"
 // all, as sklearn reads an int and a float), "bootstrap", "contamination"
-// (a share or "auto"), "seed" (or "random_state"), "n_jobs", and seed 001's
+// (a share or "auto"), "seed" (or "random_state"), "n_jobs", and the bot detector's
 // "threshold", "anomaly_percentile" and "min_valid_feature_ratio". An
 // unknown key, a malformed value, a value out of range or two aliases of
 // one parameter give an error naming the key; then p is left unchanged.

@@ -27,7 +27,7 @@ const progressBatch = 64
 
 // Train fits an isolation forest to the baseline rows x (the rows known to
 // be normal: the caller selects them, e.g. label 0), semi-supervised as in
-// seed 001. It first validates the features (Validate with
+// the bot detector. It first validates the features (Validate with
 // p.MinValidFeatureRatio; the trees use only the kept columns), builds
 // p.Trees trees on p.MaxSamples rows each, then scores the baseline to
 // set the offset (the Contamination quantile) and the adaptive threshold.

@@ -9,7 +9,7 @@ import (
 
 // Reasons a feature is dropped by Validate.
 const (
-	// ReasonMissing: every value of the column is missing (NaN), seed 001's
+	// ReasonMissing: every value of the column is missing (NaN), the bot detector's
 	// "missing" column.
 	ReasonMissing = "missing"
 	// ReasonConstant: every present value of the column is the same, so no
@@ -34,7 +34,7 @@ func (d DroppedFeature) String() string {
 	return fmt.Sprintf("%s (%s)", d.Name, d.Reason)
 }
 
-// ValidationReport is the outcome of Validate: seed 001's A7 step.
+// ValidationReport is the outcome of Validate: the bot detector's A7 step.
 type ValidationReport struct {
 	// Features is the number of columns examined.
 	Features int `json:"features"`
@@ -55,7 +55,7 @@ func (r ValidationReport) Ratio() float64 {
 }
 
 // Validate checks the feature columns of the baseline x before training,
-// as seed 001 does: a column whose values are all missing (NaN) or whose
+// as the bot detector does: a column whose values are all missing (NaN) or whose
 // present values are all equal is dropped; when the kept columns are fewer
 // than minRatio of all (or none are left) it returns an error that names
 // every dropped column and why. names labels the columns in the report

@@ -1,8 +1,8 @@
-// Package lstm trains and scores seed 002's sequence classifier: an
+// Package lstm trains and scores the TXT notebook's sequence classifier: an
 // embedding of each token (Pad = 0 has a zero, untrained embedding, as
 // torch's padding_idx=0), one LSTM layer, a linear layer on the hidden
 // state after the sequence's last real token, and a sigmoid. The sizes
-// default to seed 002's (vocabulary 10,002 with Pad and Unk, embedding
+// default to the TXT notebook's (vocabulary 10,002 with Pad and Unk, embedding
 // 64, hidden 64, dropout 0.5).
 //
 // Variable lengths. Sequences come padded to a common width with their
@@ -15,7 +15,7 @@
 //
 // Training (Train) minimises the mean binary cross-entropy with torch's
 // Adam on mini-batches in a seeded order, with inverted dropout on the
-// last hidden state (seed 002 passes dropout=0.5 to a one-layer nn.LSTM,
+// last hidden state (the TXT notebook passes dropout=0.5 to a one-layer nn.LSTM,
 // where torch ignores it), and stops early once the validation loss has
 // not improved for Patience epochs, keeping the best epoch's weights. The
 // gradients, loss, probabilities and two Adam steps agree with torch

@@ -21,7 +21,7 @@ func (Learner) Algo() mlctl.Algo { return mlctl.AlgoLSTM }
 
 // Summary says what it is.
 func (Learner) Summary() string {
-	return "dga names character by character, txt records as seed 002's n-grams"
+	return "dga names character by character, txt records as the TXT notebook's n-grams"
 }
 
 // ModelKey is the artifact key of the model.

@@ -16,7 +16,7 @@ const (
 )
 
 // Params are the model's sizes and the training settings. The sizes default
-// to seed 002's DNSTxtClassifier (vocab_size 10002, embedding_dim 64,
+// to the TXT notebook's DNSTxtClassifier (vocab_size 10002, embedding_dim 64,
 // hidden_size 64, dropout 0.5); the training settings, which the seed does
 // not record, to torch's Adam defaults and common practice.
 type Params struct {
@@ -28,7 +28,7 @@ type Params struct {
 	Hidden int
 	// Dropout is the probability that training zeroes one unit of the last
 	// hidden state before the linear layer (inverted dropout: the kept
-	// units are scaled by 1/(1-Dropout)); scoring never drops. Seed 002
+	// units are scaled by 1/(1-Dropout)); scoring never drops. The TXT notebook
 	// passes dropout=0.5 to a one-layer nn.LSTM, where torch ignores it;
 	// here it acts where a one-layer model can use it.
 	Dropout float64
@@ -51,7 +51,7 @@ type Params struct {
 	Seed uint64
 }
 
-// DefaultParams returns seed 002's sizes (vocabulary 10,002 with Pad and
+// DefaultParams returns the TXT notebook's sizes (vocabulary 10,002 with Pad and
 // Unk, embedding 64, hidden 64, dropout 0.5) with torch's Adam defaults
 // (learning rate 0.001, betas 0.9 and 0.999, epsilon 1e-8), batches of 64,
 // at most 20 epochs and a patience of 3.

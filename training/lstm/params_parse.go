@@ -6,7 +6,7 @@ import (
 	"github.com/mlctl/mlctl/training/params"
 )
 
-// paramKeys lists the parameter names (torch's and seed 002's where they
+// paramKeys lists the parameter names (torch's and the TXT notebook's where they
 // have one) and what each sets.
 var paramKeys = []params.Key[Params]{
 	{Names: []string{"vocab", "vocab_size"}, Set: params.Int(func(p *Params) *int { return &p.Vocab })},
@@ -23,7 +23,7 @@ var paramKeys = []params.Key[Params]{
 	{Names: []string{"seed", "random_state"}, Set: params.Uint(func(p *Params) *uint64 { return &p.Seed })},
 }
 
-// ParseParams applies named parameters to p: "vocab" (or seed 002's
+// ParseParams applies named parameters to p: "vocab" (or the TXT notebook's
 // "vocab_size"), "embed" ("embedding_dim"), "hidden" ("hidden_size"),
 // "dropout", "learning_rate" ("lr"), "beta1", "beta2", "epsilon" ("eps"),
 // "batch_size", "epochs", "patience" and "seed" ("random_state"). An

@@ -5,10 +5,10 @@ import (
 	"testing"
 )
 
-func TestDefaultParamsAreSeed002s(t *testing.T) {
+func TestDefaultParamsAreTheNotebooks(t *testing.T) {
 	p := DefaultParams()
 	if p.Vocab != 10002 || p.Embed != 64 || p.Hidden != 64 || p.Dropout != 0.5 {
-		t.Errorf("defaults %+v, want seed 002's vocabulary 10002, embedding 64, hidden 64, dropout 0.5", p)
+		t.Errorf("defaults %+v, want the TXT notebook's vocabulary 10002, embedding 64, hidden 64, dropout 0.5", p)
 	}
 	if err := p.Validate(); err != nil {
 		t.Fatal(err)

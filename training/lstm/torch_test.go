@@ -69,7 +69,7 @@ func compareWeights(t *testing.T, what string, got, want *weights, abs, rel floa
 	}
 }
 
-// TestMatchesTorch checks the model against torch 1.13.1 on seed 002's
+// TestMatchesTorch checks the model against torch 1.13.1 on the TXT notebook's
 // architecture (packed sequences): probabilities, loss, every gradient,
 // and the weights after two Adam steps.
 func TestMatchesTorch(t *testing.T) {

@@ -14,7 +14,7 @@ import (
 )
 
 // Forests compares mlctl's forests with sklearn's on the same rows: the
-// corpus with seed 000's 44 features (unsupervised, so fair to the
+// corpus with heiDGAF's 44 features (unsupervised, so fair to the
 // isolation forest, whose baseline is the benign rows).
 type Forests struct {
 	Features        string              `json:"features"`
