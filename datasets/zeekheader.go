@@ -40,13 +40,13 @@ type ZeekDirective int
 // The directives a ZeekHeader reads; ZeekOther is any other '#' line
 // (#open, #close, #types, a comment) and a directive without a value.
 const (
-	ZeekOther ZeekDirective = iota
-	ZeekSeparator
-	ZeekSetSeparator
-	ZeekUnsetField
-	ZeekEmptyField
-	ZeekPath
-	ZeekFields
+	ZeekOther        ZeekDirective = iota // a line that changes nothing
+	ZeekSeparator                         // #separator
+	ZeekSetSeparator                      // #set_separator
+	ZeekUnsetField                        // #unset_field
+	ZeekEmptyField                        // #empty_field
+	ZeekPath                              // #path
+	ZeekFields                            // #fields
 )
 
 // NewZeekHeader returns Zeek's defaults: tab separator, "," set separator,

@@ -45,10 +45,12 @@ func Check(name string, x *matrix.Matrix, y []float32, threads []int) error {
 // Split is a benchmark's rows: a training part and a held-out part, each
 // with its labels.
 type Split struct {
+	// Train and TrainLabels are what both sides train on.
 	Train       *matrix.Matrix
 	TrainLabels []float32
-	Test        *matrix.Matrix
-	TestLabels  []float32
+	// Test and TestLabels are the held-out rows both sides predict.
+	Test       *matrix.Matrix
+	TestLabels []float32
 }
 
 // Holdout shuffles the rows with seed and splits off the last TestFraction

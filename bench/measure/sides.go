@@ -10,6 +10,7 @@ import (
 // Sides is one measurement of mlctl's side and of the reference's: a
 // figure per repeat (seconds, unless a benchmark says otherwise).
 type Sides struct {
+	// Mine are mlctl's figures, Theirs the reference tool's, in run order.
 	Mine, Theirs []float64
 }
 
