@@ -50,17 +50,8 @@ const binRowBlock = 4096
 // validateTraining checks a training matrix and its labels: shapes, finite
 // values or NaN in x, labels 0 or 1, and both classes present.
 func validateTraining(x *matrix.Matrix, y []float32) error {
-	if err := x.Validate(); err != nil {
+	if err := x.CheckShape("training", maxFeatureCount); err != nil {
 		return fmt.Errorf("forest: %w", err)
-	}
-	if x.Rows == 0 || x.Cols == 0 {
-		return fmt.Errorf("forest: training matrix is empty (%d×%d)", x.Rows, x.Cols)
-	}
-	if x.Rows >= math.MaxInt32 {
-		return fmt.Errorf("forest: %d training rows, at most %d supported", x.Rows, math.MaxInt32-1)
-	}
-	if x.Cols > maxFeatureCount {
-		return fmt.Errorf("forest: %d features, at most %d supported", x.Cols, maxFeatureCount)
 	}
 	if len(y) != x.Rows {
 		return fmt.Errorf("forest: %d labels for %d rows", len(y), x.Rows)

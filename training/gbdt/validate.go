@@ -10,17 +10,8 @@ import (
 // validateTraining checks a training matrix and its labels: shapes, finite
 // values or NaN in x, and labels in [0, 1].
 func validateTraining(x *matrix.Matrix, y []float32) error {
-	if err := x.Validate(); err != nil {
+	if err := x.CheckShape("training", maxFeatures); err != nil {
 		return fmt.Errorf("gbdt: %w", err)
-	}
-	if x.Rows == 0 || x.Cols == 0 {
-		return fmt.Errorf("gbdt: training matrix is empty (%d×%d)", x.Rows, x.Cols)
-	}
-	if x.Rows >= math.MaxInt32 {
-		return fmt.Errorf("gbdt: %d training rows, at most %d supported", x.Rows, math.MaxInt32-1)
-	}
-	if x.Cols > maxFeatures {
-		return fmt.Errorf("gbdt: %d features, at most %d supported", x.Cols, maxFeatures)
 	}
 	if len(y) != x.Rows {
 		return fmt.Errorf("gbdt: %d labels for %d rows", len(y), x.Rows)

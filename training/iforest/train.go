@@ -101,17 +101,8 @@ func Train(ctx context.Context, x *matrix.Matrix, p Params, opt Options) (*Model
 // checkTraining checks the baseline matrix: its shape, and finite values
 // or NaN.
 func checkTraining(x *matrix.Matrix) error {
-	if err := x.Validate(); err != nil {
+	if err := x.CheckShape("baseline", maxFeatures); err != nil {
 		return fmt.Errorf("iforest: %w", err)
-	}
-	if x.Rows == 0 || x.Cols == 0 {
-		return fmt.Errorf("iforest: baseline matrix is empty (%d×%d)", x.Rows, x.Cols)
-	}
-	if x.Rows >= math.MaxInt32 {
-		return fmt.Errorf("iforest: %d baseline rows, at most %d supported", x.Rows, math.MaxInt32-1)
-	}
-	if x.Cols > maxFeatures {
-		return fmt.Errorf("iforest: %d features, at most %d supported", x.Cols, maxFeatures)
 	}
 	for i, v := range x.Values {
 		if math.IsInf(float64(v), 0) {

@@ -42,3 +42,22 @@ func (m *Matrix) Validate() error {
 	}
 	return nil
 }
+
+// CheckShape validates a matrix to learn from: a consistent shape, not
+// empty, fewer than 2³¹-1 rows and at most maxCols columns. what names the
+// matrix in errors ("training", "baseline").
+func (m *Matrix) CheckShape(what string, maxCols int) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	if m.Rows == 0 || m.Cols == 0 {
+		return fmt.Errorf("%s matrix is empty (%d×%d)", what, m.Rows, m.Cols)
+	}
+	if m.Rows >= math.MaxInt32 {
+		return fmt.Errorf("%d %s rows, at most %d supported", m.Rows, what, math.MaxInt32-1)
+	}
+	if m.Cols > maxCols {
+		return fmt.Errorf("%d features, at most %d supported", m.Cols, maxCols)
+	}
+	return nil
+}
