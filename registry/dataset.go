@@ -43,7 +43,7 @@ type Dataset struct {
 }
 
 // Ref names the dataset version, e.g. "dga@3".
-func (d *Dataset) Ref() string { return fmt.Sprintf("%s@%d", d.Name, d.Version) }
+func (d *Dataset) Ref() string { return mlctl.Ref(d.Name, d.Version) }
 
 // NewDataset is what ingest hands the registry.
 type NewDataset struct {

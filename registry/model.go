@@ -29,7 +29,7 @@ type Model struct {
 }
 
 // Ref names the model version, e.g. "dga-gbdt@2".
-func (m *Model) Ref() string { return fmt.Sprintf("%s@%d", m.Name, m.Version) }
+func (m *Model) Ref() string { return mlctl.Ref(m.Name, m.Version) }
 
 // NewModel is what publish hands the registry.
 type NewModel struct {

@@ -79,50 +79,13 @@ type RetrainStatus struct {
 // recorded decision with its reason, a log line, and the webhook.
 func Retrain(ctx workflow.Context, in RetrainInput) (*RetrainResult, error) {
 	var a *activities.Activities
-	started := workflow.Now(ctx)
 	wfID := workflow.GetInfo(ctx).WorkflowExecution.ID
-	st := &RetrainStatus{Step: "ingest", Result: RetrainResult{Steps: map[string]float64{}}}
-	if err := workflow.SetQueryHandler(ctx, StatusQuery, func() (RetrainStatus, error) { return *st, nil }); err != nil {
+	r, err := startRetrain(ctx, in)
+	if err != nil {
 		return nil, err
 	}
-	res := &st.Result
-	dec := mlctl.Decision{Schedule: in.Schedule, Model: in.Train.Model, Alias: in.Alias}
-	stepStart := started
-	step := func(name string) {
-		now := workflow.Now(ctx)
-		res.Steps[st.Step] += now.Sub(stepStart).Seconds()
-		st.Step, stepStart = name, now
-	}
-	finish := func(outcome, reason string, failure error) (*RetrainResult, error) {
-		step("record")
-		dec.Outcome, dec.Reason = outcome, reason
-		res.Seconds = workflow.Now(ctx).Sub(started).Seconds()
-		dec.Detail = retrainDetail(res)
-		var stored mlctl.Decision
-		if err := workflow.ExecuteActivity(controlOptions(ctx), a.RecordDecision, dec).Get(ctx, &stored); err != nil {
-			return nil, err
-		}
-		res.Decision = stored
-		if in.Webhook != "" {
-			hook := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-				TaskQueue: ControlQueue, StartToCloseTimeout: 30 * time.Second,
-				RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute, MaximumAttempts: 6},
-			})
-			if err := workflow.ExecuteActivity(hook, a.DeliverDecision, activities.WebhookInput{URL: in.Webhook, DecisionID: stored.ID}).Get(ctx, nil); err != nil {
-				res.WebhookErr = rootMessage(err)
-				workflow.GetLogger(ctx).Warn("retrain webhook failed", "url", in.Webhook, "error", res.WebhookErr)
-			}
-		}
-		step("done")
-		if failure != nil {
-			st.Step = "failed"
-			return nil, failure
-		}
-		return res, nil
-	}
-	failed := func(what string, err error) (*RetrainResult, error) {
-		return finish(mlctl.OutcomeFailed, what+": "+rootMessage(err), err)
-	}
+	res, dec := &r.st.Result, &r.dec
+	step, finish, failed := r.step, r.finish, r.failed
 	control := controlOptions(ctx)
 
 	var champ activities.AliasState
@@ -153,21 +116,12 @@ func Retrain(ctx workflow.Context, in RetrainInput) (*RetrainResult, error) {
 	}
 
 	step("train")
-	train := in.Train
-	train.Datasets = []string{nd.Dataset.Ref}
-	child := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID: "train-" + train.Model + "-for-" + wfID, TaskQueue: ControlQueue,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			temporal.NewSearchAttributeKeyKeyword(SearchModel).ValueSet(train.Model),
-			temporal.NewSearchAttributeKeyKeyword(SearchAlgo).ValueSet(train.Algo),
-			temporal.NewSearchAttributeKeyKeyword(SearchDataset).ValueSet(nd.Dataset.Ref)),
-	})
-	var tr TrainModelResult
-	if err := workflow.ExecuteChildWorkflow(child, TrainModel, train).Get(ctx, &tr); err != nil {
+	tr, err := trainChallenger(ctx, in, nd.Dataset.Ref, wfID)
+	if err != nil {
 		return failed("train", err)
 	}
 	res.Train = &tr
-	res.Challenger = fmt.Sprintf("%s@%d", tr.Model, tr.Version)
+	res.Challenger = mlctl.Ref(tr.Model, tr.Version)
 	var chall activities.ModelRef
 	if err := workflow.ExecuteActivity(control, a.VerifyModel, res.Challenger).Get(ctx, &chall); err != nil {
 		return failed("verify "+res.Challenger, err)
@@ -176,55 +130,171 @@ func Retrain(ctx workflow.Context, in RetrainInput) (*RetrainResult, error) {
 
 	reason := "first model on " + in.Alias
 	if champ.Set {
-		step("gate")
-		gin := gate.Input{Alias: in.Alias, ChampionID: champ.Model.ID, ChallengerID: chall.ID,
-			MarginAUC: orDefault(in.MarginAUC, activities.DefaultMarginAUC), MarginRecall: orDefault(in.MarginRecall, activities.DefaultMarginRecall)}
-		var g gate.Result
-		if err := workflow.ExecuteActivity(withTimeout(control, 30*time.Minute), a.GateRollout, gin).Get(ctx, &g); err != nil {
-			return failed("gate", err)
+		v := r.compare(champ.Model.ID, chall.ID)
+		switch {
+		case v.err != nil:
+			return failed(v.step, v.err)
+		case !v.passed:
+			return finish(mlctl.OutcomeRefused, v.reason, nil)
 		}
-		res.Gate = &g
-		if !g.Passed {
-			return finish(mlctl.OutcomeRefused, "gate: "+g.Reason, nil)
-		}
-		reason = "gate passed: " + g.Reason
-		if in.Shadow > 0 {
-			step("shadow")
-			sc, err := shadow(ctx, in, gin, st)
-			if sc != nil {
-				res.Shadow = sc
-			}
-			if err != nil {
-				return failed("shadow", err)
-			}
-			if !sc.Passed {
-				return finish(mlctl.OutcomeRefused, "shadow: "+sc.Reason, nil)
-			}
-			reason += "; " + sc.Reason
-		}
+		reason = v.reason
 	}
 	if !in.PromoteIfBetter {
 		return finish(mlctl.OutcomeNotPromoted, reason+"; not promoted: the schedule has no --promote-if-better (promote it with `mlctl promote "+res.Challenger+" --alias "+in.Alias+"`)", nil)
 	}
 
 	step("promote")
-	ro := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID: "promote-" + in.Alias + "-for-" + wfID, TaskQueue: ControlQueue,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			temporal.NewSearchAttributeKeyKeyword(SearchAlias).ValueSet(in.Alias),
-			temporal.NewSearchAttributeKeyKeyword(SearchModel).ValueSet(train.Model)),
-	})
-	// The gate ran above, on this run's rows: the rollout records its
-	// verdict instead of running it again.
-	var rr RolloutResult
-	if err := workflow.ExecuteChildWorkflow(ro, Rollout, RolloutInput{
-		Alias: in.Alias, Model: res.Challenger, Force: champ.Set, Reason: "retrain " + wfID + ": " + reason,
-		By: "schedule " + in.Schedule, ConfirmTimeout: in.ConfirmTimeout,
-	}).Get(ctx, &rr); err != nil {
+	rr, err := promoteChallenger(ctx, in, res.Challenger, champ.Set, reason, wfID)
+	if err != nil {
 		return failed("roll "+res.Challenger+" out to "+in.Alias, err)
 	}
 	res.Rollout = &rr
 	return finish(mlctl.OutcomePromoted, reason, nil)
+}
+
+// retrainRun is one Retrain's bookkeeping: the status its query answers
+// (with the result so far), the decision it records, and the time each
+// step took.
+type retrainRun struct {
+	ctx                workflow.Context
+	in                 RetrainInput
+	st                 *RetrainStatus
+	dec                mlctl.Decision
+	started, stepStart time.Time
+}
+
+// startRetrain sets up a run's bookkeeping and its status query.
+func startRetrain(ctx workflow.Context, in RetrainInput) (*retrainRun, error) {
+	now := workflow.Now(ctx)
+	r := &retrainRun{ctx: ctx, in: in, started: now, stepStart: now,
+		st:  &RetrainStatus{Step: "ingest", Result: RetrainResult{Steps: map[string]float64{}}},
+		dec: mlctl.Decision{Schedule: in.Schedule, Model: in.Train.Model, Alias: in.Alias}}
+	if err := workflow.SetQueryHandler(ctx, StatusQuery, func() (RetrainStatus, error) { return *r.st, nil }); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// step ends the current step (adding its time) and starts the named one.
+func (r *retrainRun) step(name string) {
+	now := workflow.Now(r.ctx)
+	r.st.Result.Steps[r.st.Step] += now.Sub(r.stepStart).Seconds()
+	r.st.Step, r.stepStart = name, now
+}
+
+// finish records the decision, posts it to the webhook, and ends the run
+// (with failure, when a step failed).
+func (r *retrainRun) finish(outcome, reason string, failure error) (*RetrainResult, error) {
+	var a *activities.Activities
+	ctx, res := r.ctx, &r.st.Result
+	r.step("record")
+	r.dec.Outcome, r.dec.Reason = outcome, reason
+	res.Seconds = workflow.Now(ctx).Sub(r.started).Seconds()
+	r.dec.Detail = retrainDetail(res)
+	var stored mlctl.Decision
+	if err := workflow.ExecuteActivity(controlOptions(ctx), a.RecordDecision, r.dec).Get(ctx, &stored); err != nil {
+		return nil, err
+	}
+	res.Decision = stored
+	if r.in.Webhook != "" {
+		hook := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+			TaskQueue: ControlQueue, StartToCloseTimeout: 30 * time.Second,
+			RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute, MaximumAttempts: 6},
+		})
+		if err := workflow.ExecuteActivity(hook, a.DeliverDecision, activities.WebhookInput{URL: r.in.Webhook, DecisionID: stored.ID}).Get(ctx, nil); err != nil {
+			res.WebhookErr = rootMessage(err)
+			workflow.GetLogger(ctx).Warn("retrain webhook failed", "url", r.in.Webhook, "error", res.WebhookErr)
+		}
+	}
+	r.step("done")
+	if failure != nil {
+		r.st.Step = "failed"
+		return nil, failure
+	}
+	return res, nil
+}
+
+// failed finishes a run whose step what failed with err.
+func (r *retrainRun) failed(what string, err error) (*RetrainResult, error) {
+	return r.finish(mlctl.OutcomeFailed, what+": "+rootMessage(err), err)
+}
+
+// verdict is how a challenger fared against the champion: passed with the
+// reason, refused with the reason, or a step that failed with err.
+type verdict struct {
+	passed bool
+	reason string
+	step   string
+	err    error
+}
+
+// compare gates the challenger against the champion on the same fresh rows
+// and, with in.Shadow, shadows it on live traffic.
+func (r *retrainRun) compare(championID, challengerID int64) verdict {
+	var a *activities.Activities
+	ctx, in, res := r.ctx, r.in, &r.st.Result
+	r.step("gate")
+	gin := gate.Input{Alias: in.Alias, ChampionID: championID, ChallengerID: challengerID,
+		MarginAUC: orDefault(in.MarginAUC, activities.DefaultMarginAUC), MarginRecall: orDefault(in.MarginRecall, activities.DefaultMarginRecall)}
+	var g gate.Result
+	if err := workflow.ExecuteActivity(withTimeout(controlOptions(ctx), 30*time.Minute), a.GateRollout, gin).Get(ctx, &g); err != nil {
+		return verdict{step: "gate", err: err}
+	}
+	res.Gate = &g
+	if !g.Passed {
+		return verdict{reason: "gate: " + g.Reason}
+	}
+	reason := "gate passed: " + g.Reason
+	if in.Shadow > 0 {
+		r.step("shadow")
+		sc, err := shadow(ctx, in, gin, r.st)
+		if sc != nil {
+			res.Shadow = sc
+		}
+		if err != nil {
+			return verdict{step: "shadow", err: err}
+		}
+		if !sc.Passed {
+			return verdict{reason: "shadow: " + sc.Reason}
+		}
+		reason += "; " + sc.Reason
+	}
+	return verdict{passed: true, reason: reason}
+}
+
+// trainChallenger trains the challenger on the new dataset version in a
+// TrainModel child.
+func trainChallenger(ctx workflow.Context, in RetrainInput, dataset, wfID string) (TrainModelResult, error) {
+	train := in.Train
+	train.Datasets = []string{dataset}
+	child := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID: "train-" + train.Model + "-for-" + wfID, TaskQueue: ControlQueue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			temporal.NewSearchAttributeKeyKeyword(SearchModel).ValueSet(train.Model),
+			temporal.NewSearchAttributeKeyKeyword(SearchAlgo).ValueSet(train.Algo),
+			temporal.NewSearchAttributeKeyKeyword(SearchDataset).ValueSet(dataset)),
+	})
+	var tr TrainModelResult
+	err := workflow.ExecuteChildWorkflow(child, TrainModel, train).Get(ctx, &tr)
+	return tr, err
+}
+
+// promoteChallenger rolls the challenger out to the alias in a Rollout
+// child. The gate ran in the Retrain, on this run's rows: the rollout
+// records its verdict (force, with the reason) instead of running it again.
+func promoteChallenger(ctx workflow.Context, in RetrainInput, challenger string, hadChampion bool, reason, wfID string) (RolloutResult, error) {
+	ro := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID: "promote-" + in.Alias + "-for-" + wfID, TaskQueue: ControlQueue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			temporal.NewSearchAttributeKeyKeyword(SearchAlias).ValueSet(in.Alias),
+			temporal.NewSearchAttributeKeyKeyword(SearchModel).ValueSet(in.Train.Model)),
+	})
+	var rr RolloutResult
+	err := workflow.ExecuteChildWorkflow(ro, Rollout, RolloutInput{
+		Alias: in.Alias, Model: challenger, Force: hadChampion, Reason: "retrain " + wfID + ": " + reason,
+		By: "schedule " + in.Schedule, ConfirmTimeout: in.ConfirmTimeout,
+	}).Get(ctx, &rr)
+	return rr, err
 }
 
 // shadow opens the challenger's shadow beside the champion, waits

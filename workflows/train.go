@@ -127,25 +127,8 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 	prog.Train.Done, prog.Train.Total, prog.Train.ETA = trained.Trees, trained.Trees, 0
 
 	prog.Stage = "evaluate"
-	evalCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		TaskQueue: TrainingQueue, StartToCloseTimeout: 30 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
-			MaximumInterval: 30 * time.Second, MaximumAttempts: 5},
-	})
-	var ev activities.EvaluateResult
-	// The threshold rule: runs recorded before version 1 chose the best F1
-	// unless threshold_fpr was given; from version 1 the default is
-	// training.DefaultThresholdFPR (threshold_rule=f1 asks for the best F1).
-	thresholdFPR, _ := strconv.ParseFloat(in.Params["threshold_fpr"], 64)
-	if workflow.GetVersion(ctx, "threshold-default-fpr", workflow.DefaultVersion, 1) == 1 {
-		var err error
-		if thresholdFPR, err = training.ThresholdFPR(in.Params); err != nil { // checked by the CLI too
-			return fail(temporal.NewNonRetryableApplicationError(err.Error(), mlctl.EINVALID, err))
-		}
-	}
-	if err := workflow.ExecuteActivity(evalCtx, a.Evaluate, activities.EvaluateInput{
-		CandidateID: trained.CandidateID, DatasetIDs: ids, SplitID: split.SplitID, ThresholdFPR: thresholdFPR,
-	}).Get(ctx, &ev); err != nil {
+	ev, err := evaluateCandidate(ctx, in.Params, activities.EvaluateInput{CandidateID: trained.CandidateID, DatasetIDs: ids, SplitID: split.SplitID})
+	if err != nil {
 		return fail(err)
 	}
 
@@ -159,18 +142,7 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 		return fail(err)
 	}
 	prog.Stage = "done"
-	rep := ev.Test
-	if rep.Rows == 0 {
-		rep = ev.Validation
-	}
-	return &TrainModelResult{
-		Model: pub.Name, Version: pub.Version, SHA256: pub.SHA256, Algo: in.Algo,
-		Dataset: strings.Join(refs, ","), Datasets: refs,
-		Metrics: rep.Metrics, Confusion: rep.Confusion, Threshold: ev.Threshold, ThresholdRule: ev.ThresholdRule, WorkflowID: wfID,
-		FeatureFit: pub.FeatureFit,
-		Validation: ev.Validation.Metrics, FamilyRecall: rep.FamilyRecall, TestRows: rep.Rows,
-		Trees: trained.Trees, ResumedFrom: trained.ResumedFrom, Split: split,
-	}, nil
+	return trainResult(in, wfID, refs, split, trained, ev, pub), nil
 }
 
 // keepVersions is the --param keep_versions the run was given (0: the
@@ -223,4 +195,47 @@ func trainingOptions(ctx workflow.Context, hbTimeout time.Duration) workflow.Con
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
 			MaximumInterval: time.Minute, MaximumAttempts: 10},
 	})
+}
+
+// evaluateCandidate runs the Evaluate activity with the threshold rule the
+// run's parameters give. Runs recorded before version 1 of
+// "threshold-default-fpr" chose the best F1 unless threshold_fpr was given;
+// from version 1 the default is training.DefaultThresholdFPR
+// (threshold_rule=f1 asks for the best F1).
+func evaluateCandidate(ctx workflow.Context, params map[string]string, in activities.EvaluateInput) (activities.EvaluateResult, error) {
+	var a *activities.Activities
+	evalCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		TaskQueue: TrainingQueue, StartToCloseTimeout: 30 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
+			MaximumInterval: 30 * time.Second, MaximumAttempts: 5},
+	})
+	in.ThresholdFPR, _ = strconv.ParseFloat(params["threshold_fpr"], 64)
+	if workflow.GetVersion(ctx, "threshold-default-fpr", workflow.DefaultVersion, 1) == 1 {
+		var err error
+		if in.ThresholdFPR, err = training.ThresholdFPR(params); err != nil { // checked by the CLI too
+			return activities.EvaluateResult{}, temporal.NewNonRetryableApplicationError(err.Error(), mlctl.EINVALID, err)
+		}
+	}
+	var ev activities.EvaluateResult
+	err := workflow.ExecuteActivity(evalCtx, a.Evaluate, in).Get(ctx, &ev)
+	return ev, err
+}
+
+// trainResult is what TrainModel returns: the published version with the
+// test split's evaluation (the validation split's when there is no test
+// part).
+func trainResult(in TrainModelInput, wfID string, refs []string, split activities.SplitResult, trained activities.TrainResult,
+	ev activities.EvaluateResult, pub activities.PublishResult) *TrainModelResult {
+	rep := ev.Test
+	if rep.Rows == 0 {
+		rep = ev.Validation
+	}
+	return &TrainModelResult{
+		Model: pub.Name, Version: pub.Version, SHA256: pub.SHA256, Algo: in.Algo,
+		Dataset: strings.Join(refs, ","), Datasets: refs,
+		Metrics: rep.Metrics, Confusion: rep.Confusion, Threshold: ev.Threshold, ThresholdRule: ev.ThresholdRule, WorkflowID: wfID,
+		FeatureFit: pub.FeatureFit,
+		Validation: ev.Validation.Metrics, FamilyRecall: rep.FamilyRecall, TestRows: rep.Rows,
+		Trees: trained.Trees, ResumedFrom: trained.ResumedFrom, Split: split,
+	}
 }
