@@ -10,12 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlctl/mlctl/artifact"
-	"github.com/mlctl/mlctl/datasets"
-	"github.com/mlctl/mlctl/features"
+	"github.com/mlctl/mlctl/published/publishedtest"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
-	"github.com/mlctl/mlctl/training/gbdt"
 )
 
 // publishNameModel publishes a small real name model (gbdt on heidgaf44,
@@ -31,33 +28,7 @@ func publishNameModel(t *testing.T, url, name string) {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	rows := datasets.GenerateDemo(3, 400)
-	set, err := features.Lookup("heidgaf44", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := make([]string, len(rows))
-	y := make([]float32, len(rows))
-	for i, r := range rows {
-		in[i], y[i] = r.Name, float32(r.Label)
-	}
-	p := gbdt.DefaultParams()
-	p.Rounds, p.MaxDepth, p.Seed = 5, 3, 3
-	m, err := gbdt.Train(ctx, artifact.FeatureMatrix(set, in), y, p, gbdt.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	art := &artifact.Artifact{Algo: "gbdt", Params: map[string]string{}, Model: m,
-		FeatureSet: artifact.FeatureSet{Name: set.Name(), Version: set.Version(), Names: set.Names()}}
-	data, sha, err := artifact.Encode(art)
-	if err != nil {
-		t.Fatal(err)
-	}
-	man, _ := json.Marshal(artifact.Manifest{Algo: "gbdt", FeatureSet: set.Name(), Threshold: 0.5, SHA256: sha})
-	if _, _, err := db.PublishModel(ctx, registry.NewModel{Name: name, Algo: "gbdt", Artifact: data, SHA256: sha,
-		Manifest: man, DatasetVersions: []string{}, WorkflowID: "test-" + name}); err != nil {
-		t.Fatal(err)
-	}
+	publishedtest.Publish(t, db, name, publishedtest.NameModel(t, 3, 400, 5, false), 0.5)
 }
 
 // TestScorePrefiltersNames: `score --json` prints a prefiltered name as

@@ -15,9 +15,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // dashboardPath is the Grafana dashboard shipped for the scorers.

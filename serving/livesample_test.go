@@ -16,6 +16,7 @@ import (
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/features/flow"
+	"github.com/mlctl/mlctl/published/publishedtest"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 	"github.com/mlctl/mlctl/training/gbdt"
@@ -93,17 +94,7 @@ func publishFlowModel(t *testing.T, db *registry.DB, name string, flip bool) *re
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, sha, err := artifact.Encode(&artifact.Artifact{Algo: "gbdt", Params: map[string]string{}, Model: m, FeatureSet: fs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	man, _ := json.Marshal(artifact.Manifest{Algo: "gbdt", FeatureSet: fs.Name, FeatureVersion: fs.Version, Threshold: 0.5, SHA256: sha})
-	pub, _, err := db.PublishModel(context.Background(), registry.NewModel{Name: name, Algo: "gbdt", Artifact: data, SHA256: sha,
-		Manifest: man, DatasetVersions: []string{}, WorkflowID: fmt.Sprintf("test-%s-flow-%v", name, flip)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pub
+	return publishedtest.Publish(t, db, name, &artifact.Artifact{Algo: "gbdt", Params: map[string]string{}, Model: m, FeatureSet: fs}, 0.5)
 }
 
 // postBody POSTs body to /v1/score and returns the status and answer.

@@ -3,7 +3,6 @@ package serving
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -14,11 +13,9 @@ import (
 
 	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/artifact"
-	"github.com/mlctl/mlctl/datasets"
-	"github.com/mlctl/mlctl/features"
+	"github.com/mlctl/mlctl/published/publishedtest"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
-	"github.com/mlctl/mlctl/training/gbdt"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -34,38 +31,7 @@ func publishModel(t *testing.T, db *registry.DB, name string, seed uint64) *regi
 // model that disagrees with the others on nearly every name).
 func publishNameModel(t *testing.T, db *registry.DB, name string, seed uint64, flip bool) *registry.Model {
 	t.Helper()
-	rows := datasets.GenerateDemo(seed, 600)
-	set, err := features.Lookup("heidgaf44", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := make([]string, len(rows))
-	y := make([]float32, len(rows))
-	for i, r := range rows {
-		in[i], y[i] = r.Name, float32(r.Label)
-		if flip {
-			y[i] = 1 - y[i]
-		}
-	}
-	p := gbdt.DefaultParams()
-	p.Rounds, p.MaxDepth, p.Seed = 10, 3, seed
-	m, err := gbdt.Train(context.Background(), artifact.FeatureMatrix(set, in), y, p, gbdt.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	art := &artifact.Artifact{Algo: "gbdt", Params: map[string]string{}, Model: m,
-		FeatureSet: artifact.FeatureSet{Name: set.Name(), Version: set.Version(), Names: set.Names()}}
-	data, sha, err := artifact.Encode(art)
-	if err != nil {
-		t.Fatal(err)
-	}
-	man, _ := json.Marshal(artifact.Manifest{Algo: "gbdt", FeatureSet: set.Name(), Threshold: 0.5, SHA256: sha})
-	pub, _, err := db.PublishModel(context.Background(), registry.NewModel{Name: name, Algo: "gbdt", Artifact: data, SHA256: sha,
-		Manifest: man, DatasetVersions: []string{}, WorkflowID: fmt.Sprintf("test-%s-%d-%v", name, seed, flip)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pub
+	return publishedtest.Publish(t, db, name, publishedtest.NameModel(t, seed, 600, 10, flip), 0.5)
 }
 
 func TestWatcherSwapsOnAliasChangeAndRefusesACorruptedArtifact(t *testing.T) {

@@ -19,13 +19,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/mlctl/mlctl"
-	"github.com/mlctl/mlctl/artifact"
-	"github.com/mlctl/mlctl/datasets"
-	"github.com/mlctl/mlctl/features"
 	"github.com/mlctl/mlctl/features/prefilter"
+	"github.com/mlctl/mlctl/published/publishedtest"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
-	"github.com/mlctl/mlctl/training/gbdt"
 )
 
 // publishAlertingModel publishes a small real name model whose threshold
@@ -33,35 +30,7 @@ import (
 // not scored.
 func publishAlertingModel(t *testing.T, db *registry.DB, name string) *registry.Model {
 	t.Helper()
-	rows := datasets.GenerateDemo(7, 400)
-	set, err := features.Lookup("heidgaf44", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := make([]string, len(rows))
-	y := make([]float32, len(rows))
-	for i, r := range rows {
-		in[i], y[i] = r.Name, float32(r.Label)
-	}
-	p := gbdt.DefaultParams()
-	p.Rounds, p.MaxDepth, p.Seed = 5, 3, 7
-	m, err := gbdt.Train(context.Background(), artifact.FeatureMatrix(set, in), y, p, gbdt.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	art := &artifact.Artifact{Algo: "gbdt", Params: map[string]string{}, Model: m,
-		FeatureSet: artifact.FeatureSet{Name: set.Name(), Version: set.Version(), Names: set.Names()}}
-	data, sha, err := artifact.Encode(art)
-	if err != nil {
-		t.Fatal(err)
-	}
-	man, _ := json.Marshal(artifact.Manifest{Algo: "gbdt", FeatureSet: set.Name(), Threshold: 0, SHA256: sha})
-	pub, _, err := db.PublishModel(context.Background(), registry.NewModel{Name: name, Algo: "gbdt", Artifact: data, SHA256: sha,
-		Manifest: man, DatasetVersions: []string{}, WorkflowID: "test-" + name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pub
+	return publishedtest.Publish(t, db, name, publishedtest.NameModel(t, 7, 400, 5, false), 0)
 }
 
 // TestServerPrefiltersNames runs a scorer on a real registry with a model

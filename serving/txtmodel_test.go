@@ -3,11 +3,11 @@ package serving
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"testing"
 
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/features/tokens"
+	"github.com/mlctl/mlctl/published/publishedtest"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/lstm"
 )
@@ -92,17 +92,5 @@ func trainTXTModel(t testing.TB) *artifact.Artifact {
 // threshold 0.5.
 func publishTXTModel(t testing.TB, db *registry.DB, name string) *registry.Model {
 	t.Helper()
-	art := trainTXTModel(t)
-	data, sha, err := artifact.Encode(art)
-	if err != nil {
-		t.Fatal(err)
-	}
-	man, _ := json.Marshal(artifact.Manifest{Algo: "lstm", FeatureSet: art.FeatureSet.Name, FeatureVersion: art.FeatureSet.Version,
-		Threshold: 0.5, SHA256: sha, Params: art.Params})
-	pub, _, err := db.PublishModel(context.Background(), registry.NewModel{Name: name, Algo: "lstm", Artifact: data, SHA256: sha,
-		Manifest: man, DatasetVersions: []string{}, WorkflowID: fmt.Sprintf("test-%s-txt", name)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pub
+	return publishedtest.Publish(t, db, name, trainTXTModel(t), 0.5)
 }
