@@ -39,3 +39,17 @@ func Top(c []float64, k int) []Contribution {
 	}
 	return top
 }
+
+// TopOf computes a row's contributions to features values and a bias with
+// contributions (which writes features+1 values) into scratch when it has
+// room (else a new slice), and returns Top of the features' values.
+func TopOf(features, k int, scratch []float64, contributions func(out []float64) error) ([]Contribution, error) {
+	if cap(scratch) < features+1 {
+		scratch = make([]float64, features+1)
+	}
+	c := scratch[:features+1]
+	if err := contributions(c); err != nil {
+		return nil, err
+	}
+	return Top(c[:features], k), nil
+}

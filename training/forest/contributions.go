@@ -82,13 +82,5 @@ func (m *Model) Contributions(row []float32, out []float64) error {
 // returns an error when row does not have NumFeatures values, and nil for
 // k <= 0 or when no feature pushed the probability up.
 func (m *Model) TopContributions(row []float32, k int, scratch []float64) ([]explain.Contribution, error) {
-	F := m.numFeatures
-	if cap(scratch) < F+1 {
-		scratch = make([]float64, F+1)
-	}
-	c := scratch[:F+1]
-	if err := m.Contributions(row, c); err != nil {
-		return nil, err
-	}
-	return explain.Top(c[:F], k), nil
+	return explain.TopOf(m.numFeatures, k, scratch, func(c []float64) error { return m.Contributions(row, c) })
 }
