@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/mlctl/mlctl"
 
@@ -30,8 +31,10 @@ type Store interface {
 }
 
 // Load reads a model version's bytes from the registry and verifies their
-// SHA-256 against the published one before decoding: a mismatch is an
-// ECORRUPT error and nothing is returned.
+// SHA-256 against the published one before decoding, then that the
+// registry's row and manifest describe those bytes (algorithm, feature
+// set, checksum): any mismatch is an ECORRUPT error and nothing is
+// returned.
 func Load(ctx context.Context, st Store, m *registry.Model) (*Loaded, error) {
 	data, sha, err := st.Artifact(ctx, m.ID)
 	if err != nil {
@@ -48,6 +51,9 @@ func Load(ctx context.Context, st Store, m *registry.Model) (*Loaded, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := agree(m, man, art); err != nil {
+		return nil, err
+	}
 	return &Loaded{Model: m, Artifact: art, Manifest: man, Bytes: data}, nil
 }
 
@@ -58,4 +64,26 @@ func ParseManifest(m *registry.Model) (*artifact.Manifest, error) {
 		return nil, fmt.Errorf("manifest of %s: %w", m.Ref(), err)
 	}
 	return &man, nil
+}
+
+// agree checks that a version's registry row and manifest say what its
+// verified artifact is. Fields an older manifest leaves empty are not
+// checked.
+func agree(m *registry.Model, man *artifact.Manifest, art *artifact.Artifact) error {
+	bad := func(what, says, is string) error {
+		return mlctl.Errorf(mlctl.ECORRUPT, "model %s: the %s says %s, its verified artifact is %s; refusing to load", m.Ref(), what, says, is)
+	}
+	switch {
+	case m.Algo != string(art.Algo):
+		return bad("registry", "algo "+m.Algo, string(art.Algo))
+	case man.Algo != "" && man.Algo != string(art.Algo):
+		return bad("manifest", "algo "+man.Algo, string(art.Algo))
+	case man.FeatureSet != "" && man.FeatureSet != art.FeatureSet.Name:
+		return bad("manifest", "feature set "+man.FeatureSet, "of feature set "+art.FeatureSet.Name)
+	case man.SHA256 != "" && man.SHA256 != m.SHA256:
+		return bad("manifest", "sha256 "+man.SHA256, m.SHA256)
+	case man.FeatureNames != nil && !slices.Equal(man.FeatureNames, art.FeatureSet.Names):
+		return bad("manifest", fmt.Sprintf("%d feature names", len(man.FeatureNames)), fmt.Sprintf("%d (%s)", len(art.FeatureSet.Names), art.FeatureSet.Name))
+	}
+	return nil
 }
