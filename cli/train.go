@@ -74,6 +74,12 @@ func trainInput(c *ucli.Context, cmd string) (workflows.TrainModelInput, error) 
 	model := c.String("model")
 	if model == "" {
 		model = first + "-" + algo
+		if err := checkName(cmd, "the default --model ("+first+"-"+algo+")", "model", model); err != nil {
+			return workflows.TrainModelInput{}, err
+		}
+	}
+	if err := checkName(cmd, "--model", "model", model); err != nil {
+		return workflows.TrainModelInput{}, err
 	}
 	return workflows.TrainModelInput{
 		Model: model, Datasets: refs, Algo: algo, FeatureSet: params["feature_set"], Params: params,
