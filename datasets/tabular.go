@@ -137,7 +137,7 @@ func ReadTabularFrom(r io.Reader, file string, opt TabularOptions) (*Table, erro
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", file, err)
+			return nil, fileError("read", file, err)
 		}
 		if tooLong {
 			bad = append(bad, BadRow{File: file, Line: lr.n, Field: "line", Reason: fmt.Sprintf("line over %d bytes", MaxLineBytes), Value: shorten(string(raw))})
