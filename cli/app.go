@@ -56,6 +56,12 @@ func Main(args []string) int {
 		return 0
 	}
 	fmt.Fprintf(os.Stderr, "mlctl: %s\n", oneLine(err.Error()))
+	return exitStatus(err)
+}
+
+// exitStatus maps an error to the process exit status: 2 for a usage
+// error, 3 not found, 4 corrupt, else 1.
+func exitStatus(err error) int {
 	var u *usageError
 	switch {
 	case errors.As(err, &u):

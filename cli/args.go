@@ -3,6 +3,8 @@ package cli
 import (
 	"strings"
 
+	"github.com/mlctl/mlctl"
+
 	ucli "github.com/urfave/cli/v2"
 )
 
@@ -90,6 +92,15 @@ func findCommand(cmds []*ucli.Command, name string) *ucli.Command {
 		if c.HasName(name) {
 			return c
 		}
+	}
+	return nil
+}
+
+// checkName is mlctl.ValidateName as a usage error (exit status 2) that
+// says which flag or argument (where) held the name.
+func checkName(cmd, where, kind, name string) error {
+	if err := mlctl.ValidateName(kind, name); err != nil {
+		return usagef("%s: %s: %v", cmd, where, err)
 	}
 	return nil
 }

@@ -77,8 +77,8 @@ func datasetIngest(c *ucli.Context) error {
 		return usagef("dataset ingest: want exactly one NAME, got %d arguments", c.NArg())
 	}
 	name := c.Args().First()
-	if strings.ContainsAny(name, "@ \t/") {
-		return usagef("dataset ingest: name %q may not contain '@', '/' or spaces", name)
+	if err := checkName("dataset ingest", "NAME", "dataset", name); err != nil {
+		return err
 	}
 	var input *datasets.Input
 	switch kind := c.String("kind"); kind {

@@ -16,7 +16,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/mlctl/mlctl/gate"
-	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/workflows"
 )
 
@@ -72,8 +71,8 @@ func promote(c *ucli.Context) error {
 		return usagef("promote: %q: name the version (MODEL@V) so the history says exactly what was promoted", ref)
 	}
 	alias := c.String("alias")
-	if err := registry.ValidAliasName(alias); err != nil {
-		return usagef("promote: --%v", err)
+	if err := checkName("promote", "--alias", "alias", alias); err != nil {
+		return err
 	}
 	if c.Bool("force") && c.String("reason") == "" {
 		return usagef("promote: --force needs --reason: the alias history records why the gate was skipped")
@@ -101,8 +100,8 @@ func rollback(c *ucli.Context) error {
 		return usagef("rollback: unexpected argument %q (use --to MODEL@V)", c.Args().First())
 	}
 	alias := c.String("alias")
-	if err := registry.ValidAliasName(alias); err != nil {
-		return usagef("rollback: --%v", err)
+	if err := checkName("rollback", "--alias", "alias", alias); err != nil {
+		return err
 	}
 	model := ""
 	if to := c.String("to"); to != "" {

@@ -56,11 +56,20 @@ func scheduleID(name string) string { return "retrain-" + name }
 // driftScheduleID is the Temporal Schedule ID of NAME's drift check.
 func driftScheduleID(name string) string { return "drift-" + name }
 
+// scheduleName is the NAME argument of `schedule CMD`. A new schedule's
+// name must pass mlctl.ValidateName; the other commands only refuse what
+// cannot be a schedule at all, so one made before that rule stays reachable.
 func scheduleName(c *ucli.Context, cmd string) (string, error) {
 	if c.NArg() != 1 {
 		return "", usagef("schedule %s: want one NAME", cmd)
 	}
 	name := c.Args().First()
+	if cmd == "create" {
+		if err := checkName("schedule create", "NAME", "schedule", name); err != nil {
+			return "", err
+		}
+		return name, nil
+	}
 	if strings.ContainsAny(name, " \t/@") {
 		return "", usagef("schedule %s: name %q may not contain spaces, '/' or '@'", cmd, name)
 	}

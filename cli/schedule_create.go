@@ -18,7 +18,6 @@ import (
 	"github.com/mlctl/mlctl/driftcheck"
 	"github.com/mlctl/mlctl/gate"
 	"github.com/mlctl/mlctl/ingest"
-	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training/drift"
 	"github.com/mlctl/mlctl/webhook"
 	"github.com/mlctl/mlctl/workflows"
@@ -155,9 +154,12 @@ func retrainInput(c *ucli.Context, name string) (workflows.RetrainInput, error) 
 	if v != 0 {
 		return workflows.RetrainInput{}, usagef("%s: --dataset %s: name the dataset without @V; each run trains on its newest version", cmd, tr.Datasets[0])
 	}
+	if err := checkName(cmd, "--dataset", "dataset", ds); err != nil {
+		return workflows.RetrainInput{}, err
+	}
 	alias := c.String("alias")
-	if err := registry.ValidAliasName(alias); err != nil {
-		return workflows.RetrainInput{}, usagef("%s: --%v", cmd, err)
+	if err := checkName(cmd, "--alias", "alias", alias); err != nil {
+		return workflows.RetrainInput{}, err
 	}
 	// The worker reads the sources: make them absolute here.
 	var sources []string

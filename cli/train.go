@@ -12,6 +12,7 @@ import (
 	"github.com/mlctl/mlctl"
 
 	ucli "github.com/urfave/cli/v2"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -74,6 +75,12 @@ func trainInput(c *ucli.Context, cmd string) (workflows.TrainModelInput, error) 
 	model := c.String("model")
 	if model == "" {
 		model = first + "-" + algo
+		if err := checkName(cmd, "the default --model ("+first+"-"+algo+")", "model", model); err != nil {
+			return workflows.TrainModelInput{}, err
+		}
+	}
+	if err := checkName(cmd, "--model", "model", model); err != nil {
+		return workflows.TrainModelInput{}, err
 	}
 	return workflows.TrainModelInput{
 		Model: model, Datasets: refs, Algo: algo, FeatureSet: params["feature_set"], Params: params,
@@ -117,7 +124,7 @@ func train(c *ucli.Context) error {
 		return nil
 	}
 	fmt.Fprintf(c.App.ErrWriter, "TrainModel %s\nweb UI: %s\n", id, ui)
-	res, err := waitTrain(c.Context, tc, run, c.App.ErrWriter)
+	res, err := waitTrain(c.Context, tc, c.String("temporal"), run, c.App.ErrWriter)
 	if err != nil {
 		return fmt.Errorf("TrainModel %s failed: %w", id, rootCause(err))
 	}
@@ -151,7 +158,7 @@ func train(c *ucli.Context) error {
 
 // waitTrain polls the progress query once a second, drawing one live line on
 // w, until the workflow ends.
-func waitTrain(ctx context.Context, tc client.Client, run client.WorkflowRun, w io.Writer) (*workflows.TrainModelResult, error) {
+func waitTrain(ctx context.Context, tc client.Client, addr string, run client.WorkflowRun, w io.Writer) (*workflows.TrainModelResult, error) {
 	done := make(chan error, 1)
 	var res workflows.TrainModelResult
 	go func() { done <- run.Get(ctx, &res) }()
@@ -175,7 +182,7 @@ func waitTrain(ctx context.Context, tc client.Client, run client.WorkflowRun, w 
 			cancel()
 			if err != nil {
 				if time.Since(started) > 5*time.Second {
-					fmt.Fprintf(w, "\r%-80s", fmt.Sprintf("waiting for a worker (start one with `mlctl worker`)  %s", fmtDuration(time.Since(started).Seconds())))
+					fmt.Fprintf(w, "\r%-80s", waitingLine(ctx, tc, addr, err)+"  "+fmtDuration(time.Since(started).Seconds()))
 					drawn = true
 				}
 				continue
@@ -188,6 +195,22 @@ func waitTrain(ctx context.Context, tc client.Client, run client.WorkflowRun, w 
 			drawn = true
 		}
 	}
+}
+
+// waitingLine says why a progress query failed (queryErr): Temporal at
+// addr itself is unreachable (the error says so, or its health check
+// fails), else no worker has picked the run up yet.
+func waitingLine(ctx context.Context, tc client.Client, addr string, queryErr error) string {
+	var unavailable *serviceerror.Unavailable
+	if errors.As(queryErr, &unavailable) {
+		return fmt.Sprintf("Temporal at %s is unreachable (is it running?); still waiting", addr)
+	}
+	hctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if _, err := tc.CheckHealth(hctx, &client.CheckHealthRequest{}); err != nil {
+		return fmt.Sprintf("Temporal at %s is unreachable (is it running?); still waiting", addr)
+	}
+	return "waiting for a worker (start one with `mlctl worker`)"
 }
 
 func progressLine(p workflows.Progress) string {

@@ -407,7 +407,7 @@ func readConnLines(r io.Reader, file string, parse func(string, int) (ConnRecord
 			return recs, bad, nil
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("read %s: %w", file, err)
+			return nil, nil, fileError("read", file, err)
 		}
 		if tooLong {
 			bad = append(bad, BadRow{File: file, Line: lr.n, Field: "line", Reason: fmt.Sprintf("line over %d bytes", MaxLineBytes), Value: shorten(string(raw))})

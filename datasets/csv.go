@@ -87,12 +87,3 @@ func or(s, def string) string {
 	}
 	return s
 }
-
-// quoteList renders names as "a", "b", "c" for error messages.
-func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = fmt.Sprintf("%q", n)
-	}
-	return strings.Join(q, ", ")
-}

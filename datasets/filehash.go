@@ -3,7 +3,6 @@ package datasets
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"os"
 )
@@ -13,12 +12,12 @@ import (
 func FileSHA256(path string) (sum string, size int64, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", 0, fmt.Errorf("open %s: %w", path, err)
+		return "", 0, fileError("open", path, err)
 	}
 	defer f.Close()
 	h := sha256.New()
 	if size, err = io.Copy(h, f); err != nil {
-		return "", 0, fmt.Errorf("read %s: %w", path, err)
+		return "", 0, fileError("read", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), size, nil
 }

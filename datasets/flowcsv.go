@@ -222,7 +222,7 @@ func ReadFlowsFrom(r io.Reader, file, format string) ([]ConnRecord, []BadRow, er
 	}
 	first, rest, err := sniffFirstLine(r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read %s: %w", file, err)
+		return nil, nil, fileError("read", file, err)
 	}
 	if first == '#' || first == '{' {
 		return ReadConnFrom(rest, file)

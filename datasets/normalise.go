@@ -44,13 +44,18 @@ var lookup = idna.New(
 
 // NormaliseDomain returns the canonical form of a domain name: trimmed,
 // lower-case, without one trailing dot, Unicode labels in punycode. It
-// returns a *BadName when the result is empty, longer than 253 characters,
-// has an empty label or one over 63 characters, or holds a character other
-// than a-z, 0-9, '-', '_' and '.'.
+// returns a *BadName when s is not valid UTF-8 (checked before IDNA, which
+// would map each bad byte to U+FFFD and return a punycode name), or when the
+// result is empty, longer than 253 characters, has an empty label or one
+// over 63 characters, or holds a character other than a-z, 0-9, '-', '_'
+// and '.'.
 func NormaliseDomain(s string) (string, error) {
 	in := s
 	s = strings.TrimSpace(s)
 	if !plainASCII(s) {
+		if !utf8.ValidString(s) {
+			return "", &BadName{Name: in, Reason: "not UTF-8"}
+		}
 		a, err := lookup.ToASCII(s)
 		if err != nil {
 			return "", &BadName{Name: in, Reason: err.Error()}

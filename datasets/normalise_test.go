@@ -46,6 +46,11 @@ func TestNormaliseDomain(t *testing.T) {
 		{"a/b.com", "invalid character '/'"},
 		{"xn--zz.com", `idna: invalid label "zz"`},
 		{"a\u200db.com", `idna: invalid label "a\u200db"`},
+		// Invalid UTF-8 must not reach IDNA, which maps each bad byte to
+		// U+FFFD and returns a punycode name (xn--bad-6t7sa.com).
+		{"ba\xff\xfed.com", "not UTF-8"},
+		{"\xc3.com", "not UTF-8"},
+		{"bücher\xff.de", "not UTF-8"},
 	}
 	for _, c := range bad {
 		got, err := NormaliseDomain(c.in)

@@ -101,7 +101,7 @@ func readFrom(r io.Reader, file string, opt ReadOptions, c *collector) (*Read, e
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", file, err)
+			return nil, fileError("read", file, err)
 		}
 		if tooLong {
 			c.read.Lines++

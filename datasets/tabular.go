@@ -137,7 +137,7 @@ func ReadTabularFrom(r io.Reader, file string, opt TabularOptions) (*Table, erro
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", file, err)
+			return nil, fileError("read", file, err)
 		}
 		if tooLong {
 			bad = append(bad, BadRow{File: file, Line: lr.n, Field: "line", Reason: fmt.Sprintf("line over %d bytes", MaxLineBytes), Value: shorten(string(raw))})
@@ -482,7 +482,7 @@ func (tr *tableReader) finish() (*Table, error) {
 	var bad []string
 	for j, n := range tr.notNumeric {
 		if n > 0 && 2*n > tr.lines {
-			bad = append(bad, fmt.Sprintf("%q (%d of %d lines, e.g. %q)", tr.t.Columns[j], n, tr.lines, tr.example[j]))
+			bad = append(bad, fmt.Sprintf("%s (%d of %d lines, e.g. %q)", quoteCut(tr.t.Columns[j]), n, tr.lines, tr.example[j]))
 		}
 	}
 	if len(bad) > 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/mlctl/mlctl"
@@ -53,15 +52,9 @@ type MoveAlias struct {
 	ExpectFromID *int64
 }
 
-var aliasName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,62}$`)
-
-// ValidAliasName reports whether name can be an alias.
-func ValidAliasName(name string) error {
-	if !aliasName.MatchString(name) {
-		return mlctl.Errorf(mlctl.EINVALID, "alias %q: use a letter then letters, digits, '_', '.', '-' (at most 63)", name)
-	}
-	return nil
-}
+// ValidAliasName reports whether name can be an alias: mlctl.ValidateName,
+// the rule models, datasets and schedules follow too.
+func ValidAliasName(name string) error { return mlctl.ValidateName("alias", name) }
 
 // SetAlias moves an alias in one transaction: it records the change in the
 // history and points the alias at the model; NotifyAlias tells scorers. It

@@ -60,11 +60,9 @@ type NewDataset struct {
 
 // CreateDataset stores a new dataset version, loading its rows with COPY. If
 // a version with the same name, kind and content hash exists, it is returned
-// unchanged and created is false.
+// unchanged and created is false. A name that fails mlctl.ValidateName is
+// refused with mlctl.EINVALID.
 func (db *DB) CreateDataset(ctx context.Context, in NewDataset) (d *Dataset, created bool, err error) {
-	if in.Name == "" {
-		return nil, false, mlctl.Errorf(mlctl.EINVALID, "dataset name is empty")
-	}
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		d, created, err = createDataset(ctx, tx, in)
 		return err
@@ -74,6 +72,9 @@ func (db *DB) CreateDataset(ctx context.Context, in NewDataset) (d *Dataset, cre
 
 // createDataset is CreateDataset inside the caller's transaction.
 func createDataset(ctx context.Context, tx pgx.Tx, in NewDataset) (d *Dataset, created bool, err error) {
+	if err := mlctl.ValidateName("dataset", in.Name); err != nil {
+		return nil, false, err
+	}
 	err = func() error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('dataset:' || $1))`, in.Name); err != nil {
 			return fmt.Errorf("lock dataset %s: %w", in.Name, err)

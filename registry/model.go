@@ -46,8 +46,12 @@ type NewModel struct {
 
 // PublishModel stores a new model version. Publishing is idempotent per
 // workflow ID: a retried publish returns the version the first one created
-// (created is false) and never makes a second one.
+// (created is false) and never makes a second one. A name that fails
+// mlctl.ValidateName is refused with mlctl.EINVALID.
 func (db *DB) PublishModel(ctx context.Context, in NewModel) (m *Model, created bool, err error) {
+	if err := mlctl.ValidateName("model", in.Name); err != nil {
+		return nil, false, err
+	}
 	sum := sha256.Sum256(in.Artifact)
 	if got := hex.EncodeToString(sum[:]); got != in.SHA256 {
 		return nil, false, mlctl.Errorf(mlctl.ECORRUPT, "artifact of %s has sha256 %s, expected %s", in.Name, got, in.SHA256)
