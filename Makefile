@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/bin:$(PATH)
 
 GO_SOURCES := $(shell find . -name '*.go' -not -path './.dev/*' -not -path './bin/*') go.mod go.sum
 
-.PHONY: all build tools pyref torchref nettools up down demo check test bench clean
+.PHONY: all build tools pyref torchref nettools up down demo check test fuzz bench clean
 
 all: build
 
@@ -51,6 +51,15 @@ check:
 test: check up build pyref torchref nettools
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 80m ./...
+
+## fuzz: every fuzz target (func FuzzXxx in a *_test.go), one at a time, each for FUZZTIME
+## (default 30s; `make fuzz FUZZTIME=10m` is the 10 minutes per parser of issue 15); FUZZ=regexp
+## keeps the targets it matches. `make test` runs their seed corpora only. A crash stops the run
+## and Go keeps the input in the package's testdata/fuzz/FuzzXxx/.
+FUZZTIME ?= 30s
+FUZZ     ?= .
+fuzz:
+	@GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZ='$(FUZZ)' deploy/dev/fuzz.sh
 
 ## bench: side-by-side benchmarks against xgboost, scikit-learn and torch (table + bench/out/bench.json)
 bench: build pyref torchref nettools
