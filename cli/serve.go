@@ -31,7 +31,7 @@ func serveCommand() *ucli.Command {
 			&ucli.DurationFlag{Name: "flow-lateness", Value: 60 * time.Second, Usage: "how long a conn.log window stays open for connections Zeek logs late (it logs each when it ends); later ones are counted and dropped"},
 			&ucli.StringFlag{Name: "dnstap", Usage: "unix:PATH of a Frame Streams socket for unbound or BIND to send dnstap to"},
 			&ucli.BoolFlag{Name: "dnstap-responses", Usage: "score client responses from dnstap too (default: queries only); a txt model needs them, it scores their TXT records"},
-			&ucli.StringFlag{Name: "alerts", Usage: "append alerts as JSON lines to this file (they always go to the registry)"},
+			&ucli.StringFlag{Name: "alerts", Usage: "append alerts as JSON lines to this file (they always go to the registry); SIGHUP or SIGUSR1 reopens it, for logrotate"},
 			&ucli.DurationFlag{Name: "client-window", Value: serving.DefaultClientWindow, Usage: "tumbling window, on the queries' own time, of client verdicts and of name alert de-duplication (one per client, registrable domain and window); 0 turns both off"},
 			&ucli.IntFlag{Name: "client-min-names", Value: serving.DefaultClientMinNames, Usage: fmt.Sprintf("registrable domains over the threshold in one client window that raise a client alert (1 to %d)", serving.MaxClientNames)},
 			&ucli.IntFlag{Name: "client-max", Value: serving.DefaultClientMax, Usage: "clients tracked at once for client verdicts; beyond it the least recently seen is forgotten (counted in mlctl_client_evictions_total)"},
@@ -40,6 +40,12 @@ func serveCommand() *ucli.Command {
 			&ucli.IntFlag{Name: "campaign-min-samples", Value: 3, Usage: "alerts within --campaign-eps that make a campaign (the bot detector: 3)"},
 			&ucli.StringFlag{Name: "blacklist", Usage: "file of IPs or CIDRs (one a line, # comments) for the conn.log blacklist check"},
 			&ucli.Int64Flag{Name: "max-body", Value: 16 << 20, Usage: "largest HTTP request body in bytes (413 above)"},
+			&ucli.IntFlag{Name: "max-inputs", Value: serving.DefaultMaxInputs, Usage: "most names, TXT records or flows in one HTTP score request (413 above)"},
+			&ucli.IntFlag{Name: "max-in-flight", Value: serving.DefaultMaxInFlight(), Usage: "most HTTP score requests read and scored at once (default: 2 per core); beyond it a request waits --in-flight-wait, then gets 503 with Retry-After"},
+			&ucli.DurationFlag{Name: "in-flight-wait", Value: time.Second, Usage: "how long an HTTP score request waits for one in flight to finish before it gets 503 (0: not at all)"},
+			&ucli.DurationFlag{Name: "http-read-timeout", Value: serving.DefaultReadTimeout, Usage: "time to read an HTTP request, headers and body (408 or the connection closed after it)"},
+			&ucli.DurationFlag{Name: "http-write-timeout", Value: serving.DefaultWriteTimeout, Usage: "time from an HTTP request's headers to the end of its answer, scoring included"},
+			&ucli.DurationFlag{Name: "http-idle-timeout", Value: serving.DefaultIdleTimeout, Usage: "how long an idle keep-alive HTTP connection is kept open"},
 			&ucli.IntFlag{Name: "queue", Value: 65536, Usage: "queries waiting to be scored before new ones are dropped (and counted)"},
 			&ucli.DurationFlag{Name: "heartbeat", Value: 2 * time.Second, Usage: "heartbeat interval into the registry (a shadow's stats are recorded as often)"},
 			&ucli.IntFlag{Name: "drift-sample", Value: 2000, Usage: "feature vectors of live traffic to keep, as a uniform sample, for the model in service's drift checks (0: none)"},
@@ -66,6 +72,21 @@ func serve(c *ucli.Context) error {
 		DnstapResponses: c.Bool("dnstap-responses"), Alerts: c.String("alerts"), FromEnd: c.Bool("from-end"),
 		MaxBody: c.Int64("max-body"), Heartbeat: c.Duration("heartbeat"), Pipeline: serving.PipelineOptions{QueueSize: c.Int("queue")},
 		DriftSample: c.Int("drift-sample"), SampleFlush: c.Duration("sample-flush"),
+		MaxInputs: c.Int("max-inputs"), MaxInFlight: c.Int("max-in-flight"), InFlightWait: c.Duration("in-flight-wait"),
+		HTTP: serving.HTTPTimeouts{Read: c.Duration("http-read-timeout"), Write: c.Duration("http-write-timeout"), Idle: c.Duration("http-idle-timeout")},
+	}
+	for _, f := range []string{"max-inputs", "max-in-flight"} {
+		if c.Int(f) <= 0 {
+			return usagef("serve: --%s %d: want 1 or more", f, c.Int(f))
+		}
+	}
+	for _, f := range []string{"http-read-timeout", "http-write-timeout", "http-idle-timeout"} {
+		if c.Duration(f) <= 0 {
+			return usagef("serve: --%s %v: want a positive duration", f, c.Duration(f))
+		}
+	}
+	if cfg.InFlightWait < 0 {
+		return usagef("serve: --in-flight-wait %v: want 0 (no wait) or more", cfg.InFlightWait)
 	}
 	if cfg.DriftSample < 0 {
 		return usagef("serve: --drift-sample %d: want 0 (no sample) or more", cfg.DriftSample)
@@ -127,11 +148,39 @@ func serve(c *ucli.Context) error {
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	stopReopen := reopenAlertsOnSignal(srv)
+	defer stopReopen()
 	log.Info("scorer started", "id", srv.ID(), "alias", cfg.Alias, "http", srv.Addr(), "pid", os.Getpid(),
 		"internal_suffixes", pf.InternalSuffixes(), "allowlisted_domains", pf.Allowlisted())
 	err = srv.Run(ctx)
 	log.Info("scorer stopped", "id", srv.ID())
 	return err
+}
+
+// reopenAlertsOnSignal reopens the scorer's alerts file on each SIGHUP or
+// SIGUSR1 (logrotate's postrotate sends one; nginx uses USR1) until the
+// function it returns is called, which waits for it to stop listening:
+// caught, the signals do not end the process, shutdown included.
+func reopenAlertsOnSignal(srv *serving.Server) (stop func()) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGHUP, syscall.SIGUSR1)
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-quit:
+				return
+			case <-sig:
+				srv.ReopenAlerts() // logged by the server; the open file stays in use on failure
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(sig)
+		close(quit)
+		<-done
+	}
 }
 
 // metricsRegistry is the registry a scorer's /metrics serves: its own

@@ -261,7 +261,7 @@ func TestPromoteRollbackAcrossScorers(t *testing.T) {
 	s.startWorker()
 	shas := s.trainModels("dga", 3)
 
-	a, b := s.startScorer(freeAddr(t), "--alias", "production"), s.startScorer(freeAddr(t), "--alias", "production")
+	a, b := s.startScorer(freeAddr(t), "--alias", "production", "--max-inputs", "300000"), s.startScorer(freeAddr(t), "--alias", "production")
 	if _, code := a.health(); code != http.StatusServiceUnavailable {
 		t.Fatalf("healthz before any model: %d, want 503", code)
 	}

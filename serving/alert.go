@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -28,8 +30,10 @@ type AlertSink struct {
 	pending   chan []registry.Alert
 	done      chan struct{}
 
-	file *os.File
-	buf  *bufio.Writer
+	path   string
+	fileMu sync.Mutex // file and buf: the writer goroutine writes, Reopen swaps
+	file   *os.File
+	buf    *bufio.Writer
 
 	raised         atomic.Uint64
 	raisedKind     map[string]*atomic.Uint64
@@ -55,11 +59,11 @@ func NewAlertSinkWith(db *registry.DB, scorerID, path string, log *slog.Logger, 
 		s.raisedKind[k] = new(atomic.Uint64)
 	}
 	if path != "" {
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		f, err := openAlertsFile(path)
 		if err != nil {
-			return nil, fmt.Errorf("alerts file: %w", err)
+			return nil, err
 		}
-		s.file, s.buf = f, bufio.NewWriter(f)
+		s.path, s.file, s.buf = path, f, bufio.NewWriter(f)
 	}
 	go s.run()
 	return s, nil
@@ -133,6 +137,7 @@ func (s *AlertSink) write(alerts []registry.Alert) {
 		s.log.Error("assign campaigns", "count", len(alerts), "error", err)
 	}
 	ccancel()
+	s.fileMu.Lock()
 	if s.buf != nil {
 		for _, a := range alerts {
 			b, err := json.Marshal(a)
@@ -145,6 +150,7 @@ func (s *AlertSink) write(alerts []registry.Alert) {
 			s.log.Error("write alerts file", "error", err)
 		}
 	}
+	s.fileMu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := s.db.AddAlerts(ctx, alerts); err != nil {
@@ -158,8 +164,47 @@ func (s *AlertSink) write(alerts []registry.Alert) {
 func (s *AlertSink) Close() error {
 	close(s.pending)
 	<-s.done
+	s.fileMu.Lock()
+	defer s.fileMu.Unlock()
 	if s.file == nil {
 		return nil
 	}
-	return s.file.Close()
+	f := s.file
+	s.file, s.buf = nil, nil // a Reopen after Close does nothing
+	return f.Close()
+}
+
+// Reopen closes the alerts file and opens its path again (appending,
+// created if missing): after the file was renamed (logrotate), alerts
+// written from now on go to a new file at the path, and those written
+// before stay in the renamed one. If the path cannot be opened, alerts
+// keep going to the file already open and the error is returned. Without
+// a file it does nothing.
+func (s *AlertSink) Reopen() error {
+	s.fileMu.Lock()
+	defer s.fileMu.Unlock()
+	if s.file == nil {
+		return nil
+	}
+	f, err := openAlertsFile(s.path)
+	if err != nil {
+		return err
+	}
+	flushErr := s.buf.Flush() // a batch is written whole under fileMu: normally nothing is left
+	closeErr := s.file.Close()
+	s.file = f
+	s.buf.Reset(f)
+	if err := errors.Join(flushErr, closeErr); err != nil {
+		return fmt.Errorf("alerts file: close the one reopened: %w", err)
+	}
+	return nil
+}
+
+// openAlertsFile opens path for appending alerts, creating it if missing.
+func openAlertsFile(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("alerts file: %w", err)
+	}
+	return f, nil
 }

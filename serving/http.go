@@ -1,13 +1,14 @@
 package serving
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -27,6 +28,11 @@ import (
 // answers 409 to another kind. What it scores is offered to the model's
 // live sample and, while a shadow is open, scored by the challenger after
 // the answer is sent; the answer is the champion's alone.
+//
+// A score request's memory is bounded: its body (MaxBody), its inputs
+// (MaxInputs, decoded one by one as the body is read) and the requests
+// read and scored at once (MaxInFlight; the others wait InFlightWait for
+// a slot, then are answered 503 with Retry-After).
 type API struct {
 	Holder *Holder
 	// Metrics counts the requests and what they scored; Gatherer
@@ -36,6 +42,15 @@ type API struct {
 	Gatherer prometheus.Gatherer
 	// MaxBody bounds a request body in bytes (413 above it; default 16 MiB).
 	MaxBody int64
+	// MaxInputs bounds the names, TXT records or flows of one request
+	// (413 above it; default DefaultMaxInputs).
+	MaxInputs int
+	// MaxInFlight bounds the score requests read and scored at once
+	// (default DefaultMaxInFlight()); InFlightWait is how long a request
+	// waits for one of them to finish before it is answered 503 (0: not
+	// at all).
+	MaxInFlight  int
+	InFlightWait time.Duration
 	// Log takes what goes wrong after an answer was sent (default
 	// slog.Default()).
 	Log *slog.Logger
@@ -43,33 +58,29 @@ type API struct {
 	// {"input","score":0,"label":0,"prefiltered":"<reason>"} (nil: the
 	// built-in rules only).
 	Prefilter *prefilter.Prefilter
+
+	slots chan struct{} // a token per score request in flight
 }
+
+// DefaultMaxInputs is the most inputs in one score request by default:
+// scored in under a second on two cores, and held with its answer in
+// about 25 MB for short names, 50 MB for a body at --max-body (measured:
+// README, Serving).
+const DefaultMaxInputs = 100_000
+
+// DefaultMaxInFlight is the most score requests read and scored at once
+// by default: two per core the Go runtime schedules on, so one can be read
+// while another is scored; more would not score faster, only hold more.
+func DefaultMaxInFlight() int { return 2 * runtime.GOMAXPROCS(0) }
+
+// RetryAfter is the Retry-After, in seconds, of a 503 for a full scorer.
+const RetryAfter = 1
 
 func (a *API) logger() *slog.Logger {
 	if a.Log == nil {
 		return slog.Default()
 	}
 	return a.Log
-}
-
-// scoreRequest is POST /v1/score's body: exactly one of names (for a dga
-// model), txt (TXT records, for a txt model) or flows (Zeek conn.log
-// records, for a flow model).
-type scoreRequest struct {
-	Names []string          `json:"names"`
-	TXT   []string          `json:"txt"`
-	Flows []json.RawMessage `json:"flows"`
-}
-
-// what names the request's inputs and the model kind that scores them.
-func (r *scoreRequest) what() (inputs, kind string) {
-	switch {
-	case r.TXT != nil:
-		return "txt records", "txt"
-	case r.Flows != nil:
-		return "flows", "flow"
-	}
-	return "names", "dga"
 }
 
 // requestKeys are the request forms by the model kind that takes them.
@@ -80,6 +91,11 @@ const wantOneOf = `want one of {"names":["example.com", ...]}, {"txt":["v=spf1 -
 
 // Handler routes the API.
 func (a *API) Handler() http.Handler {
+	n := a.MaxInFlight
+	if n <= 0 {
+		n = DefaultMaxInFlight()
+	}
+	a.slots = make(chan struct{}, n)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v1/score", a.score)
 	mux.HandleFunc("/healthz", a.healthz)
@@ -88,11 +104,11 @@ func (a *API) Handler() http.Handler {
 	return mux
 }
 
-// Request and response buffers are reused across requests.
-var (
-	bufPool  = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-	respPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
-)
+// respPool holds answer buffers for reuse; one grown past maxPooledAnswer
+// (by a large request) is left to the collector rather than kept.
+var respPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+const maxPooledAnswer = 1 << 20
 
 func (a *API) score(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
@@ -100,33 +116,67 @@ func (a *API) score(w http.ResponseWriter, r *http.Request) {
 	a.Metrics.observeRequest(code, time.Since(start))
 }
 
+// acquire takes a slot for a score request, waiting up to InFlightWait
+// for one; false when none came free (or the client went away).
+func (a *API) acquire(r *http.Request) bool {
+	select {
+	case a.slots <- struct{}{}:
+		return true
+	default:
+	}
+	if a.InFlightWait <= 0 {
+		return false
+	}
+	t := time.NewTimer(a.InFlightWait)
+	defer t.Stop()
+	select {
+	case a.slots <- struct{}{}:
+		return true
+	case <-t.C:
+	case <-r.Context().Done():
+	}
+	return false
+}
+
 func (a *API) scoreRequest(w http.ResponseWriter, r *http.Request) int {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		return httpError(w, http.StatusMethodNotAllowed, "use POST with {\"names\":[...]}")
 	}
-	max := a.MaxBody
-	if max <= 0 {
-		max = 16 << 20
+	if !a.acquire(r) {
+		a.Metrics.reject(RejectInFlight)
+		w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
+		return httpError(w, http.StatusServiceUnavailable, fmt.Sprintf("the scorer is busy: %d score requests in flight (its --max-in-flight); retry in %d s", cap(a.slots), RetryAfter))
 	}
-	body := bufPool.Get().(*bytes.Buffer)
-	body.Reset()
-	defer bufPool.Put(body)
-	if _, err := body.ReadFrom(http.MaxBytesReader(w, r.Body, max)); err != nil {
+	a.Metrics.inFlight.Inc()
+	defer func() { <-a.slots; a.Metrics.inFlight.Dec() }()
+	maxBody := a.MaxBody
+	if maxBody <= 0 {
+		maxBody = 16 << 20
+	}
+	maxInputs := a.MaxInputs
+	if maxInputs <= 0 {
+		maxInputs = DefaultMaxInputs
+	}
+	req, err := readScoreRequest(http.MaxBytesReader(w, r.Body, maxBody), maxInputs)
+	if err != nil {
 		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return httpError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is over %d bytes; send smaller batches", max))
+		var tooMany *tooManyInputs
+		var bad *badJSON
+		switch {
+		case errors.As(err, &tooMany):
+			a.Metrics.reject(RejectTooManyInputs)
+			return httpError(w, http.StatusRequestEntityTooLarge, err.Error())
+		case errors.As(err, &tooBig):
+			a.Metrics.reject(RejectBodyTooLarge)
+			return httpError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is over %d bytes (the scorer's --max-body); send smaller batches", maxBody))
+		case errors.As(err, &bad):
+			return httpError(w, http.StatusBadRequest, "malformed JSON: "+bad.msg)
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			a.Metrics.reject(RejectReadTimeout)
+			return httpError(w, http.StatusRequestTimeout, "request body not read within the scorer's read timeout")
 		}
 		return httpError(w, http.StatusBadRequest, "reading request body: "+err.Error())
-	}
-	var req scoreRequest
-	dec := json.NewDecoder(bytes.NewReader(body.Bytes()))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		return httpError(w, http.StatusBadRequest, "malformed JSON: "+jsonReason(err, body.Bytes()))
-	}
-	if dec.More() {
-		return httpError(w, http.StatusBadRequest, "malformed JSON: more than one value in the body")
 	}
 	if n := btoi(req.Names != nil) + btoi(req.TXT != nil) + btoi(req.Flows != nil); n != 1 {
 		return httpError(w, http.StatusBadRequest, wantOneOf)
@@ -152,6 +202,12 @@ func (a *API) scoreRequest(w http.ResponseWriter, r *http.Request) int {
 		return a.scoreStrings(w, m, req.TXT, normaliseTXT, &a.Metrics.TXTScored, false)
 	}
 	return a.scoreStrings(w, m, req.Names, datasets.NormaliseDomain, &a.Metrics.NamesScored, true)
+}
+
+// badInput is an input a request's answer gives an error for.
+type badInput struct {
+	i   int
+	msg string
 }
 
 // normaliseTXT is datasets.NormaliseTXT with an error that calls the input
@@ -180,12 +236,14 @@ func btoi(b bool) int {
 // counts the inputs scored. The answer is built in a pooled buffer.
 func (a *API) scoreStrings(w http.ResponseWriter, m *Model, in []string, normalise func(string) (string, error), scored *atomic.Uint64, names bool) int {
 	norm := make([]string, 0, len(in))
-	bad := make([]string, len(in))
+	var bad []badInput          // in input order
 	var left []prefilter.Reason // by input, once one is prefiltered
+	size := 0                   // of the inputs, to size the answer
 	for i, n := range in {
+		size += len(n)
 		v, err := normalise(n)
 		if err != nil {
-			bad[i] = err.Error()
+			bad = append(bad, badInput{i, err.Error()})
 			continue
 		}
 		if names {
@@ -205,8 +263,7 @@ func (a *API) scoreStrings(w http.ResponseWriter, m *Model, in []string, normali
 	scored.Add(uint64(len(norm)))
 
 	out := respPool.Get().(*[]byte)
-	defer respPool.Put(out)
-	b := (*out)[:0]
+	b := slices.Grow((*out)[:0], 256+len(m.Name)+size+48*len(in)) // one allocation, not a doubling per growth
 	b = append(b, `{"model":`...)
 	b = appendJSONString(b, m.Name)
 	b = append(b, `,"version":`...)
@@ -223,10 +280,11 @@ func (a *API) scoreStrings(w http.ResponseWriter, m *Model, in []string, normali
 		}
 		b = append(b, `{"input":`...)
 		b = appendJSONString(b, n)
-		if bad[i] != "" {
+		if len(bad) > 0 && bad[0].i == i {
 			b = append(b, `,"error":`...)
-			b = appendJSONString(b, bad[i])
+			b = appendJSONString(b, bad[0].msg)
 			b = append(b, '}')
+			bad = bad[1:]
 			continue
 		}
 		if left != nil && left[i] != prefilter.None {
@@ -251,7 +309,10 @@ func (a *API) scoreStrings(w http.ResponseWriter, m *Model, in []string, normali
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.Write(b)
-	*out = b // keep the grown buffer for the next request
+	if cap(b) <= maxPooledAnswer {
+		*out = b // keep the grown buffer for the next request
+		respPool.Put(out)
+	}
 	a.afterStrings(w, m, norm, scores)
 	return http.StatusOK
 }
@@ -288,25 +349,6 @@ func httpError(w http.ResponseWriter, code int, msg string) int {
 	b := append(appendJSONString([]byte(`{"error":`), msg), "}\n"...)
 	w.Write(b)
 	return code
-}
-
-// jsonReason says where a JSON document went wrong.
-func jsonReason(err error, body []byte) string {
-	var syn *json.SyntaxError
-	if errors.As(err, &syn) {
-		return fmt.Sprintf("%v at byte %d", syn, syn.Offset)
-	}
-	var typ *json.UnmarshalTypeError
-	if errors.As(err, &typ) {
-		return fmt.Sprintf("field %q: want %s, got JSON %s at byte %d", typ.Field, typ.Type, typ.Value, typ.Offset)
-	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		if len(bytes.TrimSpace(body)) == 0 {
-			return "empty body"
-		}
-		return "unexpected end of input"
-	}
-	return err.Error()
 }
 
 // appendJSONString appends s as a JSON string (invalid UTF-8 replaced).

@@ -27,7 +27,25 @@ type Metrics struct {
 
 	requests *prometheus.CounterVec
 	latency  prometheus.Histogram
+	rejected *prometheus.CounterVec
+	inFlight prometheus.Gauge
 }
+
+// The reasons a score request is refused before it is scored: the labels
+// of mlctl_http_rejected_total.
+const (
+	// RejectInFlight: every slot was taken (503, --max-in-flight).
+	RejectInFlight = "in_flight"
+	// RejectTooManyInputs: more inputs than --max-inputs (413).
+	RejectTooManyInputs = "too_many_inputs"
+	// RejectBodyTooLarge: a body over --max-body (413).
+	RejectBodyTooLarge = "body_too_large"
+	// RejectReadTimeout: the body was not read within the read timeout (408).
+	RejectReadTimeout = "read_timeout"
+)
+
+// RejectReasons are the reasons, in the order /metrics lists them.
+var RejectReasons = []string{RejectInFlight, RejectTooManyInputs, RejectBodyTooLarge, RejectReadTimeout}
 
 // NewMetrics returns empty metrics, registered on reg.
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
@@ -36,12 +54,19 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			[]string{"code"}),
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "mlctl_http_request_duration_seconds", Help: "Score API request latency.",
 			Buckets: latencyBuckets}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mlctl_http_rejected_total",
+			Help: "Score API requests refused before scoring, by reason: in_flight (503, all --max-in-flight slots taken), too_many_inputs (413, --max-inputs), body_too_large (413, --max-body), read_timeout (408)."},
+			[]string{"reason"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "mlctl_http_requests_in_flight", Help: "Score API requests being read or scored (at most --max-in-flight)."}),
+	}
+	for _, r := range RejectReasons {
+		m.rejected.WithLabelValues(r) // listed at 0 from the start
 	}
 	names := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "mlctl_http_names_scored_total", Help: "Names scored through the HTTP API."},
 		func() float64 { return float64(m.NamesScored.Load()) })
 	txt := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "mlctl_http_txt_scored_total", Help: "TXT records scored through the HTTP API."},
 		func() float64 { return float64(m.TXTScored.Load()) })
-	for _, c := range []prometheus.Collector{m.requests, m.latency, names, txt} {
+	for _, c := range []prometheus.Collector{m.requests, m.latency, m.rejected, m.inFlight, names, txt} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register the HTTP API's metrics: %w", err)
 		}
@@ -54,3 +79,6 @@ func (m *Metrics) observeRequest(code int, d time.Duration) {
 	m.requests.WithLabelValues(strconv.Itoa(code)).Inc()
 	m.latency.Observe(d.Seconds())
 }
+
+// reject counts a score request refused for reason (see RejectReasons).
+func (m *Metrics) reject(reason string) { m.rejected.WithLabelValues(reason).Inc() }

@@ -41,8 +41,17 @@ type Config struct {
 	Flow FlowCheckConfig
 	// Campaigns configures how alerts are grouped into campaigns.
 	Campaigns CampaignOptions
-	// MaxBody bounds HTTP request bodies (default 16 MiB).
-	MaxBody int64
+	// MaxBody bounds HTTP request bodies (default 16 MiB), MaxInputs the
+	// inputs of one request (default DefaultMaxInputs), MaxInFlight the
+	// score requests read and scored at once (default
+	// DefaultMaxInFlight()); a request waits InFlightWait for a slot
+	// before it is answered 503 (0: not at all). See API.
+	MaxBody      int64
+	MaxInputs    int
+	MaxInFlight  int
+	InFlightWait time.Duration
+	// HTTP bounds how long a client may take (defaults in HTTPTimeouts).
+	HTTP HTTPTimeouts
 	// Heartbeat is the heartbeat interval (default 2s), at which a
 	// shadow's stats are recorded too; Poll the alias polling fallback
 	// (default 2s).
@@ -214,8 +223,9 @@ func (s *Server) Run(ctx context.Context) error {
 	var srv *http.Server
 	var shutdown chan struct{} // closed when HTTP requests in flight have finished
 	if s.listener != nil {
-		api := &API{Holder: s.holder, Metrics: s.metrics, Gatherer: s.gatherer, MaxBody: s.cfg.MaxBody, Log: s.log, Prefilter: s.cfg.Prefilter}
-		srv = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		api := &API{Holder: s.holder, Metrics: s.metrics, Gatherer: s.gatherer, MaxBody: s.cfg.MaxBody, MaxInputs: s.cfg.MaxInputs,
+			MaxInFlight: s.cfg.MaxInFlight, InFlightWait: s.cfg.InFlightWait, Log: s.log, Prefilter: s.cfg.Prefilter}
+		srv = s.cfg.HTTP.server(api.Handler())
 		srcWG.Add(1)
 		go func() {
 			defer srcWG.Done()
@@ -254,6 +264,22 @@ func (s *Server) Run(ctx context.Context) error {
 	stopBg()
 	bgWG.Wait()
 	return runErr
+}
+
+// ReopenAlerts reopens the alerts file at its path (appending, created if
+// missing), so that after logrotate moved it, alerts go to a new file at
+// the path; `mlctl serve` calls it on SIGHUP. Without an alerts file it
+// does nothing.
+func (s *Server) ReopenAlerts() error {
+	if s.cfg.Alerts == "" {
+		return nil
+	}
+	if err := s.alerts.Reopen(); err != nil {
+		s.log.Error("reopen the alerts file; still writing the one open", "path", s.cfg.Alerts, "error", err)
+		return err
+	}
+	s.log.Info("reopened the alerts file", "path", s.cfg.Alerts)
+	return nil
 }
 
 // bad logs the first bad lines of a source (all are counted by the source).

@@ -110,7 +110,7 @@ func TestShutdownLetsRequestsInFlightFinish(t *testing.T) {
 	if _, err := db.SetAlias(context.Background(), registry.MoveAlias{Alias: "production", ModelID: m.ID, Action: mlctl.ActionPromote, By: "t"}); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := NewServer(db, Config{Alias: "production", HTTPAddr: "127.0.0.1:0"}, quiet, prometheus.NewRegistry())
+	srv, err := NewServer(db, Config{Alias: "production", HTTPAddr: "127.0.0.1:0", MaxInputs: 300000}, quiet, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
