@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -285,7 +286,8 @@ func FuzzScoreBody(f *testing.F) {
 		}
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.DisallowUnknownFields()
-		wellFormed := dec.Decode(&req) == nil && !dec.More() && req.Names != nil && req.TXT == nil && req.Flows == nil && len(req.Names) <= 1000 && len(body) <= 64<<10
+		wellFormed := dec.Decode(&req) == nil && !dec.More() && req.Names != nil && req.TXT == nil && req.Flows == nil && len(req.Names) <= 1000 && len(body) <= 64<<10 &&
+			!repeatsKey(body)
 		if rec.Code != http.StatusOK {
 			var answer struct {
 				Error string `json:"error"`
@@ -334,4 +336,36 @@ func FuzzScoreBody(f *testing.F) {
 			}
 		}
 	})
+}
+
+// repeatsKey reports whether a JSON object gives one of its top-level keys
+// twice (in any case): the scorer refuses that, encoding/json takes the
+// last value.
+func repeatsKey(body []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		key := fmt.Sprint(tok)
+		for _, field := range []string{"names", "txt", "flows"} {
+			if strings.EqualFold(key, field) {
+				key = field
+			}
+		}
+		if seen[key] {
+			return true
+		}
+		seen[key] = true
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return false
+		}
+	}
+	return false
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // scoreRequest is POST /v1/score's body: exactly one of names (for a dga
@@ -79,7 +80,16 @@ func readScoreRequest(r io.Reader, max int) (*scoreRequest, error) {
 			return nil, err
 		}
 		key, _ := tok.(string) // More and Token see that an object's key is a string
-		if key != "names" && key != "txt" && key != "flows" {
+		// Fields match in any case, as encoding/json matches them; one
+		// given twice is refused rather than silently replaced.
+		switch {
+		case strings.EqualFold(key, "names"):
+			key = "names"
+		case strings.EqualFold(key, "txt"):
+			key = "txt"
+		case strings.EqualFold(key, "flows"):
+			key = "flows"
+		default:
 			return nil, &badJSON{fmt.Sprintf("unknown field %q", key)}
 		}
 		if seen[key] {
