@@ -122,7 +122,6 @@ func TestPipelineOnRealRegistry(t *testing.T) {
 }
 
 func TestTrainRefusesOneClassData(t *testing.T) {
-	ctx := context.Background()
 	db := registrytest.Open(t)
 	var rows []datasets.Row
 	for _, r := range datasets.GenerateDemo(1, 400) {
@@ -130,21 +129,8 @@ func TestTrainRefusesOneClassData(t *testing.T) {
 			rows = append(rows, r)
 		}
 	}
-	d, _, err := db.CreateDataset(ctx, registry.NewDataset{Name: "benign", Kind: "dga", SHA256: datasets.Hash(rows), Rows: rows})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s testsuite.WorkflowTestSuite
-	env := s.NewTestActivityEnvironment()
-	acts := &activities.Activities{DB: db}
-	env.RegisterActivity(acts)
-	v, err := env.ExecuteActivity(acts.SplitDatasets, activities.SplitInput{DatasetIDs: []int64{d.ID}, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var split activities.SplitResult
-	v.Get(&split)
-	_, err = env.ExecuteActivity(acts.Train, activities.TrainInput{WorkflowID: "w", DatasetIDs: []int64{d.ID}, SplitID: split.SplitID, Algo: "gbdt"})
+	se := newSplitEnv(t, db, "benign", rows, 1)
+	_, err := se.env.ExecuteActivity(se.acts.Train, activities.TrainInput{WorkflowID: "w", DatasetIDs: se.ids, SplitID: se.split.SplitID, Algo: "gbdt"})
 	if err == nil {
 		t.Fatal("trained on benign rows only")
 	}

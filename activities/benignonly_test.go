@@ -7,12 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"go.temporal.io/sdk/testsuite"
-
 	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
-	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 	"github.com/mlctl/mlctl/training"
 )
@@ -33,21 +30,9 @@ func TestIForestOnBenignOnlyNames(t *testing.T) {
 			dga = append(dga, r)
 		}
 	}
-	d, _, err := db.CreateDataset(ctx, registry.NewDataset{Name: "resolver", Kind: "dga", SHA256: datasets.Hash(rows), Rows: rows})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s testsuite.WorkflowTestSuite
-	env := s.NewTestActivityEnvironment()
-	acts := &activities.Activities{DB: db}
-	env.RegisterActivity(acts)
-	ids := []int64{d.ID}
-	v, err := env.ExecuteActivity(acts.SplitDatasets, activities.SplitInput{DatasetIDs: ids, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var split activities.SplitResult
-	v.Get(&split)
+	se := newSplitEnv(t, db, "resolver", rows, 1)
+	env, acts, d, split := se.env, se.acts, se.d, se.split
+	ids := se.ids
 	train := func(wf string) activities.TrainResult {
 		t.Helper()
 		v, err := env.ExecuteActivity(acts.Train, activities.TrainInput{WorkflowID: wf, DatasetIDs: ids, SplitID: split.SplitID, Algo: "iforest",
@@ -63,7 +48,7 @@ func TestIForestOnBenignOnlyNames(t *testing.T) {
 	if again := train("wf-benign-2"); again.SHA256 != trained.SHA256 {
 		t.Fatalf("same rows and seed, different models: %s vs %s", trained.SHA256, again.SHA256)
 	}
-	v, err = env.ExecuteActivity(acts.Evaluate, activities.EvaluateInput{CandidateID: trained.CandidateID, DatasetIDs: ids, SplitID: split.SplitID, ThresholdFPR: training.DefaultThresholdFPR})
+	v, err := env.ExecuteActivity(acts.Evaluate, activities.EvaluateInput{CandidateID: trained.CandidateID, DatasetIDs: ids, SplitID: split.SplitID, ThresholdFPR: training.DefaultThresholdFPR})
 	if err != nil {
 		t.Fatal(err)
 	}

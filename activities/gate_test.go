@@ -99,27 +99,15 @@ func TestGateComparesBothModelsOnTheSameRows(t *testing.T) {
 // default 0.001 on a validation split of a few hundred benign rows that
 // means no false positive at all, and the rule says what it picked.
 func TestThresholdAtAFalsePositiveRate(t *testing.T) {
-	ctx := context.Background()
 	db := registrytest.Open(t)
 	rows := datasets.GenerateDemo(8, 4000)
-	d, _, err := db.CreateDataset(ctx, registry.NewDataset{Name: "demo", Kind: "dga", SHA256: datasets.Hash(rows), Rows: rows})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s testsuite.WorkflowTestSuite
-	env := s.NewTestActivityEnvironment()
-	acts := &activities.Activities{DB: db}
-	env.RegisterActivity(acts)
-	ids := []int64{d.ID}
-	var split activities.SplitResult
-	v, err := env.ExecuteActivity(acts.SplitDatasets, activities.SplitInput{DatasetIDs: ids, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v.Get(&split)
+	se := newSplitEnv(t, db, "demo", rows, 1)
+	env, acts, split := se.env, se.acts, se.split
+	ids := se.ids
 	var trained activities.TrainResult
-	if v, err = env.ExecuteActivity(acts.Train, activities.TrainInput{WorkflowID: "wf-fpr", DatasetIDs: ids, SplitID: split.SplitID, Algo: "gbdt",
-		Params: map[string]string{"rounds": "20", "threshold_fpr": "0.01"}, Seed: 1}); err != nil {
+	v, err := env.ExecuteActivity(acts.Train, activities.TrainInput{WorkflowID: "wf-fpr", DatasetIDs: ids, SplitID: split.SplitID, Algo: "gbdt",
+		Params: map[string]string{"rounds": "20", "threshold_fpr": "0.01"}, Seed: 1})
+	if err != nil {
 		t.Fatal(err)
 	}
 	v.Get(&trained)

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"testing"
 
-	"go.temporal.io/sdk/testsuite"
-
 	"github.com/mlctl/mlctl/activities"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/evaluation"
@@ -31,21 +29,9 @@ func TestEvaluationLeavesOutPrefilteredRows(t *testing.T) {
 			datasets.Row{Name: fmt.Sprintf("host%d", i), Family: "benign"},
 			datasets.Row{Name: fmt.Sprintf("_x%d._tcp.example.com", i), Label: 1, Family: "odd"})
 	}
-	d, _, err := db.CreateDataset(ctx, registry.NewDataset{Name: "odd", Kind: "dga", SHA256: datasets.Hash(rows), Rows: rows})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s testsuite.WorkflowTestSuite
-	env := s.NewTestActivityEnvironment()
-	acts := &activities.Activities{DB: db}
-	env.RegisterActivity(acts)
-	v, err := env.ExecuteActivity(acts.SplitDatasets, activities.SplitInput{DatasetIDs: []int64{d.ID}, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var split activities.SplitResult
-	v.Get(&split)
-	v, err = env.ExecuteActivity(acts.Train, activities.TrainInput{WorkflowID: "wf-odd", DatasetIDs: []int64{d.ID}, SplitID: split.SplitID,
+	se := newSplitEnv(t, db, "odd", rows, 3)
+	env, acts, d, split := se.env, se.acts, se.d, se.split
+	v, err := env.ExecuteActivity(acts.Train, activities.TrainInput{WorkflowID: "wf-odd", DatasetIDs: []int64{d.ID}, SplitID: split.SplitID,
 		Algo: "gbdt", Params: map[string]string{"rounds": "10", "max_depth": "3"}, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
