@@ -15,12 +15,5 @@ const (
 	KindTabular Kind = "tabular"
 )
 
-// Kinds lists every kind of data.
-var Kinds = []Kind{KindDGA, KindTXT, KindFlow, KindTabular}
-
 // String returns the kind's name.
 func (k Kind) String() string { return string(k) }
-
-// TakesStrings reports whether rows of this kind are strings (names or TXT
-// records) rather than vectors of named values.
-func (k Kind) TakesStrings() bool { return k == KindDGA || k == KindTXT }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -159,12 +160,9 @@ func (a *Activities) resumePoint(ctx context.Context, in TrainInput, l training.
 
 // kindList is kinds joined with "or".
 func kindList(kinds []mlctl.Kind) string {
-	s := ""
+	names := make([]string, len(kinds))
 	for i, k := range kinds {
-		if i > 0 {
-			s += " or "
-		}
-		s += string(k)
+		names[i] = string(k)
 	}
-	return s
+	return strings.Join(names, " or ")
 }

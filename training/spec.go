@@ -40,8 +40,6 @@ type Spec struct {
 	KeepVersions int
 	// BaselineColumn is baseline_column ("": the dataset's own, if any).
 	BaselineColumn string
-	// Generated reports whether any generated-names key was given.
-	Generated bool
 	// Learner holds the keys that are not the recipe's: the learner's own.
 	Learner map[string]string
 	// Params is the whole map, as given.
@@ -67,11 +65,8 @@ func ParseSpec(l Learner, params map[string]string) (Spec, error) {
 		return s, err
 	}
 	for _, k := range generatedParams {
-		if _, ok := params[k]; ok {
-			s.Generated = true
-			if l != nil && !l.Needs().Generated {
-				return s, fmt.Errorf("--param %s: only gbdt and rf train with generated names", k)
-			}
+		if _, ok := params[k]; ok && l != nil && !l.Needs().Generated {
+			return s, fmt.Errorf("--param %s: only gbdt and rf train with generated names", k)
 		}
 	}
 	if _, err := dgagen.ParseAugment(params); err != nil {
