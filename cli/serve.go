@@ -50,6 +50,7 @@ func serveCommand() *ucli.Command {
 			&ucli.DurationFlag{Name: "heartbeat", Value: 2 * time.Second, Usage: "heartbeat interval into the registry (a shadow's stats are recorded as often)"},
 			&ucli.IntFlag{Name: "drift-sample", Value: 2000, Usage: "feature vectors of live traffic to keep, as a uniform sample, for the model in service's drift checks (0: none)"},
 			&ucli.DurationFlag{Name: "sample-flush", Value: 10 * time.Second, Usage: "how often the live sample is recorded in the registry (and at shutdown)"},
+			&ucli.StringFlag{Name: "state-dir", EnvVars: []string{"MLCTL_STATE_DIR"}, Value: serving.DefaultStateDir(), Usage: "directory for what must outlive the process: alerts not yet delivered (spooled while PostgreSQL or the alerts file's disk is unavailable) and the last model verified (served when the scorer starts without PostgreSQL)"},
 			&ucli.BoolFlag{Name: "json", Usage: "log as JSON lines on stderr"},
 		}, prefilterFlags()...),
 		Action: serve,
@@ -74,6 +75,10 @@ func serve(c *ucli.Context) error {
 		DriftSample: c.Int("drift-sample"), SampleFlush: c.Duration("sample-flush"),
 		MaxInputs: c.Int("max-inputs"), MaxInFlight: c.Int("max-in-flight"), InFlightWait: c.Duration("in-flight-wait"),
 		HTTP: serving.HTTPTimeouts{Read: c.Duration("http-read-timeout"), Write: c.Duration("http-write-timeout"), Idle: c.Duration("http-idle-timeout")},
+		StateDir: c.String("state-dir"),
+	}
+	if cfg.StateDir == "" {
+		return usagef("serve: no --state-dir (nor $MLCTL_STATE_DIR, $STATE_DIRECTORY, $XDG_STATE_HOME or a home directory): give one")
 	}
 	for _, f := range []string{"max-inputs", "max-in-flight"} {
 		if c.Int(f) <= 0 {

@@ -65,7 +65,7 @@ func newStack(t *testing.T) *stack {
 
 func (s *stack) env() []string {
 	return append(os.Environ(), "MLCTL_DATABASE_URL="+s.dbURL, "TEMPORAL_ADDRESS="+s.temporal, "TEMPORAL_NAMESPACE=default",
-		"MLCTL_WEBHOOK_SECRET="+webhookSecret)
+		"MLCTL_WEBHOOK_SECRET="+webhookSecret, "MLCTL_STATE_DIR="+filepath.Join(s.dir, "state"))
 }
 
 // run runs mlctl and returns stdout; a non-zero exit fails the test.

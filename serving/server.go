@@ -65,6 +65,9 @@ type Config struct {
 	// Prefilter decides the names a domain-name model never scores, from
 	// every source and over HTTP (nil: the built-in rules only).
 	Prefilter *prefilter.Prefilter
+	// StateDir holds what must outlive the process: the alert spool and
+	// the last model verified (see DefaultStateDir).
+	StateDir string
 }
 
 // Server is one scorer process: model holder, alias watcher, heartbeat,
