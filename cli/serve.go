@@ -74,7 +74,7 @@ func serve(c *ucli.Context) error {
 		MaxBody: c.Int64("max-body"), Heartbeat: c.Duration("heartbeat"), Pipeline: serving.PipelineOptions{QueueSize: c.Int("queue")},
 		DriftSample: c.Int("drift-sample"), SampleFlush: c.Duration("sample-flush"),
 		MaxInputs: c.Int("max-inputs"), MaxInFlight: c.Int("max-in-flight"), InFlightWait: c.Duration("in-flight-wait"),
-		HTTP: serving.HTTPTimeouts{Read: c.Duration("http-read-timeout"), Write: c.Duration("http-write-timeout"), Idle: c.Duration("http-idle-timeout")},
+		HTTP:     serving.HTTPTimeouts{Read: c.Duration("http-read-timeout"), Write: c.Duration("http-write-timeout"), Idle: c.Duration("http-idle-timeout")},
 		StateDir: c.String("state-dir"),
 	}
 	if cfg.StateDir == "" {
