@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mlctl/mlctl"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -34,6 +36,10 @@ var alertKinds = map[string]bool{AlertName: true, AlertClient: true, AlertTunnel
 // (Kind AlertClient) a client whose inputs did in a window.
 type Alert struct {
 	ID int64 `json:"id,omitempty"`
+	// UID identifies the alert wherever it is delivered: a UUID its scorer
+	// gave it when raising it (AddAlerts gives one to an alert without).
+	// Stored twice, an alert is kept once.
+	UID string `json:"alert_id"`
 	// Kind is one of AlertName, AlertClient, AlertTunnel, AlertFlow,
 	// AlertTXT. AddAlerts stores the zero value as AlertName, as the rows
 	// from before kinds existed.
@@ -81,51 +87,93 @@ type Alert struct {
 // NoCampaign is the campaign ID of an alert in no campaign.
 const NoCampaign = -1
 
-// AddAlerts stores alerts in one COPY.
-func (db *DB) AddAlerts(ctx context.Context, alerts []Alert) error {
+// alertColumns are the columns AddAlerts fills, in the order of alertRow.
+var alertColumns = []string{"alert_uid", "seen_at", "source", "client_ip", "input", "score", "threshold", "model_id", "model", "version", "sha256", "scorer_id",
+	"batch_median", "detail", "campaign_id", "kind", "window_start", "window_seconds", "names", "nxdomain_share", "median_score"}
+
+// AddAlerts stores alerts, skipping those whose UID is stored already (a
+// batch delivered again after an outage), and returns how many it stored.
+// Alerts without a UID are given one. It is one transaction: a COPY into a
+// temporary table, then one INSERT … ON CONFLICT DO NOTHING.
+func (db *DB) AddAlerts(ctx context.Context, alerts []Alert) (int, error) {
 	if len(alerts) == 0 {
-		return nil
+		return 0, nil
 	}
 	rows := make([][]any, len(alerts))
-	for i, a := range alerts {
-		campaign := a.Campaign
-		switch {
-		case campaign == 0:
-			campaign = NoCampaign
-		case campaign < NoCampaign:
-			return mlctl.Errorf(mlctl.EINVALID, "alert %d: campaign ID %d is neither an issued ID nor %d (none)", i, campaign, NoCampaign)
+	for i := range alerts {
+		if alerts[i].UID == "" {
+			alerts[i].UID = NewAlertUID()
 		}
-		kind := a.Kind
-		switch {
-		case kind == "":
-			kind = AlertName
-		case !alertKinds[kind]:
-			return mlctl.Errorf(mlctl.EINVALID, "alert %d: kind %q is not one of name, client, tunnel, flow, txt", i, kind)
+		row, err := alertRow(i, &alerts[i])
+		if err != nil {
+			return 0, err
 		}
-		var model *int64
-		if a.ModelID != 0 {
-			model = &alerts[i].ModelID
-		}
-		detail := a.Detail
-		if detail == nil {
-			detail = json.RawMessage(`{}`)
-		}
-		rows[i] = []any{a.SeenAt, a.Source, a.ClientIP, a.Input, a.Score, a.Threshold, model, a.Model, a.Version, a.SHA256, a.ScorerID, a.BatchMedian, detail, campaign,
-			kind, a.WindowStart, windowSeconds(a.WindowSeconds), a.Names, a.NXDomainShare, a.MedianScore}
+		rows[i] = row
 	}
-	_, err := db.pool.CopyFrom(ctx, pgx.Identifier{"alerts"},
-		[]string{"seen_at", "source", "client_ip", "input", "score", "threshold", "model_id", "model", "version", "sha256", "scorer_id", "batch_median", "detail", "campaign_id",
-			"kind", "window_start", "window_seconds", "names", "nxdomain_share", "median_score"},
-		pgx.CopyFromRows(rows))
+	cols := strings.Join(alertColumns, ", ")
+	var stored int64
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE alerts_in ON COMMIT DROP AS SELECT `+cols+` FROM alerts WITH NO DATA`); err != nil {
+			return err
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"alerts_in"}, alertColumns, pgx.CopyFromRows(rows)); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO alerts (`+cols+`) SELECT `+cols+` FROM alerts_in ON CONFLICT (alert_uid) DO NOTHING`)
+		stored = tag.RowsAffected()
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("store %d alerts: %w", len(alerts), err)
+		return 0, fmt.Errorf("store %d alerts: %w", len(alerts), err)
 	}
-	return nil
+	return int(stored), nil
+}
+
+// alertRow is alert i's values for alertColumns, or why it cannot be stored.
+func alertRow(i int, a *Alert) ([]any, error) {
+	uid, err := uuid.Parse(a.UID)
+	if err != nil {
+		return nil, mlctl.Errorf(mlctl.EINVALID, "alert %d: alert_id %q is not a UUID", i, a.UID)
+	}
+	campaign := a.Campaign
+	switch {
+	case campaign == 0:
+		campaign = NoCampaign
+	case campaign < NoCampaign:
+		return nil, mlctl.Errorf(mlctl.EINVALID, "alert %d: campaign ID %d is neither an issued ID nor %d (none)", i, campaign, NoCampaign)
+	}
+	kind := a.Kind
+	switch {
+	case kind == "":
+		kind = AlertName
+	case !alertKinds[kind]:
+		return nil, mlctl.Errorf(mlctl.EINVALID, "alert %d: kind %q is not one of name, client, tunnel, flow, txt", i, kind)
+	}
+	var model *int64
+	if a.ModelID != 0 {
+		model = &a.ModelID
+	}
+	detail := a.Detail
+	if detail == nil {
+		detail = json.RawMessage(`{}`)
+	}
+	return []any{uid.String(), a.SeenAt, a.Source, a.ClientIP, a.Input, a.Score, a.Threshold, model, a.Model, a.Version, a.SHA256, a.ScorerID, a.BatchMedian, detail, campaign,
+		kind, a.WindowStart, windowSeconds(a.WindowSeconds), a.Names, a.NXDomainShare, a.MedianScore}, nil
+}
+
+// NewAlertUID returns a fresh alert ID: a UUID of version 7, which sorts by
+// the time it was made.
+func NewAlertUID() string {
+	id, err := uuid.NewV7()
+	if err != nil { // only when the system's random source fails
+		return uuid.NewString()
+	}
+	return id.String()
 }
 
 // Alerts returns the newest alerts (at most limit), newest first.
 func (db *DB) Alerts(ctx context.Context, limit int) ([]Alert, error) {
-	rows, err := db.pool.Query(ctx, `SELECT id, seen_at, source, client_ip, input, score, threshold, COALESCE(model_id, 0), model, version,
+	rows, err := db.pool.Query(ctx, `SELECT id, COALESCE(alert_uid::text, ''), seen_at, source, client_ip, input, score, threshold, COALESCE(model_id, 0), model, version,
 		sha256, scorer_id, batch_median, detail, campaign_id, kind, window_start, COALESCE(window_seconds, 0), names, nxdomain_share, median_score
 		FROM alerts ORDER BY id DESC LIMIT $1`, limit)
 	if err != nil {
@@ -136,7 +184,7 @@ func (db *DB) Alerts(ctx context.Context, limit int) ([]Alert, error) {
 	for rows.Next() {
 		var a Alert
 		var detail []byte
-		if err := rows.Scan(&a.ID, &a.SeenAt, &a.Source, &a.ClientIP, &a.Input, &a.Score, &a.Threshold, &a.ModelID, &a.Model,
+		if err := rows.Scan(&a.ID, &a.UID, &a.SeenAt, &a.Source, &a.ClientIP, &a.Input, &a.Score, &a.Threshold, &a.ModelID, &a.Model,
 			&a.Version, &a.SHA256, &a.ScorerID, &a.BatchMedian, &detail, &a.Campaign,
 			&a.Kind, &a.WindowStart, &a.WindowSeconds, &a.Names, &a.NXDomainShare, &a.MedianScore); err != nil {
 			return nil, fmt.Errorf("read alert: %w", err)

@@ -169,7 +169,7 @@ func TestAlertsAreStoredInOneCopy(t *testing.T) {
 		{SeenAt: time.Unix(1700000001, 0).UTC(), Source: "zeek-conn", ClientIP: "10.0.0.2", Input: "10.0.0.2@2023-11-14T22:13:20Z", Score: 0.5,
 			Model: "flowcheck", ScorerID: "s1"},
 	}
-	if err := db.AddAlerts(ctx, in); err != nil {
+	if _, err := db.AddAlerts(ctx, in); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.Alerts(ctx, 10)

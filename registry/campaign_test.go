@@ -91,7 +91,7 @@ func TestAlertCampaignIsStored(t *testing.T) {
 		{SeenAt: at, Source: "dnstap", ClientIP: "10.0.0.1", Input: "noise", Model: "dga", Campaign: registry.NoCampaign},
 		{SeenAt: at, Source: "zeek-conn", ClientIP: "10.0.0.2", Input: "unset", Model: "flowcheck"},
 	}
-	if err := db.AddAlerts(ctx, in); err != nil {
+	if _, err := db.AddAlerts(ctx, in); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.Alerts(ctx, 10)
@@ -108,7 +108,7 @@ func TestAlertCampaignIsStored(t *testing.T) {
 		}
 	}
 	bad := []registry.Alert{{SeenAt: at, Source: "dnstap", Input: "bad", Model: "dga", Campaign: -2}}
-	if err := db.AddAlerts(ctx, bad); mlctl.ErrorCode(err) != mlctl.EINVALID {
+	if _, err := db.AddAlerts(ctx, bad); mlctl.ErrorCode(err) != mlctl.EINVALID {
 		t.Fatalf("campaign -2: %v; want invalid", err)
 	}
 }

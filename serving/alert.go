@@ -1,75 +1,133 @@
 package serving
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"sync"
+	"path/filepath"
+	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/mlctl/mlctl/registry"
+	"github.com/mlctl/mlctl/spool"
 )
 
-// AlertSink records alerts as rows in the registry and, when a path is
-// given, as JSON lines appended to a file, each with its campaign ID (see
-// Campaigns). Add hands batches to a writer goroutine, so scoring does not
-// wait for the database or the clustering; when the writer falls 64
-// batches behind, Add waits (the scoring queue then fills and drops are
-// counted there) rather than holding unbounded memory. Batches that queue
-// while the writer is busy are written (and clustered) together.
+// AlertSink delivers alerts to the registry and, when a path is given, as
+// JSON lines appended to a file, each with its alert ID (a UUID given when
+// the alert is raised, so a delivery retried never stores it twice) and
+// its campaign ID (see Campaigns). Add hands batches to a writer
+// goroutine, so scoring does not wait for the database or the clustering;
+// when the writer falls 64 batches behind, Add waits (the scoring queue
+// then fills and drops are counted there) rather than holding unbounded
+// memory. Each sink has its own delivery (see delivery): what it cannot
+// take now is spooled on disk and delivered, in order, when it can.
 type AlertSink struct {
-	db        *registry.DB
 	scorerID  string
 	log       *slog.Logger
 	campaigns *Campaigns
 	pending   chan []registry.Alert
 	done      chan struct{}
 
-	path   string
-	fileMu sync.Mutex // file and buf: the writer goroutine writes, Reopen swaps
-	file   *os.File
-	buf    *bufio.Writer
+	file       *alertFile // nil: no alerts file
+	deliveries []*delivery
 
 	raised         atomic.Uint64
 	raisedKind     map[string]*atomic.Uint64
-	dbFailed       atomic.Uint64
 	campaignFailed atomic.Uint64
+	lastCampaign   time.Time // when a campaign failure was last logged (writer goroutine)
 }
 
-// NewAlertSink opens (appending) the JSON lines file at path, if any, and
-// groups alerts into campaigns with the default CampaignOptions.
+// AlertSinkOptions configure an AlertSink.
+type AlertSinkOptions struct {
+	// File is the JSON lines file alerts are appended to ("" for none).
+	File string
+	// Spool is the directory of the sink's spools: SLOT/registry and
+	// SLOT/file in the first slot (Spool.1, Spool.2, ...) no other process
+	// holds, so that a scorer restarted delivers what the last one left.
+	// "": no spool; what a sink cannot take is dropped and counted.
+	Spool string
+	// SpoolMaxBytes bounds each sink's spool (default
+	// DefaultSpoolMaxBytes).
+	SpoolMaxBytes int64
+	Campaigns     CampaignOptions
+}
+
+// DefaultSpoolMaxBytes is the default bound of each sink's spool: about a
+// million alerts.
+const DefaultSpoolMaxBytes = 1 << 30
+
+// NewAlertSink returns a sink without a spool that appends alerts to the
+// file at path (none for "") and groups them into campaigns with the
+// default CampaignOptions.
 func NewAlertSink(db *registry.DB, scorerID, path string, log *slog.Logger) (*AlertSink, error) {
-	return NewAlertSinkWith(db, scorerID, path, log, CampaignOptions{})
+	return NewAlertSinkWith(db, scorerID, log, AlertSinkOptions{File: path})
 }
 
-// NewAlertSinkWith is NewAlertSink with campaign options.
-func NewAlertSinkWith(db *registry.DB, scorerID, path string, log *slog.Logger, campaigns CampaignOptions) (*AlertSink, error) {
-	c, err := NewCampaigns(db, campaigns)
+// NewAlertSinkWith returns a sink configured by o.
+func NewAlertSinkWith(db *registry.DB, scorerID string, log *slog.Logger, o AlertSinkOptions) (*AlertSink, error) {
+	c, err := NewCampaigns(db, o.Campaigns)
 	if err != nil {
 		return nil, err
 	}
-	s := &AlertSink{db: db, scorerID: scorerID, log: log, campaigns: c, pending: make(chan []registry.Alert, 64), done: make(chan struct{}),
+	if o.SpoolMaxBytes <= 0 {
+		o.SpoolMaxBytes = DefaultSpoolMaxBytes
+	}
+	s := &AlertSink{scorerID: scorerID, log: log, campaigns: c, pending: make(chan []registry.Alert, 64), done: make(chan struct{}),
 		raisedKind: map[string]*atomic.Uint64{}}
 	for _, k := range AlertKinds {
 		s.raisedKind[k] = new(atomic.Uint64)
 	}
-	if path != "" {
-		f, err := openAlertsFile(path)
-		if err != nil {
+	var regSpool, fileSpool *spool.Spool
+	if o.Spool != "" {
+		if regSpool, fileSpool, err = claimSpools(o.Spool, o.SpoolMaxBytes); err != nil {
 			return nil, err
 		}
-		s.path, s.file, s.buf = path, f, bufio.NewWriter(f)
+	}
+	s.deliveries = append(s.deliveries, newDelivery(SinkRegistry, registryDest{db}, regSpool, 10*time.Second, log))
+	if o.File != "" {
+		if s.file, err = openAlertFile(o.File); err != nil {
+			s.closeDeliveries()
+			if fileSpool != nil {
+				fileSpool.Close()
+			}
+			return nil, err
+		}
+		s.deliveries = append(s.deliveries, newDelivery(SinkFile, s.file, fileSpool, 10*time.Second, log))
+	} else if fileSpool != nil {
+		if st := fileSpool.Stats(); st.Records > 0 {
+			log.Warn("alerts spooled for an alerts file wait in the spool: this scorer has no --alerts file", "alerts", st.Records, "spool", fileSpool.Dir())
+		}
+		fileSpool.Close()
 	}
 	go s.run()
 	return s, nil
 }
 
-// run writes batches as they come, several at once when it fell behind.
+// claimSpools opens the registry and file spools of the first slot under
+// base (base.1, base.2, ...) that no other process holds.
+func claimSpools(base string, maxBytes int64) (reg, file *spool.Spool, err error) {
+	for n := 1; n <= 64; n++ {
+		slot := base + "." + strconv.Itoa(n)
+		reg, err = spool.Open(filepath.Join(slot, SinkRegistry), maxBytes)
+		if err != nil {
+			if errors.Is(err, spool.ErrInUse) {
+				continue
+			}
+			return nil, nil, fmt.Errorf("alert spool: %w", err)
+		}
+		if file, err = spool.Open(filepath.Join(slot, SinkFile), maxBytes); err != nil {
+			reg.Close()
+			return nil, nil, fmt.Errorf("alert spool: %w", err)
+		}
+		return reg, file, nil
+	}
+	return nil, nil, fmt.Errorf("alert spool: all 64 slots of %s are held by running scorers", base)
+}
+
+// run assigns campaigns to batches as they come (several at once when it
+// fell behind) and hands them to every delivery.
 func (s *AlertSink) run() {
 	defer close(s.done)
 	for batch := range s.pending {
@@ -85,17 +143,52 @@ func (s *AlertSink) run() {
 				break more
 			}
 		}
-		s.write(batch)
+		s.assignCampaigns(batch)
+		for _, d := range s.deliveries {
+			d.in <- batch
+		}
 	}
 }
 
-// Raised counts alerts raised; DBFailed counts those the registry did not take
-// (they are still in the file); CampaignFailed counts written batches in
-// which some alerts got no campaign for an error (logged), not for being
-// noise.
+// assignCampaigns groups batch into campaigns. Alerts that could not be
+// given one (their new campaign had no ID: the registry is down) keep
+// registry.NoCampaign; the failure is counted and logged at most every
+// 30 s.
+func (s *AlertSink) assignCampaigns(batch []registry.Alert) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := s.campaigns.Assign(ctx, batch); err != nil {
+		s.campaignFailed.Add(1)
+		if time.Since(s.lastCampaign) >= 30*time.Second {
+			s.lastCampaign = time.Now()
+			s.log.Error("assign campaigns (logged at most every 30s)", "count", len(batch), "failed_batches_total", s.campaignFailed.Load(), "error", err)
+		}
+	}
+}
+
+// Raised counts alerts raised; CampaignFailed counts batches in which some
+// alerts got no campaign for an error (logged), not for being noise.
 func (s *AlertSink) Raised() uint64         { return s.raised.Load() }
-func (s *AlertSink) DBFailed() uint64       { return s.dbFailed.Load() }
 func (s *AlertSink) CampaignFailed() uint64 { return s.campaignFailed.Load() }
+
+// Delivery returns each sink's delivery counters, by sink (SinkRegistry,
+// SinkFile).
+func (s *AlertSink) Delivery() map[string]DeliveryCounts {
+	out := make(map[string]DeliveryCounts, len(s.deliveries))
+	for _, d := range s.deliveries {
+		out[d.sink] = d.counts()
+	}
+	return out
+}
+
+// Dropped counts alerts lost by any sink (see DeliveryCounts.Dropped).
+func (s *AlertSink) Dropped() uint64 {
+	var n uint64
+	for _, d := range s.deliveries {
+		n += d.dropped.Load()
+	}
+	return n
+}
 
 // AlertKinds are the alert kinds: the kind labels of mlctl_alerts_total.
 var AlertKinds = []string{registry.AlertName, registry.AlertClient, registry.AlertTunnel, registry.AlertFlow, registry.AlertTXT}
@@ -108,14 +201,17 @@ func (s *AlertSink) RaisedKind(kind string) uint64 {
 	return 0
 }
 
-// Add queues a batch of alerts for the file and the registry. An alert
-// without a kind is a name alert.
+// Add queues a batch of alerts for every sink, giving each its alert ID
+// and scorer. An alert without a kind is a name alert.
 func (s *AlertSink) Add(ctx context.Context, alerts []registry.Alert) {
 	if len(alerts) == 0 {
 		return
 	}
 	for i := range alerts {
 		alerts[i].ScorerID = s.scorerID
+		if alerts[i].UID == "" {
+			alerts[i].UID = registry.NewAlertUID()
+		}
 		if alerts[i].Kind == "" {
 			alerts[i].Kind = registry.AlertName
 		}
@@ -127,51 +223,25 @@ func (s *AlertSink) Add(ctx context.Context, alerts []registry.Alert) {
 	s.pending <- alerts
 }
 
-// write records alerts: campaign IDs first, then the file (flushed), then
-// one COPY into the registry; alerts the registry refuses are counted and
-// stay in the file.
-func (s *AlertSink) write(alerts []registry.Alert) {
-	cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
-	if err := s.campaigns.Assign(cctx, alerts); err != nil {
-		s.campaignFailed.Add(1)
-		s.log.Error("assign campaigns", "count", len(alerts), "error", err)
-	}
-	ccancel()
-	s.fileMu.Lock()
-	if s.buf != nil {
-		for _, a := range alerts {
-			b, err := json.Marshal(a)
-			if err == nil {
-				s.buf.Write(b)
-				s.buf.WriteByte('\n')
-			}
-		}
-		if err := s.buf.Flush(); err != nil {
-			s.log.Error("write alerts file", "error", err)
-		}
-	}
-	s.fileMu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := s.db.AddAlerts(ctx, alerts); err != nil {
-		s.dbFailed.Add(uint64(len(alerts)))
-		s.log.Error("store alerts", "count", len(alerts), "error", err)
-	}
-}
-
-// Close writes what is queued, then flushes and closes the file. Add must
-// not be called after Close.
+// Close delivers what is queued (what a sink cannot take stays in its
+// spool), then closes the file. Add must not be called after Close.
 func (s *AlertSink) Close() error {
 	close(s.pending)
 	<-s.done
-	s.fileMu.Lock()
-	defer s.fileMu.Unlock()
+	s.closeDeliveries()
 	if s.file == nil {
 		return nil
 	}
-	f := s.file
-	s.file, s.buf = nil, nil // a Reopen after Close does nothing
-	return f.Close()
+	return s.file.close()
+}
+
+func (s *AlertSink) closeDeliveries() {
+	for _, d := range s.deliveries {
+		close(d.in)
+	}
+	for _, d := range s.deliveries {
+		<-d.done
+	}
 }
 
 // Reopen closes the alerts file and opens its path again (appending,
@@ -181,30 +251,8 @@ func (s *AlertSink) Close() error {
 // keep going to the file already open and the error is returned. Without
 // a file it does nothing.
 func (s *AlertSink) Reopen() error {
-	s.fileMu.Lock()
-	defer s.fileMu.Unlock()
 	if s.file == nil {
 		return nil
 	}
-	f, err := openAlertsFile(s.path)
-	if err != nil {
-		return err
-	}
-	flushErr := s.buf.Flush() // a batch is written whole under fileMu: normally nothing is left
-	closeErr := s.file.Close()
-	s.file = f
-	s.buf.Reset(f)
-	if err := errors.Join(flushErr, closeErr); err != nil {
-		return fmt.Errorf("alerts file: close the one reopened: %w", err)
-	}
-	return nil
-}
-
-// openAlertsFile opens path for appending alerts, creating it if missing.
-func openAlertsFile(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("alerts file: %w", err)
-	}
-	return f, nil
+	return s.file.reopen()
 }

@@ -34,7 +34,8 @@ type scorerCollector struct {
 	scorerInfo, modelInfo, modelThreshold, modelLoaded, swaps, refused              *prometheus.Desc
 	shadowInfo, shadowScored, shadowDisagreements, shadowChampion, shadowChallenger *prometheus.Desc
 	shadowRefused, sampleRows, sampleSeen, alerts, deduplicated, clientWindows      *prometheus.Desc
-	clientEvictions, clientLate, storeFailed, prefiltered, queue, flowLate          *prometheus.Desc
+	clientEvictions, clientLate, prefiltered, queue, flowLate                       *prometheus.Desc
+	delivered, spooled, dropped, quarantined, deliveryFailures, inSpool, spoolBytes *prometheus.Desc
 	sources                                                                         []*prometheus.Desc // as sourceMetrics
 	all                                                                             []*prometheus.Desc
 }
@@ -67,7 +68,13 @@ func newScorerCollector(s *Server) *scorerCollector {
 	c.clientWindows = d("mlctl_client_windows_open", "Client windows held for client verdicts (this window's clients and the previous one's).")
 	c.clientEvictions = d("mlctl_client_evictions_total", "Clients forgotten before their window ended because --client-max clients were tracked.")
 	c.clientLate = d("mlctl_client_late_queries_total", "Queries from a window before their client's current one (out of order), counted in the current one.")
-	c.storeFailed = d("mlctl_alerts_store_failed_total", "Alerts the registry did not take (still in the alerts file).")
+	c.delivered = d("mlctl_alerts_delivered_total", "Alerts a sink took, by sink: registry, file.", "sink")
+	c.spooled = d("mlctl_alerts_spooled_total", "Alerts spooled on disk because their sink could not take them then (or others waited before them), by sink; delivered from the spool in order.", "sink")
+	c.dropped = d("mlctl_alerts_dropped_total", "Alerts lost by a sink: its spool was full, or it refused them as invalid; each drop is logged.", "sink")
+	c.quarantined = d("mlctl_alerts_quarantined_total", "Spooled alerts that did not decode, moved to the spool's bad/ folder, by sink.", "sink")
+	c.deliveryFailures = d("mlctl_alert_delivery_failures_total", "Deliveries of a batch of alerts a sink did not take (then spooled and retried), by sink.", "sink")
+	c.inSpool = d("mlctl_alert_spool_alerts", "Alerts waiting in a sink's spool, by sink.", "sink")
+	c.spoolBytes = d("mlctl_alert_spool_bytes", "Bytes held in a sink's spool, by sink.", "sink")
 	c.prefiltered = d("mlctl_prefiltered_total", "Names prefiltered (never scored as DGA: .arpa, local, special-use, single-label, _service labels, --internal-suffix, --allowlist), by reason and source.",
 		"reason", "source")
 	c.queue = d("mlctl_queue_length", "Queries waiting to be scored.")
@@ -136,7 +143,15 @@ func (c *scorerCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge(c.clientWindows, float64(open))
 	counter(c.clientEvictions, float64(evicted))
 	counter(c.clientLate, float64(late))
-	counter(c.storeFailed, float64(s.alerts.DBFailed()))
+	for sink, dc := range n.Delivery {
+		counter(c.delivered, float64(dc.Delivered), sink)
+		counter(c.spooled, float64(dc.Spooled), sink)
+		counter(c.dropped, float64(dc.Dropped), sink)
+		counter(c.quarantined, float64(dc.Quarantined), sink)
+		counter(c.deliveryFailures, float64(dc.Failures), sink)
+		gauge(c.inSpool, float64(dc.InSpool), sink)
+		gauge(c.spoolBytes, float64(dc.SpoolBytes), sink)
+	}
 
 	c.collectPrefiltered(ch)
 	gauge(c.queue, float64(n.Queue))

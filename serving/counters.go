@@ -37,6 +37,9 @@ type Counters struct {
 	Shadow *ShadowCounts `json:"shadow,omitempty"`
 	// LiveSample is the model in service's live sample (nil: none kept).
 	LiveSample *LiveSampleCounts `json:"live_sample,omitempty"`
+	// Delivery is each alert sink's delivery (registry, file): delivered,
+	// spooled, dropped and what waits in its spool.
+	Delivery map[string]DeliveryCounts `json:"delivery,omitempty"`
 }
 
 // Source is the counts of the source named zeek-dns, dnstap or zeek-conn
@@ -112,6 +115,7 @@ func (s *Server) countersOf(m *Model, sh *Shadow) Counters {
 		Queue:           s.pipeline.QueueLen(),
 		ZeekDNS:         s.pipeline.Counters(SourceZeekDNS).Counts(),
 		Dnstap:          s.pipeline.Counters(SourceDnstap).Counts(),
+		Delivery:        s.alerts.Delivery(),
 	}
 	if cw := s.pipeline.ClientWindows(); cw != nil {
 		d := cw.Deduplicated()

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -66,8 +67,13 @@ type Config struct {
 	// every source and over HTTP (nil: the built-in rules only).
 	Prefilter *prefilter.Prefilter
 	// StateDir holds what must outlive the process: the alert spool and
-	// the last model verified (see DefaultStateDir).
+	// the last model verified (see DefaultStateDir). "" keeps nothing: an
+	// alert a sink cannot take is dropped (and counted), and the scorer
+	// cannot serve without the registry; `mlctl serve` always gives one.
 	StateDir string
+	// SpoolMaxBytes bounds each alert sink's spool (default
+	// DefaultSpoolMaxBytes).
+	SpoolMaxBytes int64
 }
 
 // Server is one scorer process: model holder, alias watcher, heartbeat,
@@ -133,7 +139,11 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 		sources = append(sources, SourceDnstap)
 	}
 	var err error
-	if s.alerts, err = NewAlertSinkWith(db, s.id, cfg.Alerts, log, cfg.Campaigns); err != nil {
+	var spoolBase string
+	if cfg.StateDir != "" {
+		spoolBase = filepath.Join(cfg.StateDir, "spool", cfg.Alias)
+	}
+	if s.alerts, err = NewAlertSinkWith(db, s.id, log, AlertSinkOptions{File: cfg.Alerts, Spool: spoolBase, SpoolMaxBytes: cfg.SpoolMaxBytes, Campaigns: cfg.Campaigns}); err != nil {
 		return nil, err
 	}
 	po := cfg.Pipeline

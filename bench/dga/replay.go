@@ -31,7 +31,7 @@ type ReplayCounts struct {
 	NameAlerts   int               `json:"name_alerts"`
 	ClientAlerts int               `json:"client_alerts"`
 	Deduplicated uint64            `json:"deduplicated"`
-	DBFailed     uint64            `json:"db_failed"`
+	AlertsLost   uint64            `json:"alerts_lost"`
 }
 
 // ReplayServing replays lines as a Zeek dns.log through the serving code
@@ -116,7 +116,7 @@ wait:
 		return nil, ReplayCounts{}, err
 	}
 	c := ReplayCounts{Lines: len(lines), Parsed: counters.Parsed.Load(), Scored: counters.Scored.Load(), Skipped: counters.Skipped.Load() - uint64(fileLines-len(lines)),
-		Dropped: counters.Dropped.Load(), Prefiltered: counters.Prefiltered.Map(), Deduplicated: pipe.ClientWindows().Deduplicated(), DBFailed: sink.DBFailed()}
+		Dropped: counters.Dropped.Load(), Prefiltered: counters.Prefiltered.Map(), Deduplicated: pipe.ClientWindows().Deduplicated(), AlertsLost: sink.Dropped()}
 	for _, a := range alerts {
 		switch a.Kind {
 		case registry.AlertName:

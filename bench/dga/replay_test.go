@@ -47,8 +47,8 @@ func TestReplayServing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts.Parsed != uint64(len(lines)) || counts.Dropped != 0 || counts.DBFailed != 0 {
-		t.Errorf("%d lines: parsed %d, dropped %d, refused by the registry %d", len(lines), counts.Parsed, counts.Dropped, counts.DBFailed)
+	if counts.Parsed != uint64(len(lines)) || counts.Dropped != 0 || counts.AlertsLost != 0 {
+		t.Errorf("%d lines: parsed %d, dropped %d, alerts lost %d", len(lines), counts.Parsed, counts.Dropped, counts.AlertsLost)
 	}
 	if counts.Prefiltered["arpa"] == 0 || counts.Prefiltered["single_label"] == 0 {
 		t.Errorf("prefiltered %v, want arpa and single_label", counts.Prefiltered)

@@ -170,8 +170,8 @@ func (r ReplayResult) Table() string {
 	c := r.Counts
 	fmt.Fprintf(&b, "  name alerts raised: %d (%d on DGA queries, %d on benign queries of %d distinct names%s); de-duplicated, not raised: %d\n",
 		c.NameAlerts, r.NameAlertsDGA, r.NameAlertsBenign, len(r.BenignNames), listed(r.BenignNames), c.Deduplicated)
-	fmt.Fprintf(&b, "  queries: %d scored, %d skipped, %d dropped, prefiltered %s; %d client alerts; alerts the registry refused: %d\n",
-		c.Scored, c.Skipped, c.Dropped, reasonCounts(c.Prefiltered), c.ClientAlerts, c.DBFailed)
+	fmt.Fprintf(&b, "  queries: %d scored, %d skipped, %d dropped, prefiltered %s; %d client alerts; alerts lost: %d\n",
+		c.Scored, c.Skipped, c.Dropped, reasonCounts(c.Prefiltered), c.ClientAlerts, c.AlertsLost)
 	return b.String()
 }
 
