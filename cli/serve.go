@@ -51,6 +51,7 @@ func serveCommand() *ucli.Command {
 			&ucli.IntFlag{Name: "drift-sample", Value: 2000, Usage: "feature vectors of live traffic to keep, as a uniform sample, for the model in service's drift checks (0: none)"},
 			&ucli.DurationFlag{Name: "sample-flush", Value: 10 * time.Second, Usage: "how often the live sample is recorded in the registry (and at shutdown)"},
 			&ucli.StringFlag{Name: "state-dir", EnvVars: []string{"MLCTL_STATE_DIR"}, Value: serving.DefaultStateDir(), Usage: "directory for what must outlive the process: alerts not yet delivered (spooled while PostgreSQL or the alerts file's disk is unavailable) and the last model verified (served when the scorer starts without PostgreSQL)"},
+			&ucli.Int64Flag{Name: "alert-spool-max", Value: serving.DefaultSpoolMaxBytes, Usage: "bytes of alerts each sink (registry, alerts file) may spool under --state-dir while it cannot take them; beyond it alerts are dropped, counted and logged"},
 			&ucli.BoolFlag{Name: "json", Usage: "log as JSON lines on stderr"},
 		}, prefilterFlags()...),
 		Action: serve,
@@ -75,7 +76,10 @@ func serve(c *ucli.Context) error {
 		DriftSample: c.Int("drift-sample"), SampleFlush: c.Duration("sample-flush"),
 		MaxInputs: c.Int("max-inputs"), MaxInFlight: c.Int("max-in-flight"), InFlightWait: c.Duration("in-flight-wait"),
 		HTTP:     serving.HTTPTimeouts{Read: c.Duration("http-read-timeout"), Write: c.Duration("http-write-timeout"), Idle: c.Duration("http-idle-timeout")},
-		StateDir: c.String("state-dir"),
+		StateDir: c.String("state-dir"), SpoolMaxBytes: c.Int64("alert-spool-max"),
+	}
+	if cfg.SpoolMaxBytes <= 0 {
+		return usagef("serve: --alert-spool-max %d: want 1 or more bytes", cfg.SpoolMaxBytes)
 	}
 	if cfg.StateDir == "" {
 		return usagef("serve: no --state-dir (nor $MLCTL_STATE_DIR, $STATE_DIRECTORY, $XDG_STATE_HOME or a home directory): give one")
@@ -278,6 +282,11 @@ func countersLine(raw json.RawMessage) string {
 		alerts += fmt.Sprintf(" deduplicated=%d", *d)
 	}
 	parts = append(parts, alerts)
+	for _, sink := range []string{serving.SinkRegistry, serving.SinkFile} {
+		if d, ok := c.Delivery[sink]; ok && (d.InSpool > 0 || d.Dropped > 0) {
+			parts = append(parts, fmt.Sprintf("%s spool=%d dropped=%d", sink, d.InSpool, d.Dropped))
+		}
+	}
 	if sh := c.Shadow; sh != nil && sh.ID != 0 {
 		parts = append(parts, fmt.Sprintf("shadow %d of %s scored=%d disagreements=%d", sh.ID, sh.Challenger, sh.Scored, sh.Disagreements))
 	}

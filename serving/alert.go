@@ -54,8 +54,8 @@ type AlertSinkOptions struct {
 	Campaigns     CampaignOptions
 }
 
-// DefaultSpoolMaxBytes is the default bound of each sink's spool: about a
-// million alerts.
+// DefaultSpoolMaxBytes is the default bound of each sink's spool: about two
+// million alerts of 500 bytes.
 const DefaultSpoolMaxBytes = 1 << 30
 
 // NewAlertSink returns a sink without a spool that appends alerts to the
