@@ -129,10 +129,14 @@ var zeekTXTPrefix = regexp.MustCompile(`^TXT ([0-9]+)( |$)`)
 // not, say, the CNAME a TXT query went through).
 func IsZeekTXT(answer string) bool { return zeekTXTPrefix.MatchString(strings.TrimSpace(answer)) }
 
-// unzeekTXT turns Zeek's "TXT 3 abc TXT 2 de" into the record's strings
-// concatenated ("abcde"), as SPF and DKIM read a TXT record; text that is
-// not in that form is returned as it is.
-func unzeekTXT(s string) string {
+// ZeekTXT turns a TXT answer as Zeek's dns.log writes it, "TXT 3 abc TXT 2
+// de", into the record's strings concatenated ("abcde"), as SPF and DKIM
+// read a TXT record; text that is not in that form is returned as it is.
+// Only a Zeek answer is read this way: a record from anywhere else (a
+// list, dnstap, the HTTP API) is its own text, even one that starts with
+// "TXT 3 ", so the same record gives the same input from every source.
+func ZeekTXT(s string) string {
+	s = strings.TrimSpace(s)
 	var b strings.Builder
 	rest := s
 	for {
@@ -161,13 +165,12 @@ func unzeekTXT(s string) string {
 	return b.String() + rest
 }
 
-// NormaliseTXT cleans one TXT record: surrounding white space trimmed,
-// Zeek's "TXT <n> " answer form undone (the strings of a multi-string
-// record concatenated); empty, over MaxTXTLength bytes or not UTF-8 is an
-// error. Everything else (quotes, case, inner spaces) is kept: the
-// tokenizer decides what it means.
+// NormaliseTXT cleans one TXT record: surrounding white space trimmed;
+// empty, over MaxTXTLength bytes or not UTF-8 is an error. Everything else
+// (quotes, case, inner spaces) is kept: the tokenizer decides what it
+// means. It is idempotent. A Zeek answer is read with ZeekTXT first.
 func NormaliseTXT(s string) (string, error) {
-	s = strings.TrimSpace(unzeekTXT(strings.TrimSpace(s)))
+	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
 		return "", &BadName{Name: s, Reason: "empty"}

@@ -72,12 +72,28 @@ func TestReadTXTJSONL(t *testing.T) {
 	}
 }
 
-func TestNormaliseTXT(t *testing.T) {
+// TestZeekTXT: Zeek's "TXT <n> " form is undone, several strings
+// concatenated; a length that does not fit keeps the rest as written.
+func TestZeekTXT(t *testing.T) {
 	for in, want := range map[string]string{
-		" v=spf1 ~all ":        "v=spf1 ~all",
 		"TXT 3 hello world":    "hello world",
 		"TXT 3 abc TXT 2 de":   "abcde", // Zeek's two-string record
 		"TXT 5 a TXT 2 de":     "a TXT 2 de",
+		"TXT 9 TXT 1 xyz":      "TXT 1 xyz", // a record whose own text starts like Zeek's form
+		" TXT 11 v=spf1 -all ": "v=spf1 -all",
+		"TXT record":           "TXT record",
+		"v=spf1 -all":          "v=spf1 -all",
+	} {
+		if got := ZeekTXT(in); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNormaliseTXT(t *testing.T) {
+	for in, want := range map[string]string{
+		" v=spf1 ~all ":        "v=spf1 ~all",
+		"TXT 3 hello world":    "TXT 3 hello world", // Zeek's form is undone only in Zeek's logs (ZeekTXT)
 		"TXT record":           "TXT record",
 		`"quoted" kept, Case`:  `"quoted" kept, Case`,
 		"tab\tinside is kept ": "tab\tinside is kept",

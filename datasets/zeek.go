@@ -90,6 +90,6 @@ func (p *zeekParser) parse(c *collector, line string, n int) {
 			c.read.Skipped++ // the CNAME a TXT query went through
 			continue
 		}
-		addName(c, a, label, family, n)
+		addName(c, ZeekTXT(a), label, family, n)
 	}
 }

@@ -80,11 +80,15 @@ func inputsOf(from, to int) []string {
 	return out
 }
 
-// waitFor polls cond every 20 ms for up to 30 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// waitFor polls cond every 20 ms for up to 30 s; on failure it says what
+// it waited for and the sink's delivery counters, when given one.
+func waitFor(t *testing.T, what string, cond func() bool, sink ...*AlertSink) {
 	t.Helper()
 	for deadline := time.Now().Add(30 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
+			for _, s := range sink {
+				t.Logf("delivery counters: %+v", s.Delivery())
+			}
 			t.Fatalf("%s: not within 30s", what)
 		}
 	}
@@ -112,12 +116,12 @@ func TestAlertsSurviveRegistryOutage(t *testing.T) {
 	for i := 10; i < 40; i++ {
 		sink.Add(ctx, numberedAlerts(i*10, i*10+10))
 	}
-	waitFor(t, "alerts spooled in the outage", func() bool { return sink.Delivery()[SinkRegistry].InSpool == 300 })
+	waitFor(t, "alerts spooled in the outage", func() bool { return sink.Delivery()[SinkRegistry].InSpool == 300 }, sink)
 	o.proxy.Restore()
 	for i := 40; i < 50; i++ {
 		sink.Add(ctx, numberedAlerts(i*10, i*10+10))
 	}
-	waitFor(t, "all 500 alerts stored", func() bool { in, _ := o.storedInputs(t); return len(in) >= 500 })
+	waitFor(t, "all 500 alerts stored", func() bool { in, _ := o.storedInputs(t); return len(in) >= 500 }, sink)
 	if err := sink.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -38,8 +38,8 @@ func TestPipelineScoresTXTRecords(t *testing.T) {
 		{Source: "dnstap", Time: at, ClientIP: "10.0.0.9", Name: "t1.tunnel.example", TXT: []string{"AgLCFgAABAA", "AgLBXxCgkAA"}},
 		{Source: "dnstap", Time: at, ClientIP: "10.0.0.9", Name: "example.com", TXT: []string{" v=spf1 -all ", "\xff\xfe", "  "}},
 		{Source: "dnstap", Time: at, ClientIP: "10.0.0.8", Name: "www.example.com"},
-		{Source: "zeek-dns", Time: at, ClientIP: "10.0.0.7", Name: "t2.tunnel.example", TXT: []string{"TXT 11 AgLAAAAABEA"}},
-		{Source: "zeek-dns", Time: at, ClientIP: "10.0.0.7", Name: "_dmarc.example.com", TXT: []string{"TXT 48 v=DMARC1; p=reject; rua=mailto:dmarc@example.com"}},
+		{Source: "zeek-dns", Time: at, ClientIP: "10.0.0.7", Name: "t2.tunnel.example", TXT: []string{"AgLAAAAABEA"}},
+		{Source: "zeek-dns", Time: at, ClientIP: "10.0.0.7", Name: "_dmarc.example.com", TXT: []string{"v=DMARC1; p=reject; rua=mailto:dmarc@example.com"}},
 	} {
 		p.Offer(q)
 	}

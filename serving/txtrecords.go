@@ -25,9 +25,10 @@ import (
 //     byte for byte;
 //   - Zeek writes each string as "TXT <len> <string>" and joins them with a
 //     space (dns_TXT_reply in scripts/base/protocols/dns/main.zeek), so a
-//     two-string record is "TXT 3 abc TXT 2 de". It is kept as Zeek wrote
-//     it: datasets.NormaliseTXT strips the leading prefix only, the same
-//     for a dns.log ingested for training and one followed here.
+//     two-string record is "TXT 3 abc TXT 2 de". datasets.ZeekTXT undoes
+//     that form (strings concatenated), the same for a dns.log ingested for
+//     training and one followed here; text from elsewhere is never read as
+//     Zeek's form.
 //
 // A record of one string, nearly every record there is (each is at most 255
 // bytes), is the same text from both.
@@ -140,14 +141,14 @@ func zeekTXTAnswers(field, setSep string) []string {
 }
 
 // zeekTXTRecords keeps, in place, the answers of a TXT query that Zeek
-// wrote as TXT records ("TXT <n> ..."): a TXT query answered through a
-// CNAME also lists the alias's target, a name and no TXT record. Nil when
-// none is left.
+// wrote as TXT records ("TXT <n> ..."), as the records' text
+// (datasets.ZeekTXT): a TXT query answered through a CNAME also lists the
+// alias's target, a name and no TXT record. Nil when none is left.
 func zeekTXTRecords(answers []string) []string {
 	out := answers[:0]
 	for _, a := range answers {
 		if datasets.IsZeekTXT(a) {
-			out = append(out, a)
+			out = append(out, datasets.ZeekTXT(a))
 		}
 	}
 	if len(out) == 0 {
