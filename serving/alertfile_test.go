@@ -3,59 +3,21 @@ package serving
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 
+	"github.com/mlctl/mlctl/internal/diskfault"
 	"github.com/mlctl/mlctl/registry/registrytest"
 )
-
-// smallDisk mounts a tmpfs of size bytes (root, or CAP_SYS_ADMIN, as on
-// the dev and CI machines) and returns its path; it is unmounted when the
-// test ends.
-func smallDisk(t *testing.T, size string) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "disk")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Fatalf("mount a %s tmpfs for a full disk (needs root or CAP_SYS_ADMIN): %v: %s", size, err, out)
-	}
-	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
-	return dir
-}
-
-// fill writes a file on dir's disk until the disk is full.
-func fill(t *testing.T, dir string) string {
-	t.Helper()
-	p := filepath.Join(dir, "filler")
-	f, err := os.Create(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	chunk := make([]byte, 1024)
-	for {
-		if _, err := f.Write(chunk); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatal(err)
-			}
-			return p
-		}
-	}
-}
 
 // TestAlertsFileDiskFull: with the alerts file's disk full, alerts still
 // reach the registry, the file never holds a partial line, and once space
 // is freed the file gets every alert, in order, from the spool.
 func TestAlertsFileDiskFull(t *testing.T) {
-	disk := smallDisk(t, "64k")
+	disk := diskfault.SmallDisk(t, "64k")
 	path := filepath.Join(disk, "alerts.jsonl")
 	db := registrytest.Open(t)
 	sink, err := NewAlertSinkWith(db, "s1", quiet, AlertSinkOptions{File: path, Spool: filepath.Join(t.TempDir(), "spool", "p")})
@@ -64,7 +26,7 @@ func TestAlertsFileDiskFull(t *testing.T) {
 	}
 	sink.Add(context.Background(), numberedAlerts(0, 10))
 	waitFor(t, "the first alerts in the file", func() bool { return sink.Delivery()[SinkFile].Delivered == 10 })
-	filler := fill(t, disk)
+	filler := diskfault.Fill(t, disk)
 	for i := 10; i < 200; i += 10 {
 		sink.Add(context.Background(), numberedAlerts(i, i+10))
 	}
