@@ -66,8 +66,10 @@ func (f *alertFeed) feed(d time.Duration) {
 }
 
 // raised is the alerts the scorer raised so far (mlctl_alerts_total).
-func (f *alertFeed) raised() float64 {
-	m := f.sc.srcMetrics()
+func (f *alertFeed) raised() float64 { return raisedIn(f.sc.srcMetrics()) }
+
+// raisedIn is the alerts raised according to metrics m.
+func raisedIn(m map[string]float64) float64 {
 	var n float64
 	for _, k := range []string{"name", "client", "tunnel", "flow", "txt"} {
 		n += m[`mlctl_alerts_total{kind="`+k+`"}`]
@@ -91,12 +93,14 @@ func (f *alertFeed) finish() map[string]float64 {
 	return last
 }
 
-// checkNothingLost fails the test unless every alert raised (raised) is
-// in the alerts table once and in the alerts file once, with the same
-// IDs, and no query or alert was dropped.
-func (f *alertFeed) checkNothingLost(raised float64, m map[string]float64) {
+// checkNothingLost fails the test unless every alert raised (by the
+// scorer's last metrics m, from finish) is in the alerts table once and in
+// the alerts file once, with the same IDs, and no query or alert was
+// dropped. It returns how many were raised.
+func (f *alertFeed) checkNothingLost(m map[string]float64) float64 {
 	f.t.Helper()
 	t := f.t
+	raised := raisedIn(m)
 	if d := m[`mlctl_source_dropped_total{source="zeek-dns"}`]; d != 0 {
 		t.Fatalf("%v queries dropped", d)
 	}
@@ -130,6 +134,7 @@ func (f *alertFeed) checkNothingLost(raised float64, m map[string]float64) {
 	if float64(stored) != raised || len(inTable) != stored || len(inFile) != stored || both != stored {
 		t.Fatalf("raised %v; stored %d (%d distinct IDs); in the file %d; in both %d", raised, stored, len(inTable), len(inFile), both)
 	}
+	return raised
 }
 
 // alertIDs reads the alert IDs of an alerts file, failing on a repeat or a
