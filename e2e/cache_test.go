@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mlctl/mlctl/registry/registrytest"
+	"github.com/mlctl/mlctl/internal/netfault"
 )
 
 // cacheHealth is /healthz's answer, with what it says of the registry and
@@ -122,8 +122,8 @@ func TestScorerStartsFromItsCacheWithoutPostgreSQL(t *testing.T) {
 	// Through a proxy that hangs up until the test switches it on: the
 	// alias moves while the scorer serves from its cache; when the
 	// registry answers the scorer loads the new model.
-	proxy := registrytest.NewProxy(t, s.dbURL)
-	d := s.startScorerEnv(s.withDB(proxy.URL()), freeAddr(t), "--alias", "production")
+	proxy := cutProxy(t, s.dbURL)
+	d := s.startScorerEnv(s.withDB(proxy.URL(t, s.dbURL)), freeAddr(t), "--alias", "production")
 	srcPoll(t, 10*time.Second, "the scorer behind the proxy serves its cached model", func() (bool, string) {
 		h, _ := d.cacheHealth()
 		return h.ModelSource == "cache" && h.Version == 1, d.log.String()
@@ -132,7 +132,7 @@ func TestScorerStartsFromItsCacheWithoutPostgreSQL(t *testing.T) {
 	if h, _ := d.cacheHealth(); h.ModelSource != "cache" || h.Version != 1 || h.Registry != "unreachable" {
 		t.Fatalf("healthz after a promotion it cannot see: %+v", h)
 	}
-	proxy.Set(true)
+	proxy.Restore()
 	d.waitVersion(2, 15*time.Second)
 	if h, _ := d.cacheHealth(); h.Registry != "ok" || h.ModelSource != "registry" || h.SHA256 != shas[1] || h.CachedSince != "" {
 		t.Fatalf("healthz after catching up: %+v", h)
@@ -190,4 +190,17 @@ func TestScorerStartsFromItsCacheWithoutPostgreSQL(t *testing.T) {
 		t.Fatalf("healthz a second later: %d", code) // still running, still waiting
 	}
 	c.stop()
+}
+
+// cutProxy starts a netfault proxy to the server of dbURL, cut: a
+// registry that does not answer until the test restores it.
+func cutProxy(t *testing.T, dbURL string) *netfault.Proxy {
+	t.Helper()
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := netfault.Start(t, u.Host)
+	p.Cut()
+	return p
 }

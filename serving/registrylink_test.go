@@ -19,8 +19,8 @@ func TestRegistryLinkMigratesWhenTheRegistryAnswers(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	url := registrytest.NewDatabase(t) // empty: never migrated
-	proxy := registrytest.NewProxy(t, url)
-	db, err := registry.Connect(proxy.URL())
+	proxy := cutProxy(t, url)
+	db, err := registry.Connect(proxy.URL(t, url))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestRegistryLinkMigratesWhenTheRegistryAnswers(t *testing.T) {
 	if up, why, _ := link.State(); up || why == "" || link.isReady() {
 		t.Fatalf("link with the registry cut off: up %v, why %q, ready %v", up, why, link.isReady())
 	}
-	proxy.Set(true)
+	proxy.Restore()
 	select {
 	case <-link.Ready():
 	case <-time.After(10 * time.Second):

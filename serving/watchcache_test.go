@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/mlctl/mlctl/internal/netfault"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 )
@@ -98,8 +100,8 @@ func TestScorerServesItsCachedModelUntilTheRegistryReturns(t *testing.T) {
 	stopA()
 
 	// Without it: the cached model serves, and every answer says so.
-	proxy := registrytest.NewProxy(t, url)
-	dbB, err := registry.Connect(proxy.URL())
+	proxy := cutProxy(t, url)
+	dbB, err := registry.Connect(proxy.URL(t, url))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +167,7 @@ func TestScorerServesItsCachedModelUntilTheRegistryReturns(t *testing.T) {
 
 	// The registry answers: the cached model is confirmed, not reloaded,
 	// and the first heartbeat says it served from the cache.
-	proxy.Set(true)
+	proxy.Restore()
 	eventually(t, "healthz says the registry answers", func() bool {
 		h, _ := getHealth(t, b.Addr())
 		return h.Registry == "ok" && h.ModelSource == "registry"
@@ -201,12 +203,12 @@ func TestScorerServesItsCachedModelUntilTheRegistryReturns(t *testing.T) {
 	})
 
 	// An outage at run time: healthz says so, the model keeps serving.
-	proxy.Set(false)
+	proxy.Cut()
 	eventually(t, "healthz says the registry is unreachable", func() bool {
 		h, code := getHealth(t, b.Addr())
 		return code == 200 && h.Registry == "unreachable" && h.ModelSource == "registry" && h.Version == 2
 	})
-	proxy.Set(true)
+	proxy.Restore()
 	eventually(t, "healthz says the registry answers again", func() bool {
 		h, _ := getHealth(t, b.Addr())
 		return h.Registry == "ok"
@@ -243,8 +245,8 @@ func TestScorerRefusesACorruptedCacheAndWaits(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	proxy := registrytest.NewProxy(t, url)
-	dbB, err := registry.Connect(proxy.URL())
+	proxy := cutProxy(t, url)
+	dbB, err := registry.Connect(proxy.URL(t, url))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,10 +275,23 @@ func TestScorerRefusesACorruptedCacheAndWaits(t *testing.T) {
 	if resp.StatusCode != 503 {
 		t.Fatalf("score with a corrupted cache: %d, want 503", resp.StatusCode)
 	}
-	proxy.Set(true)
+	proxy.Restore()
 	eventually(t, "the scorer serves the alias's model from the registry", func() bool {
 		h, code := getHealth(t, srv.Addr())
 		return code == 200 && h.Registry == "ok" && h.ModelSource == "registry" && h.SHA256 == m1.SHA256
 	})
 	eventually(t, "the cache is mended", func() bool { _, _, err := cache.Load("production"); return err == nil })
+}
+
+// cutProxy starts a netfault proxy to the server of dbURL, cut: a
+// registry that does not answer until the test restores it.
+func cutProxy(t *testing.T, dbURL string) *netfault.Proxy {
+	t.Helper()
+	u, err := neturl.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := netfault.Start(t, u.Host)
+	p.Cut()
+	return p
 }
