@@ -27,6 +27,16 @@ func openDB(c *ucli.Context) (*registry.DB, error) {
 	return registry.Open(c.Context, url)
 }
 
+// connectDB is openDB without waiting for an answer: the pool connects at
+// its first query (see registry.Connect). A malformed URL is an error.
+func connectDB(c *ucli.Context) (*registry.DB, error) {
+	url := c.String("db")
+	if url == "" {
+		return nil, mlctl.Errorf(mlctl.EINVALID, "no database: set MLCTL_DATABASE_URL or --db (for the dev stack: `make up`, then `. .dev/env`)")
+	}
+	return registry.Connect(url)
+}
+
 // dialTemporal connects to the Temporal frontend; logs at or above level go to w.
 func dialTemporal(c *ucli.Context, w io.Writer, level slog.Level) (client.Client, error) {
 	addr := c.String("temporal")

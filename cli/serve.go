@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/serving"
 )
 
@@ -139,13 +140,20 @@ func serve(c *ucli.Context) error {
 		h = slog.NewJSONHandler(c.App.ErrWriter, nil)
 	}
 	log := slog.New(h)
-	db, err := openDB(c)
+	// A scorer starts without PostgreSQL (serving its cached model, if
+	// any); a registry that answers but cannot be migrated stops it.
+	db, err := connectDB(c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Migrate(c.Context); err != nil {
-		return err
+	if err := serving.StartRegistry(c.Context, db); err != nil {
+		if !registry.Unreachable(err) {
+			return err
+		}
+		log.Warn("registry unreachable at start; starting all the same, with the model cached in the state directory if there is one",
+			"error", err, "state_dir", cfg.StateDir)
+		cfg.RegistryDown = err
 	}
 	reg, err := metricsRegistry()
 	if err != nil {
@@ -248,9 +256,28 @@ func serveStatus(c *ucli.Context) error {
 		if s.LastError != "" {
 			rows = append(rows, []string{"", "", "", "last error: " + oneLine(s.LastError)})
 		}
+		if line := fromCacheLine(s.Counters); line != "" {
+			rows = append(rows, []string{"", "", "", line})
+		}
 	}
 	table(c.App.Writer, []string{"ID", "STATE", "ALIAS", "MODEL", "SHA256", "STARTED", "LAST SEEN", "COUNTERS", "LISTEN"}, rows)
 	return nil
+}
+
+// fromCacheLine says which model a scorer served from its local cache
+// while the registry did not answer, since and until when, from the
+// counters its heartbeat stored ("" when none).
+func fromCacheLine(raw json.RawMessage) string {
+	var c serving.Counters
+	if json.Unmarshal(raw, &c) != nil || c.ServedFromCache == nil {
+		return ""
+	}
+	sp := c.ServedFromCache
+	line := fmt.Sprintf("served %s from its local cache (registry unreachable) since %s", sp.Model, sp.Since.Local().Format("2006-01-02 15:04:05"))
+	if sp.Until != nil {
+		line += ", until " + sp.Until.Local().Format("2006-01-02 15:04:05")
+	}
+	return line
 }
 
 func ago(t time.Time) string {

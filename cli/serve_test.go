@@ -1,9 +1,15 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/mlctl/mlctl/registry"
+	"github.com/mlctl/mlctl/registry/registrytest"
 	"github.com/mlctl/mlctl/serving"
 )
 
@@ -60,5 +66,53 @@ func TestMetricsRegistry(t *testing.T) {
 		if !have[name] {
 			t.Errorf("no %s among %d families", name, len(mfs))
 		}
+	}
+}
+
+// TestFromCacheLine: `serve status` says which model a scorer served from
+// its cache, since and until when; nothing for a scorer that did not.
+func TestFromCacheLine(t *testing.T) {
+	since := time.Date(2025, 3, 1, 12, 0, 0, 0, time.Local)
+	until := since.Add(90 * time.Second)
+	raw, err := json.Marshal(serving.Counters{ServedFromCache: &serving.CacheSpellCounts{Model: "dga@3", SHA256: "ab", Since: since, Until: &until}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fromCacheLine(raw), "served dga@3 from its local cache (registry unreachable) since 2025-03-01 12:00:00, until 2025-03-01 12:01:30"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	for _, raw := range []string{`{"alerts": 1}`, `{`} {
+		if got := fromCacheLine(json.RawMessage(raw)); got != "" {
+			t.Errorf("%s: %q, want nothing", raw, got)
+		}
+	}
+}
+
+// TestServeStopsOnARegistryItCannotMigrate: a registry that answers but
+// whose migration fails stops `mlctl serve` at start (only one that does
+// not answer lets it start, from its cache).
+func TestServeStopsOnARegistryItCannotMigrate(t *testing.T) {
+	url := registrytest.NewDatabase(t)
+	db, err := registry.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Pool().Exec(context.Background(), `CREATE TABLE datasets (x int)`); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- App(&out, &errOut).Run([]string{"mlctl", "--db", url, "serve", "--alias", "production", "--http", "127.0.0.1:0",
+			"--state-dir", t.TempDir()})
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "apply migration") {
+			t.Fatalf("serve on a registry whose migration fails: %v, want the migration's error", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve on a registry whose migration fails started")
 	}
 }

@@ -57,13 +57,19 @@ func freeAddr(t *testing.T) string {
 // until it answers /metrics.
 func (s *stack) startScorer(http string, args ...string) *scorer {
 	s.t.Helper()
+	return s.startScorerEnv(s.env(), http, args...)
+}
+
+// startScorerEnv is startScorer with the process's environment.
+func (s *stack) startScorerEnv(env []string, http string, args ...string) *scorer {
+	s.t.Helper()
 	all := []string{"serve", "--heartbeat", "500ms"}
 	if http != "" {
 		all = append(all, "--http", http)
 	}
 	all = append(all, args...)
 	cmd := exec.Command(mlctlBin, all...)
-	cmd.Env = s.env()
+	cmd.Env = env
 	cmd.Dir = s.dir
 	log := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = log, log

@@ -6,6 +6,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/mlctl/mlctl"
 
@@ -21,6 +22,27 @@ type DB struct {
 // Open connects to the database named by a pgx connection string and checks
 // that it answers.
 func Open(ctx context.Context, url string) (*DB, error) {
+	db, err := Connect(url)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// DefaultConnectTimeout bounds each connection attempt of a pool made by
+// Connect (or Open) whose URL sets no connect_timeout, so that a registry host that
+// does not answer at all fails a query in seconds, not minutes.
+const DefaultConnectTimeout = 10 * time.Second
+
+// Connect makes a pool for the database named by a pgx connection string
+// without connecting: the first query does. A process that must start while
+// PostgreSQL is down (a scorer serving its cached model) uses it, and Ping
+// or its queries to learn whether the database answers.
+func Connect(url string) (*DB, error) {
 	if url == "" {
 		return nil, mlctl.Errorf(mlctl.EINVALID, "no database: set MLCTL_DATABASE_URL or --db (run `make up` for a dev stack)")
 	}
@@ -28,16 +50,23 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, mlctl.Errorf(mlctl.EINVALID, "database url: %v", err)
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
+	}
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	if err := pool.Ping(ctx); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("connect to database %s:%d/%s: %w (is PostgreSQL running? `make up` starts one)",
-			cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database, err)
-	}
 	return &DB{pool: pool}, nil
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.pool.Ping(ctx); err != nil {
+		c := db.pool.Config().ConnConfig
+		return fmt.Errorf("connect to database %s:%d/%s: %w (is PostgreSQL running? `make up` starts one)", c.Host, c.Port, c.Database, err)
+	}
+	return nil
 }
 
 // Close releases every connection.

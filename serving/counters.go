@@ -40,6 +40,16 @@ type Counters struct {
 	// Delivery is each alert sink's delivery (registry, file): delivered,
 	// spooled, dropped and what waits in its spool.
 	Delivery map[string]DeliveryCounts `json:"delivery,omitempty"`
+	// ModelSource is where the model in service came from: "registry", or
+	// "cache" while it is one read from the local model cache that the
+	// registry has not confirmed ("": none in service). ServedFromCache is
+	// the model this scorer served from its cache while the registry did
+	// not answer (nil: none), so the first heartbeat after the registry
+	// returns tells since when. CacheWriteFailures counts models put in
+	// service that could not be saved in the cache.
+	ModelSource        string            `json:"model_source,omitempty"`
+	ServedFromCache    *CacheSpellCounts `json:"served_from_cache,omitempty"`
+	CacheWriteFailures uint64            `json:"cache_write_failures,omitempty"`
 }
 
 // Source is the counts of the source named zeek-dns, dnstap or zeek-conn
@@ -132,5 +142,9 @@ func (s *Server) countersOf(m *Model, sh *Shadow) Counters {
 	if m != nil && m.Sample != nil {
 		c.LiveSample = &LiveSampleCounts{Rows: m.Sample.Len(), Seen: m.Sample.Seen()}
 	}
+	if m != nil {
+		c.ModelSource = s.provenance(m).ModelSource()
+	}
+	c.ServedFromCache, c.CacheWriteFailures = s.watcher.cacheSpellCounts(), s.watcher.CacheWriteFailures()
 	return c
 }

@@ -58,6 +58,10 @@ type API struct {
 	// {"input","score":0,"label":0,"prefiltered":"<reason>"} (nil: the
 	// built-in rules only).
 	Prefilter *prefilter.Prefilter
+	// Provenance tells GET /healthz whether the registry answers and
+	// where the model in service came from (nil: the registry answers and
+	// every model came from it).
+	Provenance func(*Model) Provenance
 
 	slots chan struct{} // a token per score request in flight
 }
@@ -331,15 +335,40 @@ func (a *API) afterStrings(w http.ResponseWriter, m *Model, inputs []string, sco
 	}
 }
 
+// healthz answers 200 with the model in service, or 503 before one is;
+// both say whether the registry answers ("registry": "ok" or
+// "unreachable", with "registry_error"), the 200 where the model came from
+// ("model_source": "registry", or "cache" with "cached_since" while the
+// registry has not confirmed a model read from the local cache), the 503
+// why the cached model was refused ("cache_error").
 func (a *API) healthz(w http.ResponseWriter, r *http.Request) {
 	m := a.Holder.Get()
+	p := Provenance{RegistryUp: true}
+	if a.Provenance != nil {
+		p = a.Provenance(m)
+	}
+	var out map[string]any
+	code := http.StatusOK
 	if m == nil {
-		httpError(w, http.StatusServiceUnavailable, "no model loaded yet")
-		return
+		code = http.StatusServiceUnavailable
+		out = map[string]any{"error": "no model loaded yet", "registry": p.Registry()}
+		if p.CacheError != "" {
+			out["cache_error"] = p.CacheError
+		}
+	} else {
+		out = map[string]any{"status": "ok", "model": m.Name, "version": m.Version, "sha256": m.SHA256,
+			"threshold": m.Threshold, "loaded_at": m.LoadedAt.UTC().Format(time.RFC3339Nano),
+			"registry": p.Registry(), "model_source": p.ModelSource()}
+		if p.FromCache {
+			out["cached_since"] = p.CachedSince.UTC().Format(time.RFC3339Nano)
+		}
+	}
+	if !p.RegistryUp {
+		out["registry_error"] = p.RegistryError
 	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]any{"status": "ok", "model": m.Name, "version": m.Version, "sha256": m.SHA256,
-		"threshold": m.Threshold, "loaded_at": m.LoadedAt.UTC().Format(time.RFC3339Nano)})
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(out)
 }
 
 // httpError answers {"error": msg} with the status and returns it.

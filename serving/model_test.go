@@ -144,11 +144,18 @@ func runServer(t *testing.T, db *registry.DB, cfg Config) (*Server, func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return srv, run(t, srv)
+}
+
+// run runs srv until the test ends or the function it returns is called,
+// which waits for Run to return nil.
+func run(t *testing.T, srv *Server) (stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(ctx) }()
 	var once sync.Once
-	stop := func() {
+	stop = func() {
 		once.Do(func() {
 			cancel()
 			if err := <-done; err != nil {
@@ -157,5 +164,5 @@ func runServer(t *testing.T, db *registry.DB, cfg Config) (*Server, func()) {
 		})
 	}
 	t.Cleanup(stop)
-	return srv, stop
+	return stop
 }

@@ -67,13 +67,19 @@ type Config struct {
 	// every source and over HTTP (nil: the built-in rules only).
 	Prefilter *prefilter.Prefilter
 	// StateDir holds what must outlive the process: the alert spool and
-	// the last model verified (see DefaultStateDir). "" keeps nothing: an
-	// alert a sink cannot take is dropped (and counted), and the scorer
-	// cannot serve without the registry; `mlctl serve` always gives one.
+	// the last model verified, in a ModelCache (see DefaultStateDir). ""
+	// keeps nothing: an alert a sink cannot take is dropped (and counted),
+	// and the scorer cannot serve without the registry; `mlctl serve`
+	// always gives one.
 	StateDir string
 	// SpoolMaxBytes bounds each alert sink's spool (default
 	// DefaultSpoolMaxBytes).
 	SpoolMaxBytes int64
+	// RegistryDown is why the registry did not answer when the scorer
+	// started (StartRegistry's error; nil: it answered and is migrated).
+	// The scorer then serves the alias's cached model, if any, and
+	// readies the registry when it answers before reading or writing it.
+	RegistryDown error
 }
 
 // Server is one scorer process: model holder, alias watcher, heartbeat,
@@ -87,6 +93,7 @@ type Server struct {
 	started time.Time
 
 	holder   *Holder
+	link     *RegistryLink
 	watcher  *Watcher
 	beat     *Heartbeat
 	recorder *Recorder
@@ -152,8 +159,13 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 	s.recorder = &Recorder{DB: db, Holder: s.holder, ScorerID: s.id, Log: log, StatsEvery: cfg.Heartbeat, SampleEvery: cfg.SampleFlush}
 	seed := fnv.New64a()
 	seed.Write([]byte(s.id))
+	s.link = newRegistryLink(db, log, cfg.RegistryDown, cfg.Poll)
 	s.watcher = &Watcher{DB: db, Alias: cfg.Alias, Holder: s.holder, Log: log, Poll: cfg.Poll,
-		SampleSize: cfg.DriftSample, SampleSeed: seed.Sum64(), ModelRetired: s.recorder.RetireModel, ShadowRetired: s.recorder.RetireShadow}
+		SampleSize: cfg.DriftSample, SampleSeed: seed.Sum64(), ModelRetired: s.recorder.RetireModel, ShadowRetired: s.recorder.RetireShadow,
+		Link: s.link}
+	if cfg.StateDir != "" {
+		s.watcher.Cache = NewModelCache(cfg.StateDir)
+	}
 	if cfg.ZeekConn != "" {
 		if s.flows, err = newConnSource(cfg.ZeekConn, cfg.FromEnd, cfg.Flow, s.holder, s.watcher.Checked(), s.alerts, s.bad); err != nil {
 			return nil, err
@@ -164,8 +176,10 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 	if s.metrics, err = NewMetrics(reg); err != nil {
 		return nil, err
 	}
-	if err := reg.Register(newScorerCollector(s)); err != nil {
-		return nil, fmt.Errorf("register the scorer's metrics: %w", err)
+	for _, c := range []prometheus.Collector{newScorerCollector(s), newProvenanceCollector(s)} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("register the scorer's metrics: %w", err)
+		}
 	}
 	if cfg.HTTPAddr != "" {
 		if s.listener, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
@@ -194,18 +208,29 @@ func (s *Server) Holder() *Holder { return s.holder }
 // flushed, the shadow stats and live sample are recorded and a last
 // heartbeat marks the scorer stopped.
 func (s *Server) Run(ctx context.Context) error {
-	if n, err := s.db.PruneScorers(ctx, 7*24*time.Hour); err != nil {
-		s.log.Warn("prune old scorer rows", "error", err)
-	} else if n > 0 {
-		s.log.Info("pruned scorer rows silent for a week", "rows", n)
-	}
 	bg, stopBg := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBg()
 	var bgWG sync.WaitGroup
-	bgWG.Add(3)
+	// What writes to the registry starts once it is ready (at once unless
+	// it was unreachable at start); the watcher serves the cached model
+	// meanwhile.
+	afterRegistry := func(run func(context.Context)) {
+		bgWG.Add(1)
+		go func() {
+			defer bgWG.Done()
+			select {
+			case <-s.link.Ready():
+				run(bg)
+			case <-bg.Done():
+			}
+		}()
+	}
+	bgWG.Add(2)
+	go func() { defer bgWG.Done(); s.link.Run(bg) }()
 	go func() { defer bgWG.Done(); s.watcher.Run(bg) }()
-	go func() { defer bgWG.Done(); s.beat.Run(bg) }()
-	go func() { defer bgWG.Done(); s.recorder.Run(bg) }() // its last write comes after the last input is scored
+	afterRegistry(s.pruneScorers)
+	afterRegistry(s.beat.Run)
+	afterRegistry(s.recorder.Run) // its last write comes after the last input is scored
 	pipeDone := make(chan struct{})
 	go func() { defer close(pipeDone); s.pipeline.Run(ctx) }()
 
@@ -237,7 +262,8 @@ func (s *Server) Run(ctx context.Context) error {
 	var shutdown chan struct{} // closed when HTTP requests in flight have finished
 	if s.listener != nil {
 		api := &API{Holder: s.holder, Metrics: s.metrics, Gatherer: s.gatherer, MaxBody: s.cfg.MaxBody, MaxInputs: s.cfg.MaxInputs,
-			MaxInFlight: s.cfg.MaxInFlight, InFlightWait: s.cfg.InFlightWait, Log: s.log, Prefilter: s.cfg.Prefilter}
+			MaxInFlight: s.cfg.MaxInFlight, InFlightWait: s.cfg.InFlightWait, Log: s.log, Prefilter: s.cfg.Prefilter,
+			Provenance: s.provenance}
 		srv = s.cfg.HTTP.server(api.Handler())
 		srcWG.Add(1)
 		go func() {
@@ -277,6 +303,17 @@ func (s *Server) Run(ctx context.Context) error {
 	stopBg()
 	bgWG.Wait()
 	return runErr
+}
+
+// pruneScorers deletes the rows of scorers silent for a week.
+func (s *Server) pruneScorers(ctx context.Context) {
+	if n, err := s.db.PruneScorers(ctx, 7*24*time.Hour); err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("prune old scorer rows", "error", err)
+		}
+	} else if n > 0 {
+		s.log.Info("pruned scorer rows silent for a week", "rows", n)
+	}
 }
 
 // ReopenAlerts reopens the alerts file at its path (appending, created if

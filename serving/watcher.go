@@ -41,6 +41,13 @@ type Watcher struct {
 	// gathered last is recorded (Recorder).
 	ModelRetired  func(*Model)
 	ShadowRetired func(*Shadow)
+	// Cache, when set, keeps every model put in service from the registry,
+	// and serves the alias's while the registry does not answer and
+	// nothing is in service (see watchcache.go). Link, when set, tells
+	// whether the registry answers: Run waits for it to be ready, serving
+	// the cached model meanwhile.
+	Cache *ModelCache
+	Link  *RegistryLink
 
 	mu      sync.Mutex
 	status  WatchStatus
@@ -55,6 +62,14 @@ type Watcher struct {
 	refusedShadow int64
 	notShadowed   int64
 	stoppedShadow *Shadow
+	// spell is the model put in service from the cache and cacheErr why
+	// the cached model was refused (under mu); cacheTried is set once the
+	// cache was read (Run's goroutine only); cacheFailures counts saves
+	// that failed.
+	spell         cacheSpell
+	cacheErr      string
+	cacheTried    bool
+	cacheFailures atomic.Uint64
 
 	makeChecked, closeChecked sync.Once
 	checked                   chan struct{}
@@ -91,16 +106,23 @@ func (w *Watcher) Swaps() uint64          { return w.swaps.Load() }
 func (w *Watcher) Refusals() uint64       { return w.refused.Load() }
 func (w *Watcher) ShadowRefusals() uint64 { return w.shadowRefused.Load() }
 
-// Run follows the alias until ctx ends.
+// Run follows the alias until ctx ends (once the registry is ready: see
+// Link).
 func (w *Watcher) Run(ctx context.Context) error {
+	if !w.waitRegistry(ctx) {
+		return nil
+	}
 	poll := w.Poll
 	if poll <= 0 {
 		poll = 2 * time.Second
 	}
 	for {
 		wake, stop, err := w.DB.Listen(ctx, registry.AliasChannel)
-		if err != nil {
-			w.Log.Warn("listen for alias changes failed; polling", "error", err)
+		if err != nil && ctx.Err() == nil {
+			w.Link.observe(err)
+			if !registry.Unreachable(err) {
+				w.Log.Warn("listen for alias changes failed; polling", "error", err)
+			}
 		}
 		w.check(ctx)
 		tick := time.NewTicker(poll)
@@ -142,17 +164,29 @@ func (w *Watcher) Run(ctx context.Context) error {
 // check acts on the alias's current target if it is a change not yet
 // acted on, then on its open shadow.
 func (w *Watcher) check(ctx context.Context) {
-	defer w.closeChecked.Do(func() { w.Checked(); close(w.checked) })
+	defer w.markChecked()
 	w.checkAlias(ctx)
 	w.checkShadow(ctx)
 }
+
+// markChecked closes Checked (once).
+func (w *Watcher) markChecked() { w.closeChecked.Do(func() { w.Checked(); close(w.checked) }) }
 
 // checkAlias acts on the alias's current target if it is a change not yet
 // acted on.
 func (w *Watcher) checkAlias(ctx context.Context) {
 	a, err := w.DB.GetAlias(ctx, w.Alias)
+	if ctx.Err() == nil {
+		w.Link.observe(err)
+	}
 	if err != nil {
-		if mlctl.ErrorCode(err) != mlctl.ENOTFOUND && ctx.Err() == nil {
+		switch {
+		case ctx.Err() != nil || mlctl.ErrorCode(err) == mlctl.ENOTFOUND:
+		case registry.Unreachable(err):
+			if w.Holder.Get() == nil {
+				w.serveCached(ctx)
+			}
+		default:
 			w.Log.Warn("read alias", "alias", w.Alias, "error", err)
 		}
 		return
@@ -160,11 +194,12 @@ func (w *Watcher) checkAlias(ctx context.Context) {
 	if a.ChangeID == w.Status().ChangeID {
 		return
 	}
-	if cur := w.Holder.Get(); cur != nil && cur.ID == a.Model.ID {
+	if cur := w.Holder.Get(); cur != nil && cur.ID == a.Model.ID && cur.SHA256 == a.Model.SHA256 {
+		w.confirmCached(a, cur)
 		w.acted(a.ChangeID, 0, "")
 		return
 	}
-	m, err := Load(ctx, w.DB, a.Model)
+	m, data, err := loadFrom(ctx, w.DB, a.Model)
 	if err != nil {
 		if ctx.Err() != nil {
 			return
@@ -185,12 +220,14 @@ func (w *Watcher) checkAlias(ctx context.Context) {
 	from := "nothing"
 	if old != nil {
 		from = old.Ref()
+		w.replacedCached(old)
 		if w.ModelRetired != nil {
 			w.ModelRetired(old)
 		}
 	}
 	w.Log.Info("model swapped", "alias", w.Alias, "from", from, "to", m.Ref(), "sha256", m.SHA256)
 	w.acted(a.ChangeID, 0, "")
+	w.cacheModel(a, data)
 }
 
 func (w *Watcher) acted(change, refused int64, msg string) {
@@ -205,15 +242,22 @@ func (w *Watcher) acted(change, refused int64, msg string) {
 // Load reads a model version from the registry, verifies its SHA-256 and
 // prepares it for scoring.
 func Load(ctx context.Context, db *registry.DB, m *registry.Model) (*Model, error) {
-	l, err := published.Load(ctx, db, m)
+	lm, _, err := loadFrom(ctx, db, m)
+	return lm, err
+}
+
+// loadFrom is Load from any store of artifacts (the registry, or the bytes of
+// the model cache), returning the verified bytes too.
+func loadFrom(ctx context.Context, st published.Store, m *registry.Model) (*Model, []byte, error) {
+	l, err := published.Load(ctx, st, m)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sc, err := artifact.NewScorer(l.Artifact)
 	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", m.Ref(), err)
+		return nil, nil, fmt.Errorf("model %s: %w", m.Ref(), err)
 	}
 	return &Model{ID: m.ID, Name: m.Name, Version: m.Version, SHA256: m.SHA256, Threshold: l.Manifest.Threshold,
 		ClientThreshold: l.Manifest.ClientThreshold,
-		Scorer:          sc, LoadedAt: time.Now()}, nil
+		Scorer:          sc, LoadedAt: time.Now()}, l.Bytes, nil
 }

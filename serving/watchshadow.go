@@ -19,7 +19,7 @@ import (
 func (w *Watcher) checkShadow(ctx context.Context) {
 	open, err := w.DB.OpenShadow(ctx, w.Alias)
 	if err != nil && mlctl.ErrorCode(err) != mlctl.ENOTFOUND {
-		if ctx.Err() == nil {
+		if ctx.Err() == nil && !registry.Unreachable(err) { // an outage is logged once, by the link
 			w.Log.Warn("read the alias's shadow", "alias", w.Alias, "error", err)
 		}
 		return // keep what is scored until the registry answers
