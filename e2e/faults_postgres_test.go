@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,6 +45,16 @@ func TestNoAlertLostAcrossPostgresOutage(t *testing.T) {
 		t.Fatalf("%v alerts in the outage, %v spooled: the test did not exercise the spool", during, spooled)
 	}
 	raised := f.checkNothingLost(m)
+	var warned []string
+	for _, l := range strings.Split(f.sc.log.String(), "\n") {
+		if strings.Contains(l, "level=WARN") || strings.Contains(l, "level=ERROR") {
+			warned = append(warned, l)
+		}
+	}
+	if len(warned) > 8 {
+		t.Fatalf("%d warnings and errors logged for one outage, want a few:\n%s", len(warned), strings.Join(warned, "\n"))
+	}
+	t.Logf("the outage logged %d warnings and errors", len(warned))
 	t.Logf("%d queries; %v alerts raised, %v during the 60 s outage (%v spooled for the registry); every one stored once and written once",
 		f.next, raised, during, spooled)
 }

@@ -16,6 +16,10 @@ type Heartbeat struct {
 	Beat     func() registry.ScorerBeat
 	Interval time.Duration
 	Log      *slog.Logger
+	// Link, when set, hears of each beat's outcome; a beat that failed
+	// because the registry is unreachable is not logged (the link says it
+	// once).
+	Link *RegistryLink
 
 	kick chan struct{}
 }
@@ -60,7 +64,15 @@ func (h *Heartbeat) Run(ctx context.Context) {
 func (h *Heartbeat) send(ctx context.Context, announce, stopped bool) {
 	b := h.Beat()
 	b.Announce, b.Stopped = announce, stopped
-	if err := h.DB.Heartbeat(ctx, b); err != nil && ctx.Err() == nil {
+	err := h.DB.Heartbeat(ctx, b)
+	if ctx.Err() != nil {
+		return
+	}
+	if err == nil {
+		h.Link.observe(nil)
+		return
+	}
+	if h.Link.failed(err) {
 		h.Log.Warn("heartbeat failed", "error", err)
 	}
 }

@@ -23,6 +23,9 @@ type Recorder struct {
 	// StatsEvery is the shadow stats interval (default 2s); SampleEvery the
 	// live sample interval (default 10s).
 	StatsEvery, SampleEvery time.Duration
+	// Link, when set, hears of failed writes; one that failed because the
+	// registry is unreachable is not logged (the link says it once).
+	Link *RegistryLink
 
 	mu sync.Mutex
 	// retiredShadows are written until a flush finds nothing new in them
@@ -134,7 +137,7 @@ func (r *Recorder) saveShadow(ctx context.Context, s *Shadow) bool {
 	st.ScorerID = r.ScorerID
 	if err := r.DB.SaveShadowStats(ctx, st); err != nil {
 		s.unwritten()
-		if ctx.Err() == nil {
+		if ctx.Err() == nil && r.Link.failed(err) {
 			r.Log.Warn("record shadow stats", "shadow", s.ID, "error", err)
 		}
 	}
@@ -178,7 +181,7 @@ func (r *Recorder) saveSample(ctx context.Context, m *Model) {
 	ls.ScorerID = r.ScorerID
 	if err := r.DB.SaveLiveSample(ctx, ls); err != nil {
 		m.Sample.unwritten()
-		if ctx.Err() == nil {
+		if ctx.Err() == nil && r.Link.failed(err) {
 			r.Log.Warn("record live sample", "model", m.Ref(), "error", err)
 		}
 	}

@@ -145,6 +145,15 @@ func (l *RegistryLink) observe(err error) {
 	}
 }
 
+// failed observes err, a write or read of the registry that failed, and
+// reports whether the caller should log it: not when the registry is
+// unreachable (the link logs that once, when it goes down), so an outage
+// is one warning, not one per heartbeat.
+func (l *RegistryLink) failed(err error) bool {
+	l.observe(err)
+	return !registry.Unreachable(err)
+}
+
 // State is whether the registry answers, why not, and since when (a nil
 // link: it answers).
 func (l *RegistryLink) State() (up bool, why string, since time.Time) {

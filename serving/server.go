@@ -172,6 +172,7 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 		}
 	}
 	s.beat = NewHeartbeat(db, cfg.Heartbeat, log, s.heartbeat)
+	s.beat.Link, s.recorder.Link = s.link, s.link
 	s.watcher.Changed = s.beat.Kick
 	if s.metrics, err = NewMetrics(reg); err != nil {
 		return nil, err
