@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/mlctl/mlctl/published/publishedtest"
-	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 )
 
@@ -19,15 +17,7 @@ import (
 // generated names) as name@1 in the registry at url.
 func publishNameModel(t *testing.T, url, name string) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := registry.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := registrytest.OpenURL(t, url)
 	publishedtest.Publish(t, db, name, publishedtest.NameModel(t, 3, 400, 5, false), 0.5)
 }
 

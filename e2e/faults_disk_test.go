@@ -1,14 +1,12 @@
 package e2e
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/mlctl/mlctl/internal/diskfault"
-	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 )
 
@@ -20,15 +18,7 @@ import (
 // lost its batch from the file (logged only).
 func TestAlertsFileDiskFullScoringContinues(t *testing.T) {
 	url := registrytest.NewDatabase(t)
-	ctx := context.Background()
-	db, err := registry.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := registrytest.OpenURL(t, url)
 	disk := diskfault.SmallDisk(t, "32m")
 	f := startAlertFeed(t, url, db, filepath.Join(disk, "alerts.jsonl"))
 	f.feed(2 * time.Second)

@@ -1,13 +1,11 @@
 package e2e
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
 )
 
@@ -20,15 +18,7 @@ import (
 func TestNoAlertLostAcrossPostgresOutage(t *testing.T) {
 	pg := registrytest.StartPrivateServer(t)
 	url := pg.NewDatabase("outage")
-	ctx := context.Background()
-	db, err := registry.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := registrytest.OpenURL(t, url)
 	f := startAlertFeed(t, url, db, filepath.Join(t.TempDir(), "alerts.jsonl"))
 	f.feed(5 * time.Second)
 	before := f.raised()

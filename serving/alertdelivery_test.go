@@ -29,14 +29,7 @@ func newOutageDB(t *testing.T) *outageDB {
 	t.Helper()
 	ctx := context.Background()
 	u := registrytest.NewDatabase(t)
-	direct, err := registry.Open(ctx, u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(direct.Close)
-	if _, err := direct.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	direct := registrytest.OpenURL(t, u)
 	parsed, err := url.Parse(u)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/artifact"
+	"github.com/mlctl/mlctl/internal/atomicfile"
 	"github.com/mlctl/mlctl/registry"
 )
 
@@ -95,7 +96,7 @@ func (c *ModelCache) Save(rec CachedModel, data []byte) error {
 		if data == nil {
 			return mlctl.Errorf(mlctl.ECORRUPT, "model cache: %s does not hold the artifact of %s (SHA-256 %s)", path, rec.Model.Ref(), sha)
 		}
-		if err := writeFileAtomic(path, data); err != nil {
+		if err := atomicfile.Write(path, data); err != nil {
 			return fmt.Errorf("model cache: artifact of %s: %w", rec.Model.Ref(), err)
 		}
 	}
@@ -103,7 +104,7 @@ func (c *ModelCache) Save(rec CachedModel, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("model cache: record of alias %s: %w", rec.Alias, err)
 	}
-	if err := writeFileAtomic(c.RecordPath(rec.Alias), append(b, '\n')); err != nil {
+	if err := atomicfile.Write(c.RecordPath(rec.Alias), append(b, '\n')); err != nil {
 		return fmt.Errorf("model cache: record of alias %s: %w", rec.Alias, err)
 	}
 	return c.prune()
@@ -163,7 +164,7 @@ func (c *ModelCache) prune() error {
 	var errs []error
 	for _, e := range entries {
 		name := e.Name()
-		if (strings.HasSuffix(name, ".artifact") && !keep[name]) || strings.HasPrefix(name, tempPrefix) {
+		if (strings.HasSuffix(name, ".artifact") && !keep[name]) || strings.HasPrefix(name, atomicfile.TempPrefix) {
 			if err := os.Remove(filepath.Join(c.dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
 				errs = append(errs, err)
 			}
@@ -186,40 +187,6 @@ func (c *ModelCache) lock() (unlock func(), err error) {
 		return nil, fmt.Errorf("model cache: lock %s: %w", f.Name(), err)
 	}
 	return func() { f.Close() }, nil // closing the file releases the lock
-}
-
-// tempPrefix starts the names of files being written.
-const tempPrefix = ".tmp-"
-
-// writeFileAtomic replaces path with data: written to a temporary file
-// beside it, synced, renamed over it, and the directory synced.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, tempPrefix+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // validSHA256 reports whether s is a SHA-256 in lowercase hex (so it can

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/artifact"
+	"github.com/mlctl/mlctl/internal/atomicfile"
 	"github.com/mlctl/mlctl/registry"
 )
 
@@ -147,14 +148,14 @@ func TestModelCacheWritesAtomically(t *testing.T) {
 		t.Fatalf("after a failed save the cache serves %+v %q %v, want model 1", got, data, err)
 	}
 	for _, name := range cacheFiles(t, c) {
-		if strings.HasPrefix(name, tempPrefix) {
+		if strings.HasPrefix(name, atomicfile.TempPrefix) {
 			t.Fatalf("a failed save left %s", name)
 		}
 	}
 	os.Remove(c.ArtifactPath(rec2.Model.SHA256))
 
 	// A crash mid-write leaves a partial temporary file beside the record.
-	partial := filepath.Join(c.Dir(), tempPrefix+"alias-production.json-123")
+	partial := filepath.Join(c.Dir(), atomicfile.TempPrefix+"alias-production.json-123")
 	os.WriteFile(partial, []byte(`{"alias":"production","model":{"id":2`), 0o600)
 	if got, _, err := c.Load("production"); err != nil || got.Model.ID != 1 {
 		t.Fatalf("with a partial write beside it the cache serves %+v %v", got, err)

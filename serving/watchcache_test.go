@@ -75,14 +75,7 @@ func getHealth(t *testing.T, addr string) (healthAnswer, int) {
 func TestScorerServesItsCachedModelUntilTheRegistryReturns(t *testing.T) {
 	ctx := context.Background()
 	url := registrytest.NewDatabase(t)
-	db, err := registry.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := registrytest.OpenURL(t, url)
 	m1, m2 := publishModel(t, db, "dga", 5), publishModel(t, db, "dga", 6)
 	promote(t, db, "production", m1)
 	cfg := Config{Alias: "production", HTTPAddr: "127.0.0.1:0", StateDir: t.TempDir(), Heartbeat: 100 * time.Millisecond, Poll: 100 * time.Millisecond}
@@ -221,14 +214,7 @@ func TestScorerServesItsCachedModelUntilTheRegistryReturns(t *testing.T) {
 func TestScorerRefusesACorruptedCacheAndWaits(t *testing.T) {
 	ctx := context.Background()
 	url := registrytest.NewDatabase(t)
-	db, err := registry.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := registrytest.OpenURL(t, url)
 	m1 := publishModel(t, db, "dga", 5)
 	promote(t, db, "production", m1)
 	cfg := Config{Alias: "production", HTTPAddr: "127.0.0.1:0", StateDir: t.TempDir(), Heartbeat: 100 * time.Millisecond, Poll: 100 * time.Millisecond}

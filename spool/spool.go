@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/mlctl/mlctl/internal/atomicfile"
 )
 
 // ErrFull is returned by Append when the batch would take the spool over
@@ -85,7 +87,7 @@ func (s *Spool) load() error {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasPrefix(name, ".tmp-") {
+		if strings.HasPrefix(name, atomicfile.TempPrefix) {
 			os.Remove(filepath.Join(s.dir, name))
 			continue
 		}
@@ -144,40 +146,13 @@ func (s *Spool) Append(records [][]byte) error {
 		return fmt.Errorf("spool %s: %d bytes held, %d more would pass the bound of %d: %w", s.dir, s.bytes, buf.Len(), s.max, ErrFull)
 	}
 	seq := s.next
-	if err := s.write(seq, buf.Bytes()); err != nil {
-		return err
+	if err := atomicfile.Write(s.path(seq), buf.Bytes()); err != nil {
+		return fmt.Errorf("spool: write batch: %w", err)
 	}
 	s.next++
 	s.batches = append(s.batches, batch{seq: seq, size: int64(buf.Len()), records: len(records)})
 	s.bytes += int64(buf.Len())
 	s.records += len(records)
-	return nil
-}
-
-// write puts one batch's file in place whole: a crash leaves it or nothing.
-func (s *Spool) write(seq uint64, data []byte) error {
-	f, err := os.CreateTemp(s.dir, ".tmp-")
-	if err != nil {
-		return fmt.Errorf("spool: %w", err)
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), s.path(seq))
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("spool: write batch: %w", err)
-	}
-	if d, err := os.Open(s.dir); err == nil {
-		d.Sync() // the rename itself survives a crash
-		d.Close()
-	}
 	return nil
 }
 

@@ -72,8 +72,15 @@ func NewDatabase(tb testing.TB) string {
 // the test ends.
 func Open(tb testing.TB) *registry.DB {
 	tb.Helper()
+	return OpenURL(tb, NewDatabase(tb))
+}
+
+// OpenURL opens the registry database at url and migrates it; it is
+// closed when the test ends.
+func OpenURL(tb testing.TB, url string) *registry.DB {
+	tb.Helper()
 	ctx := context.Background()
-	db, err := registry.Open(ctx, NewDatabase(tb))
+	db, err := registry.Open(ctx, url)
 	if err != nil {
 		tb.Fatal(err)
 	}

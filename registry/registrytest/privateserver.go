@@ -3,7 +3,6 @@ package registrytest
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -16,6 +15,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/mlctl/mlctl/internal/netfault"
 )
 
 // PrivateServer is a PostgreSQL server of one test's own, in a temporary
@@ -73,7 +74,7 @@ func StartPrivateServer(tb testing.TB) *PrivateServer {
 	// A free port can be taken between our probe and the server's bind:
 	// try a few.
 	for attempt := 0; ; attempt++ {
-		s.port, err = freePort()
+		s.port, err = netfault.FreePort()
 		if err != nil {
 			tb.Fatalf("private PostgreSQL: %v", err)
 		}
@@ -249,13 +250,4 @@ func serverBinaries() (string, error) {
 func pgMajor(binDir string) int {
 	n, _ := strconv.Atoi(strings.Split(filepath.Base(filepath.Dir(binDir)), ".")[0])
 	return n
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }

@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/mlctl/mlctl/internal/netfault"
 	"github.com/mlctl/mlctl/workflows"
 )
 
@@ -48,7 +49,7 @@ const restartReadyTimeout = 2 * time.Minute
 func StartRestartable(tb testing.TB) *RestartableServer {
 	tb.Helper()
 	dir := tb.TempDir()
-	port, err := freePort()
+	port, err := netfault.FreePort()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -187,15 +188,6 @@ func (s *RestartableServer) cleanup() {
 		}
 		s.cmd = nil
 	}
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // quietLogger drops the client's logs (it logs every failed reconnect
