@@ -183,12 +183,16 @@ func TestRequestStormRSS(t *testing.T) {
 
 	retries := 0
 	var slowest413 time.Duration
+	fastest413 := time.Hour
 	for i, o := range stormOut {
 		if o.err != nil || o.code != http.StatusRequestEntityTooLarge {
 			t.Errorf("1,000,000-name request %d: status %d, error %v, want 413", i, o.code, o.err)
 		}
 		retries += o.retries
 		slowest413 = max(slowest413, o.took)
+		if o.retries == 0 {
+			fastest413 = min(fastest413, o.took)
+		}
 	}
 	for i, o := range limitOut {
 		if o.err != nil || o.code != 200 || o.results != 100_000 {
@@ -196,7 +200,12 @@ func TestRequestStormRSS(t *testing.T) {
 		}
 		retries += o.retries
 	}
-	t.Logf("storm of 16 requests answered in %s (%d retries after 503; slowest 413 after %s)", took.Round(time.Millisecond), retries, slowest413.Round(time.Millisecond))
+	best := "none had a slot at once"
+	if fastest413 < time.Hour {
+		best = fastest413.Round(time.Millisecond).String() + " at best (a slot at once)"
+	}
+	t.Logf("storm of 16 requests answered in %s (%d retries after 503); 413 after %s, %s at worst (retries included)",
+		took.Round(time.Millisecond), retries, best, slowest413.Round(time.Millisecond))
 	t.Logf("scorer RSS: idle %s, peak sampled %s, high-water mark %s, after %s; per request in flight (peak - idle) / %d = %s; bound idle + %d × 75 MB = %s",
 		mb(idle), mb(peak), mb(hwm), mb(after), inFlight, mb((max(peak, hwm)-idle)/inFlight), inFlight, mb(bound))
 	if hwm > bound || peak > bound {
