@@ -92,8 +92,10 @@ func (r *cliRun) wait(within time.Duration) string {
 }
 
 // waitTrainCheckpoint waits until a TrainModel workflow whose ID starts with
-// prefix has saved a checkpoint, and returns its ID and progress.
-func (s *stack) waitTrainCheckpoint(prefix string, within time.Duration, w *worker) (string, int) {
+// prefix has saved a checkpoint, and returns its ID and progress; it fails
+// at once, with what it said, if r (the `mlctl train` that started the
+// run) exits first.
+func (s *stack) waitTrainCheckpoint(prefix string, within time.Duration, w *worker, r *cliRun) (string, int) {
 	s.t.Helper()
 	deadline := time.Now().Add(within)
 	for time.Now().Before(deadline) {
@@ -104,9 +106,13 @@ func (s *stack) waitTrainCheckpoint(prefix string, within time.Duration, w *work
 		if err == nil {
 			return id, progress
 		}
+		if r.exited() {
+			s.t.Fatalf("mlctl %s exited (%v) before a checkpoint of %s* appeared\nstdout: %s\nstderr: %s\nworker log:\n%s",
+				strings.Join(r.args, " "), r.err, prefix, r.out.String(), r.errOut.String(), w.log)
+		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	s.t.Fatalf("no checkpoint of a workflow %s* within %s\nworker log:\n%s", prefix, within, w.log)
+	s.t.Fatalf("no checkpoint of a workflow %s* within %s\nmlctl %s said: %s\nworker log:\n%s", prefix, within, strings.Join(r.args, " "), r.errOut.String(), w.log)
 	return "", 0
 }
 
@@ -130,7 +136,7 @@ func TestTemporalRestartMidTrain(t *testing.T) {
 
 	began := time.Now()
 	r := s.start(train("restarted")...)
-	id, before := s.waitTrainCheckpoint("train-restarted-", 3*time.Minute, w)
+	id, before := s.waitTrainCheckpoint("train-restarted-", 3*time.Minute, w, r)
 	if before >= rounds {
 		t.Fatalf("training finished (%d of %d trees) before the restart: make it longer", before, rounds)
 	}

@@ -18,11 +18,16 @@ package e2e
 //   - Slow clients: TestSlowClients (faults_http_test.go): a trickled body
 //     is cut off by --http-read-timeout, idle keep-alive connections by
 //     --http-idle-timeout, and scoring stays prompt while 50 slow clients
-//     hold connections.
+//     (trickled headers, idle keep-alive) hold connections. Slow bodies
+//     and clients that do not read their answers do hold --max-in-flight
+//     slots, until the read or write timeout: the test checks that others
+//     are answered (503) rather than left hanging, and that scoring comes
+//     back.
 //   - A 1M-name request storm: TestRequestStormRSS (faults_storm_test.go):
-//     oversized requests are refused with 413 and the scorer's peak RSS
-//     stays under the README's bound.
-//   - PostgreSQL stopped and restarted under scorer load (no alert lost)
-//     and disk full for the alerts file: to come, on
-//     registrytest.StartPrivateServer (a PostgreSQL a test may stop and
-//     start) and the alert spool.
+//     oversized requests are refused with 413, requests at the limit are
+//     scored, and the scorer's peak RSS stays under the README's bound.
+//   - PostgreSQL stopped and restarted under scorer load (no alert lost):
+//     TestNoAlertLostAcrossPostgresOutage (faults_postgres_test.go), on
+//     registrytest.StartPrivateServer, a PostgreSQL a test may stop and
+//     start. Disk full for the alerts file:
+//     TestAlertsFileDiskFullScoringContinues (faults_disk_test.go).

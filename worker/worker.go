@@ -19,7 +19,14 @@ func Queues() []string { return []string{workflows.ControlQueue, workflows.Train
 
 // New creates (but does not start) a worker for one task queue.
 func New(c client.Client, queue string, acts *activities.Activities) (sdkworker.Worker, error) {
-	opts := sdkworker.Options{}
+	return newWorker(c, queue, acts, nil)
+}
+
+// newWorker is New with onFatal called when the worker stops itself on an
+// error it does not retry (the namespace gone, say, after a Temporal
+// server without persistence was restarted).
+func newWorker(c client.Client, queue string, acts *activities.Activities, onFatal func(error)) (sdkworker.Worker, error) {
+	opts := sdkworker.Options{OnFatalError: onFatal}
 	switch queue {
 	case workflows.TrainingQueue:
 		// Training is CPU-bound and uses every core: one at a time.
@@ -43,12 +50,20 @@ func New(c client.Client, queue string, acts *activities.Activities) (sdkworker.
 // Run serves the given task queues until ctx ends, running mlctl's
 // activities on the registry db and the Temporal client c (which long
 // activities signal progress through and drift checks trigger retrain
-// schedules with); webhookSecret signs retrain webhooks.
+// schedules with); webhookSecret signs retrain webhooks. Workers ride out
+// a Temporal server that is down or restarting (they poll again); if one
+// stops itself on an error it does not retry (the SDK gives up after two
+// minutes of, say, "namespace not found"), Run stops the others and
+// returns that error, so the process exits and its supervisor restarts it
+// rather than leaving it running with nothing polling.
 func Run(ctx context.Context, c client.Client, queues []string, db *registry.DB, webhookSecret []byte) error {
 	acts := &activities.Activities{DB: db, Client: c, WebhookSecret: webhookSecret}
+	fatal := make(chan error, len(queues))
 	var ws []sdkworker.Worker
 	for _, q := range queues {
-		w, err := New(c, q, acts)
+		w, err := newWorker(c, q, acts, func(err error) {
+			fatal <- fmt.Errorf("the worker on task queue %s stopped: %w", q, err)
+		})
 		if err != nil {
 			return err
 		}
@@ -60,9 +75,13 @@ func Run(ctx context.Context, c client.Client, queues []string, db *registry.DB,
 		}
 		ws = append(ws, w)
 	}
-	<-ctx.Done()
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-fatal:
+	}
 	for _, w := range ws {
 		w.Stop()
 	}
-	return nil
+	return err
 }
