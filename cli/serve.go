@@ -42,7 +42,7 @@ func serveCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "blacklist", Usage: "file of IPs or CIDRs (one a line, # comments) for the conn.log blacklist check"},
 			&ucli.Int64Flag{Name: "max-body", Value: 16 << 20, Usage: "largest HTTP request body in bytes (413 above)"},
 			&ucli.IntFlag{Name: "max-inputs", Value: serving.DefaultMaxInputs, Usage: "most names, TXT records or flows in one HTTP score request (413 above)"},
-			&ucli.IntFlag{Name: "max-in-flight", Value: serving.DefaultMaxInFlight(), Usage: "most HTTP score requests read and scored at once (default: 2 per core); beyond it a request waits --in-flight-wait, then gets 503 with Retry-After"},
+			&ucli.IntFlag{Name: "max-in-flight", Value: serving.DefaultMaxInFlight(), Usage: "most HTTP score requests scored and answered at once (default: 2 per core), and bodies of --max-body bytes read at once; beyond them a request waits --in-flight-wait, then gets 503 with Retry-After"},
 			&ucli.DurationFlag{Name: "in-flight-wait", Value: time.Second, Usage: "how long an HTTP score request waits for one in flight to finish before it gets 503 (0: not at all)"},
 			&ucli.DurationFlag{Name: "http-read-timeout", Value: serving.DefaultReadTimeout, Usage: "time to read an HTTP request, headers and body (408 or the connection closed after it)"},
 			&ucli.DurationFlag{Name: "http-write-timeout", Value: serving.DefaultWriteTimeout, Usage: "time from an HTTP request's headers to the end of its answer, scoring included"},

@@ -18,11 +18,11 @@ package e2e
 //   - Slow clients: TestSlowClients (faults_http_test.go): a trickled body
 //     is cut off by --http-read-timeout, idle keep-alive connections by
 //     --http-idle-timeout, and scoring stays prompt while 50 slow clients
-//     (trickled headers, idle keep-alive) hold connections. Slow bodies
-//     and clients that do not read their answers do hold --max-in-flight
-//     slots, until the read or write timeout: the test checks that others
-//     are answered (503) rather than left hanging, and that scoring comes
-//     back.
+//     (trickled headers, idle keep-alive) hold connections, and beside 20
+//     trickled bodies (they hold bytes of the body budget, not slots).
+//     Clients that do not read their answers do hold --max-in-flight
+//     slots, until the write timeout: the test checks that others are
+//     answered (503) rather than left hanging, and that scoring comes back.
 //   - A 1M-name request storm: TestRequestStormRSS (faults_storm_test.go):
 //     oversized requests are refused with 413, requests at the limit are
 //     scored, and the scorer's peak RSS stays under the README's bound.

@@ -45,10 +45,10 @@ type API struct {
 	// MaxInputs bounds the names, TXT records or flows of one request
 	// (413 above it; default DefaultMaxInputs).
 	MaxInputs int
-	// MaxInFlight bounds the score requests read and scored at once
-	// (default DefaultMaxInFlight()); InFlightWait is how long a request
-	// waits for one of them to finish before it is answered 503 (0: not
-	// at all).
+	// MaxInFlight bounds the score requests scored and answered at once
+	// (default DefaultMaxInFlight()), and the bytes of bodies read at once
+	// (MaxInFlight × MaxBody: see bodyBudget); InFlightWait is how long a
+	// request waits for either before it is answered 503 (0: not at all).
 	MaxInFlight  int
 	InFlightWait time.Duration
 	// Log takes what goes wrong after an answer was sent (default
@@ -63,7 +63,8 @@ type API struct {
 	// every model came from it).
 	Provenance func(*Model) Provenance
 
-	slots chan struct{} // a token per score request in flight
+	slots chan struct{} // a token per score request being scored and answered
+	body  *bodyBudget    // bytes of bodies being read
 }
 
 // DefaultMaxInputs is the most inputs in one score request by default:
@@ -100,6 +101,7 @@ func (a *API) Handler() http.Handler {
 		n = DefaultMaxInFlight()
 	}
 	a.slots = make(chan struct{}, n)
+	a.body = newBodyBudget(n, a.maxBody())
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v1/score", a.score)
 	mux.HandleFunc("/healthz", a.healthz)
@@ -147,22 +149,14 @@ func (a *API) scoreRequest(w http.ResponseWriter, r *http.Request) int {
 		w.Header().Set("Allow", http.MethodPost)
 		return httpError(w, http.StatusMethodNotAllowed, "use POST with {\"names\":[...]}")
 	}
-	if !a.acquire(r) {
-		a.Metrics.reject(RejectInFlight)
-		w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
-		return httpError(w, http.StatusServiceUnavailable, fmt.Sprintf("the scorer is busy: %d score requests in flight (its --max-in-flight); retry in %d s", cap(a.slots), RetryAfter))
-	}
-	a.Metrics.inFlight.Inc()
-	defer func() { <-a.slots; a.Metrics.inFlight.Dec() }()
-	maxBody := a.MaxBody
-	if maxBody <= 0 {
-		maxBody = 16 << 20
-	}
+	maxBody := a.maxBody()
 	maxInputs := a.MaxInputs
 	if maxInputs <= 0 {
 		maxInputs = DefaultMaxInputs
 	}
-	req, err := readScoreRequest(http.MaxBytesReader(w, r.Body, maxBody), maxInputs)
+	body := &budgetReader{r: http.MaxBytesReader(w, r.Body, maxBody), b: a.body, ctx: r.Context(), wait: a.InFlightWait}
+	defer body.release()
+	req, err := readScoreRequest(body, maxInputs)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		var tooMany *tooManyInputs
@@ -176,6 +170,8 @@ func (a *API) scoreRequest(w http.ResponseWriter, r *http.Request) int {
 			return httpError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is over %d bytes (the scorer's --max-body); send smaller batches", maxBody))
 		case errors.As(err, &bad):
 			return httpError(w, http.StatusBadRequest, "malformed JSON: "+bad.msg)
+		case errors.Is(err, errBodyBudget):
+			return a.busy(w, fmt.Sprintf("the scorer is busy: request bodies being read fill its budget (%d × --max-body); retry in %d s", cap(a.slots), RetryAfter))
 		case errors.Is(err, os.ErrDeadlineExceeded):
 			a.Metrics.reject(RejectReadTimeout)
 			return httpError(w, http.StatusRequestTimeout, "request body not read within the scorer's read timeout")
@@ -185,6 +181,11 @@ func (a *API) scoreRequest(w http.ResponseWriter, r *http.Request) int {
 	if n := btoi(req.Names != nil) + btoi(req.TXT != nil) + btoi(req.Flows != nil); n != 1 {
 		return httpError(w, http.StatusBadRequest, wantOneOf)
 	}
+	if !a.acquire(r) {
+		return a.busy(w, fmt.Sprintf("the scorer is busy: %d score requests in flight (its --max-in-flight); retry in %d s", cap(a.slots), RetryAfter))
+	}
+	a.Metrics.inFlight.Inc()
+	defer func() { <-a.slots; a.Metrics.inFlight.Dec() }()
 	m := a.Holder.Get()
 	if m == nil {
 		return httpError(w, http.StatusServiceUnavailable, "no model loaded yet")
@@ -223,6 +224,21 @@ func normaliseTXT(s string) (string, error) {
 		return "", fmt.Errorf("bad TXT record: %s", bad.Reason)
 	}
 	return v, err
+}
+
+// maxBody is MaxBody or its default.
+func (a *API) maxBody() int64 {
+	if a.MaxBody <= 0 {
+		return 16 << 20
+	}
+	return a.MaxBody
+}
+
+// busy answers 503 with Retry-After: the scorer is full.
+func (a *API) busy(w http.ResponseWriter, msg string) int {
+	a.Metrics.reject(RejectInFlight)
+	w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
+	return httpError(w, http.StatusServiceUnavailable, msg)
 }
 
 // btoi is 1 for true.
