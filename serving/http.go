@@ -64,7 +64,7 @@ type API struct {
 	Provenance func(*Model) Provenance
 
 	slots chan struct{} // a token per score request being scored and answered
-	body  *bodyBudget    // bytes of bodies being read
+	body  *bodyBudget   // bytes of bodies being read
 }
 
 // DefaultMaxInputs is the most inputs in one score request by default:
