@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -308,11 +310,18 @@ func (p *ConnParser) jsonLine(line string, n int) (ConnRecord, bool, error) {
 		default:
 			v = string(raw)
 		}
+		if p.values.set[f] {
+			// "id.orig_h" beside {"id":{"orig_h":…}}, or two names of one
+			// field: which to believe is not ours to guess.
+			return p.bad(n, connFieldNames[f][0], "given twice", v)
+		}
 		p.values.put(f, v)
 		return nil
 	}
-	for k, v := range obj {
-		if err := use(strings.ToLower(k), v); err != nil {
+	// In key order: a line gives the same record or bad row every time
+	// (a map's order would pick its first error at random).
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		if err := use(strings.ToLower(k), obj[k]); err != nil {
 			return ConnRecord{}, false, err
 		}
 	}

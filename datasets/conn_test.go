@@ -218,3 +218,18 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+// TestConnJSONFieldGivenTwice: a record that gives a field twice (flat
+// "id.orig_h" beside a nested "id") is one bad row naming the field, the
+// same every time (FuzzReadConn found it read one way or the other at
+// random, by map order).
+func TestConnJSONFieldGivenTwice(t *testing.T) {
+	line := `{"ts":0,"id.orig_h":"20","id":{"orig_h":"0.0.0.0","orig_p":6,"resp_h":"1.2.8.0","resp_p":5}}`
+	for i := 0; i < 50; i++ {
+		_, ok, err := NewConnParser("conn.log").Line(line, 1)
+		var le *ConnLineError
+		if ok || !errors.As(err, &le) || le.Field != "id.orig_h" || !strings.Contains(le.Reason, "given twice") {
+			t.Fatalf("try %d: ok %v, %v", i, ok, err)
+		}
+	}
+}

@@ -60,6 +60,12 @@ func NormaliseDomain(s string) (string, error) {
 		if err != nil {
 			return "", &BadName{Name: in, Reason: err.Error()}
 		}
+		// x/net/idna checks the bidi rule of a punycode label it reads,
+		// not always of one it writes ("ℶA" gives "xn--a-1hc", which it
+		// then refuses): a name is kept only in a form that reads back.
+		if back, err := lookup.ToASCII(a); err != nil || back != a {
+			return "", &BadName{Name: in, Reason: fmt.Sprintf("its IDNA form %q does not read back as a name", a)}
+		}
 		s = a
 	}
 	s = strings.ToLower(s)

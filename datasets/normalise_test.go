@@ -64,3 +64,15 @@ func TestNormaliseDomain(t *testing.T) {
 		}
 	}
 }
+
+// TestNormaliseDomainIDNReadsBack: a name whose IDNA form x/net/idna then
+// refuses ("ℶA" gives "xn--a-1hc", a label breaking the bidi rule) is
+// refused, so every name kept normalises to itself (FuzzReadCSV found it).
+func TestNormaliseDomainIDNReadsBack(t *testing.T) {
+	if got, err := NormaliseDomain("ℶA"); err == nil {
+		t.Fatalf("ℶA normalises to %q", got)
+	}
+	if got, err := NormaliseDomain("bücher.example"); err != nil || got != "xn--bcher-kva.example" {
+		t.Fatalf("bücher.example: %q %v", got, err)
+	}
+}
