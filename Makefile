@@ -69,7 +69,7 @@ bench: build pyref torchref nettools
 ## `SOAK=3m make soak` for a short run), sampled every 10s: RSS drift < 5%, p99 drift < 20%,
 ## goroutines and open files flat, alerts exact. Not part of `test`. Needs PostgreSQL
 ## (MLCTL_DATABASE_URL, `make up`'s, or 127.0.0.1:5432) and starts its own Temporal and worker.
-## Report on stdout and in .dev/soak/report.json; exits 1 when a target is missed.
+## Report on stdout and in .dev/soak/report.json (with the run's logs); fails when a target is missed.
 SOAK ?= 30m
 soak: build bin/temporal
 	$(GO) run ./bench/cmd/mlctl-soak -duration $(SOAK) -out .dev/soak/report.json

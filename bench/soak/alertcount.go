@@ -56,6 +56,7 @@ func registryAlerts(ctx context.Context, dbURL, scorerID string) (map[string]uin
 	if err != nil {
 		return nil, fmt.Errorf("count the registry's alerts: %w", err)
 	}
+	defer rows.Close()
 	out := map[string]uint64{}
 	for rows.Next() {
 		var kind string

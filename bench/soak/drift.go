@@ -38,6 +38,10 @@ type Drift struct {
 	P99WarmMs float64 `json:"p99_warm_ms"`
 	P99EndMs  float64 `json:"p99_end_ms"`
 	P99Pct    float64 `json:"p99_drift_pct"`
+	// CPUWarm and CPUEnd are the scorer's median CPU (percent of one
+	// core) in each window: the same load should cost the same.
+	CPUWarm float64 `json:"cpu_warm_percent"`
+	CPUEnd  float64 `json:"cpu_end_percent"`
 	// Load1Warm and Load1End are the machine's median load average in
 	// each window: a p99 that moved with it moved with the neighbours.
 	Load1Warm float64 `json:"load1_warm"`
@@ -63,7 +67,7 @@ func computeDrift(samples []Sample, d, interval time.Duration) Drift {
 	warm, end := driftWindows(d)
 	var dr Drift
 	var rss, p99 [2][]float64
-	var gor, fds, load [2][]float64
+	var gor, fds, load, cpu [2][]float64
 	for _, x := range samples {
 		at := math.Round(x.Seconds/interval.Seconds()) * interval.Seconds()
 		for i, w := range []*Window{&warm, &end} {
@@ -76,6 +80,7 @@ func computeDrift(samples []Sample, d, interval time.Duration) Drift {
 				gor[i] = append(gor[i], float64(x.Goroutines))
 				fds[i] = append(fds[i], float64(x.OpenFDs))
 				load[i] = append(load[i], x.Load1)
+				cpu[i] = append(cpu[i], x.CPUPercent)
 			}
 		}
 	}
@@ -85,6 +90,7 @@ func computeDrift(samples []Sample, d, interval time.Duration) Drift {
 	dr.P99WarmMs, dr.P99EndMs = median(p99[0]), median(p99[1])
 	dr.P99Pct = pctChange(dr.P99WarmMs, dr.P99EndMs)
 	dr.Load1Warm, dr.Load1End = median(load[0]), median(load[1])
+	dr.CPUWarm, dr.CPUEnd = median(cpu[0]), median(cpu[1])
 	dr.Goroutines = level(samples, gor, func(x Sample) int { return x.Goroutines })
 	dr.OpenFDs = level(samples, fds, func(x Sample) int { return x.OpenFDs })
 	return dr

@@ -92,6 +92,7 @@ func (r *Report) Table() string {
 	fmt.Fprintf(&b, "\ndrift: warm window %s vs end window %s\n", d.Warm, d.End)
 	fmt.Fprintf(&b, "  RSS (median)        %8.1f MB → %8.1f MB  %+6.1f%%\n", d.RSSWarmMB, d.RSSEndMB, d.RSSPct)
 	fmt.Fprintf(&b, "  HTTP p99 (median)   %8.2f ms → %8.2f ms  %+6.1f%%  (machine load average %.2f → %.2f)\n", d.P99WarmMs, d.P99EndMs, d.P99Pct, d.Load1Warm, d.Load1End)
+	fmt.Fprintf(&b, "  scorer CPU (median) %8.1f %%  → %8.1f %%   %+6.1f%%  (of one core)\n", d.CPUWarm, d.CPUEnd, pctChange(d.CPUWarm, d.CPUEnd))
 	fmt.Fprintf(&b, "  goroutines          first %d, last %d, max %d; median %.0f → %.0f\n", d.Goroutines.First, d.Goroutines.Last, d.Goroutines.Max, d.Goroutines.WarmMedian, d.Goroutines.EndMedian)
 	fmt.Fprintf(&b, "  open files          first %d, last %d, max %d; median %.0f → %.0f\n", d.OpenFDs.First, d.OpenFDs.Last, d.OpenFDs.Max, d.OpenFDs.WarmMedian, d.OpenFDs.EndMedian)
 	h := r.Inputs.HTTP
