@@ -16,6 +16,14 @@ import (
 // is far behind) rather than queued.
 const maxInFlight = 64
 
+// idleConns is how many keep-alive connections the load keeps between
+// requests: at 50 requests/s of a few milliseconds one or two are busy.
+// Connections opened for a burst of slow answers are closed as they come
+// back, so the scorer's goroutines and open files count its own state,
+// not how many connections a latency spike once made the client open
+// (the scorer keeps an idle one for 2 minutes).
+const idleConns = 4
+
 // httpLoad posts score requests of a fixed number of names at a fixed
 // rate (open loop: a slow answer does not delay the next request) and
 // keeps each request's latency, as the client sees it, until take.
@@ -38,7 +46,7 @@ type httpLoad struct {
 // newHTTPLoad prepares 256 distinct request bodies drawn from m.
 func newHTTPLoad(addr string, rate, names int, m *mix) *httpLoad {
 	l := &httpLoad{url: "http://" + addr + "/v1/score", rate: rate, names: names,
-		client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: maxInFlight, DisableCompression: true}}}
+		client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: idleConns, DisableCompression: true}}}
 	for range 256 {
 		ns := make([]string, names)
 		for i := range ns {
