@@ -19,25 +19,46 @@ import (
 // an alert.
 const unreadable = "(not an alert)"
 
-// fileAlerts counts the alerts file's lines by kind.
-func fileAlerts(path string) (map[string]uint64, error) {
+// alertSet is one place's alerts: how many of each kind, and their IDs.
+type alertSet struct {
+	byKind map[string]uint64
+	ids    map[string]bool
+	// dups counts alerts whose ID came before.
+	dups int
+}
+
+func newAlertSet() *alertSet {
+	return &alertSet{byKind: map[string]uint64{}, ids: map[string]bool{}}
+}
+
+func (s *alertSet) add(kind, id string) {
+	s.byKind[kind]++
+	if s.ids[id] {
+		s.dups++
+	}
+	s.ids[id] = true
+}
+
+// fileAlerts reads the alerts file's lines.
+func fileAlerts(path string) (*alertSet, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("alerts file: %w", err)
 	}
 	defer f.Close()
-	out := map[string]uint64{}
+	out := newAlertSet()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), 4<<20)
 	for sc.Scan() {
 		var a struct {
 			Kind string `json:"kind"`
+			ID   string `json:"alert_id"`
 		}
 		if json.Unmarshal(sc.Bytes(), &a) != nil || a.Kind == "" {
-			out[unreadable]++
+			out.byKind[unreadable]++
 			continue
 		}
-		out[a.Kind]++
+		out.add(a.Kind, a.ID)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("alerts file: %w", err)
@@ -45,26 +66,25 @@ func fileAlerts(path string) (map[string]uint64, error) {
 	return out, nil
 }
 
-// registryAlerts counts the registry's alert rows of one scorer by kind.
-func registryAlerts(ctx context.Context, dbURL, scorerID string) (map[string]uint64, error) {
+// registryAlerts reads the registry's alert rows of one scorer.
+func registryAlerts(ctx context.Context, dbURL, scorerID string) (*alertSet, error) {
 	c, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
 		return nil, fmt.Errorf("count the registry's alerts: %w", err)
 	}
 	defer c.Close(ctx)
-	rows, err := c.Query(ctx, `SELECT kind, count(*) FROM alerts WHERE scorer_id = $1 GROUP BY kind`, scorerID)
+	rows, err := c.Query(ctx, `SELECT kind, COALESCE(alert_uid::text, '') FROM alerts WHERE scorer_id = $1`, scorerID)
 	if err != nil {
 		return nil, fmt.Errorf("count the registry's alerts: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]uint64{}
+	out := newAlertSet()
 	for rows.Next() {
-		var kind string
-		var n int64
-		if err := rows.Scan(&kind, &n); err != nil {
+		var kind, id string
+		if err := rows.Scan(&kind, &id); err != nil {
 			return nil, fmt.Errorf("count the registry's alerts: %w", err)
 		}
-		out[kind] = uint64(n)
+		out.add(kind, id)
 	}
 	return out, rows.Err()
 }
@@ -80,8 +100,26 @@ func metricAlerts(m metrics) map[string]uint64 {
 	return out
 }
 
-// check sets Exact and Mismatch: the four counts agree, kind by kind, and
-// the registry took every alert.
+// compare fills the counts from the registry's and the file's alerts and
+// checks them against the metrics and the heartbeat.
+func (a *Alerts) compare(reg, file *alertSet) {
+	a.Registry, a.File, a.FileDuplicates = reg.byKind, file.byKind, file.dups
+	for id := range reg.ids {
+		if !file.ids[id] {
+			a.RegistryOnly++
+		}
+	}
+	for id := range file.ids {
+		if !reg.ids[id] {
+			a.FileOnly++
+		}
+	}
+	a.check()
+}
+
+// check sets Exact and Mismatch: the counts agree kind by kind, every
+// alert has one ID found in both places, and each sink delivered every
+// alert with none dropped or left in its spool.
 func (a *Alerts) check() {
 	var bad []string
 	kinds := map[string]bool{}
@@ -95,11 +133,21 @@ func (a *Alerts) check() {
 			bad = append(bad, fmt.Sprintf("%s: %d counted, %d in the registry, %d in the file", k, a.Metrics[k], a.Registry[k], a.File[k]))
 		}
 	}
-	if t := total(a.Metrics); t != a.Heartbeat {
-		bad = append(bad, fmt.Sprintf("%d counted before the stop, %d in the final heartbeat", t, a.Heartbeat))
+	raised := total(a.Metrics)
+	if raised != a.Heartbeat {
+		bad = append(bad, fmt.Sprintf("%d counted before the stop, %d in the final heartbeat", raised, a.Heartbeat))
 	}
-	if a.StoreFailed > 0 {
-		bad = append(bad, fmt.Sprintf("%d alerts the registry did not take", a.StoreFailed))
+	if a.FileDuplicates > 0 || a.RegistryOnly > 0 || a.FileOnly > 0 {
+		bad = append(bad, fmt.Sprintf("alert IDs: %d repeated in the file, %d only in the registry, %d only in the file", a.FileDuplicates, a.RegistryOnly, a.FileOnly))
+	}
+	for _, sink := range []string{serving.SinkRegistry, serving.SinkFile} {
+		d, ok := a.Delivery[sink]
+		switch {
+		case !ok:
+			bad = append(bad, fmt.Sprintf("the final heartbeat has no delivery counts of the %s", sink))
+		case d.Delivered != raised || d.Dropped > 0 || d.Quarantined > 0 || d.InSpool > 0:
+			bad = append(bad, fmt.Sprintf("%s: %d of %d delivered, %d dropped, %d quarantined, %d left in the spool", sink, d.Delivered, raised, d.Dropped, d.Quarantined, d.InSpool))
+		}
 	}
 	a.Exact, a.Mismatch = len(bad) == 0, strings.Join(bad, "; ")
 }

@@ -100,6 +100,10 @@ func (r *Report) Table() string {
 	a := r.Alerts
 	fmt.Fprintf(&b, "alerts: counted %s (before SIGTERM); final heartbeat %d; registry %s; file %s; %d name alerts deduplicated\n",
 		byKind(a.Metrics), a.Heartbeat, byKind(a.Registry), byKind(a.File), a.Deduplicated)
+	for _, sink := range slices.Sorted(maps.Keys(a.Delivery)) {
+		d := a.Delivery[sink]
+		fmt.Fprintf(&b, "  delivered to the %s: %d (%d through the spool), %d dropped, %d left in the spool\n", sink, d.Delivered, d.Spooled, d.Dropped, d.InSpool)
+	}
 	fmt.Fprintf(&b, "stop: drained %.1f s after the load ended, exited (%s) %.1f s after SIGTERM\n\n", r.Stop.DrainSeconds, r.Stop.Exit, r.Stop.StopSeconds)
 	for _, c := range r.Verdict.Checks {
 		mark := "PASS"

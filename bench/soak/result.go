@@ -32,15 +32,23 @@ type HTTPResult struct {
 
 // Alerts are the scorer's alerts counted four ways, which must agree: by
 // mlctl_alerts_total after the drain (before SIGTERM), by its final
-// heartbeat, by the registry's rows and by the alerts file's lines.
+// heartbeat, by the registry's rows and by the alerts file's lines; and
+// the same alert IDs in the registry and the file, each once.
 type Alerts struct {
 	Metrics   map[string]uint64 `json:"metrics_before_stop"`
 	Heartbeat uint64            `json:"final_heartbeat"`
 	Registry  map[string]uint64 `json:"registry_rows"`
 	File      map[string]uint64 `json:"file_lines"`
-	// StoreFailed is mlctl_alerts_store_failed_total; Deduplicated the
-	// name alerts not raised as repeats (mlctl_alerts_deduplicated_total).
-	StoreFailed  uint64 `json:"store_failed"`
+	// Delivery is each sink's delivery (registry, file) in the final
+	// heartbeat: every alert delivered, none dropped, the spool empty.
+	Delivery map[string]serving.DeliveryCounts `json:"delivery"`
+	// FileDuplicates counts file lines whose alert ID an earlier line had;
+	// RegistryOnly and FileOnly count IDs in one and not the other.
+	FileDuplicates int `json:"file_duplicate_ids"`
+	RegistryOnly   int `json:"ids_only_in_registry"`
+	FileOnly       int `json:"ids_only_in_file"`
+	// Deduplicated counts the name alerts not raised as repeats
+	// (mlctl_alerts_deduplicated_total): by design, not a loss.
 	Deduplicated uint64 `json:"deduplicated"`
 	// Exact holds when every count agrees, kind by kind; Mismatch says
 	// where they do not.

@@ -151,15 +151,17 @@ sampling:
 	if err != nil {
 		return r, err
 	}
-	r.Alerts = Alerts{Metrics: metricAlerts(final), Heartbeat: status.Counters.Alerts,
-		StoreFailed: uint64(final["mlctl_alerts_store_failed_total"]), Deduplicated: uint64(final["mlctl_alerts_deduplicated_total"])}
-	if r.Alerts.Registry, err = registryAlerts(post, st.dbURL, status.ID); err != nil {
+	r.Alerts = Alerts{Metrics: metricAlerts(final), Heartbeat: status.Counters.Alerts, Delivery: status.Counters.Delivery,
+		Deduplicated: uint64(final["mlctl_alerts_deduplicated_total"])}
+	reg, err := registryAlerts(post, st.dbURL, status.ID)
+	if err != nil {
 		return r, err
 	}
-	if r.Alerts.File, err = fileAlerts(paths.alerts); err != nil {
+	file, err := fileAlerts(paths.alerts)
+	if err != nil {
 		return r, err
 	}
-	r.Alerts.check()
+	r.Alerts.compare(reg, file)
 
 	r.Inputs.Zeek = SourceResult{Sent: zeekSent}
 	if s := status.Counters.ZeekDNS; s != nil {

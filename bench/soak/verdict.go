@@ -61,7 +61,7 @@ func judge(r *Report) Verdict {
 	if !a.Exact {
 		got = a.Mismatch
 	}
-	add("alerts exact", "counted = final heartbeat = registry rows = file lines, by kind", got, a.Exact)
+	add("alerts exact", "counted = heartbeat = rows = lines by kind; same IDs, once; all delivered", got, a.Exact)
 	for _, s := range []struct {
 		name string
 		r    SourceResult
