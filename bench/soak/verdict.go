@@ -72,7 +72,11 @@ func judge(r *Report) Verdict {
 			c.Read == s.r.Sent && c.Dropped == 0 && c.Bad == 0)
 	}
 	h := r.Inputs.HTTP
-	add("HTTP requests", "every one answered 200 with a result per name", fmt.Sprintf("%d of %d failed", h.Failed, h.Requests), h.Requests > 0 && h.Failed == 0)
+	got = fmt.Sprintf("%d of %d failed", h.Failed, h.Requests)
+	if len(h.Errors) > 0 {
+		got += fmt.Sprintf(" (first: %s)", h.Errors[0])
+	}
+	add("HTTP requests", "every one answered 200 with a result per name", got, h.Requests > 0 && h.Failed == 0)
 	add("clean stop", "exit 0 within 60 s of SIGTERM", fmt.Sprintf("%s after %.1f s", r.Stop.Exit, r.Stop.StopSeconds), r.Stop.InTime && r.Stop.Exit == "exit 0")
 	if r.Interrupted || len(r.Errors) > 0 {
 		add("run complete", "the whole duration, no feed failed", fmt.Sprintf("interrupted %v, errors %q", r.Interrupted, r.Errors), false)
