@@ -75,7 +75,7 @@ func (l *httpLoad) run(ctx context.Context) {
 		select {
 		case slots <- struct{}{}:
 		default:
-			l.record(0, fmt.Errorf("%d requests already in flight", maxInFlight))
+			l.record(0, fmt.Errorf("not sent: all %d of the load's requests were still in flight", maxInFlight))
 			continue
 		}
 		wg.Add(1)
