@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/bin:$(PATH)
 
 GO_SOURCES := $(shell find . -name '*.go' -not -path './.dev/*' -not -path './bin/*') go.mod go.sum
 
-.PHONY: all build tools pyref torchref nettools up down demo check test fuzz bench clean
+.PHONY: all build tools pyref torchref nettools up down demo check test fuzz bench soak clean
 
 all: build
 
@@ -64,6 +64,15 @@ fuzz:
 ## bench: side-by-side benchmarks against xgboost, scikit-learn and torch (table + bench/out/bench.json)
 bench: build pyref torchref nettools
 	$(GO) run ./bench/cmd/mlctl-bench -out bench/out/bench.json
+
+## soak: one `mlctl serve` under steady HTTP + dns.log + dnstap load for SOAK (default 30m;
+## `SOAK=3m make soak` for a short run), sampled every 10s: RSS drift < 5%, p99 drift < 20%,
+## goroutines and open files flat, alerts exact. Not part of `test`. Needs PostgreSQL
+## (MLCTL_DATABASE_URL, `make up`'s, or 127.0.0.1:5432) and starts its own Temporal and worker.
+## Report on stdout and in .dev/soak/report.json (with the run's logs); fails when a target is missed.
+SOAK ?= 30m
+soak: build bin/temporal
+	$(GO) run ./bench/cmd/mlctl-soak -duration $(SOAK) -out .dev/soak/report.json
 
 clean:
 	rm -rf bin/mlctl bench/out

@@ -5,12 +5,14 @@ package temporaltest
 import (
 	"context"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
@@ -52,11 +54,14 @@ func Start(tb testing.TB) *testsuite.DevServer {
 
 // StartServer runs a fresh in-memory dev server from the Temporal CLI at
 // path, with mlctl's search attributes registered (also for benchmarks,
-// which must not share the dev stack's server with its workers).
+// which must not share the dev stack's server with its workers). The
+// server's output and the SDK's own messages about starting it go to out
+// (the SDK's default logger would print them on stdout, amid a
+// benchmark's report).
 func StartServer(ctx context.Context, path string, out io.Writer) (*testsuite.DevServer, error) {
 	return testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
 		ExistingPath:  path,
-		ClientOptions: &client.Options{Namespace: "default"},
+		ClientOptions: &client.Options{Namespace: "default", Logger: log.NewStructuredLogger(slog.New(slog.NewTextHandler(out, nil)))},
 		LogLevel:      "error",
 		SearchAttributes: temporal.NewSearchAttributes(
 			temporal.NewSearchAttributeKeyKeyword(workflows.SearchModel).ValueSet(""),
