@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/internal/netfault"
 )
 
 // Options say what to run against.
@@ -110,11 +111,11 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if _, err := s.run(ctx, "promote", "dga@1", "--wait"); err != nil {
 		return res, err
 	}
-	a, err := freeAddr()
+	a, err := netfault.FreeAddr()
 	if err != nil {
 		return res, err
 	}
-	b, err := freeAddr()
+	b, err := netfault.FreeAddr()
 	if err != nil {
 		return res, err
 	}

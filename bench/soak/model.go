@@ -56,7 +56,7 @@ func trainModel(ctx context.Context, st *stack, c *corpus, o Options, progress i
 	if _, err := st.run(ctx, "promote", m.Ref, "--wait"); err != nil {
 		return m, err
 	}
-	if inTime, exit := worker.stop(30 * time.Second); !inTime {
+	if inTime, exit := worker.Stop(30 * time.Second); !inTime {
 		return m, fmt.Errorf("the worker did not stop within 30 s of SIGTERM (%v)", exit)
 	}
 	st.stopTemporal()

@@ -11,7 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mlctl/mlctl/bench/mlctlproc"
 	"github.com/mlctl/mlctl/bench/stats"
+	"github.com/mlctl/mlctl/internal/netfault"
 )
 
 // Run sets up the stack, trains and promotes the model, starts one scorer,
@@ -39,7 +41,7 @@ func Run(ctx context.Context, o Options, progress io.Writer) (*Report, error) {
 		Data: c.source, Dir: o.Dir, Duration: o.Duration.String(), Interval: o.Interval.String(),
 		Rates: Rates{HTTPPerSec: o.HTTPRate, NamesPerRequest: o.HTTPNames, ZeekPerSec: o.ZeekRate, DnstapPerSec: o.DnstapRate,
 			DGAShare: o.DGAShare, Clients: o.Clients, Infected: o.Infected}}
-	fmt.Fprintf(progress, "soak: %d benign and %d DGA names to send; a database on %s and a Temporal dev server of its own\n", len(c.benign), len(c.dga), redact(o.ServerURL))
+	fmt.Fprintf(progress, "soak: %d benign and %d DGA names to send; a database on %s and a Temporal dev server of its own\n", len(c.benign), len(c.dga), mlctlproc.Redact(o.ServerURL))
 
 	st, err := newStack(ctx, o)
 	if err != nil {
@@ -54,7 +56,7 @@ func Run(ctx context.Context, o Options, progress io.Writer) (*Report, error) {
 	if err := zeek.create(); err != nil {
 		return nil, err
 	}
-	addr, err := freeAddr()
+	addr, err := netfault.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
@@ -68,12 +70,12 @@ func Run(ctx context.Context, o Options, progress io.Writer) (*Report, error) {
 	}
 	dnstap := &dnstapFeed{sock: paths.sock, mix: newMix(c, o, 60, o.Seed), rate: o.DnstapRate}
 	load := newHTTPLoad(addr, o.HTTPRate, o.HTTPNames, newMix(c, o, 70, o.Seed))
-	smp := &sampler{pid: scorer.pid(), addr: addr, load: load, zeek: zeek, dnstap: dnstap}
+	smp := &sampler{pid: scorer.PID(), addr: addr, load: load, zeek: zeek, dnstap: dnstap}
 	smp.start = time.Now()
 	if r.Idle, err = smp.sample(smp.start); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(progress, "soak: scorer pid %d on %s serving %s; load for %s, a sample every %s\n%s\n", scorer.pid(), addr, r.Model.Ref, o.Duration, o.Interval, sampleHeader)
+	fmt.Fprintf(progress, "soak: scorer pid %d on %s serving %s; load for %s, a sample every %s\n%s\n", scorer.PID(), addr, r.Model.Ref, o.Duration, o.Interval, sampleHeader)
 
 	// The load, sampled every interval until the duration is up.
 	loadCtx, stopLoad := context.WithCancel(context.Background())
@@ -104,8 +106,8 @@ sampling:
 		case now := <-tick.C:
 			x, err := smp.sample(now)
 			if err != nil {
-				if scorer.exited() {
-					err = fmt.Errorf("the scorer exited during the load (%v): see %s", scorer.err, filepath.Join(o.Dir, "scorer.log"))
+				if scorer.Exited() {
+					err = fmt.Errorf("the scorer exited during the load (%v): see %s", scorer.Err(), filepath.Join(o.Dir, "scorer.log"))
 				}
 				r.Errors = append(r.Errors, err.Error())
 				break sampling
@@ -126,8 +128,8 @@ sampling:
 			done = true
 		}
 	}
-	if scorer.exited() {
-		return r, fmt.Errorf("the scorer exited during the load (%v): see %s", scorer.err, filepath.Join(o.Dir, "scorer.log"))
+	if scorer.Exited() {
+		return r, fmt.Errorf("the scorer exited during the load (%v): see %s", scorer.Err(), filepath.Join(o.Dir, "scorer.log"))
 	}
 
 	// Drain, stop, count.
@@ -145,7 +147,7 @@ sampling:
 	}
 	r.Stop.DrainSeconds = time.Since(t0).Seconds()
 	t0 = time.Now()
-	inTime, exit := scorer.stop(time.Minute)
+	inTime, exit := scorer.Stop(time.Minute)
 	r.Stop.StopSeconds, r.Stop.InTime, r.Stop.Exit = time.Since(t0).Seconds(), inTime, exitText(exit)
 	status, err := finalStatus(post, st)
 	if err != nil {
