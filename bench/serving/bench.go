@@ -82,10 +82,10 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		return res, err
 	}
 	defer s.close()
-	if _, err := s.run(ctx, "migrate"); err != nil {
+	if _, err := s.Run(ctx, "migrate"); err != nil {
 		return res, err
 	}
-	if _, err := s.start("worker.log", "worker"); err != nil {
+	if _, err := s.Start("worker.log", "worker"); err != nil {
 		return res, err
 	}
 	rows := sample(o.Rows, 60000, 1)
@@ -99,16 +99,16 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		return res, err
 	}
 	f.Close()
-	if _, err := s.run(ctx, "dataset", "ingest", "bench", "--kind", "dga", "--file", corpus); err != nil {
+	if _, err := s.Run(ctx, "dataset", "ingest", "bench", "--kind", "dga", "--file", corpus); err != nil {
 		return res, err
 	}
 	for seed := 1; seed <= 2; seed++ {
-		if _, err := s.run(ctx, "train", "--dataset", "bench", "--model", "dga", "--seed", fmt.Sprint(seed), "--wait"); err != nil {
+		if _, err := s.Run(ctx, "train", "--dataset", "bench", "--model", "dga", "--seed", fmt.Sprint(seed), "--wait"); err != nil {
 			return res, err
 		}
 	}
 	res.Model = "dga (default recipe)"
-	if _, err := s.run(ctx, "promote", "dga@1", "--wait"); err != nil {
+	if _, err := s.Run(ctx, "promote", "dga@1", "--wait"); err != nil {
 		return res, err
 	}
 	a, err := netfault.FreeAddr()
@@ -294,7 +294,7 @@ func measurePromotions(ctx context.Context, s *stack, addrs []string, body strin
 	for i := range runs {
 		v := 2 - i%2
 		start := time.Now()
-		out, err := s.run(ctx, "promote", fmt.Sprintf("dga@%d", v), "--force", "--reason", "bench: promotion timing", "--wait", "--json")
+		out, err := s.Run(ctx, "promote", fmt.Sprintf("dga@%d", v), "--force", "--reason", "bench: promotion timing", "--wait", "--json")
 		if err != nil {
 			return p, err
 		}

@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/mlctl/mlctl/bench/mlctlproc"
@@ -18,7 +17,7 @@ import (
 // worker process and scorer processes started from the mlctl binary.
 type stack struct {
 	bin, dir, dbURL, admin, dbName, temporal string
-	procs                                    []*mlctlproc.Proc
+	mlctlproc.Stack
 }
 
 func newStack(ctx context.Context, bin, dir, serverURL, temporal string) (*stack, error) {
@@ -27,34 +26,15 @@ func newStack(ctx context.Context, bin, dir, serverURL, temporal string) (*stack
 	if err != nil {
 		return nil, err
 	}
-	return &stack{bin: bin, dir: dir, dbURL: dbURL, admin: serverURL, dbName: name, temporal: temporal}, nil
-}
-
-// cli runs mlctl against the stack's database and the dev stack's Temporal.
-func (s *stack) cli() mlctlproc.CLI {
-	return mlctlproc.CLI{Bin: s.bin, Dir: s.dir,
-		Env: append(os.Environ(), "MLCTL_DATABASE_URL="+s.dbURL, "TEMPORAL_ADDRESS="+s.temporal, "TEMPORAL_NAMESPACE=default")}
-}
-
-// run runs mlctl to completion and returns stdout.
-func (s *stack) run(ctx context.Context, args ...string) (string, error) {
-	return s.cli().Run(ctx, args...)
-}
-
-// start starts a long-running mlctl process logging to dir/<log>; close
-// stops it.
-func (s *stack) start(log string, args ...string) (*mlctlproc.Proc, error) {
-	p, err := s.cli().Start(log, args...)
-	if err == nil {
-		s.procs = append(s.procs, p)
-	}
-	return p, err
+	s := &stack{bin: bin, dir: dir, dbURL: dbURL, admin: serverURL, dbName: name, temporal: temporal}
+	s.CLI = mlctlproc.CLI{Bin: bin, Dir: dir, Env: mlctlproc.Env(dbURL, temporal)}
+	return s, nil
 }
 
 // startScorer starts `mlctl serve` and waits until its model is loaded.
 func (s *stack) startScorer(name, addr string, args ...string) error {
 	all := append([]string{"serve", "--alias", "production", "--http", addr}, args...)
-	if _, err := s.start(name+".log", all...); err != nil {
+	if _, err := s.Start(name+".log", all...); err != nil {
 		return err
 	}
 	deadline := time.Now().Add(30 * time.Second)
@@ -75,8 +55,6 @@ func (s *stack) startScorer(name, addr string, args ...string) error {
 
 // close stops every process (SIGTERM, then SIGKILL) and drops the database.
 func (s *stack) close() {
-	for _, p := range s.procs {
-		p.Stop(10 * time.Second)
-	}
+	s.StopAll(10 * time.Second)
 	mlctlproc.DropDatabase(s.admin, s.dbName)
 }

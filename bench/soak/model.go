@@ -23,19 +23,19 @@ func trainModel(ctx context.Context, st *stack, c *corpus, o Options, progress i
 	if err := c.writeTraining(path); err != nil {
 		return m, fmt.Errorf("training rows: %w", err)
 	}
-	if _, err := st.run(ctx, "migrate"); err != nil {
+	if _, err := st.Run(ctx, "migrate"); err != nil {
 		return m, err
 	}
-	worker, err := st.start("worker.log", "worker")
+	worker, err := st.Start("worker.log", "worker")
 	if err != nil {
 		return m, err
 	}
-	if _, err := st.run(ctx, "dataset", "ingest", "soak", "--kind", "dga", "--file", path); err != nil {
+	if _, err := st.Run(ctx, "dataset", "ingest", "soak", "--kind", "dga", "--file", path); err != nil {
 		return m, err
 	}
 	fmt.Fprintf(progress, "soak: training %s (gbdt) on %d real names through `mlctl train --wait`\n", modelName, len(c.train))
 	t0 := time.Now()
-	out, err := st.run(ctx, "train", "--dataset", "soak", "--model", modelName, "--algo", "gbdt", "--seed", fmt.Sprint(o.Seed), "--wait", "--json")
+	out, err := st.Run(ctx, "train", "--dataset", "soak", "--model", modelName, "--algo", "gbdt", "--seed", fmt.Sprint(o.Seed), "--wait", "--json")
 	if err != nil {
 		return m, err
 	}
@@ -53,7 +53,7 @@ func trainModel(ctx context.Context, st *stack, c *corpus, o Options, progress i
 		return m, fmt.Errorf("`mlctl train --json` printed %q: %w", out, err)
 	}
 	m.Ref, m.SHA256, m.Threshold, m.AUC = fmt.Sprintf("%s@%d", res.Model, res.Version), res.SHA256, res.Threshold, res.Metrics.AUC
-	if _, err := st.run(ctx, "promote", m.Ref, "--wait"); err != nil {
+	if _, err := st.Run(ctx, "promote", m.Ref, "--wait"); err != nil {
 		return m, err
 	}
 	if inTime, exit := worker.Stop(30 * time.Second); !inTime {

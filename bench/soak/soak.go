@@ -60,7 +60,7 @@ func Run(ctx context.Context, o Options, progress io.Writer) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	scorer, err := st.start("scorer.log", "serve", "--alias", "production", "--http", addr, "--zeek-dns", paths.dnsLog,
+	scorer, err := st.Start("scorer.log", "serve", "--alias", "production", "--http", addr, "--zeek-dns", paths.dnsLog,
 		"--dnstap", "unix:"+paths.sock, "--alerts", paths.alerts, "--state-dir", paths.state)
 	if err != nil {
 		return nil, err

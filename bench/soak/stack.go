@@ -18,12 +18,12 @@ import (
 // server, a Temporal dev server of its own (a dev stack's worker would
 // otherwise take its tasks) and the mlctl processes it starts.
 type stack struct {
-	bin, dir       string
-	admin, dbName  string
-	dbURL          string
-	temporal       *testsuite.DevServer
-	temporalAddr   string
-	procs          []*mlctlproc.Proc
+	bin, dir      string
+	admin, dbName string
+	dbURL         string
+	temporal      *testsuite.DevServer
+	temporalAddr  string
+	mlctlproc.Stack
 	keepDB         bool
 	temporalLogged *os.File
 }
@@ -46,28 +46,8 @@ func newStack(ctx context.Context, o Options) (*stack, error) {
 		return nil, fmt.Errorf("start a Temporal dev server from %s (`make tools` builds it): %w", o.Temporal, err)
 	}
 	s.temporalAddr = s.temporal.FrontendHostPort()
+	s.CLI = mlctlproc.CLI{Bin: s.bin, Dir: s.dir, Env: mlctlproc.Env(s.dbURL, s.temporalAddr)}
 	return s, nil
-}
-
-// cli runs mlctl against the stack's database and Temporal server.
-func (s *stack) cli() mlctlproc.CLI {
-	return mlctlproc.CLI{Bin: s.bin, Dir: s.dir,
-		Env: append(os.Environ(), "MLCTL_DATABASE_URL="+s.dbURL, "TEMPORAL_ADDRESS="+s.temporalAddr, "TEMPORAL_NAMESPACE=default")}
-}
-
-// run runs mlctl to completion and returns its stdout.
-func (s *stack) run(ctx context.Context, args ...string) (string, error) {
-	return s.cli().Run(ctx, args...)
-}
-
-// start starts a long-running mlctl process in its own process group,
-// logging to dir/<log>; close stops it if it still runs.
-func (s *stack) start(log string, args ...string) (*mlctlproc.Proc, error) {
-	p, err := s.cli().Start(log, args...)
-	if err == nil {
-		s.procs = append(s.procs, p)
-	}
-	return p, err
 }
 
 // stopTemporal stops the Temporal dev server once nothing needs it, so it
@@ -82,9 +62,7 @@ func (s *stack) stopTemporal() {
 // close stops every process still running (SIGTERM, SIGKILL after 10 s),
 // the Temporal server, and drops the database unless it is kept.
 func (s *stack) close() {
-	for _, p := range s.procs {
-		p.Stop(10 * time.Second)
-	}
+	s.StopAll(10 * time.Second)
 	s.stopTemporal()
 	if s.temporalLogged != nil {
 		s.temporalLogged.Close()

@@ -21,7 +21,7 @@ type scorerStatus struct {
 // finalStatus reads the only scorer's row after it stopped: its last
 // heartbeat holds its final counters.
 func finalStatus(ctx context.Context, st *stack) (scorerStatus, error) {
-	out, err := st.run(ctx, "serve", "status", "--json")
+	out, err := st.Run(ctx, "serve", "status", "--json")
 	if err != nil {
 		return scorerStatus{}, err
 	}
