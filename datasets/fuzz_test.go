@@ -235,18 +235,7 @@ func FuzzReadCSV(f *testing.F) {
 // FuzzReadTSV: a TSV with a header holds to checkRead's properties, for
 // names and for TXT records (the shared zone records' txt column).
 func FuzzReadTSV(f *testing.F) {
-	for _, s := range seedsOf(f, []string{"*.tsv"}, sharedZoneTXT, "name\tlabel\nexample.com\tbenign\n") {
-		f.Add(s, false)
-		f.Add(s, true)
-	}
-	f.Fuzz(func(t *testing.T, data []byte, txt bool) {
-		one := 1
-		opt := ReadOptions{Format: FormatTSV, Label: &one}
-		if txt {
-			opt.Input = TXTRecords
-		}
-		checkRead(t, data, "names.tsv", opt)
-	})
+	fuzzReadNamesOrTXT(f, seedsOf(f, []string{"*.tsv"}, sharedZoneTXT, "name\tlabel\nexample.com\tbenign\n"), "names.tsv", FormatTSV, 1)
 }
 
 // FuzzReadRank: a rank list ("N,name") holds to checkRead's properties.
@@ -267,17 +256,22 @@ func FuzzReadJSONL(f *testing.F) {
 // FuzzReadZeek: a Zeek TSV log (dns.log) holds to checkRead's properties;
 // read for TXT records, each of a line's answers counts as one line.
 func FuzzReadZeek(f *testing.F) {
-	for _, s := range seedsOf(f, []string{"zeek_dns.*.log", "zeekheader/*.log"}, sharedDNSLog, sharedDNSLogTXT) {
+	fuzzReadNamesOrTXT(f, seedsOf(f, []string{"zeek_dns.*.log", "zeekheader/*.log"}, sharedDNSLog, sharedDNSLogTXT), "dns.log", FormatZeek, 0)
+}
+
+// fuzzReadNamesOrTXT fuzzes reading file in format with every row given
+// label, as names and as TXT records (the bool), each seed both ways.
+func fuzzReadNamesOrTXT(f *testing.F, seeds [][]byte, file, format string, label int) {
+	for _, s := range seeds {
 		f.Add(s, false)
 		f.Add(s, true)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, txt bool) {
-		zero := 0
-		opt := ReadOptions{Format: FormatZeek, Label: &zero}
+		opt := ReadOptions{Format: format, Label: &label}
 		if txt {
 			opt.Input = TXTRecords
 		}
-		checkRead(t, data, "dns.log", opt)
+		checkRead(t, data, file, opt)
 	})
 }
 

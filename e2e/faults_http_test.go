@@ -257,7 +257,7 @@ func TestSlowClients(t *testing.T) {
 		sc := dialSlow(t, tight.addr, fmt.Sprintf("POST /v1/score HTTP/1.1\r\nHost: scorer\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(bigBody), bigBody), 0, 0)
 		sc.conn.(*net.TCPConn).SetReadBuffer(4096)
 	}
-	for metric(t, tight.addr, "mlctl_http_requests_in_flight") < 4 {
+	for tight.srcMetric("mlctl_http_requests_in_flight") < 4 {
 		if time.Since(began) > 30*time.Second {
 			t.Fatalf("4 clients that do not read their answers never held the 4 in-flight slots")
 		}
@@ -267,7 +267,7 @@ func TestSlowClients(t *testing.T) {
 	if (code != 200 && code != http.StatusServiceUnavailable) || took > 5*time.Second {
 		t.Fatalf("score request beside clients that do not read: %d after %s", code, took)
 	}
-	for metric(t, tight.addr, "mlctl_http_requests_in_flight") > 0 {
+	for tight.srcMetric("mlctl_http_requests_in_flight") > 0 {
 		if time.Since(began) > 60*time.Second {
 			t.Fatalf("clients that do not read their answers still held slots after 60 s (--http-write-timeout %s)", write)
 		}
@@ -280,29 +280,7 @@ func TestSlowClients(t *testing.T) {
 	t.Logf("(e) 4 clients that do not read 100,000-name answers held the 4 in-flight slots; a score request beside them: %d after %s; the slots were free %s after they connected (--http-write-timeout %s)",
 		code, took.Round(time.Millisecond), freed.Round(time.Millisecond), write)
 
-	if m := metric(t, tight.addr, `mlctl_http_rejected_total{reason="read_timeout"}`); m < 21 {
+	if m := tight.srcMetric(`mlctl_http_rejected_total{reason="read_timeout"}`); m < 21 {
 		t.Fatalf("mlctl_http_rejected_total{reason=\"read_timeout\"} is %v, want at least 21 (one trickled body in (a), 20 in (d))", m)
 	}
-}
-
-// metric reads one sample of the scorer's /metrics.
-func metric(t *testing.T, addr, name string) float64 {
-	t.Helper()
-	resp, err := httpClient.Get("http://" + addr + "/metrics")
-	if err != nil {
-		t.Fatalf("metrics: %v", err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, name+" "); ok {
-			var f float64
-			if _, err := fmt.Sscan(v, &f); err != nil {
-				t.Fatalf("metric %s: %q", name, line)
-			}
-			return f
-		}
-	}
-	t.Fatalf("metric %s not on /metrics", name)
-	return 0
 }

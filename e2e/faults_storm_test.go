@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mlctl/mlctl/internal/procstat"
 )
 
 // rssSampler reads a process's resident set size from /proc every few
@@ -29,7 +30,7 @@ func startRSSSampler(pid int) *rssSampler {
 	go func() {
 		defer close(r.done)
 		for {
-			if v, err := procStatus(pid, "VmRSS"); err == nil {
+			if v, err := procstat.Status(pid, "VmRSS"); err == nil {
 				r.mu.Lock()
 				r.peak = max(r.peak, v)
 				r.mu.Unlock()
@@ -51,21 +52,6 @@ func (r *rssSampler) finish() int64 {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.peak
-}
-
-// procStatus reads one "kB" field (VmRSS, VmHWM, ...) of /proc/PID/status, in bytes.
-func procStatus(pid int, field string) (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, field+":"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10, err
-		}
-	}
-	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
 }
 
 func mb(b int64) string { return fmt.Sprintf("%.0f MB", float64(b)/1e6) }
@@ -109,20 +95,20 @@ func TestRequestStormRSS(t *testing.T) {
 	sc := s.startScorer(freeAddr(t), "--alias", "production", "--max-in-flight", strconv.Itoa(inFlight))
 	sc.waitVersion(1, 30*time.Second)
 	pid := sc.cmd.Process.Pid
-	loaded, err := procStatus(pid, "VmRSS")
+	loaded, err := procstat.Status(pid, "VmRSS")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if code, _ := scoreOnce(t, sc.addr, 0); code != 200 {
 		t.Fatalf("a first score request: %d", code)
 	}
-	idle, err := procStatus(pid, "VmRSS")
+	idle, err := procstat.Status(pid, "VmRSS")
 	if err != nil {
 		t.Fatal(err)
 	}
 	bound := idle + inFlight*stormPerRequest
-	anon, _ := procStatus(pid, "RssAnon")
-	file, _ := procStatus(pid, "RssFile")
+	anon, _ := procstat.Status(pid, "RssAnon")
+	file, _ := procstat.Status(pid, "RssFile")
 
 	// 1,000,000 names of 6 to 11 bytes: 12.9 MB, under --max-body, so the
 	// whole body is read and the client gets its 413 on a clean connection.
@@ -175,11 +161,11 @@ func TestRequestStormRSS(t *testing.T) {
 	wg.Wait()
 	took := time.Since(began)
 	peak := rss.finish()
-	hwm, err := procStatus(pid, "VmHWM")
+	hwm, err := procstat.Status(pid, "VmHWM")
 	if err != nil {
 		t.Fatal(err)
 	}
-	after, _ := procStatus(pid, "VmRSS")
+	after, _ := procstat.Status(pid, "VmRSS")
 
 	retries := 0
 	var slowest413 time.Duration
@@ -212,7 +198,7 @@ func TestRequestStormRSS(t *testing.T) {
 		t.Fatalf("scorer RSS peaked at %s (high-water mark %s), over the README's bound of idle %s + %d × 75 MB = %s",
 			mb(peak), mb(hwm), mb(idle), inFlight, mb(bound))
 	}
-	if m := metric(t, sc.addr, `mlctl_http_rejected_total{reason="too_many_inputs"}`); m != 8 {
+	if m := sc.srcMetric(`mlctl_http_rejected_total{reason="too_many_inputs"}`); m != 8 {
 		t.Fatalf("mlctl_http_rejected_total{reason=\"too_many_inputs\"} = %v, want 8", m)
 	}
 }

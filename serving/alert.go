@@ -131,23 +131,29 @@ func claimSpools(base string, maxBytes int64) (reg, file *spool.Spool, err error
 func (s *AlertSink) run() {
 	defer close(s.done)
 	for batch := range s.pending {
-	more:
-		for len(batch) < 10000 {
-			select {
-			case b, ok := <-s.pending:
-				if !ok {
-					break more
-				}
-				batch = append(batch, b...)
-			default:
-				break more
-			}
-		}
+		batch = gather(batch, s.pending)
 		s.assignCampaigns(batch)
 		for _, d := range s.deliveries {
 			d.in <- batch
 		}
 	}
+}
+
+// gather appends to batch the batches already waiting in ch, up to 10,000
+// alerts: a writer that fell behind catches up in one go.
+func gather(batch []registry.Alert, ch <-chan []registry.Alert) []registry.Alert {
+	for len(batch) < 10000 {
+		select {
+		case b, ok := <-ch:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, b...)
+		default:
+			return batch
+		}
+	}
+	return batch
 }
 
 // assignCampaigns groups batch into campaigns. Alerts that could not be

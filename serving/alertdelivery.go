@@ -81,7 +81,7 @@ func (d *delivery) run() {
 				d.finish()
 				return
 			}
-			batch = d.more(batch)
+			batch = gather(batch, d.in)
 			if retry == nil {
 				err := d.try(batch)
 				if err == nil {
@@ -104,22 +104,6 @@ func (d *delivery) run() {
 			d.log.Info("spooled alerts delivered; delivering directly again")
 		}
 	}
-}
-
-// more appends the batches already waiting to batch (up to 10,000 alerts).
-func (d *delivery) more(batch []registry.Alert) []registry.Alert {
-	for len(batch) < 10000 {
-		select {
-		case b, ok := <-d.in:
-			if !ok {
-				return batch
-			}
-			batch = append(batch, b...)
-		default:
-			return batch
-		}
-	}
-	return batch
 }
 
 // try delivers batch now. A batch the sink refuses as invalid is dropped

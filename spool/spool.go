@@ -8,6 +8,7 @@ package spool
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -103,23 +104,14 @@ func (s *Spool) load() error {
 		if err != nil {
 			return fmt.Errorf("spool: %w", err)
 		}
-		s.batches = append(s.batches, batch{seq: seq, size: int64(len(b)), records: bytes.Count(b, []byte{'\n'})})
+		n := bytes.Count(b, []byte{'\n'})
+		s.batches = append(s.batches, batch{seq: seq, size: int64(len(b)), records: n})
 		s.bytes += int64(len(b))
-		s.records += bytes.Count(b, []byte{'\n'})
+		s.records += n
 		s.next = max(s.next, seq+1)
 	}
-	slices.SortFunc(s.batches, func(a, b batch) int { return cmpUint(a.seq, b.seq) })
+	slices.SortFunc(s.batches, func(a, b batch) int { return cmp.Compare(a.seq, b.seq) })
 	return nil
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Dir is the spool's directory.

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/mlctl/mlctl/bench/stats"
+	"github.com/mlctl/mlctl/internal/procstat"
 )
 
 // Sample is the scorer's state at one moment of the run and the HTTP
@@ -59,11 +60,11 @@ type sampler struct {
 
 // sample reads the process, its /metrics and the load since the last call.
 func (s *sampler) sample(now time.Time) (Sample, error) {
-	rss, err := processRSS(s.pid)
+	rss, err := procstat.Status(s.pid, "VmRSS")
 	if err != nil {
 		return Sample{}, err
 	}
-	fds, err := processFDs(s.pid)
+	fds, err := procstat.OpenFiles(s.pid)
 	if err != nil {
 		return Sample{}, err
 	}
