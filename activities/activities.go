@@ -24,6 +24,9 @@ type Activities struct {
 	// WebhookSecret signs retrain webhooks (read from
 	// webhook.SecretEnv where the worker runs).
 	WebhookSecret []byte
+
+	// tune keeps tuning runs' folds and fold models between activities.
+	tune tuneCache
 }
 
 // nonRetryable marks errors caused by bad input (missing dataset, one-class

@@ -31,6 +31,8 @@ type PublishInput struct {
 	// KeepVersions is how many of the model's newest versions keep their
 	// artifact bytes (0: registry.DefaultKeepVersions).
 	KeepVersions int `json:"keep_versions,omitempty"`
+	// Tuned is the tuning run that chose the parameters, for the manifest.
+	Tuned *mlctl.Tuned `json:"tuned,omitempty"`
 }
 
 // PublishResult names the published version.
@@ -89,7 +91,7 @@ func (a *Activities) Publish(ctx context.Context, in PublishInput) (PublishResul
 		Params:          art.Params, Metrics: metrics, DatasetVersions: refs,
 		Split: artifact.SplitInfo{Seed: in.Seed, HoldoutFamilies: holdout,
 			Train: in.Split.Train, Validation: in.Split.Validation, Test: in.Split.Test},
-		WorkflowID: in.WorkflowID, SHA256: c.SHA256, SizeBytes: len(c.Artifact),
+		WorkflowID: in.WorkflowID, SHA256: c.SHA256, SizeBytes: len(c.Artifact), Tuned: in.Tuned,
 	}
 	manJSON, err := json.Marshal(man)
 	if err != nil {

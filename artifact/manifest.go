@@ -1,6 +1,10 @@
 package artifact
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/mlctl/mlctl"
+)
 
 // Manifest describes an artifact's bytes. It is stored beside them (never
 // inside, since it carries their SHA-256) and returned by `mlctl models show`.
@@ -26,6 +30,9 @@ type Manifest struct {
 	// FeatureFit says how the feature set's learned state was fitted when
 	// it was not on both classes: FeatureFitBenignOnly. Empty otherwise.
 	FeatureFit string `json:"feature_fit,omitempty"`
+
+	// Tuned is the tuning run that chose the parameters (nil: not tuned).
+	Tuned *mlctl.Tuned `json:"tuned,omitempty"`
 }
 
 // FeatureFitBenignOnly is Manifest.FeatureFit of a model whose feature set

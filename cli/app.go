@@ -41,6 +41,7 @@ func App(stdout, stderr io.Writer) *ucli.App {
 			serveCommand(),
 			driftCommand(),
 			scheduleCommand(),
+			tuneCommand(),
 		},
 		HideHelpCommand: true,
 		ExitErrHandler:  func(*ucli.Context, error) {},

@@ -24,7 +24,7 @@ import (
 )
 
 func scheduleCreateFlags() []ucli.Flag {
-	return append(trainFlags(),
+	return append(append(trainFlags(),
 		&ucli.StringFlag{Name: "cron", Usage: "cron expression, e.g. \"0 3 * * *\" (UTC)"},
 		&ucli.DurationFlag{Name: "every", Usage: "interval, e.g. 24h"},
 		&ucli.DurationFlag{Name: "catchup-window", Value: time.Hour, Usage: "how late a missed run (server down) may still start"},
@@ -57,7 +57,9 @@ func scheduleCreateFlags() []ucli.Flag {
 		&ucli.DurationFlag{Name: "drift-window", Value: time.Hour, Usage: "use live samples the scorers updated this recently"},
 		&ucli.IntFlag{Name: "drift-min-rows", Value: 200, Usage: "live rows a drift check needs"},
 		&ucli.StringFlag{Name: "drift-baseline", Value: driftcheck.BaselineBenign, Usage: "training rows live traffic is compared with: benign (label 0) or all"},
-	)
+		// Tuning.
+		&ucli.BoolFlag{Name: "tune", Usage: "search the parameters on each new version first (as mlctl tune, with the --tune-* flags), and train the challenger with the best trial's"},
+	), searchFlags("tune-", 20)...)
 }
 
 func scheduleCreate(c *ucli.Context) error {
@@ -202,12 +204,20 @@ func retrainInput(c *ucli.Context, name string) (workflows.RetrainInput, error) 
 			return workflows.RetrainInput{}, usagef("%s: --%v", cmd, err)
 		}
 	}
-	return workflows.RetrainInput{
+	in := workflows.RetrainInput{
 		Schedule: name, Alias: alias, NewData: nd, Train: tr, PromoteIfBetter: c.Bool("promote-if-better"),
 		Shadow: c.Duration("shadow"), MinShadowScored: c.Int64("min-shadow-scored"), MaxDisagreement: c.Float64("max-disagreement"),
 		MarginAUC: c.Float64("margin-auc"), MarginRecall: c.Float64("margin-recall"), Webhook: c.String("webhook"),
 		ConfirmTimeout: c.Duration("confirm-timeout"),
-	}, nil
+	}
+	if c.Bool("tune") {
+		t, err := searchInput(c, cmd, "tune-", tr.Algo)
+		if err != nil {
+			return in, err
+		}
+		in.Tune = &t
+	}
+	return in, nil
 }
 
 // datasetKind is the kind of a dataset's versions; one that does not

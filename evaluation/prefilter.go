@@ -17,6 +17,12 @@ func Prefilter(sc *artifact.Scorer, rows []datasets.Row) ([]datasets.Row, map[st
 	if sc.TakesVectors() || sc.Kind() != "dga" {
 		return rows, nil
 	}
+	return PrefilterNames(rows)
+}
+
+// PrefilterNames leaves out the rows of domain names the default
+// prefilter rejects, as Prefilter does for a dga model.
+func PrefilterNames(rows []datasets.Row) ([]datasets.Row, map[string]int) {
 	p := prefilter.Default()
 	var left map[string]int
 	kept := rows[:0:0]

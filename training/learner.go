@@ -70,6 +70,10 @@ type Needs struct {
 	Kinds []mlctl.Kind
 	// Unit names what Progress.Done counts: "trees" or "epochs".
 	Unit string
+	// UnitParam is the parameter, as Params.Map names it, that sets how
+	// many units a model trains (rounds, n_estimators, epochs): what
+	// successive halving in mlctl tune gives a trial more of at each rung.
+	UnitParam string
 }
 
 // Shape is what a learner's parameters may depend on in the training data.
@@ -154,4 +158,11 @@ type NoCheckpoints struct{}
 // ResumePoint refuses: there are no checkpoints to resume from.
 func (NoCheckpoints) ResumePoint([]byte) (int, error) {
 	return 0, errors.New("this learner does not checkpoint")
+}
+
+// Searchable is a learner with a default search space for `mlctl tune`:
+// the parameters worth searching, as --param values (k=lo..hi[:log] or
+// k=a,b,c).
+type Searchable interface {
+	SearchSpace() []string
 }

@@ -47,13 +47,18 @@ func (p Param) String() string {
 }
 
 // Format writes a value of a numeric p: an integer, or a float rounded
-// to 6 significant digits (trial parameters read as people write them,
-// and a value written once reads back the same).
+// to 6 significant digits that always reads as a float ("1.0", not "1":
+// some learners read an integer as a count and a float as a fraction,
+// as scikit-learn does for max_features).
 func (p Param) Format(v float64) string {
 	if p.Int {
 		return strconv.FormatInt(int64(math.Round(v)), 10)
 	}
-	return strconv.FormatFloat(v, 'g', 6, 64)
+	s := strconv.FormatFloat(v, 'g', 6, 64)
+	if !strings.ContainsAny(s, ".eEnN") {
+		s += ".0"
+	}
+	return s
 }
 
 // Value reads a trial's value of a numeric p back as a number.

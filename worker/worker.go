@@ -42,6 +42,7 @@ func newWorker(c client.Client, queue string, acts *activities.Activities, onFat
 		w.RegisterWorkflow(workflows.Rollback)
 		w.RegisterWorkflow(workflows.Retrain)
 		w.RegisterWorkflow(workflows.DriftCheck)
+		w.RegisterWorkflow(workflows.Tune)
 	}
 	w.RegisterActivity(acts)
 	return w, nil

@@ -3,6 +3,7 @@ package workflows
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -43,6 +44,11 @@ type RetrainInput struct {
 	// webhook); "" for none.
 	Webhook        string        `json:"webhook,omitempty"`
 	ConfirmTimeout time.Duration `json:"confirm_timeout,omitempty"`
+	// Tune, when set, searches the parameters on the new version first (a
+	// Tune child that publishes nothing); the challenger trains with the
+	// best trial's. Its datasets, algo, model, seed and held-out families
+	// are the training's.
+	Tune *TuneInput `json:"tune,omitempty"`
 }
 
 // RetrainResult is what a Retrain did.
@@ -267,6 +273,18 @@ func (r *retrainRun) compare(championID, challengerID int64) verdict {
 func trainChallenger(ctx workflow.Context, in RetrainInput, dataset, wfID string) (TrainModelResult, error) {
 	train := in.Train
 	train.Datasets = []string{dataset}
+	if in.Tune != nil {
+		tuned, err := tuneChallenger(ctx, in, train, wfID)
+		if err != nil {
+			return TrainModelResult{}, err
+		}
+		train.Params = maps.Clone(train.Params)
+		if train.Params == nil {
+			train.Params = map[string]string{}
+		}
+		maps.Copy(train.Params, tuned.Best.Params)
+		train.FeatureSet, train.Tuned = train.Params["feature_set"], tuned.Tuned
+	}
 	child := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID: "train-" + train.Model + "-for-" + wfID, TaskQueue: ControlQueue,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
@@ -276,6 +294,23 @@ func trainChallenger(ctx workflow.Context, in RetrainInput, dataset, wfID string
 	})
 	var tr TrainModelResult
 	err := workflow.ExecuteChildWorkflow(child, TrainModel, train).Get(ctx, &tr)
+	return tr, err
+}
+
+// tuneChallenger searches the challenger's parameters on its dataset in
+// a Tune child that publishes nothing.
+func tuneChallenger(ctx workflow.Context, in RetrainInput, train TrainModelInput, wfID string) (TuneResult, error) {
+	t := *in.Tune
+	t.Datasets, t.Algo, t.Model, t.Seed, t.HoldoutFamilies, t.NoPublish = train.Datasets, train.Algo, train.Model, train.Seed, train.HoldoutFamilies, true
+	child := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID: "tune-" + train.Model + "-for-" + wfID, TaskQueue: ControlQueue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			temporal.NewSearchAttributeKeyKeyword(SearchModel).ValueSet(train.Model),
+			temporal.NewSearchAttributeKeyKeyword(SearchAlgo).ValueSet(train.Algo),
+			temporal.NewSearchAttributeKeyKeyword(SearchDataset).ValueSet(strings.Join(train.Datasets, ","))),
+	})
+	var tr TuneResult
+	err := workflow.ExecuteChildWorkflow(child, Tune, t).Get(ctx, &tr)
 	return tr, err
 }
 

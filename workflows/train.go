@@ -31,6 +31,9 @@ type TrainModelInput struct {
 	TrainHeartbeatTimeout time.Duration `json:"train_heartbeat_timeout"`
 	// CheckpointEvery is the shortest time between training checkpoints (default 5s).
 	CheckpointEvery time.Duration `json:"checkpoint_every"`
+	// Tuned, when a Tune run starts the training, says how the parameters
+	// were found; the manifest records it.
+	Tuned *mlctl.Tuned `json:"tuned,omitempty"`
 }
 
 // TrainModelResult is the published model with its test-split evaluation.
@@ -137,7 +140,7 @@ func TrainModel(ctx workflow.Context, in TrainModelInput) (*TrainModelResult, er
 	if err := workflow.ExecuteActivity(control, a.Publish, activities.PublishInput{
 		WorkflowID: wfID, Model: in.Model, Algo: in.Algo, CandidateID: trained.CandidateID,
 		Datasets: ds, Split: split, Seed: in.Seed, HoldoutFamilies: in.HoldoutFamilies,
-		Params: trained.Params, Evaluation: ev, KeepVersions: keepVersions(in.Params),
+		Params: trained.Params, Evaluation: ev, KeepVersions: keepVersions(in.Params), Tuned: in.Tuned,
 	}).Get(ctx, &pub); err != nil {
 		return fail(err)
 	}

@@ -23,7 +23,7 @@ func (Learner) ModelKey() string { return "forest" }
 
 // Needs: vectors of both classes, generated names on domain data.
 func (Learner) Needs() training.Needs {
-	return training.Needs{Input: training.Vectors, Rows: training.BothClasses, Generated: true, Unit: "trees"}
+	return training.Needs{Input: training.Vectors, Rows: training.BothClasses, Generated: true, Unit: "trees", UnitParam: "n_estimators"}
 }
 
 // ParseParams reads user parameters over DefaultParams.
@@ -56,3 +56,9 @@ func (Learner) DecodeModel(data []byte) (training.Model, error) {
 
 // Units is the number of trees.
 func (m *Model) Units() int { return m.NumTrees() }
+
+// SearchSpace is what `mlctl tune --algo rf` searches unless told: the
+// features per split, the leaf size and the depth.
+func (Learner) SearchSpace() []string {
+	return []string{"max_features=sqrt,log2,0.3,0.5", "min_samples_leaf=1..50:log", "max_depth=8..40"}
+}

@@ -25,7 +25,7 @@ func (Learner) ModelKey() string { return "gbdt" }
 
 // Needs: vectors of both classes, generated names on domain data.
 func (Learner) Needs() training.Needs {
-	return training.Needs{Input: training.Vectors, Rows: training.BothClasses, Generated: true, Unit: "trees"}
+	return training.Needs{Input: training.Vectors, Rows: training.BothClasses, Generated: true, Unit: "trees", UnitParam: "rounds"}
 }
 
 // LearnerDefaults are mlctl's defaults for its models (depth 6, 100
@@ -121,3 +121,11 @@ func (Learner) ResumePoint(state []byte) (int, error) {
 
 // Units is the number of trees.
 func (m *Model) Units() int { return m.NumTrees() }
+
+// SearchSpace is what `mlctl tune --algo gbdt` searches unless told: the
+// depth, learning rate, leaf weight, row and column sampling and L2
+// regularisation, around LearnerDefaults.
+func (Learner) SearchSpace() []string {
+	return []string{"max_depth=3..10", "eta=0.02..0.4:log", "min_child_weight=1..100:log", "subsample=0.5..1.0",
+		"colsample_bytree=0.4..1.0", "lambda=0.1..10:log"}
+}

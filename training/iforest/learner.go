@@ -28,7 +28,7 @@ func (Learner) ModelKey() string { return "iforest" }
 
 // Needs: vectors of the baseline rows.
 func (Learner) Needs() training.Needs {
-	return training.Needs{Input: training.Vectors, Rows: training.Baseline, Unit: "trees"}
+	return training.Needs{Input: training.Vectors, Rows: training.Baseline, Unit: "trees", UnitParam: "n_estimators"}
 }
 
 // ParseParams reads user parameters over DefaultParams.
@@ -97,4 +97,10 @@ func (a anomaly) PredictRow(row []float32) float64 {
 
 func (a anomaly) TopContributions(row []float32, k int, scratch []float64) ([]explain.Contribution, error) {
 	return a.m.TopContributions(row, k, scratch)
+}
+
+// SearchSpace is what `mlctl tune --algo iforest` searches unless told:
+// the sample per tree and the share of features it sees.
+func (Learner) SearchSpace() []string {
+	return []string{"max_samples=64..2048:log", "max_features=0.5..1.0"}
 }

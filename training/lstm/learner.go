@@ -31,7 +31,7 @@ func (Learner) ModelKey() string { return "lstm" }
 // names or TXT records.
 func (Learner) Needs() training.Needs {
 	return training.Needs{Input: training.Sequences, Rows: training.BothClasses, Validation: true,
-		Kinds: []mlctl.Kind{mlctl.KindDGA, mlctl.KindTXT}, Unit: "epochs"}
+		Kinds: []mlctl.Kind{mlctl.KindDGA, mlctl.KindTXT}, Unit: "epochs", UnitParam: "epochs"}
 }
 
 // ParseParams reads user parameters over DefaultParams, with the
@@ -99,3 +99,9 @@ func (m *Model) PredictSequences(out []float32, s matrix.Sequences) error {
 
 // VocabSize is the number of token ids the model reads.
 func (m *Model) VocabSize() int { return m.params.Vocab }
+
+// SearchSpace is what `mlctl tune --algo lstm` searches unless told: the
+// widths, dropout and learning rate.
+func (Learner) SearchSpace() []string {
+	return []string{"embed=16..64:log", "hidden=16..128:log", "dropout=0.0..0.5", "learning_rate=0.0003..0.01:log"}
+}
