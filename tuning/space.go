@@ -34,14 +34,30 @@ func (p Param) Numeric() bool { return p.Choices == nil }
 // Fixed says whether p takes one value only.
 func (p Param) Fixed() bool { return len(p.Choices) == 1 }
 
-// String writes p as --param takes it.
+// String writes p as --param takes it, so that ParseParam reads back
+// the same parameter.
 func (p Param) String() string {
 	if !p.Numeric() {
 		return p.Name + "=" + strings.Join(p.Choices, ",")
 	}
-	s := p.Name + "=" + p.Format(p.Lo) + ".." + p.Format(p.Hi)
+	s := p.Name + "=" + p.bound(p.Lo) + ".." + p.bound(p.Hi)
 	if p.Log {
 		s += ":log"
+	}
+	return s
+}
+
+// bound writes a bound of the numeric p in full: an integer for an
+// integer range, else a float that ParseParam does not read as an integer
+// (0.0, not 0) and that is not rounded (Format's 6 digits could merge or
+// cross close bounds).
+func (p Param) bound(v float64) string {
+	if p.Int {
+		return p.Format(v)
+	}
+	s := strconv.FormatFloat(v, 'g', -1, 64)
+	if _, err := strconv.ParseInt(s, 10, 64); err == nil {
+		s += ".0"
 	}
 	return s
 }

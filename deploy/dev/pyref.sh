@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs the reference tools that tests and benchmarks compare against:
-# Debian's python3-xgboost (1.7.4) and python3-sklearn (1.2.1), run with /usr/bin/python3.
+# Debian's python3-xgboost (1.7.4), python3-sklearn (1.2.1) and python3-optuna (3.1.0), run with /usr/bin/python3.
 set -euo pipefail
-if /usr/bin/python3 -c 'import xgboost, sklearn, numpy' 2>/dev/null; then
+if /usr/bin/python3 -c 'import xgboost, sklearn, numpy, optuna' 2>/dev/null; then
   exit 0
 fi
-echo "dev: installing Debian's python3-xgboost and python3-sklearn" >&2
+echo "dev: installing Debian's python3-xgboost, python3-sklearn and python3-optuna" >&2
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >/dev/null
-$SUDO apt-get install -y -qq python3-xgboost python3-sklearn >/dev/null
-/usr/bin/python3 -c 'import xgboost, sklearn, numpy' || { echo "dev: python3-xgboost/python3-sklearn still missing" >&2; exit 1; }
+$SUDO apt-get install -y -qq python3-xgboost python3-sklearn python3-optuna >/dev/null
+/usr/bin/python3 -c 'import xgboost, sklearn, numpy, optuna' || { echo "dev: python3-xgboost/python3-sklearn/python3-optuna still missing" >&2; exit 1; }

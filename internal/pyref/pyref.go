@@ -1,9 +1,9 @@
 // Package pyref runs the reference tools that mlctl's tests compare
-// against: Debian's /usr/bin/python3 with numpy, scipy, scikit-learn and
-// xgboost (`make pyref`) or torch (`make torchref`), on scripts kept in a
-// package's testdata, exchanging JSON on stdin/stdout and little-endian
-// float files. A missing interpreter or module fails the test with the
-// make target that installs it; it never skips.
+// against: Debian's /usr/bin/python3 with numpy, scipy, scikit-learn,
+// xgboost and optuna (`make pyref`) or torch (`make torchref`), on
+// scripts kept in a package's testdata, exchanging JSON on stdin/stdout
+// and little-endian float files. A missing interpreter or module fails
+// the test with the make target that installs it; it never skips.
 //
 // It is support for tests, but an ordinary package (it does not import
 // testing), so bench/pyworker shares its Python.
@@ -34,11 +34,11 @@ func installHint(modules []string) string {
 	if slices.Contains(modules, "torch") {
 		return "`make torchref` installs Debian's python3-torch"
 	}
-	return "`make pyref` installs Debian's python3-xgboost and python3-sklearn (numpy and scipy come with them)"
+	return "`make pyref` installs Debian's python3-xgboost, python3-sklearn and python3-optuna (numpy and scipy come with them)"
 }
 
 // Require fails t unless Python exists and can import every module
-// ("xgboost", "sklearn", "scipy", "numpy", "torch").
+// ("xgboost", "sklearn", "scipy", "numpy", "optuna", "torch").
 func Require(t TB, modules ...string) {
 	t.Helper()
 	if _, err := os.Stat(Python); err != nil {
