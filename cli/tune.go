@@ -72,13 +72,21 @@ func searchFlags(prefix string, trials int) []ucli.Flag {
 	}
 }
 
-// trainFlagsNoParam are train's flags less --param, which tune reads as a space.
+// trainFlagsNoParam are train's flags less --param, which tune reads as a
+// space; --dataset is checked by tune itself, so that `tune list` and
+// `tune show` run without it.
 func trainFlagsNoParam() []ucli.Flag {
 	var out []ucli.Flag
 	for _, f := range trainFlags() {
-		if f.Names()[0] != "param" {
-			out = append(out, f)
+		switch f.Names()[0] {
+		case "param":
+			continue
+		case "dataset":
+			d := *f.(*ucli.StringSliceFlag)
+			d.Required = false
+			f = &d
 		}
+		out = append(out, f)
 	}
 	return out
 }
