@@ -276,6 +276,7 @@ func (st *tuneState) search(ctx workflow.Context, started time.Time, ids []int64
 		running--
 		st.prog.Running = running
 		st.count()
+		workflow.SetCurrentDetails(ctx, st.details())
 	}
 }
 
@@ -382,19 +383,24 @@ func (st *tuneState) foldOptions(t *TuneTrial, r, f, units int) workflow.Activit
 	if hb <= 0 {
 		hb = 30 * time.Second
 	}
-	keys := slices.Sorted(maps.Keys(t.Params))
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		if p, ok := st.in.Space.Lookup(k); ok && !p.Fixed() {
-			parts = append(parts, k+"="+t.Params[k])
-		}
-	}
 	return workflow.ActivityOptions{
 		TaskQueue: TrainingQueue, StartToCloseTimeout: 4 * time.Hour, HeartbeatTimeout: hb,
-		Summary: fmt.Sprintf("trial %d fold %d/%d rung %d (%d %s): %s", t.Number, f+1, st.in.Folds, r, units, st.plan.Unit, strings.Join(parts, " ")),
+		Summary: fmt.Sprintf("trial %d fold %d/%d rung %d (%d %s): %s", t.Number, f+1, st.in.Folds, r, units, st.plan.Unit, st.searched(t)),
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
 			MaximumInterval: time.Minute, MaximumAttempts: 10},
 	}
+}
+
+// searched writes the trial's values of the searched parameters, k=v in
+// name order.
+func (st *tuneState) searched(t *TuneTrial) string {
+	var ps []string
+	for _, p := range st.in.Space.Params {
+		if !p.Fixed() {
+			ps = append(ps, p.Name+"="+t.Params[p.Name])
+		}
+	}
+	return strings.Join(ps, " ")
 }
 
 // record stores the trial as it stands in the registry.
@@ -428,6 +434,37 @@ func (st *tuneState) count() {
 		c := *b
 		p.Best = &c
 	}
+}
+
+// details is the web UI's "current details" of the run: the counts and
+// the five best complete trials, in Markdown.
+func (st *tuneState) details() string {
+	p := st.prog
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%d of %d trials done**: %d complete, %d pruned, %d failed, %d running\n\n", p.Done, p.Trials, p.Complete, p.Pruned, p.Failed, p.Running)
+	var done []*TuneTrial
+	for _, t := range st.trials {
+		if t.Status == registry.TrialComplete && t.Value != nil {
+			done = append(done, t)
+		}
+	}
+	slices.SortStableFunc(done, func(a, b *TuneTrial) int {
+		switch {
+		case st.in.Objective.Better(*a.Value, *b.Value):
+			return -1
+		case st.in.Objective.Better(*b.Value, *a.Value):
+			return 1
+		}
+		return 0
+	})
+	if len(done) == 0 {
+		return b.String()
+	}
+	fmt.Fprintf(&b, "| trial | %s | parameters |\n|---|---|---|\n", st.in.Objective)
+	for _, t := range done[:min(5, len(done))] {
+		fmt.Fprintf(&b, "| %d | %.4f | %s |\n", t.Number, *t.Value, st.searched(t))
+	}
+	return b.String()
 }
 
 // best is the complete trial with the best value (the lowest number among
