@@ -362,7 +362,7 @@ func workerName() string {
 }
 
 // RecordTrial stores a trial as it stands.
-func (a *Activities) RecordTrial(ctx context.Context, t registry.Trial) error {
+func (a *Activities) RecordTrial(ctx context.Context, t mlctl.Trial) error {
 	return a.DB.RecordTrial(ctx, t)
 }
 

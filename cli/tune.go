@@ -19,7 +19,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/mlctl/mlctl"
-	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training"
 	"github.com/mlctl/mlctl/training/learners"
 	"github.com/mlctl/mlctl/tuning"
@@ -242,9 +241,9 @@ func tune(c *ucli.Context) error {
 		return printJSON(c.App.Writer, res)
 	}
 	w := c.App.Writer
-	trials := make([]*registry.Trial, len(res.Trials))
+	trials := make([]*mlctl.Trial, len(res.Trials))
 	for i, t := range res.Trials {
-		trials[i] = &registry.Trial{Number: t.Number, Params: t.Params, Status: t.Status, Rung: t.Rung, Units: t.Units,
+		trials[i] = &mlctl.Trial{Number: t.Number, Params: t.Params, Status: t.Status, Rung: t.Rung, Units: t.Units,
 			Value: t.Value, FoldValues: t.FoldValues, Seconds: t.Seconds, Workers: t.Workers, Error: t.Error}
 	}
 	fmt.Fprintf(w, "%d trials in %s", len(res.Trials), fmtDuration(res.Seconds))
@@ -392,10 +391,10 @@ func tuneShow(c *ucli.Context) error {
 // leaderboard prints trials best first: complete ones by value, then
 // pruned ones by rung and value, then running and failed ones; top limits
 // the rows (0: all).
-func leaderboard(w io.Writer, space tuning.Space, obj tuning.Objective, trials []*registry.Trial, top int) {
+func leaderboard(w io.Writer, space tuning.Space, obj tuning.Objective, trials []*mlctl.Trial, top int) {
 	ts := slices.Clone(trials)
-	rank := map[string]int{registry.TrialComplete: 0, registry.TrialPruned: 1, registry.TrialRunning: 2, registry.TrialFailed: 3}
-	slices.SortStableFunc(ts, func(a, b *registry.Trial) int {
+	rank := map[string]int{mlctl.TrialComplete: 0, mlctl.TrialPruned: 1, mlctl.TrialRunning: 2, mlctl.TrialFailed: 3}
+	slices.SortStableFunc(ts, func(a, b *mlctl.Trial) int {
 		if c := cmp.Compare(rank[a.Status], rank[b.Status]); c != 0 {
 			return c
 		}
@@ -445,7 +444,7 @@ func leaderboard(w io.Writer, space tuning.Space, obj tuning.Objective, trials [
 	table(w, header, rows)
 }
 
-func valueOr(t *registry.Trial, obj tuning.Objective) float64 {
+func valueOr(t *mlctl.Trial, obj tuning.Objective) float64 {
 	if t.Value != nil {
 		return *t.Value
 	}

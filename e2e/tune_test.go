@@ -11,7 +11,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
-	"github.com/mlctl/mlctl/registry"
+	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/workflows"
 )
 
@@ -50,11 +50,11 @@ func TestTuneSurvivesAKilledWorkerAndATemporalRestart(t *testing.T) {
 		t.Fatalf("tune result: run %s, %d trials, model %+v", res.RunID, len(res.Trials), res.Model)
 	}
 	for _, tr := range res.Trials {
-		if tr.Status != registry.TrialComplete && tr.Status != registry.TrialPruned {
+		if tr.Status != mlctl.TrialComplete && tr.Status != mlctl.TrialPruned {
 			t.Fatalf("trial %d is %s (%s) after the kill", tr.Number, tr.Status, tr.Error)
 		}
 	}
-	if res.Best.Status != registry.TrialComplete || res.Best.Value == nil || *res.Best.Value < 0.8 {
+	if res.Best.Status != mlctl.TrialComplete || res.Best.Value == nil || *res.Best.Value < 0.8 {
 		t.Fatalf("best trial %+v", res.Best)
 	}
 

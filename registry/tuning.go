@@ -12,14 +12,6 @@ import (
 	"github.com/mlctl/mlctl"
 )
 
-// Trial states.
-const (
-	TrialRunning  = "running"
-	TrialComplete = "complete"
-	TrialPruned   = "pruned"
-	TrialFailed   = "failed"
-)
-
 // TuningRun is one `mlctl tune` run: its Tune workflow's ID, what it
 // searched, and the model its best trial became.
 type TuningRun struct {
@@ -37,27 +29,6 @@ type TuningRun struct {
 	FinishedAt   *time.Time `json:"finished_at,omitempty"`
 }
 
-// Trial is one trial of a tuning run as it stands: its parameters, the
-// last rung it was scored at and the values of its folds there.
-type Trial struct {
-	RunID  string            `json:"run_id"`
-	Number int               `json:"trial"`
-	Params map[string]string `json:"params"`
-	Status string            `json:"status"`
-	Rung   int               `json:"rung"`
-	Units  int               `json:"units"`
-	// Value is the mean of FoldValues (nil: not scored yet, or failed).
-	Value *float64 `json:"value"`
-	// FoldValues are the objective on each held-out fold that has both
-	// classes.
-	FoldValues []float64  `json:"fold_values"`
-	Seconds    float64    `json:"seconds"`
-	Workers    []string   `json:"workers"`
-	Error      string     `json:"error,omitempty"`
-	StartedAt  time.Time  `json:"started_at"`
-	FinishedAt *time.Time `json:"finished_at,omitempty"`
-}
-
 // CreateTuningRun records a run once: a retried call leaves the stored
 // run as it is.
 func (db *DB) CreateTuningRun(ctx context.Context, r TuningRun) error {
@@ -73,7 +44,7 @@ func (db *DB) CreateTuningRun(ctx context.Context, r TuningRun) error {
 }
 
 // RecordTrial stores a trial as it stands now, replacing what was stored.
-func (db *DB) RecordTrial(ctx context.Context, t Trial) error {
+func (db *DB) RecordTrial(ctx context.Context, t mlctl.Trial) error {
 	params, err := json.Marshal(t.Params)
 	if err != nil {
 		return err
@@ -85,7 +56,7 @@ func (db *DB) RecordTrial(ctx context.Context, t Trial) error {
 	if t.Workers == nil {
 		t.Workers = []string{}
 	}
-	finished := t.Status != TrialRunning
+	finished := t.Status != mlctl.TrialRunning
 	_, err = db.pool.Exec(ctx, `INSERT INTO tuning_trials (run_id, trial, params, status, rung, units, value, fold_values, seconds, workers, error, finished_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $12 THEN now() END)
 		ON CONFLICT (run_id, trial) DO UPDATE SET params = EXCLUDED.params, status = EXCLUDED.status, rung = EXCLUDED.rung,
@@ -125,7 +96,7 @@ func (db *DB) TuningRuns(ctx context.Context, limit int) ([]*TuningRun, error) {
 
 // TuningRun returns a run and its trials in trial order (ENOTFOUND when
 // there is no such run).
-func (db *DB) TuningRun(ctx context.Context, id string) (*TuningRun, []*Trial, error) {
+func (db *DB) TuningRun(ctx context.Context, id string) (*TuningRun, []*mlctl.Trial, error) {
 	runs, err := db.tuningRuns(ctx, `id = $1`, id)
 	if err != nil {
 		return nil, nil, err
@@ -138,8 +109,8 @@ func (db *DB) TuningRun(ctx context.Context, id string) (*TuningRun, []*Trial, e
 	if err != nil {
 		return nil, nil, fmt.Errorf("read trials of %s: %w", id, err)
 	}
-	trials, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Trial, error) {
-		t := &Trial{RunID: id}
+	trials, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*mlctl.Trial, error) {
+		t := &mlctl.Trial{RunID: id}
 		var params []byte
 		if err := row.Scan(&t.Number, &params, &t.Status, &t.Rung, &t.Units, &t.Value, &t.FoldValues, &t.Seconds, &t.Workers, &t.Error, &t.StartedAt, &t.FinishedAt); err != nil {
 			return nil, err

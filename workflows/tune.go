@@ -14,7 +14,6 @@ import (
 
 	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/activities"
-	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/tuning"
 )
 
@@ -259,7 +258,7 @@ func (st *tuneState) search(ctx workflow.Context, started time.Time, ids []int64
 				st.prog.BudgetSpent = true
 				break
 			}
-			t := &TuneTrial{Number: next, Params: sampler.Sample(next, st.history(next)), Status: registry.TrialRunning}
+			t := &TuneTrial{Number: next, Params: sampler.Sample(next, st.history(next)), Status: mlctl.TrialRunning}
 			st.trials = append(st.trials, t)
 			running++
 			next++
@@ -283,7 +282,7 @@ func (st *tuneState) search(ctx workflow.Context, started time.Time, ids []int64
 // known says whether every trial trial n learns from has finished.
 func (st *tuneState) known(n int) bool {
 	for m := 0; m <= n-st.lag() && m < len(st.trials); m++ {
-		if st.trials[m].Status == registry.TrialRunning {
+		if st.trials[m].Status == mlctl.TrialRunning {
 			return false
 		}
 	}
@@ -295,10 +294,10 @@ func (st *tuneState) history(n int) []tuning.Observation {
 	var out []tuning.Observation
 	for m := 0; m <= n-st.lag(); m++ {
 		t := st.trials[m]
-		if t.Status == registry.TrialFailed || len(t.gains) == 0 {
+		if t.Status == mlctl.TrialFailed || len(t.gains) == 0 {
 			continue
 		}
-		out = append(out, tuning.Observation{Params: t.Params, Value: t.gains[len(t.gains)-1], Pruned: t.Status == registry.TrialPruned})
+		out = append(out, tuning.Observation{Params: t.Params, Value: t.gains[len(t.gains)-1], Pruned: t.Status == mlctl.TrialPruned})
 	}
 	return out
 }
@@ -352,7 +351,7 @@ func (st *tuneState) runTrial(ctx workflow.Context, t *TuneTrial, ids []int64) {
 		}
 		t.Rung, t.Units, t.FoldValues = r, units, values
 		if len(errs) > 0 || len(values) == 0 {
-			t.Status, t.Value = registry.TrialFailed, nil
+			t.Status, t.Value = mlctl.TrialFailed, nil
 			t.Error = "no fold had both classes to score"
 			if len(errs) > 0 {
 				t.Error = errs[0]
@@ -365,12 +364,12 @@ func (st *tuneState) runTrial(ctx workflow.Context, t *TuneTrial, ids []int64) {
 		t.gains = append(t.gains, in.Objective.Gain(v))
 		switch {
 		case r == len(rungs)-1:
-			t.Status = registry.TrialComplete
+			t.Status = mlctl.TrialComplete
 		case !st.plan.Halving.Continue(r, t.gains[r], st.earlier(t.Number, r)):
-			t.Status = registry.TrialPruned
+			t.Status = mlctl.TrialPruned
 		}
 		st.record(ctx, t)
-		if t.Status != registry.TrialRunning {
+		if t.Status != mlctl.TrialRunning {
 			return
 		}
 	}
@@ -406,7 +405,7 @@ func (st *tuneState) searched(t *TuneTrial) string {
 // record stores the trial as it stands in the registry.
 func (st *tuneState) record(ctx workflow.Context, t *TuneTrial) {
 	var a *activities.Activities
-	rt := registry.Trial{RunID: st.runID, Number: t.Number, Params: t.Params, Status: t.Status, Rung: t.Rung, Units: t.Units,
+	rt := mlctl.Trial{RunID: st.runID, Number: t.Number, Params: t.Params, Status: t.Status, Rung: t.Rung, Units: t.Units,
 		Value: t.Value, FoldValues: t.FoldValues, Seconds: t.Seconds, Workers: t.Workers, Error: t.Error}
 	if err := workflow.ExecuteActivity(st.control, a.RecordTrial, rt).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("record trial", "trial", t.Number, "error", err)
@@ -419,11 +418,11 @@ func (st *tuneState) count() {
 	p.Done, p.Complete, p.Pruned, p.Failed = 0, 0, 0, 0
 	for _, t := range st.trials {
 		switch t.Status {
-		case registry.TrialComplete:
+		case mlctl.TrialComplete:
 			p.Complete++
-		case registry.TrialPruned:
+		case mlctl.TrialPruned:
 			p.Pruned++
-		case registry.TrialFailed:
+		case mlctl.TrialFailed:
 			p.Failed++
 		default:
 			continue
@@ -444,7 +443,7 @@ func (st *tuneState) details() string {
 	fmt.Fprintf(&b, "**%d of %d trials done**: %d complete, %d pruned, %d failed, %d running\n\n", p.Done, p.Trials, p.Complete, p.Pruned, p.Failed, p.Running)
 	var done []*TuneTrial
 	for _, t := range st.trials {
-		if t.Status == registry.TrialComplete && t.Value != nil {
+		if t.Status == mlctl.TrialComplete && t.Value != nil {
 			done = append(done, t)
 		}
 	}
@@ -472,7 +471,7 @@ func (st *tuneState) details() string {
 func (st *tuneState) best() *TuneTrial {
 	var best *TuneTrial
 	for _, t := range st.trials {
-		if t.Status != registry.TrialComplete || t.Value == nil {
+		if t.Status != mlctl.TrialComplete || t.Value == nil {
 			continue
 		}
 		if best == nil || st.in.Objective.Better(*t.Value, *best.Value) {
@@ -504,7 +503,7 @@ func (st *tuneState) tuned(best *TuneTrial) *mlctl.Tuned {
 	in := st.in
 	done := 0
 	for _, t := range st.trials {
-		if t.Status != registry.TrialRunning {
+		if t.Status != mlctl.TrialRunning {
 			done++
 		}
 	}

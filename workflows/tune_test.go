@@ -17,7 +17,6 @@ import (
 
 	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/activities"
-	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/tuning"
 )
 
@@ -167,7 +166,7 @@ func TestTuneTrialsDoNotDependOnTiming(t *testing.T) {
 		if fmt.Sprint(x.Params) != fmt.Sprint(y.Params) || x.Status != y.Status || x.Units != y.Units || fmt.Sprint(x.FoldValues) != fmt.Sprint(y.FoldValues) {
 			t.Fatalf("trial %d differs with other timing:\n%+v\n%+v", n, x, y)
 		}
-		if x.Status == registry.TrialPruned {
+		if x.Status == mlctl.TrialPruned {
 			pruned++
 			if x.Units == 90 {
 				t.Fatalf("trial %d pruned at its last rung", n)
@@ -178,7 +177,7 @@ func TestTuneTrialsDoNotDependOnTiming(t *testing.T) {
 		t.Fatalf("%d of 16 trials pruned", pruned)
 	}
 	for _, tr := range a.Trials {
-		if tr.Status == registry.TrialComplete && *tr.Value > *a.Best.Value {
+		if tr.Status == mlctl.TrialComplete && *tr.Value > *a.Best.Value {
 			t.Fatalf("trial %d (%.4f) beats the best %d (%.4f)", tr.Number, *tr.Value, a.Best.Number, *a.Best.Value)
 		}
 	}
@@ -210,7 +209,7 @@ func TestTuneBudgetStopsNewTrials(t *testing.T) {
 		t.Fatalf("budget spent %v after %d of %d trials", res.BudgetSpent, len(res.Trials), in.Trials)
 	}
 	for _, tr := range res.Trials {
-		if tr.Status == registry.TrialRunning {
+		if tr.Status == mlctl.TrialRunning {
 			t.Fatalf("trial %d left running", tr.Number)
 		}
 	}
@@ -228,7 +227,7 @@ func TestTuneFailedFoldFailsItsTrialOnly(t *testing.T) {
 		return nil
 	}})
 	res := te.run(t, in)
-	if tr := res.Trials[2]; tr.Status != registry.TrialFailed || tr.Value != nil || tr.Error == "" {
+	if tr := res.Trials[2]; tr.Status != mlctl.TrialFailed || tr.Value != nil || tr.Error == "" {
 		t.Fatalf("trial 2: %+v", tr)
 	}
 	if res.Best.Number == 2 || res.Model == nil {
