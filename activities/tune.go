@@ -83,7 +83,7 @@ func planTuning(l training.Learner, space tuning.Space, halving bool) (TuningPla
 		if err != nil {
 			return 0, fmt.Errorf("--param %s: %w", what, err)
 		}
-		p, err := l.ParseParams(spec.Learner, 0, training.Shape{Positives: 1, Negatives: 1, Vocab: 2})
+		p, err := l.ParseParams(spec.Learner, 0, training.Shape{})
 		if err != nil {
 			return 0, fmt.Errorf("--param %s: %w", what, err)
 		}
