@@ -12,6 +12,7 @@ import (
 	"github.com/mlctl/mlctl/training"
 	"github.com/mlctl/mlctl/training/forest"
 	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/lstm"
 	"github.com/mlctl/mlctl/training/matrix"
 	"github.com/mlctl/mlctl/tuning"
 )
@@ -27,6 +28,85 @@ func mustSpace(t *testing.T, specs ...string) tuning.Space {
 
 // TestPlanTuningRungs: halving runs on the learner's units when the space
 // does not set them: gbdt's 100 rounds, rf's 100 trees (lstm's epochs:
+// TestPlanTuningLSTMEpochs).
+func TestPlanTuningRungs(t *testing.T) {
+	for _, c := range []struct {
+		l           training.Learner
+		space       []string
+		param, unit string
+		rungs       []int
+	}{
+		{gbdt.Learner{}, []string{"max_depth=3..10", "eta=0.02..0.4:log", "subsample=0.5..1.0"}, "rounds", "trees", []int{11, 33, 100}},
+		{gbdt.Learner{}, []string{"max_depth=3..10", "booster=gbtree"}, "rounds", "trees", []int{11, 33, 100}},
+		// A fixed count sets the full rung.
+		{gbdt.Learner{}, []string{"max_depth=3..10", "rounds=300"}, "rounds", "trees", []int{33, 100, 300}},
+		{forest.Learner{}, []string{"max_depth=4..12", "min_samples_leaf=1..20"}, "n_estimators", "trees", []int{11, 33, 100}},
+	} {
+		plan, err := planTuning(c.l, mustSpace(t, c.space...), true)
+		if err != nil {
+			t.Errorf("%s %v: %v", c.l.Algo(), c.space, err)
+			continue
+		}
+		if plan.UnitParam != c.param || plan.Unit != c.unit || !slices.Equal(plan.Halving.Rungs, c.rungs) ||
+			plan.Halving.Eta != tuning.DefaultEta || plan.HalvingOff != "" {
+			t.Errorf("%s %v: plan %+v, want %s (%s) rungs %v", c.l.Algo(), c.space, plan, c.param, c.unit, c.rungs)
+		}
+	}
+}
+
+// TestPlanTuningUnitsSearched: a space that searches the units (by any
+// of the learner's names for them) trains each trial's own count in one
+// rung and says why.
+func TestPlanTuningUnitsSearched(t *testing.T) {
+	for _, c := range []struct {
+		l     training.Learner
+		space []string
+		name  string
+		full  int
+	}{
+		{gbdt.Learner{}, []string{"max_depth=3..10", "rounds=50..200"}, "rounds", 50},
+		{gbdt.Learner{}, []string{"max_depth=3..10", "n_estimators=50..200"}, "n_estimators", 50},
+		{gbdt.Learner{}, []string{"num_round=60,120"}, "num_round", 60},
+		{forest.Learner{}, []string{"n_estimators=50..200:log"}, "n_estimators", 50},
+	} {
+		plan, err := planTuning(c.l, mustSpace(t, c.space...), true)
+		if err != nil {
+			t.Errorf("%s %v: %v", c.l.Algo(), c.space, err)
+			continue
+		}
+		if !slices.Equal(plan.Halving.Rungs, []int{c.full}) {
+			t.Errorf("%s %v: rungs %v, want one rung of %d", c.l.Algo(), c.space, plan.Halving.Rungs, c.full)
+		}
+		if !strings.HasPrefix(plan.HalvingOff, c.name+" sets the "+plan.Unit) {
+			t.Errorf("%s %v: halving off %q, want it to name %s", c.l.Algo(), c.space, plan.HalvingOff, c.name)
+		}
+	}
+}
+
+// TestPlanTuningLSTMEpochs: an lstm's rungs are epochs, 20 by default;
+// a space that searches epochs trains each trial's own.
+func TestPlanTuningLSTMEpochs(t *testing.T) {
+	for _, c := range []struct {
+		space []string
+		rungs []int
+		off   string
+	}{
+		{[]string{"dropout=0.0..0.5", "learning_rate=0.0003..0.01:log"}, []int{2, 7, 20}, ""},
+		{[]string{"dropout=0.0..0.5", "epochs=3"}, []int{1, 3}, ""},
+		{[]string{"dropout=0.0..0.5", "epochs=5..20"}, []int{5}, "epochs sets the epochs"},
+	} {
+		plan, err := planTuning(lstm.Learner{}, mustSpace(t, c.space...), true)
+		if err != nil {
+			t.Errorf("lstm %v: %v", c.space, err)
+			continue
+		}
+		if plan.UnitParam != "epochs" || plan.Unit != "epochs" || !slices.Equal(plan.Halving.Rungs, c.rungs) || !strings.HasPrefix(plan.HalvingOff, c.off) ||
+			(c.off == "") != (plan.HalvingOff == "") {
+			t.Errorf("lstm %v: plan %+v, want epochs rungs %v, halving off %q", c.space, plan, c.rungs, c.off)
+		}
+	}
+}
+
 // TestPlanTuningHalvingOff: --no-halving gives one rung of the full count
 // and no reason, whether or not the space sets the units.
 func TestPlanTuningHalvingOff(t *testing.T) {
