@@ -260,8 +260,8 @@ func TestLRUEvictsLeastRecentlyUsed(t *testing.T) {
 	}
 }
 
-// TestTuneCacheBounds: the worker's caches keep at most their sizes.
-func TestTuneCacheBounds(t *testing.T) {
+// TestLRUTuneCacheBounds: the worker's caches keep at most their sizes.
+func TestLRUTuneCacheBounds(t *testing.T) {
 	var c tuneCache
 	for i := range maxCachedStates + 5 {
 		c.putState(string(rune('A'+i)), foldState{units: i})

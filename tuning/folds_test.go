@@ -227,7 +227,7 @@ func TestFoldsByRowIgnoresFamilies(t *testing.T) {
 	}
 }
 
-func TestParseGrouping(t *testing.T) {
+func TestFoldsParseGrouping(t *testing.T) {
 	for in, want := range map[string]Grouping{"": ByFamily, "family": ByFamily, "none": ByRow, "row": ByRow} {
 		g, err := ParseGrouping(in)
 		if err != nil || g != want {

@@ -167,7 +167,7 @@ func TestObjectiveScoreOneClassIsNaN(t *testing.T) {
 	}
 }
 
-func TestMeanSkipsNaN(t *testing.T) {
+func TestObjectiveMeanSkipsNaN(t *testing.T) {
 	nan := math.NaN()
 	for _, c := range []struct {
 		in   []float64

@@ -173,7 +173,7 @@ func TestSpaceSearchedLookupWithout(t *testing.T) {
 	}
 }
 
-func TestParamFormat(t *testing.T) {
+func TestSpaceParamFormat(t *testing.T) {
 	f := Param{Name: "x", Lo: 0, Hi: 2}
 	i := Param{Name: "n", Lo: 1, Hi: 10, Int: true}
 	for _, c := range []struct {
