@@ -37,8 +37,9 @@ type PlanTuningInput struct {
 // TuningPlan is how the trials of a run train: the parameter that sets
 // their units and the rungs of successive halving.
 type TuningPlan struct {
-	// UnitParam is the learner's parameter for its units (rounds,
-	// n_estimators, epochs); Unit names them (trees, epochs).
+	// UnitParam is the parameter that sets a trial's units: the learner's
+	// (rounds, n_estimators, epochs) or the space's alias of it; Unit
+	// names them (trees, epochs).
 	UnitParam string `json:"unit_param"`
 	Unit      string `json:"unit"`
 	// Halving holds the rungs; one rung when halving is off.
@@ -94,16 +95,20 @@ func planTuning(l training.Learner, space tuning.Space, halving bool) (TuningPla
 		return TuningPlan{}, err
 	}
 	for _, p := range space.Params {
+		if setsUnits(l, p.Name) {
+			// The space names the units (maybe by an alias: n_estimators
+			// for gbdt's rounds): rungs set that name.
+			plan.UnitParam = p.Name
+			if !p.Fixed() {
+				plan.HalvingOff = fmt.Sprintf("%s sets the %s, so each trial trains its own count", p.Name, need.Unit)
+			}
+		}
 		if p.Fixed() {
 			continue
 		}
 		for _, v := range values(p) {
-			n, err := units(corner(space, map[string]string{p.Name: v}), p.Name+"="+v)
-			if err != nil {
+			if _, err := units(corner(space, map[string]string{p.Name: v}), p.Name+"="+v); err != nil {
 				return TuningPlan{}, err
-			}
-			if n != full && plan.HalvingOff == "" {
-				plan.HalvingOff = fmt.Sprintf("%s sets the %s, so each trial trains its own count", p.Name, need.Unit)
 			}
 		}
 	}
@@ -121,6 +126,13 @@ func planTuning(l training.Learner, space tuning.Space, halving bool) (TuningPla
 		plan.Halving = tuning.NewHalving(full, min, maxRungs, tuning.DefaultEta)
 	}
 	return plan, nil
+}
+
+// setsUnits says whether the parameter called name sets the learner's
+// units (its UnitParam or an alias of it).
+func setsUnits(l training.Learner, name string) bool {
+	p, err := l.ParseParams(map[string]string{name: "7"}, 0, training.Shape{})
+	return err == nil && p.Map()[l.Needs().UnitParam] == "7"
 }
 
 // corner is the space at its low bounds and first choices, with set

@@ -40,6 +40,9 @@ func TestPlanTuningRungs(t *testing.T) {
 		{gbdt.Learner{}, []string{"max_depth=3..10", "booster=gbtree"}, "rounds", "trees", []int{11, 33, 100}},
 		// A fixed count sets the full rung.
 		{gbdt.Learner{}, []string{"max_depth=3..10", "rounds=300"}, "rounds", "trees", []int{33, 100, 300}},
+		// ... under an alias too: the rungs set the name the space uses.
+		{gbdt.Learner{}, []string{"max_depth=3..10", "n_estimators=300"}, "n_estimators", "trees", []int{33, 100, 300}},
+		{forest.Learner{}, []string{"max_depth=4..12", "trees=60"}, "trees", "trees", []int{20, 60}},
 		{forest.Learner{}, []string{"max_depth=4..12", "min_samples_leaf=1..20"}, "n_estimators", "trees", []int{11, 33, 100}},
 	} {
 		plan, err := planTuning(c.l, mustSpace(t, c.space...), true)

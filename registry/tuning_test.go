@@ -60,12 +60,12 @@ func TestRecordTrialInsertsThenUpdates(t *testing.T) {
 		t.Fatal(err)
 	}
 	params := map[string]string{"max_depth": "6", "eta": "0.1"}
-	running := registry.Trial{RunID: "tune-1", Number: 0, Params: params, Status: registry.TrialRunning}
+	running := mlctl.Trial{RunID: "tune-1", Number: 0, Params: params, Status: mlctl.TrialRunning}
 	if err := db.RecordTrial(ctx, running); err != nil {
 		t.Fatal(err)
 	}
 	got := trial(t, db, "tune-1", 0)
-	if got.Status != registry.TrialRunning || got.Value != nil || got.FoldValues == nil || len(got.FoldValues) != 0 ||
+	if got.Status != mlctl.TrialRunning || got.Value != nil || got.FoldValues == nil || len(got.FoldValues) != 0 ||
 		got.Workers == nil || len(got.Workers) != 0 || got.FinishedAt != nil || got.StartedAt.IsZero() || !maps.Equal(got.Params, params) {
 		t.Fatalf("a running trial read back as %+v", got)
 	}
@@ -79,7 +79,7 @@ func TestRecordTrialInsertsThenUpdates(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = trial(t, db, "tune-1", 0)
-	if got.Status != registry.TrialRunning || got.Units != 11 || got.Value == nil || *got.Value != 0.91 ||
+	if got.Status != mlctl.TrialRunning || got.Units != 11 || got.Value == nil || *got.Value != 0.91 ||
 		!slices.Equal(got.FoldValues, []float64{0.9, 0.92}) || got.Seconds != 3.5 ||
 		!slices.Equal(got.Workers, []string{"w1:10", "w2:20"}) || got.FinishedAt != nil || !got.StartedAt.Equal(started) {
 		t.Fatalf("after rung 0: %+v", got)
@@ -88,12 +88,12 @@ func TestRecordTrialInsertsThenUpdates(t *testing.T) {
 	v2 := 0.88
 	pruned := rung0
 	pruned.Status, pruned.Rung, pruned.Units, pruned.Value, pruned.FoldValues, pruned.Seconds, pruned.Workers =
-		registry.TrialPruned, 1, 33, &v2, []float64{0.87, 0.89}, 9, []string{"w1:10", "w2:20", "w3:30"}
+		mlctl.TrialPruned, 1, 33, &v2, []float64{0.87, 0.89}, 9, []string{"w1:10", "w2:20", "w3:30"}
 	if err := db.RecordTrial(ctx, pruned); err != nil {
 		t.Fatal(err)
 	}
 	got = trial(t, db, "tune-1", 0)
-	if got.Status != registry.TrialPruned || got.Rung != 1 || got.Units != 33 || got.Value == nil || *got.Value != 0.88 ||
+	if got.Status != mlctl.TrialPruned || got.Rung != 1 || got.Units != 33 || got.Value == nil || *got.Value != 0.88 ||
 		!slices.Equal(got.FoldValues, []float64{0.87, 0.89}) || got.Seconds != 9 || len(got.Workers) != 3 || got.FinishedAt == nil {
 		t.Fatalf("pruned: %+v", got)
 	}
@@ -104,12 +104,12 @@ func TestRecordTrialInsertsThenUpdates(t *testing.T) {
 
 	time.Sleep(10 * time.Millisecond)
 	failed := pruned
-	failed.Status, failed.Value, failed.Error = registry.TrialFailed, nil, "fold 2: out of memory"
+	failed.Status, failed.Value, failed.Error = mlctl.TrialFailed, nil, "fold 2: out of memory"
 	if err := db.RecordTrial(ctx, failed); err != nil {
 		t.Fatal(err)
 	}
 	got = trial(t, db, "tune-1", 0)
-	if got.Status != registry.TrialFailed || got.Value != nil || got.Error != "fold 2: out of memory" || got.FinishedAt == nil || !got.FinishedAt.Equal(finished) {
+	if got.Status != mlctl.TrialFailed || got.Value != nil || got.Error != "fold 2: out of memory" || got.FinishedAt == nil || !got.FinishedAt.Equal(finished) {
 		t.Fatalf("recorded again after finishing: %+v, want finished_at kept at %v", got, finished)
 	}
 }
@@ -126,12 +126,12 @@ func TestTuningRunTrialsInOrder(t *testing.T) {
 	}
 	for _, n := range []int{2, 0, 3, 1} {
 		v := float64(n) / 10
-		tr := registry.Trial{RunID: "tune-x", Number: n, Params: map[string]string{"n": string(rune('a' + n))}, Status: registry.TrialComplete, Value: &v}
+		tr := mlctl.Trial{RunID: "tune-x", Number: n, Params: map[string]string{"n": string(rune('a' + n))}, Status: mlctl.TrialComplete, Value: &v}
 		if err := db.RecordTrial(ctx, tr); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := db.RecordTrial(ctx, registry.Trial{RunID: "tune-y", Number: 7, Status: registry.TrialRunning}); err != nil {
+	if err := db.RecordTrial(ctx, mlctl.Trial{RunID: "tune-y", Number: 7, Status: mlctl.TrialRunning}); err != nil {
 		t.Fatal(err)
 	}
 	_, trials, err := db.TuningRun(ctx, "tune-x")
@@ -148,7 +148,7 @@ func TestTuningRunTrialsInOrder(t *testing.T) {
 	if !slices.Equal(nums, []int{0, 1, 2, 3}) {
 		t.Errorf("trials %v, want 0 1 2 3", nums)
 	}
-	if err := db.RecordTrial(ctx, registry.Trial{RunID: "tune-none", Number: 0, Status: registry.TrialRunning}); err == nil {
+	if err := db.RecordTrial(ctx, mlctl.Trial{RunID: "tune-none", Number: 0, Status: mlctl.TrialRunning}); err == nil {
 		t.Error("a trial of an unknown run was recorded")
 	}
 }
@@ -237,7 +237,7 @@ func TestFinishTuningRun(t *testing.T) {
 }
 
 // trial reads trial n of run id.
-func trial(t *testing.T, db *registry.DB, id string, n int) *registry.Trial {
+func trial(t *testing.T, db *registry.DB, id string, n int) *mlctl.Trial {
 	t.Helper()
 	_, trials, err := db.TuningRun(context.Background(), id)
 	if err != nil {

@@ -324,6 +324,8 @@ func (st *tuneState) runTrial(ctx workflow.Context, t *TuneTrial, ids []int64) {
 		params := maps.Clone(t.Params)
 		if len(rungs) > 1 {
 			params[st.plan.UnitParam] = strconv.Itoa(units)
+		} else if n, err := strconv.Atoi(params[st.plan.UnitParam]); err == nil {
+			units = n // the space searches the units: the trial's own count
 		}
 		futures := make([]workflow.Future, in.Folds)
 		for f := range in.Folds {
