@@ -175,6 +175,9 @@ func ReadSpace(r io.Reader, file string) (Space, error) {
 		if err := json.Unmarshal(data, &obj); err != nil {
 			return Space{}, fmt.Errorf("%s: want a JSON object of parameter name to spec (\"eta\": \"0.01..0.3:log\"): %w", file, err)
 		}
+		if k := duplicateKey(data); k != "" {
+			return Space{}, fmt.Errorf("%s: %s is given twice", file, k)
+		}
 		for k, v := range obj {
 			p, err := ParseParam(k + "=" + v)
 			if err != nil {
@@ -204,6 +207,29 @@ func ReadSpace(r io.Reader, file string) (Space, error) {
 		return Space{}, fmt.Errorf("%s: no parameters", file)
 	}
 	return s, nil
+}
+
+// duplicateKey is the first key a JSON object (which json.Unmarshal
+// read) gives twice, or "" (json.Unmarshal keeps the last silently).
+func duplicateKey(data []byte) string {
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	if _, err := dec.Token(); err != nil { // the object's {
+		return ""
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		k, err := dec.Token()
+		var v json.RawMessage
+		if err != nil || dec.Decode(&v) != nil {
+			return ""
+		}
+		if s, _ := k.(string); seen[s] {
+			return s
+		} else {
+			seen[s] = true
+		}
+	}
+	return ""
 }
 
 // Merge adds other's parameters to s; a parameter in both is an error.

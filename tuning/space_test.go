@@ -92,6 +92,7 @@ func TestReadSpaceErrors(t *testing.T) {
 		{"s.json", `{"max_depth": 3}`, "s.json: want a JSON object of parameter name to spec"},
 		{"s.json", `{"eta": "0.1..0.2"`, "s.json: want a JSON object"},
 		{"s.json", `{}`, "s.json: no parameters"},
+		{"s.json", `{"eta": "0.1..0.2", "max_depth": "3..6", "eta": "0.2..0.3"}`, "s.json: eta is given twice"},
 	} {
 		s, err := ReadSpace(strings.NewReader(c.src), c.file)
 		if err == nil || !strings.HasPrefix(err.Error(), c.says) {
