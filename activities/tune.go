@@ -293,8 +293,7 @@ func (a *Activities) foldData(ctx context.Context, in TuneFoldInput, l training.
 }
 
 // buildFold folds the rows outside the split's test part and builds fold
-// in.Fold: training on the others (their validation part, for a learner
-// that stops early, is the held-out fold) and scoring on it.
+// in.Fold: training on the others and scoring on it.
 func buildFold(lay trainingdata.Layout, rows []datasets.Row, split *registry.Split, in TuneFoldInput, l training.Learner, spec training.Spec, a *Activities) (*foldData, error) {
 	var idx []int
 	var tuned []datasets.Row
@@ -305,14 +304,23 @@ func buildFold(lay trainingdata.Layout, rows []datasets.Row, split *registry.Spl
 		}
 	}
 	folds := tuning.Folds(tuned, in.Folds, tuning.Grouping(in.Group), in.Seed)
+	// The fold's own parts: the held-out fold is its test part; a learner
+	// that stops early watches every tenth training row (its validation
+	// part), never the rows it is scored on; the run's test part is in
+	// none.
+	const outside = 0xff
 	assign := make([]byte, len(rows))
 	for i := range assign {
-		assign[i] = registry.PartTest
+		assign[i] = outside
 	}
+	needValid := l.Needs().Validation
 	for j, i := range idx {
-		if folds[j] == in.Fold {
+		switch {
+		case folds[j] == in.Fold:
+			assign[i] = registry.PartTest
+		case needValid && j%10 == 9:
 			assign[i] = registry.PartValidation
-		} else {
+		default:
 			assign[i] = registry.PartTrain
 		}
 	}
@@ -326,7 +334,7 @@ func buildFold(lay trainingdata.Layout, rows []datasets.Row, split *registry.Spl
 		return nil, fmt.Errorf("fold %d of %d: %w", in.Fold+1, in.Folds, err)
 	}
 	fd := &foldData{lay: lay, td: td, data: data}
-	fd.eval = trainingdata.Labeled(trainingdata.Part(rows, fsplit, registry.PartValidation))
+	fd.eval = trainingdata.Labeled(trainingdata.Part(rows, fsplit, registry.PartTest))
 	if lay.Kind == string(mlctl.KindDGA) && lay.Columns == nil {
 		fd.eval, _ = evaluation.PrefilterNames(fd.eval)
 	}
