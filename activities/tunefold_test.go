@@ -1,0 +1,61 @@
+package activities_test
+
+import (
+	"strconv"
+	"testing"
+
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/mlctl/mlctl/activities"
+	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/registry/registrytest"
+	"github.com/mlctl/mlctl/tuning"
+)
+
+// TestTuneFold trains a trial on two folds of a real registry's rows and
+// scores the third: a sensible log loss; the next rung grows the same
+// worker's trees (resumed) and equals a fresh worker's straight run; a
+// fold with other parameters on the same worker reuses its data and
+// scores differently.
+func TestTuneFold(t *testing.T) {
+	db := registrytest.Open(t)
+	e := newSplitEnv(t, db, "tunefold", datasets.GenerateDemo(11, 3000), 4)
+	fold := func(acts *activities.Activities, units int, depth string) activities.TuneFoldResult {
+		t.Helper()
+		var s testsuite.WorkflowTestSuite
+		env := s.NewTestActivityEnvironment()
+		env.RegisterActivity(acts)
+		v, err := env.ExecuteActivity(acts.TuneFold, activities.TuneFoldInput{
+			RunID: "tune-x", Trial: 0, Rung: 0, Fold: 1, Folds: 3, Group: "family", Seed: 4,
+			DatasetIDs: e.ids, SplitID: e.split.SplitID, Algo: "gbdt",
+			Params: map[string]string{"rounds": strconv.Itoa(units), "max_depth": depth, "eta": "0.3"}, Units: units,
+			Objective: tuning.Objective{Name: "logloss"}, // the demo's names are separable: ROC-AUC is 1 at any depth
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r activities.TuneFoldResult
+		if err := v.Get(&r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	w := e.acts
+	first := fold(w, 10, "4")
+	if !first.Scored || first.Value <= 0 || first.Value > 0.7 || first.Rows == 0 || first.Train <= first.Rows || first.ResumedFrom != 0 {
+		t.Fatalf("rung 0: %+v", first)
+	}
+	grown := fold(w, 30, "4")
+	if grown.ResumedFrom != 10 {
+		t.Fatalf("rung 1 resumed from %d trees, want the 10 of rung 0", grown.ResumedFrom)
+	}
+	straight := fold(&activities.Activities{DB: db}, 30, "4")
+	if straight.ResumedFrom != 0 || straight.Value != grown.Value {
+		t.Fatalf("30 trees grown from 10 score %v, straight %v (resumed from %d)", grown.Value, straight.Value, straight.ResumedFrom)
+	}
+	other := fold(w, 30, "2")
+	if other.Value == grown.Value || other.Rows != grown.Rows || other.Train != grown.Train {
+		t.Fatalf("depth 2 %+v vs depth 4 %+v", other, grown)
+	}
+}
+
