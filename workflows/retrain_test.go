@@ -34,8 +34,9 @@ func retrainEnv(t *testing.T, gatePassed bool, shadow gate.ShadowCheck) (*testsu
 	env.RegisterWorkflow(TrainModel)
 	env.OnWorkflow(TrainModel, mock.Anything, mock.MatchedBy(func(in TrainModelInput) bool {
 		return len(in.Datasets) == 1 && in.Datasets[0] == "dga@2"
-	})).Return(func(workflow.Context, TrainModelInput) (*TrainModelResult, error) {
+	})).Return(func(_ workflow.Context, in TrainModelInput) (*TrainModelResult, error) {
 		step("train")
+		lastTrain = in
 		return &TrainModelResult{Model: "dga-gbdt", Version: 2}, nil
 	})
 	env.OnActivity(a.VerifyModel, mock.Anything, "dga-gbdt@2").Return(activities.ModelRef{ID: 2, Ref: "dga-gbdt@2"}, nil)
@@ -73,6 +74,9 @@ func retrainEnv(t *testing.T, gatePassed bool, shadow gate.ShadowCheck) (*testsu
 	})
 	return env, &steps, &dec
 }
+
+// lastTrain is the input of the last TrainModel child retrainEnv ran.
+var lastTrain TrainModelInput
 
 func retrainInput(shadow time.Duration) RetrainInput {
 	return RetrainInput{Schedule: "nightly", Alias: "prod", PromoteIfBetter: true, Shadow: shadow, MinShadowScored: 100,
@@ -121,5 +125,39 @@ func TestRetrainGateRefusalStops(t *testing.T) {
 	}
 	if dec.Reason != "gate: challenger worse" || dec.Outcome != mlctl.OutcomeRefused {
 		t.Fatalf("decision %+v", dec)
+	}
+}
+
+// TestRetrainTunesFirst: with Tune set, a Tune child (publishing nothing)
+// searches the new version with the training's algo, model and seed, and
+// the challenger trains with the best trial's parameters and the run in
+// its manifest.
+func TestRetrainTunesFirst(t *testing.T) {
+	env, steps, _ := retrainEnv(t, false, gate.ShadowCheck{})
+	var tuned TuneInput
+	env.RegisterWorkflow(Tune)
+	env.OnWorkflow(Tune, mock.Anything, mock.Anything).Return(func(_ workflow.Context, in TuneInput) (*TuneResult, error) {
+		tuned = in
+		v := 0.98
+		return &TuneResult{RunID: "tune-dga-gbdt-for-x", Best: TuneTrial{Number: 3, Params: map[string]string{"max_depth": "7", "eta": "0.11"}, Value: &v},
+			Tuned: &mlctl.Tuned{RunID: "tune-dga-gbdt-for-x", Trial: 3, Value: v}}, nil
+	})
+	in := retrainInput(0)
+	in.Train.Seed, in.Train.Params = 9, map[string]string{"threshold_fpr": "0.01"}
+	in.Tune = &TuneInput{Space: tuneInput().Space, Trials: 10, Folds: 3, Parallel: 2}
+	env.ExecuteWorkflow(Retrain, in)
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if !tuned.NoPublish || tuned.Algo != "gbdt" || tuned.Model != "dga-gbdt" || tuned.Seed != 9 || len(tuned.Datasets) != 1 || tuned.Datasets[0] != "dga@2" || tuned.Trials != 10 {
+		t.Fatalf("tune child input %+v", tuned)
+	}
+	trained := lastTrain
+	if trained.Params["max_depth"] != "7" || trained.Params["eta"] != "0.11" || trained.Params["threshold_fpr"] != "0.01" ||
+		trained.Tuned == nil || trained.Tuned.Trial != 3 || in.Train.Params["max_depth"] != "" {
+		t.Fatalf("challenger trained with %+v (tuned %+v); the schedule's params became %v", trained.Params, trained.Tuned, in.Train.Params)
+	}
+	if got := strings.Join(*steps, " "); !strings.HasPrefix(got, "ingest train gate") {
+		t.Fatalf("steps %q", got)
 	}
 }
