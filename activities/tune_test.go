@@ -12,6 +12,7 @@ import (
 	"github.com/mlctl/mlctl/training"
 	"github.com/mlctl/mlctl/training/forest"
 	"github.com/mlctl/mlctl/training/gbdt"
+	"github.com/mlctl/mlctl/training/learners"
 	"github.com/mlctl/mlctl/training/lstm"
 	"github.com/mlctl/mlctl/training/matrix"
 	"github.com/mlctl/mlctl/tuning"
@@ -284,5 +285,27 @@ func TestLRUTuneCacheBounds(t *testing.T) {
 	}
 	if len(c.folds.m) != maxCachedFolds {
 		t.Errorf("%d folds kept, want %d", len(c.folds.m), maxCachedFolds)
+	}
+}
+
+// TestDefaultSearchSpacesPlan: every learner has a default search space,
+// and it plans: every bound and choice is one the learner takes, with
+// halving on its units.
+func TestDefaultSearchSpacesPlan(t *testing.T) {
+	for _, l := range learners.All() {
+		s, ok := l.(training.Searchable)
+		if !ok {
+			t.Errorf("%s has no default search space", l.Algo())
+			continue
+		}
+		space, err := tuning.ParseSpace(s.SearchSpace())
+		if err != nil || !space.Searched() {
+			t.Errorf("%s's default space %v: %v", l.Algo(), s.SearchSpace(), err)
+			continue
+		}
+		plan, err := planTuning(l, space, true)
+		if err != nil || len(plan.Halving.Rungs) < 2 || plan.HalvingOff != "" {
+			t.Errorf("%s's default space plans %+v: %v", l.Algo(), plan, err)
+		}
 	}
 }

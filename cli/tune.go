@@ -159,20 +159,20 @@ func searchInput(c *ucli.Context, cmd, prefix, algo string) (workflows.TuneInput
 func tuneSpace(c *ucli.Context, l training.Learner, prefix string) (tuning.Space, error) {
 	space, err := tuning.ParseSpace(c.StringSlice(prefix + "param"))
 	if err != nil {
-		return tuning.Space{}, err
+		return tuning.Space{}, fmt.Errorf("--%sparam %w", prefix, err)
 	}
 	if f := c.String(prefix + "space"); f != "" {
 		fh, err := os.Open(f)
 		if err != nil {
-			return tuning.Space{}, fmt.Errorf("--space: %w", err)
+			return tuning.Space{}, fmt.Errorf("--%sspace: %w", prefix, err)
 		}
 		defer fh.Close()
 		file, err := tuning.ReadSpace(fh, f)
 		if err != nil {
-			return tuning.Space{}, fmt.Errorf("--space %w", err)
+			return tuning.Space{}, fmt.Errorf("--%sspace %w", prefix, err)
 		}
 		if space, err = space.Merge(file); err != nil {
-			return tuning.Space{}, fmt.Errorf("--space %s and --param: %w", f, err)
+			return tuning.Space{}, fmt.Errorf("--%sspace %s and --%sparam: %w", prefix, f, prefix, err)
 		}
 	}
 	if !space.Searched() {
@@ -193,7 +193,7 @@ func tuneSpace(c *ucli.Context, l training.Learner, prefix string) (tuning.Space
 	}
 	for _, p := range space.Params {
 		if p.Name == "seed" || p.Name == "random_state" {
-			return tuning.Space{}, fmt.Errorf("--param %s: the seed is --seed, not searched", p.Name)
+			return tuning.Space{}, fmt.Errorf("--%sparam %s: the seed is --seed, not searched", prefix, p.Name)
 		}
 	}
 	return space, nil

@@ -144,21 +144,18 @@ func NewSpace(params []Param) (Space, error) {
 	return Space{Params: ps}, nil
 }
 
-// ParseSpace reads --param values of a search into a space.
+// ParseSpace reads --param values of a search into a space; errors name
+// the parameter, the caller the flag.
 func ParseSpace(specs []string) (Space, error) {
 	var ps []Param
 	for _, s := range specs {
 		p, err := ParseParam(s)
 		if err != nil {
-			return Space{}, fmt.Errorf("--param %w", err)
+			return Space{}, err
 		}
 		ps = append(ps, p)
 	}
-	s, err := NewSpace(ps)
-	if err != nil {
-		return Space{}, fmt.Errorf("--param %w", err)
-	}
-	return s, nil
+	return NewSpace(ps)
 }
 
 // ReadSpace reads a space file (file names it in errors): either a JSON

@@ -127,7 +127,7 @@ func TestSpaceMerge(t *testing.T) {
 	if _, err := a.Merge(c); err == nil || err.Error() != "max_depth is given twice" {
 		t.Errorf("merging max_depth twice: %v", err)
 	}
-	if _, err := ParseSpace([]string{"x=1..2", "x=a,b"}); err == nil || err.Error() != "--param x is given twice" {
+	if _, err := ParseSpace([]string{"x=1..2", "x=a,b"}); err == nil || err.Error() != "x is given twice" {
 		t.Errorf("--param x twice: %v", err)
 	}
 }
