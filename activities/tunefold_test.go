@@ -58,4 +58,3 @@ func TestTuneFold(t *testing.T) {
 		t.Fatalf("depth 2 %+v vs depth 4 %+v", other, grown)
 	}
 }
-
