@@ -4,7 +4,8 @@
 // fit wall time (median of repeated fresh fits; file I/O excluded on both
 // sides: forest.Train from the in-memory matrix, binning included, against
 // RandomForestClassifier.fit on arrays already loaded), held-out ROC-AUC and
-// prediction throughput. Runs of the two alternate, so load from elsewhere
+// prediction throughput, and whether one more fit with the same seed
+// predicts the same. Runs of the two alternate, so load from elsewhere
 // on the machine hits both. The scikit-learn side is compare.py (embedded),
 // run with /usr/bin/python3 (Debian's python3-sklearn); it replaces missing
 // values by -3e38, which scikit-learn 1.2 needs.
@@ -15,9 +16,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/mlctl/mlctl/bench/measure"
+	"github.com/mlctl/mlctl/bench/pyworker"
 	"github.com/mlctl/mlctl/training/forest"
 	"github.com/mlctl/mlctl/training/matrix"
 )
@@ -41,6 +44,10 @@ type Run struct {
 	// Size of mlctl's model: nodes (splits and leaves) and MarshalJSON bytes.
 	MlctlNodes     int `json:"mlctl_nodes"`
 	MlctlJSONBytes int `json:"mlctl_json_bytes"`
+	// MlctlSameScores and SklearnSameScores are whether one more fit with
+	// the same seed predicts every held-out row exactly as the last one.
+	MlctlSameScores   bool `json:"mlctl_same_scores"`
+	SklearnSameScores bool `json:"sklearn_same_scores"`
 }
 
 // Result is one comparison.
@@ -94,12 +101,13 @@ func Compare(ctx context.Context, x *matrix.Matrix, y []float32, p forest.Params
 // fits with scikit-learn's.
 func measureAt(ctx context.Context, sk *skWorker, dir string, s measure.Split, p forest.Params, th int) (Run, error) {
 	p.Threads = th
+	predictions := filepath.Join(dir, fmt.Sprintf("sk_pred_%d.f32", th))
 	c, err := measure.Classifier[*forest.Model]{
 		Name: "forestbench", Threads: th,
 		Train:          func() (*forest.Model, error) { return forest.Train(ctx, s.Train, s.TrainLabels, p, forest.Options{}) },
 		RefTrain:       func() (float64, error) { return sk.train(th) },
 		RefPredict:     func() (float64, error) { return sk.predict(th) },
-		RefPredictions: filepath.Join(dir, fmt.Sprintf("sk_pred_%d.f32", th)),
+		RefPredictions: predictions,
 	}.Measure(s.Test, s.TestLabels)
 	if err != nil {
 		return Run{}, err
@@ -113,7 +121,51 @@ func measureAt(ctx context.Context, sk *skWorker, dir string, s measure.Split, p
 		return Run{}, err
 	}
 	run.MlctlJSONBytes = len(b)
+	if run.MlctlSameScores, err = mlctlRefit(ctx, c.Model, s, p); err != nil {
+		return Run{}, err
+	}
+	if run.SklearnSameScores, err = sklearnRefit(sk, predictions, s.Test.Rows, th); err != nil {
+		return Run{}, err
+	}
 	return run, nil
+}
+
+// mlctlRefit fits mlctl's forest once more with p and reports whether it
+// predicts s.Test exactly as last did.
+func mlctlRefit(ctx context.Context, last *forest.Model, s measure.Split, p forest.Params) (bool, error) {
+	m, err := forest.Train(ctx, s.Train, s.TrainLabels, p, forest.Options{})
+	if err != nil {
+		return false, fmt.Errorf("forestbench: refit: %w", err)
+	}
+	a, b := make([]float64, s.Test.Rows), make([]float64, s.Test.Rows)
+	if err := last.Predict(s.Test, a); err != nil {
+		return false, fmt.Errorf("forestbench: predict: %w", err)
+	}
+	if err := m.Predict(s.Test, b); err != nil {
+		return false, fmt.Errorf("forestbench: predict: %w", err)
+	}
+	return slices.Equal(a, b), nil
+}
+
+// sklearnRefit fits scikit-learn's forest once more at th threads and
+// reports whether it predicts the held-out rows exactly as the last fit
+// did (whose predictions are in path).
+func sklearnRefit(sk *skWorker, path string, rows, th int) (bool, error) {
+	before, err := pyworker.ReadFloat32s(path, rows)
+	if err != nil {
+		return false, err
+	}
+	if _, err := sk.train(th); err != nil {
+		return false, err
+	}
+	if _, err := sk.predict(th); err != nil {
+		return false, err
+	}
+	after, err := pyworker.ReadFloat32s(path, rows)
+	if err != nil {
+		return false, err
+	}
+	return slices.Equal(before, after), nil
 }
 
 // Table formats the result as a Markdown table.

@@ -5,7 +5,8 @@
 // the baseline (label 0) rows of a random 80%, scores the other 20%
 // (normal rows and anomalies), and measures fit and score wall time
 // (medians of repeated fresh runs, the data already in memory on both
-// sides) and anomaly ROC-AUC. Runs of the two alternate, so load from
+// sides), anomaly ROC-AUC and whether the repeats, seeded alike, give the
+// same scores. Runs of the two alternate, so load from
 // elsewhere on the machine hits both.
 //
 // The mlctl side's fit is iforest.Train with its defaults, which also
@@ -23,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,6 +57,10 @@ type Run struct {
 	// anomalous), from the last repeat.
 	MlctlAUC   float64 `json:"mlctl_auc"`
 	SklearnAUC float64 `json:"sklearn_auc"`
+	// MlctlSameScores and SklearnSameScores are whether every repeat (the
+	// same seed) scored every held-out row exactly as the first did.
+	MlctlSameScores   bool `json:"mlctl_same_scores"`
+	SklearnSameScores bool `json:"sklearn_same_scores"`
 }
 
 // Result is one comparison.
@@ -91,7 +97,7 @@ func Compare(ctx context.Context, x *matrix.Matrix, y []float32, p iforest.Param
 	if err := p.Validate(); err != nil {
 		return Result{}, err
 	}
-	base, xte, yte := split(x, y, p.Seed)
+	base, xte, yte := Split(x, y, p.Seed)
 	res := Result{Rows: x.Rows, Cols: x.Cols, BaselineRows: base.Rows, TestRows: xte.Rows, Params: p.Map()}
 	for _, v := range yte {
 		res.TestAnomalies += int(v)
@@ -124,14 +130,29 @@ func measureAt(ctx context.Context, sk *sklearnWorker, dir string, base, xte *ma
 	p iforest.Params, th int) (Run, error) {
 	p.Threads = th
 	scores := make([]float64, xte.Rows)
+	theirsPath := filepath.Join(dir, fmt.Sprintf("sklearn_scores_%d.f64", th))
 	var score measure.Sides
+	var mineFirst, theirsFirst []float64
+	mineSame, theirsSame := true, true
 	fit, err := measure.Alternate(func() (float64, error) {
 		fit, s, err := mlctlRun(ctx, base, xte, p, th, scores)
 		score.Mine = append(score.Mine, s)
+		if mineFirst == nil {
+			mineFirst = slices.Clone(scores)
+		}
+		mineSame = mineSame && slices.Equal(mineFirst, scores)
 		return fit, err
 	}, func() (float64, error) {
 		fit, s, err := sk.run(th)
+		if err != nil {
+			return 0, err
+		}
 		score.Theirs = append(score.Theirs, s)
+		theirs, err := pyworker.ReadFloat64s(theirsPath, xte.Rows)
+		if theirsFirst == nil {
+			theirsFirst = theirs
+		}
+		theirsSame = theirsSame && slices.Equal(theirsFirst, theirs)
 		return fit, err
 	})
 	if err != nil {
@@ -139,12 +160,13 @@ func measureAt(ctx context.Context, sk *sklearnWorker, dir string, base, xte *ma
 	}
 	total := fit.Plus(score)
 	run := Run{Threads: th, MlctlFitSeconds: fit.Mine, MlctlScoreSeconds: score.Mine,
-		SklearnFitSeconds: fit.Theirs, SklearnScoreSeconds: score.Theirs, Ratio: total.Ratio()}
+		SklearnFitSeconds: fit.Theirs, SklearnScoreSeconds: score.Theirs, Ratio: total.Ratio(),
+		MlctlSameScores: mineSame, SklearnSameScores: theirsSame}
 	run.MlctlFitMedian, run.SklearnFitMedian = fit.Medians()
 	run.MlctlScoreMedian, run.SklearnScoreMedian = score.Medians()
 	run.MlctlTotalMedian, run.SklearnTotalMedian = total.Medians()
 	run.MlctlAUC = anomalyAUC(scores, yte)
-	theirs, err := pyworker.ReadFloat64s(filepath.Join(dir, fmt.Sprintf("sklearn_scores_%d.f64", th)), xte.Rows)
+	theirs, err := pyworker.ReadFloat64s(theirsPath, xte.Rows)
 	if err != nil {
 		return Run{}, err
 	}
@@ -171,9 +193,10 @@ func mlctlRun(ctx context.Context, base, xte *matrix.Matrix, p iforest.Params, t
 	return mid.Sub(start).Seconds(), end.Sub(mid).Seconds(), nil
 }
 
-// split shuffles the rows with seed, holds out the last 20% for scoring
-// and returns the baseline (label-0) rows of the rest.
-func split(x *matrix.Matrix, y []float32, seed uint64) (base, xte *matrix.Matrix, yte []float32) {
+// Split shuffles the rows with seed, holds out the last 20% for scoring
+// and returns the baseline (label-0) rows of the rest: the rows Compare
+// fits and scores, for another tool to get the same.
+func Split(x *matrix.Matrix, y []float32, seed uint64) (base, xte *matrix.Matrix, yte []float32) {
 	perm := rand.New(rand.NewPCG(seed, 0x1f0e)).Perm(x.Rows)
 	nte := int(math.Round(float64(x.Rows) * measure.TestFraction))
 	ntr := x.Rows - nte

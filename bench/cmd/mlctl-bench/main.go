@@ -7,6 +7,10 @@
 //     predict on the same rows;
 //   - generalisation: models trained with whole DGA families or a benign
 //     source held out, scored on what they never saw;
+//   - forests: mlctl's random forest and isolation forest beside
+//     scikit-learn's and golearn's on the same rows, with fit times,
+//     ROC-AUCs and whether the same seed gives the same scores (golearn's
+//     random forest on a random subset; -golearn-full adds all the rows);
 //   - port-scan detection on the Stratosphere captures of ../shared/data/flows,
 //     leave one capture out, mlctl's forests and sklearn's (bench/flows);
 //   - DGA alerts on real logs and infected clients: distinct benign names
@@ -62,11 +66,16 @@ func main() {
 	skipLSTM := flag.Bool("skip-lstm", false, "skip the LSTM comparison with torch")
 	onlyDGAOps := flag.Bool("only-dga-ops", false, "run only the DGA alerts on real logs and the infected-client replay (needs ../shared/data and PostgreSQL)")
 	skipDGAOps := flag.Bool("skip-dga-ops", false, "skip the DGA alerts on real logs and the infected-client replay")
+	golearnRows := flag.Int("golearn-rows", 20000, "rows of the random subset on which the forest comparison also runs golearn's random forest beside mlctl's and sklearn's (0: none)")
+	golearnFull := flag.Bool("golearn-full", false, "also fit golearn's random forest on all the rows (minutes)")
+	golearnRepeats := flag.Int("golearn-repeats", 3, "fits of each golearn forest, seeded alike (at least 2 to tell whether the same seed gives the same scores)")
+	golearnFullRepeats := flag.Int("golearn-full-repeats", 2, "fits of golearn's random forest on all the rows with -golearn-full, seeded alike, each given 10 minutes")
 	genSets := flag.String("gen-recipes", "mlctl,mlctl-noaug,heidgaf44-xgboost", "recipes of the generalisation runs (bench/dga: mlctl, mlctl-noaug, mlctl-nogen, mlctl-noreg, mlctl-nobenign, heidgaf44, heidgaf44-xgboost, lstm)")
 	flag.Parse()
 	cfg := config{data: *data, out: *out, rounds: *rounds, depth: *depth, skipGen: *skipGen, onlyGen: *onlyGen,
 		genSets: strings.Split(*genSets, ","), skipServing: *skipServing, onlyServing: *onlyServing, onlyTrees: *onlyTrees, skipTrees: *skipTrees,
-		onlyFlows: *onlyFlows, skipFlows: *skipFlows, onlyLSTM: *onlyLSTM, skipLSTM: *skipLSTM, onlyDGAOps: *onlyDGAOps, skipDGAOps: *skipDGAOps}
+		onlyFlows: *onlyFlows, skipFlows: *skipFlows, onlyLSTM: *onlyLSTM, skipLSTM: *skipLSTM, onlyDGAOps: *onlyDGAOps, skipDGAOps: *skipDGAOps,
+		forests: forestOptions{golearnRows: *golearnRows, golearnFull: *golearnFull, golearnRepeats: *golearnRepeats, golearnFullRepeats: *golearnFullRepeats}}
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "mlctl-bench:", err)
 		os.Exit(1)
@@ -108,6 +117,7 @@ type config struct {
 	onlyDGAOps       bool
 	skipDGAOps       bool
 	genSets          []string
+	forests          forestOptions
 }
 
 func run(ctx context.Context, cfg config) error {
@@ -157,7 +167,7 @@ func run(ctx context.Context, cfg config) error {
 		return writeReport(rep, outPath)
 	}
 	if cfg.onlyTrees {
-		f, err := compareForests(ctx, rows)
+		f, err := compareForests(ctx, rows, cfg.forests)
 		if err != nil {
 			return err
 		}
@@ -224,7 +234,7 @@ func run(ctx context.Context, cfg config) error {
 		rep.DGAOps = o
 	}
 	if !cfg.skipTrees {
-		f, err := compareForests(ctx, rows)
+		f, err := compareForests(ctx, rows, cfg.forests)
 		if err != nil {
 			return fmt.Errorf("forest comparisons: %w", err)
 		}
