@@ -156,11 +156,16 @@ func train(c *ucli.Context) error {
 	return nil
 }
 
-// waitTrain polls the progress query once a second, drawing one live line on
-// w, until the workflow ends.
+// waitTrain waits for a TrainModel run, drawing its progress on w.
 func waitTrain(ctx context.Context, tc client.Client, addr string, run client.WorkflowRun, w io.Writer) (*workflows.TrainModelResult, error) {
+	return waitRun[workflows.TrainModelResult](ctx, tc, addr, run, w, progressLine)
+}
+
+// waitRun polls a run's progress query once a second, drawing line(P) as
+// one live line on w, until the workflow ends with its result R.
+func waitRun[R, P any](ctx context.Context, tc client.Client, addr string, run client.WorkflowRun, w io.Writer, line func(P) string) (*R, error) {
 	done := make(chan error, 1)
-	var res workflows.TrainModelResult
+	var res R
 	go func() { done <- run.Get(ctx, &res) }()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
@@ -182,16 +187,16 @@ func waitTrain(ctx context.Context, tc client.Client, addr string, run client.Wo
 			cancel()
 			if err != nil {
 				if time.Since(started) > 5*time.Second {
-					fmt.Fprintf(w, "\r%-80s", waitingLine(ctx, tc, addr, err)+"  "+fmtDuration(time.Since(started).Seconds()))
+					fmt.Fprintf(w, "\r%-100s", waitingLine(ctx, tc, addr, err)+"  "+fmtDuration(time.Since(started).Seconds()))
 					drawn = true
 				}
 				continue
 			}
-			var p workflows.Progress
+			var p P
 			if v.Get(&p) != nil {
 				continue
 			}
-			fmt.Fprintf(w, "\r%-80s", progressLine(p))
+			fmt.Fprintf(w, "\r%-100s", line(p))
 			drawn = true
 		}
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"cmp"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -233,7 +232,7 @@ func tune(c *ucli.Context) error {
 	}
 	fmt.Fprintf(c.App.ErrWriter, "Tune %s: %d trials of %s, %d folds grouped by %s, objective %s\nweb UI: %s\n",
 		id, in.Trials, in.Algo, in.Folds, in.Group, in.Objective, ui)
-	res, err := waitTune(c.Context, tc, c.String("temporal"), run, c.App.ErrWriter)
+	res, err := waitRun[workflows.TuneResult](c.Context, tc, c.String("temporal"), run, c.App.ErrWriter, tuneProgressLine)
 	if err != nil {
 		return fmt.Errorf("Tune %s failed: %w", id, rootCause(err))
 	}
@@ -242,9 +241,8 @@ func tune(c *ucli.Context) error {
 	}
 	w := c.App.Writer
 	trials := make([]*mlctl.Trial, len(res.Trials))
-	for i, t := range res.Trials {
-		trials[i] = &mlctl.Trial{Number: t.Number, Params: t.Params, Status: t.Status, Rung: t.Rung, Units: t.Units,
-			Value: t.Value, FoldValues: t.FoldValues, Seconds: t.Seconds, Workers: t.Workers, Error: t.Error}
+	for i := range res.Trials {
+		trials[i] = &res.Trials[i].Trial
 	}
 	fmt.Fprintf(w, "%d trials in %s", len(res.Trials), fmtDuration(res.Seconds))
 	if res.BudgetSpent {
@@ -260,47 +258,6 @@ func tune(c *ucli.Context) error {
 	}
 	fmt.Fprintf(w, "web UI: %s\n", ui)
 	return nil
-}
-
-// waitTune polls the progress query once a second, drawing one live line
-// on w, until the workflow ends.
-func waitTune(ctx context.Context, tc client.Client, addr string, run client.WorkflowRun, w io.Writer) (*workflows.TuneResult, error) {
-	done := make(chan error, 1)
-	var res workflows.TuneResult
-	go func() { done <- run.Get(ctx, &res) }()
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-	drawn := false
-	started := time.Now()
-	for {
-		select {
-		case err := <-done:
-			if drawn {
-				fmt.Fprintln(w)
-			}
-			if err != nil {
-				return nil, err
-			}
-			return &res, nil
-		case <-tick.C:
-			qctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-			v, err := tc.QueryWorkflow(qctx, run.GetID(), run.GetRunID(), workflows.ProgressQuery)
-			cancel()
-			if err != nil {
-				if time.Since(started) > 5*time.Second {
-					fmt.Fprintf(w, "\r%-100s", waitingLine(ctx, tc, addr, err)+"  "+fmtDuration(time.Since(started).Seconds()))
-					drawn = true
-				}
-				continue
-			}
-			var p workflows.TuneProgress
-			if v.Get(&p) != nil {
-				continue
-			}
-			fmt.Fprintf(w, "\r%-100s", tuneProgressLine(p))
-			drawn = true
-		}
-	}
 }
 
 func tuneProgressLine(p workflows.TuneProgress) string {

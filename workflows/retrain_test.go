@@ -139,7 +139,7 @@ func TestRetrainTunesFirst(t *testing.T) {
 	env.OnWorkflow(Tune, mock.Anything, mock.Anything).Return(func(_ workflow.Context, in TuneInput) (*TuneResult, error) {
 		tuned = in
 		v := 0.98
-		return &TuneResult{RunID: "tune-dga-gbdt-for-x", Best: TuneTrial{Number: 3, Params: map[string]string{"max_depth": "7", "eta": "0.11"}, Value: &v},
+		return &TuneResult{RunID: "tune-dga-gbdt-for-x", Best: TuneTrial{Trial: mlctl.Trial{Number: 3, Params: map[string]string{"max_depth": "7", "eta": "0.11"}, Value: &v}},
 			Tuned: &mlctl.Tuned{RunID: "tune-dga-gbdt-for-x", Trial: 3, Value: v}}, nil
 	})
 	in := retrainInput(0)

@@ -50,19 +50,10 @@ type TuneInput struct {
 	NoPublish bool `json:"no_publish,omitempty"`
 }
 
-// TuneTrial is a trial as the progress query and the result show it.
+// TuneTrial is a trial as the progress query and the result show it,
+// and as the registry records it.
 type TuneTrial struct {
-	Number     int               `json:"trial"`
-	Params     map[string]string `json:"params"`
-	Status     string            `json:"status"`
-	Rung       int               `json:"rung"`
-	Units      int               `json:"units"`
-	Value      *float64          `json:"value"`
-	FoldValues []float64         `json:"fold_values"`
-	Seconds    float64           `json:"seconds"`
-	Workers    []string          `json:"workers"`
-	Error      string            `json:"error,omitempty"`
-
+	mlctl.Trial
 	// gains are the trial's mean gain (larger is better) at each rung it
 	// was scored at.
 	gains []float64
@@ -258,7 +249,7 @@ func (st *tuneState) search(ctx workflow.Context, started time.Time, ids []int64
 				st.prog.BudgetSpent = true
 				break
 			}
-			t := &TuneTrial{Number: next, Params: sampler.Sample(next, st.history(next)), Status: mlctl.TrialRunning}
+			t := &TuneTrial{Trial: mlctl.Trial{RunID: st.runID, Number: next, Params: sampler.Sample(next, st.history(next)), Status: mlctl.TrialRunning}}
 			st.trials = append(st.trials, t)
 			running++
 			next++
@@ -407,9 +398,7 @@ func (st *tuneState) searched(t *TuneTrial) string {
 // record stores the trial as it stands in the registry.
 func (st *tuneState) record(ctx workflow.Context, t *TuneTrial) {
 	var a *activities.Activities
-	rt := mlctl.Trial{RunID: st.runID, Number: t.Number, Params: t.Params, Status: t.Status, Rung: t.Rung, Units: t.Units,
-		Value: t.Value, FoldValues: t.FoldValues, Seconds: t.Seconds, Workers: t.Workers, Error: t.Error}
-	if err := workflow.ExecuteActivity(st.control, a.RecordTrial, rt).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(st.control, a.RecordTrial, t.Trial).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("record trial", "trial", t.Number, "error", err)
 	}
 }
