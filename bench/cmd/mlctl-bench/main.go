@@ -19,7 +19,10 @@
 //     through serve's pipeline with client verdicts (bench/dga RunOps);
 //   - the LSTM vs torch 1.13.1 on one thread: training steps/s and
 //     inference sequences/s on synthetic batches, and both ROC-AUCs on the
-//     shared corpora's TXT records (bench/lstm).
+//     shared corpora's TXT records (bench/lstm);
+//   - `mlctl tune` vs Optuna 3.1 + xgboost on the same folds and budget:
+//     wall time, best objective, held-out families, one and two workers
+//     (bench/tune).
 //
 // Data: ../shared/data (DGA families + Umbrella benign) when present, else
 // the demo generator; the flow benchmark needs ../shared/data/flows.
@@ -42,6 +45,7 @@ import (
 	gbdtbench "github.com/mlctl/mlctl/bench/gbdt"
 	lstmbench "github.com/mlctl/mlctl/bench/lstm"
 	servingbench "github.com/mlctl/mlctl/bench/serving"
+	tunebench "github.com/mlctl/mlctl/bench/tune"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/deploy/devenv"
 	"github.com/mlctl/mlctl/features"
@@ -70,12 +74,18 @@ func main() {
 	golearnFull := flag.Bool("golearn-full", false, "also fit golearn's random forest on all the rows (minutes)")
 	golearnRepeats := flag.Int("golearn-repeats", 3, "fits of each golearn forest, seeded alike (at least 2 to tell whether the same seed gives the same scores)")
 	golearnFullRepeats := flag.Int("golearn-full-repeats", 2, "fits of golearn's random forest on all the rows with -golearn-full, seeded alike, each given 10 minutes")
+	onlyTune := flag.Bool("only-tune", false, "run only the tuning benchmark (mlctl tune with 1 and 2 workers vs Optuna + xgboost; needs PostgreSQL and bin/temporal)")
+	skipTune := flag.Bool("skip-tune", false, "skip the tuning benchmark")
+	tuneTrials := flag.Int("tune-trials", 50, "trials of each search in the tuning benchmark")
+	tuneFraction := flag.Float64("tune-fraction", 0.5, "share of each DGA family and of the benign names the tuning benchmark keeps")
+	tuneParallel := flag.Int("tune-parallel", 2, "mlctl tune --parallel in the tuning benchmark")
 	genSets := flag.String("gen-recipes", "mlctl,mlctl-noaug,heidgaf44-xgboost", "recipes of the generalisation runs (bench/dga: mlctl, mlctl-noaug, mlctl-nogen, mlctl-noreg, mlctl-nobenign, heidgaf44, heidgaf44-xgboost, lstm)")
 	flag.Parse()
 	cfg := config{data: *data, out: *out, rounds: *rounds, depth: *depth, skipGen: *skipGen, onlyGen: *onlyGen,
 		genSets: strings.Split(*genSets, ","), skipServing: *skipServing, onlyServing: *onlyServing, onlyTrees: *onlyTrees, skipTrees: *skipTrees,
 		onlyFlows: *onlyFlows, skipFlows: *skipFlows, onlyLSTM: *onlyLSTM, skipLSTM: *skipLSTM, onlyDGAOps: *onlyDGAOps, skipDGAOps: *skipDGAOps,
-		forests: forestOptions{golearnRows: *golearnRows, golearnFull: *golearnFull, golearnRepeats: *golearnRepeats, golearnFullRepeats: *golearnFullRepeats}}
+		forests:  forestOptions{golearnRows: *golearnRows, golearnFull: *golearnFull, golearnRepeats: *golearnRepeats, golearnFullRepeats: *golearnFullRepeats},
+		onlyTune: *onlyTune, skipTune: *skipTune, tuneTrials: *tuneTrials, tuneFraction: *tuneFraction, tuneParallel: *tuneParallel}
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "mlctl-bench:", err)
 		os.Exit(1)
@@ -99,6 +109,7 @@ type Report struct {
 	Flows          *flowsbench.Result         `json:"flows,omitempty"`
 	LSTM           *lstmbench.Result          `json:"lstm,omitempty"`
 	DGAOps         *dgabench.OpsResult        `json:"dga_ops,omitempty"`
+	Tuning         *tunebench.Result          `json:"tuning,omitempty"`
 	Extra          map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
@@ -116,6 +127,11 @@ type config struct {
 	skipLSTM         bool
 	onlyDGAOps       bool
 	skipDGAOps       bool
+	onlyTune         bool
+	skipTune         bool
+	tuneTrials       int
+	tuneFraction     float64
+	tuneParallel     int
 	genSets          []string
 	forests          forestOptions
 }
@@ -157,6 +173,15 @@ func run(ctx context.Context, cfg config) error {
 	fmt.Printf("data: %s, %d rows\n", source, len(rows))
 	rep := Report{When: time.Now().UTC(), Machine: machine(), Data: source, Rows: len(rows)}
 
+	if cfg.onlyTune {
+		t, err := tuneBench(ctx, rows, cfg)
+		if err != nil {
+			return err
+		}
+		fmt.Println(t.Table())
+		rep.Tuning = t
+		return writeReport(rep, outPath)
+	}
 	if cfg.onlyServing {
 		sv, err := servingBench(ctx, rows)
 		if err != nil {
@@ -253,6 +278,14 @@ func run(ctx context.Context, cfg config) error {
 			return fmt.Errorf("LSTM comparison (-skip-lstm runs without it): %w", err)
 		}
 		rep.LSTM = l
+	}
+	if !cfg.skipTune && source != "generator" {
+		t, err := tuneBench(ctx, rows, cfg)
+		if err != nil {
+			return fmt.Errorf("%w (-skip-tune runs without it)", err)
+		}
+		rep.Tuning = t
+		fmt.Println(t.Table())
 	}
 	if !cfg.skipServing {
 		sv, err := servingBench(ctx, rows)
