@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/sdk/activity"
+
 	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/datasets"
@@ -175,6 +177,8 @@ type TuneFoldInput struct {
 	Params    map[string]string `json:"params"`
 	Units     int               `json:"units"`
 	Objective tuning.Objective  `json:"objective"`
+	// Last says no rung follows: the model is not kept to grow.
+	Last bool `json:"last,omitempty"`
 }
 
 // TuneFoldResult is the objective on the held-out fold.
@@ -219,10 +223,10 @@ func (a *Activities) TuneFold(ctx context.Context, in TuneFoldInput) (TuneFoldRe
 	if err != nil {
 		return TuneFoldResult{}, nonRetryable(invalid(err))
 	}
-	stateKey := fmt.Sprintf("%s/%d/%d", in.RunID, in.Trial, in.Fold)
+	stateKey := foldStateKey(in.RunID, in.Trial, in.Fold)
 	var h training.Hooks
 	resumed := 0
-	if st, ok := a.tune.state(stateKey); ok && st.units < in.Units {
+	if st, ok := a.foldState(ctx, stateKey); ok && st.units < in.Units {
 		if n, err := l.ResumePoint(st.state); err == nil && n == st.units {
 			h.Resume, resumed = st.state, n
 		}
@@ -236,12 +240,8 @@ func (a *Activities) TuneFold(ctx context.Context, in TuneFoldInput) (TuneFoldRe
 	if err != nil {
 		return TuneFoldResult{}, trainError(ctx, err)
 	}
-	// A model the learner can resume from (gbdt's trees) is kept for the
-	// trial's next rung.
-	if state, err := m.MarshalJSON(); err == nil {
-		if n, err := l.ResumePoint(state); err == nil && n == m.Units() {
-			a.tune.putState(stateKey, foldState{units: n, state: state})
-		}
+	if !in.Last {
+		a.keepFoldState(ctx, l, m, stateKey)
 	}
 	scores, err := fd.score(l, m, p)
 	if err != nil {
@@ -254,6 +254,45 @@ func (a *Activities) TuneFold(ctx context.Context, in TuneFoldInput) (TuneFoldRe
 		res.Value = 0
 	}
 	return res, nil
+}
+
+// foldStateKey names a trial's model on a fold, in the worker's cache
+// and the registry's checkpoints: "<run>/<trial>/<fold>".
+func foldStateKey(run string, trial, fold int) string {
+	return fmt.Sprintf("%s/%d/%d", run, trial, fold)
+}
+
+// foldState is the model a trial's previous rung left on a fold: this
+// worker's, else the one another worker saved in the registry.
+func (a *Activities) foldState(ctx context.Context, key string) (foldState, bool) {
+	if st, ok := a.tune.state(key); ok {
+		return st, true
+	}
+	c, err := a.DB.LatestCheckpoint(ctx, key, registry.KindCheckpoint)
+	if err != nil || artifact.SHA256(c.Artifact) != c.SHA256 {
+		return foldState{}, false
+	}
+	return foldState{units: c.Progress, state: c.Artifact}, true
+}
+
+// keepFoldState keeps a model the learner can resume from (gbdt's trees)
+// for the trial's next rung: in this worker's cache, and in the registry
+// for a rung that lands on another worker. A failed save costs that
+// worker a training from the start, nothing else.
+func (a *Activities) keepFoldState(ctx context.Context, l training.Learner, m training.Model, key string) {
+	state, err := m.MarshalJSON()
+	if err != nil {
+		return
+	}
+	n, err := l.ResumePoint(state)
+	if err != nil || n != m.Units() {
+		return
+	}
+	a.tune.putState(key, foldState{units: n, state: state})
+	if _, err := a.DB.SaveCheckpoint(ctx, registry.Checkpoint{WorkflowID: key, Kind: registry.KindCheckpoint, Progress: n,
+		SHA256: artifact.SHA256(state), Artifact: state}); err != nil {
+		activity.GetLogger(ctx).Warn("keep the fold's trees for the next rung", "key", key, "error", err)
+	}
 }
 
 // trainRows counts the rows a learner trains on.
@@ -396,7 +435,11 @@ type FinishTuningInput struct {
 	Error     string `json:"error"`
 }
 
-// FinishTuning records how a tuning run ended.
+// FinishTuning records how a tuning run ended and drops the models its
+// folds kept between rungs.
 func (a *Activities) FinishTuning(ctx context.Context, in FinishTuningInput) error {
-	return nonRetryable(a.DB.FinishTuningRun(ctx, in.RunID, in.Status, in.BestTrial, in.Model, in.Version, in.Error))
+	if err := a.DB.FinishTuningRun(ctx, in.RunID, in.Status, in.BestTrial, in.Model, in.Version, in.Error); err != nil {
+		return nonRetryable(err)
+	}
+	return a.DB.DeleteCheckpointsUnder(ctx, in.RunID+"/")
 }

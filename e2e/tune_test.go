@@ -93,6 +93,11 @@ func TestTuneSurvivesAKilledWorkerAndATemporalRestart(t *testing.T) {
 	if man.Params["max_depth"] != res.Best.Params["max_depth"] || man.Params["rounds"] != "60" {
 		t.Fatalf("published params %v, best trial's %v", man.Params, res.Best.Params)
 	}
+	var kept int
+	s.db.Pool().QueryRow(context.Background(), `SELECT count(*) FROM checkpoints WHERE starts_with(workflow_id, $1)`, id+"/").Scan(&kept)
+	if kept != 0 {
+		t.Fatalf("%d fold models kept after the run", kept)
+	}
 	show := s.run("tune", "show", id)
 	if !strings.Contains(show, "published: tuned@1") || !strings.Contains(show, "ROC_AUC") {
 		t.Fatalf("tune show:\n%s", show)

@@ -69,6 +69,15 @@ func (db *DB) DeleteCheckpoints(ctx context.Context, workflowID string) error {
 	return nil
 }
 
+// DeleteCheckpointsUnder removes everything saved under a key prefix: a
+// tuning run's folds ("<run>/...").
+func (db *DB) DeleteCheckpointsUnder(ctx context.Context, prefix string) error {
+	if _, err := db.pool.Exec(ctx, `DELETE FROM checkpoints WHERE starts_with(workflow_id, $1)`, prefix); err != nil {
+		return fmt.Errorf("delete checkpoints under %s: %w", prefix, err)
+	}
+	return nil
+}
+
 // LatestCheckpoint returns the newest checkpoint of kind saved by a workflow.
 func (db *DB) LatestCheckpoint(ctx context.Context, workflowID, kind string) (*Checkpoint, error) {
 	var c Checkpoint

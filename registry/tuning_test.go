@@ -251,3 +251,24 @@ func trial(t *testing.T, db *registry.DB, id string, n int) *mlctl.Trial {
 	t.Fatalf("no trial %d of %s in %d trials", n, id, len(trials))
 	return nil
 }
+
+// TestDeleteCheckpointsUnder drops a tuning run's fold models and nothing
+// else.
+func TestDeleteCheckpointsUnder(t *testing.T) {
+	ctx := context.Background()
+	db := registrytest.Open(t)
+	for _, key := range []string{"tune-a/0/1", "tune-a/3/0", "tune-ab/0/0", "train-tune-a"} {
+		if _, err := db.SaveCheckpoint(ctx, registry.Checkpoint{WorkflowID: key, Kind: registry.KindCheckpoint, Progress: 10, SHA256: "x", Artifact: []byte("{}")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.DeleteCheckpointsUnder(ctx, "tune-a/"); err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]bool{"tune-a/0/1": false, "tune-a/3/0": false, "tune-ab/0/0": true, "train-tune-a": true} {
+		_, err := db.LatestCheckpoint(ctx, key, registry.KindCheckpoint)
+		if (err == nil) != want {
+			t.Errorf("%s: kept %v, want %v (%v)", key, err == nil, want, err)
+		}
+	}
+}

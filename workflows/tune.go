@@ -324,6 +324,7 @@ func (st *tuneState) runTrial(ctx workflow.Context, t *TuneTrial, ids []int64) {
 			futures[f] = workflow.ExecuteActivity(fctx, a.TuneFold, activities.TuneFoldInput{
 				RunID: st.runID, Trial: t.Number, Rung: r, Fold: f, Folds: in.Folds, Group: in.Group, Seed: in.Seed,
 				DatasetIDs: ids, SplitID: st.split.SplitID, Algo: in.Algo, Params: params, Units: units, Objective: in.Objective,
+				Last: r == len(rungs)-1,
 			})
 		}
 		var values []float64
