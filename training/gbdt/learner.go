@@ -126,6 +126,6 @@ func (m *Model) Units() int { return m.NumTrees() }
 // depth, learning rate, leaf weight, row and column sampling and L2
 // regularisation, around LearnerDefaults.
 func (Learner) SearchSpace() []string {
-	return []string{"max_depth=3..10", "eta=0.02..0.4:log", "min_child_weight=1..100:log", "subsample=0.5..1.0",
+	return []string{"max_depth=3..10", "eta=0.02..0.4:log", "min_child_weight=1.0..100:log", "subsample=0.5..1.0",
 		"colsample_bytree=0.4..1.0", "lambda=0.1..10:log"}
 }
