@@ -15,7 +15,9 @@
 //     through serve's pipeline with client verdicts (bench/dga RunOps);
 //   - the LSTM vs torch 1.13.1 on one thread: training steps/s and
 //     inference sequences/s on synthetic batches, and both ROC-AUCs on the
-//     shared corpora's TXT records (bench/lstm).
+//     shared corpora's TXT records (bench/lstm);
+//   - the scale table (bench/scale): ingest, PostgreSQL bytes, training
+//     time and peak memory of gbdt and rf at 1×, 4× and 16× rows (10M).
 //
 // Data: ../shared/data (DGA families + Umbrella benign) when present, else
 // the demo generator; the flow benchmark needs ../shared/data/flows.
@@ -37,6 +39,7 @@ import (
 	flowsbench "github.com/mlctl/mlctl/bench/flows"
 	gbdtbench "github.com/mlctl/mlctl/bench/gbdt"
 	lstmbench "github.com/mlctl/mlctl/bench/lstm"
+	"github.com/mlctl/mlctl/bench/scale"
 	servingbench "github.com/mlctl/mlctl/bench/serving"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/deploy/devenv"
@@ -46,6 +49,10 @@ import (
 )
 
 func main() {
+	if scale.IsChild() {
+		// A scale measurement's child process (bench/scale).
+		os.Exit(scale.RunChild())
+	}
 	data := flag.String("data", "../shared/data", "directory laid out like ../shared/data")
 	out := flag.String("out", "bench/out/bench.json", "JSON report")
 	rounds := flag.Int("rounds", 100, "boosting rounds for the speed comparison")
@@ -62,11 +69,15 @@ func main() {
 	skipLSTM := flag.Bool("skip-lstm", false, "skip the LSTM comparison with torch")
 	onlyDGAOps := flag.Bool("only-dga-ops", false, "run only the DGA alerts on real logs and the infected-client replay (needs ../shared/data and PostgreSQL)")
 	skipDGAOps := flag.Bool("skip-dga-ops", false, "skip the DGA alerts on real logs and the infected-client replay")
+	onlyScale := flag.Bool("only-scale", false, "run only the scale table (ingest, PostgreSQL bytes, training time and peak memory at 1x, 4x, 16x rows; needs PostgreSQL)")
+	skipScale := flag.Bool("skip-scale", false, "skip the scale table")
+	scaleRows := flag.Int("scale-rows", 0, "rows at 1x of the scale table (default 625,000: 10M at 16x)")
 	genSets := flag.String("gen-recipes", "mlctl,mlctl-noaug,heidgaf44-xgboost", "recipes of the generalisation runs (bench/dga: mlctl, mlctl-noaug, mlctl-nogen, mlctl-noreg, mlctl-nobenign, heidgaf44, heidgaf44-xgboost, lstm)")
 	flag.Parse()
 	cfg := config{data: *data, out: *out, rounds: *rounds, depth: *depth, skipGen: *skipGen, onlyGen: *onlyGen,
 		genSets: strings.Split(*genSets, ","), skipServing: *skipServing, onlyServing: *onlyServing, onlyTrees: *onlyTrees, skipTrees: *skipTrees,
-		onlyFlows: *onlyFlows, skipFlows: *skipFlows, onlyLSTM: *onlyLSTM, skipLSTM: *skipLSTM, onlyDGAOps: *onlyDGAOps, skipDGAOps: *skipDGAOps}
+		onlyFlows: *onlyFlows, skipFlows: *skipFlows, onlyLSTM: *onlyLSTM, skipLSTM: *skipLSTM, onlyDGAOps: *onlyDGAOps, skipDGAOps: *skipDGAOps,
+		onlyScale: *onlyScale, skipScale: *skipScale, scaleRows: *scaleRows}
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "mlctl-bench:", err)
 		os.Exit(1)
@@ -90,6 +101,7 @@ type Report struct {
 	Flows          *flowsbench.Result         `json:"flows,omitempty"`
 	LSTM           *lstmbench.Result          `json:"lstm,omitempty"`
 	DGAOps         *dgabench.OpsResult        `json:"dga_ops,omitempty"`
+	Scale          *scale.Result              `json:"scale,omitempty"`
 	Extra          map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
@@ -107,6 +119,9 @@ type config struct {
 	skipLSTM         bool
 	onlyDGAOps       bool
 	skipDGAOps       bool
+	onlyScale        bool
+	skipScale        bool
+	scaleRows        int
 	genSets          []string
 }
 
@@ -129,6 +144,15 @@ func run(ctx context.Context, cfg config) error {
 			return err
 		}
 		rep := Report{When: time.Now().UTC(), Machine: machine(), Data: dataDir, DGAOps: o}
+		return writeReport(rep, outPath)
+	}
+	if cfg.onlyScale {
+		// Its own generated rows and database: no DGA rows to load here.
+		sc, err := scaleBench(ctx, dataDir, cfg.scaleRows)
+		if err != nil {
+			return err
+		}
+		rep := Report{When: time.Now().UTC(), Machine: machine(), Data: dataDir, Scale: sc}
 		return writeReport(rep, outPath)
 	}
 	if cfg.onlyLSTM {
@@ -243,6 +267,13 @@ func run(ctx context.Context, cfg config) error {
 			return fmt.Errorf("LSTM comparison (-skip-lstm runs without it): %w", err)
 		}
 		rep.LSTM = l
+	}
+	if !cfg.skipScale {
+		sc, err := scaleBench(ctx, dataDir, cfg.scaleRows)
+		if err != nil {
+			return fmt.Errorf("scale table (-skip-scale runs without it): %w", err)
+		}
+		rep.Scale = sc
 	}
 	if !cfg.skipServing {
 		sv, err := servingBench(ctx, rows)
