@@ -70,25 +70,26 @@ func (r *Result) Table() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "scale: %s, %d features; machine memory %.1f GiB\n", r.Dataset, r.Features, float64(r.MemoryBytes)/(1<<30))
 	algos := slices.Sorted(maps.Keys(r.Sizes[0].Train))
-	fmt.Fprintf(&b, "%11s %9s %9s %8s %9s %9s", "rows", "ingest s", "rows/s", "PG MB", "PG B/row", "CLI MB")
+	fmt.Fprintf(&b, "%4s %11s %9s %9s %8s %9s %9s %11s", "", "rows", "ingest s", "rows/s", "PG MB", "PG B/row", "CLI MB", "train rows")
 	for _, a := range algos {
-		fmt.Fprintf(&b, " %8s %8s %8s", a+" s", "peak MB", "B/row/f")
+		fmt.Fprintf(&b, " %8s %8s %8s %8s", a+" s", "peak MB", "B/row/f", "-model")
 	}
 	b.WriteString("\n")
 	for _, s := range r.Sizes {
 		in := s.Ingest
-		fmt.Fprintf(&b, "%11d %9.1f %9.0f %8.0f %9.0f %9.0f", s.Rows, in.Seconds, in.RowsPerSec, mb(in.PGBytes), PerRow(in.PGBytes, s.Rows), mb(in.MaxRSS))
+		fmt.Fprintf(&b, "%3dx %11d %9.1f %9.0f %8.0f %9.0f %9.0f %11d", s.Multiple, s.Rows, in.Seconds, in.RowsPerSec, mb(in.PGBytes), PerRow(in.PGBytes, s.Rows), mb(in.MaxRSS), s.TrainRows)
 		for _, a := range algos {
 			t := s.Train[a]
-			fmt.Fprintf(&b, " %8.1f %8.0f %8.2f", t.Seconds, mb(t.PeakRSS), PerRow(t.PeakRSS-t.LoadedRSS, t.Rows)/float64(t.Features))
+			beyond := PerRow(t.PeakRSS-t.LoadedRSS, t.Rows) / float64(t.Features)
+			fmt.Fprintf(&b, " %8.1f %8.0f %8.2f %8.2f", t.Seconds, mb(t.PeakRSS), beyond, beyond-PerRow(t.ModelHeap, t.Rows)/float64(t.Features))
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintln(&b, "training: peak MB = the child's VmHWM; B/row/f = (peak - RSS with the float32 matrix loaded) / (rows x features)")
+	fmt.Fprintln(&b, "training: peak MB = the child's VmHWM; B/row/f = (peak - RSS with the float32 matrix loaded) / (train rows x features); -model: less the model's live heap")
 	for _, a := range algos {
 		t0, t1 := r.Sizes[0].Train[a], r.Sizes[len(r.Sizes)-1].Train[a]
-		fmt.Fprintf(&b, "  %s: after load %.0f MB, peak %.0f MB (rusage %.0f MB), model heap %.0f MB, at %d rows; time at %dx / (%d x time at 1x) = %.2f\n",
-			a, mb(t1.LoadedRSS), mb(t1.PeakRSS), mb(t1.MaxRSS), mb(t1.ModelHeap), t1.Rows, r.Sizes[len(r.Sizes)-1].Multiple, t1.Rows/t0.Rows, r.Linearity[a])
+		fmt.Fprintf(&b, "  %s: after load %.0f MB, peak %.0f MB (rusage %.0f MB), model heap %.0f MB, at %d rows; time at %d / (%d x time at %d rows) = %.2f\n",
+			a, mb(t1.LoadedRSS), mb(t1.PeakRSS), mb(t1.MaxRSS), mb(t1.ModelHeap), t1.Rows, t1.Rows, t1.Rows/t0.Rows, t0.Rows, r.Linearity[a])
 	}
 	fmt.Fprintf(&b, "loading path (trainingdata.Load from PostgreSQL, then the float32 matrix):\n%11s %8s %10s %12s %9s %10s %10s\n", "rows", "load s", "rows MB", "+matrix MB", "peak MB", "B/row held", "B/row peak")
 	for _, s := range r.Sizes {

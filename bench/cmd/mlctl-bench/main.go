@@ -71,7 +71,7 @@ func main() {
 	skipDGAOps := flag.Bool("skip-dga-ops", false, "skip the DGA alerts on real logs and the infected-client replay")
 	onlyScale := flag.Bool("only-scale", false, "run only the scale table (ingest, PostgreSQL bytes, training time and peak memory at 1x, 4x, 16x rows; needs PostgreSQL)")
 	skipScale := flag.Bool("skip-scale", false, "skip the scale table")
-	scaleRows := flag.Int("scale-rows", 0, "rows at 1x of the scale table (default 625,000: 10M at 16x)")
+	scaleRows := flag.Int("scale-rows", 0, "rows at 1x of the scale table's ingest (default 625,000: 10M at 16x); training takes a quarter")
 	genSets := flag.String("gen-recipes", "mlctl,mlctl-noaug,heidgaf44-xgboost", "recipes of the generalisation runs (bench/dga: mlctl, mlctl-noaug, mlctl-nogen, mlctl-noreg, mlctl-nobenign, heidgaf44, heidgaf44-xgboost, lstm)")
 	flag.Parse()
 	cfg := config{data: *data, out: *out, rounds: *rounds, depth: *depth, skipGen: *skipGen, onlyGen: *onlyGen,
