@@ -73,7 +73,7 @@ func newBinnedMatrix(x *matrix.Matrix, maxBin, threads int) *binnedMatrix {
 	// that the buffers training allocates next reuse its memory instead of
 	// growing the heap toward its goal (twice the live raw matrix); the
 	// collection costs little, the matrix holds no pointers.
-	if 12*n*len(scr) >= 64<<20 {
+	if 12*n*len(scr) >= 8<<20 {
 		scr = nil
 		runtime.GC()
 	}
