@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // CLI runs the mlctl binary Bin in Dir with Env (the environment of every
@@ -25,14 +26,33 @@ type CLI struct {
 // Run runs mlctl to completion and returns its stdout; a failure carries
 // its stderr.
 func (c CLI) Run(ctx context.Context, args ...string) (string, error) {
+	out, _, err := c.RunMeasured(ctx, args...)
+	return out, err
+}
+
+// Usage is what a command cost: its wall time and its peak resident set
+// size (the kernel's rusage).
+type Usage struct {
+	Seconds float64
+	MaxRSS  int64 // bytes
+}
+
+// RunMeasured is Run, also returning what the command cost.
+func (c CLI) RunMeasured(ctx context.Context, args ...string) (string, Usage, error) {
 	cmd := exec.CommandContext(ctx, c.Bin, args...)
 	cmd.Env, cmd.Dir = c.Env, c.Dir
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("mlctl %s: %w\n%s", strings.Join(args, " "), err, errOut.String())
+	start := time.Now()
+	err := cmd.Run()
+	u := Usage{Seconds: time.Since(start).Seconds()}
+	if err != nil {
+		return "", u, fmt.Errorf("mlctl %s: %w\n%s", strings.Join(args, " "), err, errOut.String())
 	}
-	return out.String(), nil
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		u.MaxRSS = ru.Maxrss << 10
+	}
+	return out.String(), u, nil
 }
 
 // Start starts a long-running mlctl in its own process group, its output

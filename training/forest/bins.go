@@ -3,7 +3,7 @@ package forest
 import (
 	"fmt"
 	"math"
-	"slices"
+	"runtime"
 
 	"github.com/mlctl/mlctl/training/matrix"
 	"github.com/mlctl/mlctl/training/parallel"
@@ -44,7 +44,7 @@ func (bm *binnedMatrix) threshold(f, b, c int) float32 {
 	return midpoint(bm.binMax[f][b], bm.binMin[f][c])
 }
 
-// binRowBlock is the number of rows per transpose task.
+// binRowBlock is the number of rows per coding task.
 const binRowBlock = 4096
 
 // validateTraining checks a training matrix and its labels: shapes, finite
@@ -89,47 +89,37 @@ func newBinnedMatrix(x *matrix.Matrix, maxBin, threads int) *binnedMatrix {
 		binMin: make([][]float32, F),
 		binMax: make([][]float32, F),
 	}
-	// Column-major copy of the values, so each feature is read contiguously.
-	cols := make([]float32, n*F)
-	blocks := (n + binRowBlock - 1) / binRowBlock
-	parallel.ForEach(threads, blocks, func(_, b int) {
-		lo, hi := b*binRowBlock, min((b+1)*binRowBlock, n)
-		for r := lo; r < hi; r++ {
-			for f, v := range x.Values[r*F : r*F+F] {
-				cols[f*n+r] = v
-			}
-		}
-	})
+	// Per feature: gather its values, sort them, derive the bins.
 	type scratch struct {
-		pairs, tmp []uint64
-		sorted     []float32
+		keys, tmp []uint32 // the feature's non-missing values as FloatKeys
+		sorted    []float32
 	}
 	scr := make([]scratch, max(threads, 1))
-	colCodes := make([]uint16, n*F) // column-major: colCodes[f*n+r]
+	hasMissing := make([]bool, F)
 	parallel.ForEach(threads, F, func(w, f int) {
 		s := &scr[w]
-		if s.pairs == nil {
-			s.pairs, s.tmp, s.sorted = make([]uint64, 0, n), make([]uint64, n), make([]float32, n)
+		if s.keys == nil {
+			s.keys, s.tmp, s.sorted = make([]uint32, 0, n), make([]uint32, n), make([]float32, n)
 		}
-		col := cols[f*n : f*n+n]
-		pairs := s.pairs[:0]
-		for r, v := range col {
+		keys := s.keys[:0]
+		for r := range n {
+			v := x.Values[r*F+f]
 			if v != v {
 				continue
 			}
 			if v == 0 {
 				v = 0 // normalise -0
 			}
-			pairs = append(pairs, uint64(radix.FloatKey(v))<<32|uint64(r))
+			keys = append(keys, radix.FloatKey(v))
 		}
-		radix.SortHigh(pairs, s.tmp)
-		sorted := s.sorted[:len(pairs)]
-		for i, p := range pairs {
-			sorted[i] = radix.KeyFloat(uint32(p >> 32))
+		radix.Sort32(keys, s.tmp)
+		sorted := s.sorted[:len(keys)]
+		for i, k := range keys {
+			sorted[i] = radix.KeyFloat(k)
 		}
-		hasMissing := len(pairs) < n
+		hasMissing[f] = len(keys) < n
 		limit := maxBin
-		if hasMissing {
+		if hasMissing[f] {
 			// The missing code must fit: 255 for byte codes, 65535 else.
 			limit = min(maxBin, maxBinLimit-1)
 			if maxBin <= 256 {
@@ -139,35 +129,38 @@ func newBinnedMatrix(x *matrix.Matrix, maxBin, threads int) *binnedMatrix {
 		lower := binLowerBounds(sorted, limit)
 		nb := max(len(lower), 1)
 		bm.nbins[f] = nb
-		codes := colCodes[f*n : f*n+n]
-		if hasMissing {
-			for r, v := range col {
-				if v != v {
-					codes[r] = uint16(nb)
-				}
-			}
-		}
-		// Codes in value order; binMax[b] ends as bin b's largest value.
+		// binMax[b] ends as bin b's largest value.
 		binMax := make([]float32, nb)
 		b := 0
-		for i, p := range pairs {
-			v := sorted[i]
+		for _, v := range sorted {
 			for b+1 < len(lower) && lower[b+1] <= v {
 				b++
 			}
-			codes[uint32(p)] = uint16(b)
 			binMax[b] = v
 		}
 		bm.binMin[f], bm.binMax[f] = lower, binMax
-		s.pairs = pairs
+		s.keys = keys
 	})
-	// Row-major codes from the column-major ones.
-	if slices.Max(bm.nbins) < 256 || (slices.Max(bm.nbins) == 256 && !anyMissing(colCodes, bm.nbins, n)) {
-		bm.codes8 = make([]uint8, n*F)
-		transpose(bm.codes8, colCodes, n, F, threads)
-	} else {
+	// The sort scratch is garbage now. On a large matrix collect it, so
+	// that the buffers training allocates next reuse its memory instead of
+	// growing the heap toward its goal (twice the live raw matrix); the
+	// collection costs little, the matrix holds no pointers.
+	if 12*n*len(scr) >= 8<<20 {
+		scr = nil
+		runtime.GC()
+	}
+	// Row-major codes: bytes unless a feature with 256 value bins has
+	// missing values (code 256).
+	wide := false
+	for f, nb := range bm.nbins {
+		wide = wide || nb > 256 || (nb == 256 && hasMissing[f])
+	}
+	if wide {
 		bm.codes16 = make([]uint16, n*F)
-		transpose(bm.codes16, colCodes, n, F, threads)
+		fillCodes(bm.codes16, x, bm, threads)
+	} else {
+		bm.codes8 = make([]uint8, n*F)
+		fillCodes(bm.codes8, x, bm, threads)
 	}
 	return bm
 }
@@ -175,35 +168,37 @@ func newBinnedMatrix(x *matrix.Matrix, maxBin, threads int) *binnedMatrix {
 // code is the type of a bin code.
 type code interface{ ~uint8 | ~uint16 }
 
-// transpose writes the column-major codes src (src[f*n+r]) row-major into
-// dst (dst[r*F+f]); every code fits C.
-func transpose[C code](dst []C, src []uint16, n, F, threads int) {
+// fillCodes writes the code of every value of x row-major into dst
+// (dst[r*F+f]): the last bin whose smallest value is at most the value, or
+// nbins for a missing value. Every code fits C.
+func fillCodes[C code](dst []C, x *matrix.Matrix, bm *binnedMatrix, threads int) {
+	n, F := x.Rows, x.Cols
 	blocks := (n + binRowBlock - 1) / binRowBlock
 	parallel.ForEach(threads, blocks, func(_, b int) {
 		lo, hi := b*binRowBlock, min((b+1)*binRowBlock, n)
-		for f := range F {
-			col := src[f*n : f*n+n]
-			for r := lo; r < hi; r++ {
-				dst[r*F+f] = C(col[r])
+		for r := lo; r < hi; r++ {
+			codes := dst[r*F : r*F+F]
+			for f, v := range x.Values[r*F : r*F+F] {
+				if v != v {
+					codes[f] = C(bm.nbins[f])
+					continue
+				}
+				lower := bm.binMin[f]
+				// The number of bins whose smallest value is <= v, less one
+				// (lower[0] is the smallest training value).
+				i, j := 1, len(lower)
+				for i < j {
+					h := int(uint(i+j) >> 1)
+					if lower[h] <= v {
+						i = h + 1
+					} else {
+						j = h
+					}
+				}
+				codes[f] = C(i - 1)
 			}
 		}
 	})
-}
-
-// anyMissing reports whether some feature with 256 value bins has a
-// missing value (code 256, which needs 16 bits).
-func anyMissing(colCodes []uint16, nbins []int, n int) bool {
-	for f, nb := range nbins {
-		if nb < 256 {
-			continue
-		}
-		for _, c := range colCodes[f*n : f*n+n] {
-			if int(c) == nb {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // binLowerBounds returns the smallest value of each bin of one feature from

@@ -65,8 +65,8 @@ type grower[C code] struct {
 	p      Params
 	mtry   int
 	cw     [2]float64 // class weights
-	// Buffers.
-	counts    []uint32
+	// Buffers. scratch holds the bootstrap counts (in its w fields) while
+	// the sample is drawn, then the right sides of partitions.
 	samples   []sample
 	scratch   []sample
 	hist      []binStat  // one slot per code; zero between uses
@@ -82,17 +82,18 @@ type grower[C code] struct {
 }
 
 func newGrower[C code](bm *binnedMatrix, codes []C, labels []uint8, p Params, mtry int, cw [2]float64) *grower[C] {
+	// The sort path takes nodes of fewer samples than half a feature's bins.
+	sortMax := min(bm.rows, slices.Max(bm.nbins)/sortPathRatio+1)
 	return &grower[C]{
 		bm: bm, codes: codes, labels: labels, p: p, mtry: mtry, cw: cw,
-		counts:  make([]uint32, bm.rows),
 		samples: make([]sample, 0, bm.rows),
 		scratch: make([]sample, bm.rows),
 		perm:    make([]int32, bm.cols),
 		isConst: make([]bool, bm.cols),
 		consts:  make([]int32, bm.cols),
 		hist:    make([]binStat, slices.Max(bm.nbins)+1),
-		keys:    make([]uint64, 0, bm.rows),
-		keyTmp:  make([]uint64, bm.rows),
+		keys:    make([]uint64, 0, sortMax),
+		keyTmp:  make([]uint64, sortMax),
 		batch:   make([]int32, 0, bm.cols),
 	}
 }
@@ -110,13 +111,14 @@ func (g *grower[C]) grow(t int) tree {
 	n := g.bm.rows
 	g.samples = g.samples[:0]
 	if g.p.Bootstrap {
-		clear(g.counts)
+		counts := g.scratch[:n]
+		clear(counts)
 		for range n {
-			g.counts[rng.Uniform(src, n)]++
+			counts[rng.Uniform(src, n)].w++
 		}
-		for r, c := range g.counts {
-			if c > 0 {
-				g.samples = append(g.samples, sample{int32(r), c<<1 | uint32(g.labels[r])})
+		for r, c := range counts {
+			if c.w > 0 {
+				g.samples = append(g.samples, sample{int32(r), c.w<<1 | uint32(g.labels[r])})
 			}
 		}
 	} else {
@@ -356,6 +358,9 @@ func (g *grower[C]) nodeBins(f, lo, hi int) []binEntry {
 	keys := g.keys[:0]
 	for _, s := range samples {
 		keys = append(keys, uint64(codes[int(s.row)*F])<<32|uint64(s.w))
+	}
+	if len(g.keyTmp) < len(keys) {
+		g.keyTmp = make([]uint64, len(keys))
 	}
 	sortCodes(keys, g.keyTmp)
 	for i := 0; i < len(keys); {

@@ -1,111 +1,111 @@
 package gbdt
 
 import (
+	"runtime"
+
 	"github.com/mlctl/mlctl/training/matrix"
 	"github.com/mlctl/mlctl/training/parallel"
 	"github.com/mlctl/mlctl/training/radix"
 )
 
 // binnedMatrix is the training matrix quantised once into byte bin codes,
-// kept twice: row-major for histogram building (a row's codes are
-// contiguous) and column-major for partitioning rows on one feature.
+// row-major: a row's codes are contiguous for histogram building, and
+// partitioning a node on one feature reads that feature's code of each of
+// its rows. One byte per value is all the training memory that grows with
+// the features (a column-major copy would double it).
 type binnedMatrix struct {
 	rows, cols int
 	rowCodes   []uint8 // rowCodes[r*cols+f]
-	colCodes   []uint8 // colCodes[f*rows+r]
 	bins       featureBins
 }
 
-// binRowBlock is the number of rows per transpose task.
+// binRowBlock is the number of rows per coding task.
 const binRowBlock = 4096
 
 // newBinnedMatrix computes every feature's cuts from x (at most maxBin bins)
 // and the bin codes of every value, on threads goroutines. The result does
-// not depend on threads.
+// not depend on threads. Besides the codes it needs 12 bytes per row per
+// goroutine: one feature's sort keys and sorted values at a time.
 func newBinnedMatrix(x *matrix.Matrix, maxBin, threads int) *binnedMatrix {
 	n, F := x.Rows, x.Cols
 	bm := &binnedMatrix{
 		rows:     n,
 		cols:     F,
 		rowCodes: make([]uint8, n*F),
-		colCodes: make([]uint8, n*F),
 		bins: featureBins{
 			cuts:   make([][]float32, F),
 			minVal: make([]float32, F),
 			offset: make([]int32, F),
 		},
 	}
-	// Column-major copy of the values, so each feature is read contiguously.
-	cols := make([]float32, n*F)
-	blocks := (n + binRowBlock - 1) / binRowBlock
-	parallel.ForEach(threads, blocks, func(_, b int) {
-		lo, hi := b*binRowBlock, min((b+1)*binRowBlock, n)
-		for r := lo; r < hi; r++ {
-			row := x.Values[r*F : r*F+F]
-			for f, v := range row {
-				cols[f*n+r] = v
-			}
-		}
-	})
-	// Per feature: sort (value, row) pairs, derive cuts, assign codes.
-	type scratch struct{ pairs, tmp []uint64 }
+	// Per feature: gather its values, sort them, derive the cuts.
+	type scratch struct {
+		keys, tmp []uint32 // the feature's non-missing values as FloatKeys
+		sorted    []float32
+	}
 	scr := make([]scratch, max(threads, 1))
 	parallel.ForEach(threads, F, func(w, f int) {
 		s := &scr[w]
-		if s.pairs == nil {
-			s.pairs, s.tmp = make([]uint64, 0, n), make([]uint64, n)
+		if s.keys == nil {
+			s.keys, s.tmp, s.sorted = make([]uint32, 0, n), make([]uint32, n), make([]float32, n)
 		}
-		col := cols[f*n : f*n+n]
-		codes := bm.colCodes[f*n : f*n+n]
-		pairs := s.pairs[:0]
-		for r, v := range col {
+		keys := s.keys[:0]
+		for r := range n {
+			v := x.Values[r*F+f]
 			if v != v {
 				continue
 			}
 			if v == 0 {
 				v = 0 // normalise -0
 			}
-			pairs = append(pairs, uint64(radix.FloatKey(v))<<32|uint64(r))
+			keys = append(keys, radix.FloatKey(v))
 		}
-		radix.SortHigh(pairs, s.tmp)
-		sorted := make([]float32, len(pairs))
-		for i, p := range pairs {
-			sorted[i] = radix.KeyFloat(uint32(p >> 32))
+		radix.Sort32(keys, s.tmp)
+		sorted := s.sorted[:len(keys)]
+		for i, k := range keys {
+			sorted[i] = radix.KeyFloat(k)
 		}
-		hasMissing := len(pairs) < n
-		cuts, minVal := cutsForSorted(sorted, binLimit(maxBin, hasMissing))
-		bm.bins.cuts[f], bm.bins.minVal[f] = cuts, minVal
-		if hasMissing {
-			missing := uint8(len(cuts))
-			for r, v := range col {
-				if v != v {
-					codes[r] = missing
-				}
-			}
-		}
-		b := 0
-		for i, p := range pairs {
-			v := sorted[i]
-			for cuts[b] <= v {
-				b++
-			}
-			codes[uint32(p)] = uint8(b)
-		}
-		s.pairs = pairs
+		hasMissing := len(keys) < n
+		bm.bins.cuts[f], bm.bins.minVal[f] = cutsForSorted(sorted, binLimit(maxBin, hasMissing))
+		s.keys = keys
 	})
+	// The sort scratch is garbage now. On a large matrix collect it, so
+	// that the buffers training allocates next reuse its memory instead of
+	// growing the heap toward its goal (twice the live raw matrix); the
+	// collection costs little, the matrix holds no pointers.
+	if 12*n*len(scr) >= 8<<20 {
+		scr = nil
+		runtime.GC()
+	}
 	off := 0
 	for f := range F {
 		bm.bins.offset[f] = int32(off)
 		off += bm.bins.nbins(f) + 1
 	}
 	bm.bins.slots = off
-	// Row-major codes from the column-major ones.
+	// Codes, row by row: a value's bin is the first whose cut is above it
+	// (the last cut is above every training value); missing is nbins.
+	blocks := (n + binRowBlock - 1) / binRowBlock
 	parallel.ForEach(threads, blocks, func(_, b int) {
 		lo, hi := b*binRowBlock, min((b+1)*binRowBlock, n)
-		for f := range F {
-			col := bm.colCodes[f*n : f*n+n]
-			for r := lo; r < hi; r++ {
-				bm.rowCodes[r*F+f] = col[r]
+		for r := lo; r < hi; r++ {
+			codes := bm.rowCodes[r*F : r*F+F]
+			for f, v := range x.Values[r*F : r*F+F] {
+				cuts := bm.bins.cuts[f]
+				if v != v {
+					codes[f] = uint8(len(cuts))
+					continue
+				}
+				i, j := 0, len(cuts)
+				for i < j {
+					h := int(uint(i+j) >> 1)
+					if cuts[h] <= v {
+						i = h + 1
+					} else {
+						j = h
+					}
+				}
+				codes[f] = uint8(i)
 			}
 		}
 	})

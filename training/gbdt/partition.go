@@ -63,17 +63,17 @@ func (p *rowPartition) partition(bm *binnedMatrix, jobs []partitionJob, threads 
 		p.rightStart = make([]int, len(blocks))
 	}
 	nLeft := p.blockLeft[:len(blocks)]
-	n := bm.rows
+	F := bm.cols
 	parallel.ForEach(threads, len(blocks), func(_, k int) {
 		b := blocks[k]
 		j := &jobs[b.job]
-		col := bm.colCodes[j.feature*n : j.feature*n+n]
+		col := bm.rowCodes[j.feature:]
 		lut := &j.goLeft
 		L := p.scratchL[b.lo:b.hi]
 		R := p.scratchR[b.lo:b.hi]
 		nl, nr := 0, 0
 		for _, r := range p.rows[b.lo:b.hi] {
-			l := int(lut[col[r]])
+			l := int(lut[col[int(r)*F]])
 			L[nl] = r
 			R[nr] = r
 			nl += l

@@ -1,6 +1,7 @@
 // Package radix sorts the tree learners' feature values fast: float32s as
 // order-preserving uint32 keys, and (key, row) pairs by key with a stable
-// radix sort that skips passes where every element has the same digit.
+// radix sort that skips passes where every element has the same digit, or
+// the keys alone.
 package radix
 
 import "math"
@@ -26,7 +27,16 @@ func KeyFloat(k uint32) float32 {
 // SortHigh sorts a by its upper 32 bits, stably, using tmp (len(tmp) >=
 // len(a)) as scratch. Passes whose digit is the same for every element are
 // skipped, which makes few-valued features cheap.
-func SortHigh(a, tmp []uint64) {
+func SortHigh(a, tmp []uint64) { sortDigits(a, tmp, 32) }
+
+// Sort32 sorts a (FloatKey keys, say) ascending, using tmp (len(tmp) >=
+// len(a)) as scratch, skipping passes as SortHigh does. It needs half the
+// memory of sorting (key, row) pairs when the rows are not wanted.
+func Sort32(a, tmp []uint32) { sortDigits(a, tmp, 0) }
+
+// sortDigits sorts a stably by its 32 bits from bit low up, in three passes
+// of 11, 11 and 10 bits.
+func sortDigits[T uint32 | uint64](a, tmp []T, low uint) {
 	const bits = 11
 	const buckets = 1 << bits
 	if len(a) < 2 {
@@ -34,14 +44,14 @@ func SortHigh(a, tmp []uint64) {
 	}
 	var counts [3][buckets]int
 	for _, v := range a {
-		counts[0][(v>>32)&(buckets-1)]++
-		counts[1][(v>>(32+bits))&(buckets-1)]++
-		counts[2][v>>(32+2*bits)]++
+		counts[0][(v>>low)&(buckets-1)]++
+		counts[1][(v>>(low+bits))&(buckets-1)]++
+		counts[2][(v>>(low+2*bits))&(buckets-1)]++
 	}
 	src, dst := a, tmp[:len(a)]
 	for pass := 0; pass < 3; pass++ {
 		c := &counts[pass]
-		shift := uint(32 + pass*bits)
+		shift := low + uint(pass*bits)
 		if c[(src[0]>>shift)&(buckets-1)] == len(src) {
 			continue
 		}

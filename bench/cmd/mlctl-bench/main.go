@@ -23,6 +23,8 @@
 //   - `mlctl tune` vs Optuna 3.1 + xgboost on the same folds and budget:
 //     wall time, best objective, held-out families, one and two workers
 //     (bench/tune).
+//   - the scale table (bench/scale): ingest, PostgreSQL bytes, training
+//     time and peak memory of gbdt and rf at 1×, 4× and 16× rows (10M).
 //
 // Data: ../shared/data (DGA families + Umbrella benign) when present, else
 // the demo generator; the flow benchmark needs ../shared/data/flows.
@@ -44,6 +46,7 @@ import (
 	flowsbench "github.com/mlctl/mlctl/bench/flows"
 	gbdtbench "github.com/mlctl/mlctl/bench/gbdt"
 	lstmbench "github.com/mlctl/mlctl/bench/lstm"
+	"github.com/mlctl/mlctl/bench/scale"
 	servingbench "github.com/mlctl/mlctl/bench/serving"
 	tunebench "github.com/mlctl/mlctl/bench/tune"
 	"github.com/mlctl/mlctl/datasets"
@@ -54,6 +57,10 @@ import (
 )
 
 func main() {
+	if scale.IsChild() {
+		// A scale measurement's child process (bench/scale).
+		os.Exit(scale.RunChild())
+	}
 	data := flag.String("data", "../shared/data", "directory laid out like ../shared/data")
 	out := flag.String("out", "bench/out/bench.json", "JSON report")
 	rounds := flag.Int("rounds", 100, "boosting rounds for the speed comparison")
@@ -79,13 +86,17 @@ func main() {
 	tuneTrials := flag.Int("tune-trials", 50, "trials of each search in the tuning benchmark")
 	tuneFraction := flag.Float64("tune-fraction", 0.5, "share of each DGA family and of the benign names the tuning benchmark keeps")
 	tuneParallel := flag.Int("tune-parallel", 2, "mlctl tune --parallel in the tuning benchmark")
+	onlyScale := flag.Bool("only-scale", false, "run only the scale table (ingest, PostgreSQL bytes, training time and peak memory at 1x, 4x, 16x rows; needs PostgreSQL)")
+	skipScale := flag.Bool("skip-scale", false, "skip the scale table")
+	scaleRows := flag.Int("scale-rows", 0, "rows at 1x of the scale table's ingest (default 625,000: 10M at 16x); training takes a quarter")
 	genSets := flag.String("gen-recipes", "mlctl,mlctl-noaug,heidgaf44-xgboost", "recipes of the generalisation runs (bench/dga: mlctl, mlctl-noaug, mlctl-nogen, mlctl-noreg, mlctl-nobenign, heidgaf44, heidgaf44-xgboost, lstm)")
 	flag.Parse()
 	cfg := config{data: *data, out: *out, rounds: *rounds, depth: *depth, skipGen: *skipGen, onlyGen: *onlyGen,
 		genSets: strings.Split(*genSets, ","), skipServing: *skipServing, onlyServing: *onlyServing, onlyTrees: *onlyTrees, skipTrees: *skipTrees,
 		onlyFlows: *onlyFlows, skipFlows: *skipFlows, onlyLSTM: *onlyLSTM, skipLSTM: *skipLSTM, onlyDGAOps: *onlyDGAOps, skipDGAOps: *skipDGAOps,
 		forests:  forestOptions{golearnRows: *golearnRows, golearnFull: *golearnFull, golearnRepeats: *golearnRepeats, golearnFullRepeats: *golearnFullRepeats},
-		onlyTune: *onlyTune, skipTune: *skipTune, tuneTrials: *tuneTrials, tuneFraction: *tuneFraction, tuneParallel: *tuneParallel}
+		onlyTune: *onlyTune, skipTune: *skipTune, tuneTrials: *tuneTrials, tuneFraction: *tuneFraction, tuneParallel: *tuneParallel,
+		onlyScale: *onlyScale, skipScale: *skipScale, scaleRows: *scaleRows}
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "mlctl-bench:", err)
 		os.Exit(1)
@@ -110,6 +121,7 @@ type Report struct {
 	LSTM           *lstmbench.Result          `json:"lstm,omitempty"`
 	DGAOps         *dgabench.OpsResult        `json:"dga_ops,omitempty"`
 	Tuning         *tunebench.Result          `json:"tuning,omitempty"`
+	Scale          *scale.Result              `json:"scale,omitempty"`
 	Extra          map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
@@ -132,6 +144,9 @@ type config struct {
 	tuneTrials       int
 	tuneFraction     float64
 	tuneParallel     int
+	onlyScale        bool
+	skipScale        bool
+	scaleRows        int
 	genSets          []string
 	forests          forestOptions
 }
@@ -155,6 +170,15 @@ func run(ctx context.Context, cfg config) error {
 			return err
 		}
 		rep := Report{When: time.Now().UTC(), Machine: machine(), Data: dataDir, DGAOps: o}
+		return writeReport(rep, outPath)
+	}
+	if cfg.onlyScale {
+		// Its own generated rows and database: no DGA rows to load here.
+		sc, err := scaleBench(ctx, dataDir, cfg.scaleRows)
+		if err != nil {
+			return err
+		}
+		rep := Report{When: time.Now().UTC(), Machine: machine(), Data: dataDir, Scale: sc}
 		return writeReport(rep, outPath)
 	}
 	if cfg.onlyLSTM {
@@ -286,6 +310,13 @@ func run(ctx context.Context, cfg config) error {
 		}
 		rep.Tuning = t
 		fmt.Println(t.Table())
+	}
+	if !cfg.skipScale {
+		sc, err := scaleBench(ctx, dataDir, cfg.scaleRows)
+		if err != nil {
+			return fmt.Errorf("scale table (-skip-scale runs without it): %w", err)
+		}
+		rep.Scale = sc
 	}
 	if !cfg.skipServing {
 		sv, err := servingBench(ctx, rows)
