@@ -372,6 +372,7 @@ func buildFold(lay trainingdata.Layout, rows []datasets.Row, split *registry.Spl
 	if err != nil {
 		return nil, fmt.Errorf("fold %d of %d: %w", in.Fold+1, in.Folds, err)
 	}
+	data.Memo = new(training.Memo) // trials on this fold quantise it once
 	fd := &foldData{lay: lay, td: td, data: data}
 	fd.eval = trainingdata.Labeled(trainingdata.Part(rows, fsplit, registry.PartTest))
 	if lay.Kind == string(mlctl.KindDGA) && lay.Columns == nil {

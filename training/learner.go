@@ -103,6 +103,9 @@ type Data struct {
 	FeatureNames []string
 	// Train and Valid are labeled token sequences.
 	Train, Valid Examples
+	// Memo, when set, keeps what a learner derives from these rows alone
+	// between runs on them (nil: derive it every run).
+	Memo *Memo
 }
 
 // Examples are labeled token sequences.

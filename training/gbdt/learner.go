@@ -70,7 +70,7 @@ func (Learner) ParseParams(user map[string]string, seed uint64, shape training.S
 // every h.CheckpointEvery, and resumes from one.
 func (Learner) Train(ctx context.Context, d training.Data, tp training.Params, h training.Hooks) (training.Model, error) {
 	p := tp.(Params)
-	opt := Options{}
+	opt := Options{Memo: d.Memo}
 	if len(h.Resume) > 0 {
 		var m Model
 		if err := json.Unmarshal(h.Resume, &m); err != nil {

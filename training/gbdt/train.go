@@ -3,7 +3,9 @@ package gbdt
 import (
 	"context"
 	"fmt"
+	"strconv"
 
+	"github.com/mlctl/mlctl/training"
 	"github.com/mlctl/mlctl/training/matrix"
 	"github.com/mlctl/mlctl/training/parallel"
 )
@@ -19,6 +21,9 @@ type Options struct {
 	// and params (Rounds and Threads may differ); the result is the same
 	// model an uninterrupted run gives.
 	Resume *Model
+	// Memo, when set, keeps x's bin codes (for each max_bin) for the next
+	// run on the same x, which then skips quantising.
+	Memo *training.Memo
 }
 
 // Train fits p.Rounds trees of binary:logistic gradient boosting to the rows
@@ -44,7 +49,7 @@ func Train(ctx context.Context, x *matrix.Matrix, y []float32, p Params, opt Opt
 		return nil, fmt.Errorf("gbdt: training cancelled: %w", err)
 	}
 	threads := parallel.Threads(p.Threads)
-	bm := newBinnedMatrix(x, p.MaxBin, threads)
+	bm := opt.Memo.Get("gbdt/bins/"+strconv.Itoa(p.MaxBin), func() any { return newBinnedMatrix(x, p.MaxBin, threads) }).(*binnedMatrix)
 	margin := make([]float32, x.Rows)
 	if m.NumTrees() > 0 {
 		// The checkpoint's trees route rows by value exactly as training
