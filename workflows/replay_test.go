@@ -11,7 +11,7 @@ import (
 
 // TestReplayRecordedHistory replays TrainModel, Rollout (gate passed,
 // scorers confirmed), Rollback, Retrain (shadowed, then promoted) and
-// Tune (3 trials, successive halving, the best retrained)
+// Tune (6 trials, 3 pruned by successive halving, the best retrained)
 // histories recorded from real runs (make demo; `temporal workflow show
 // --output json`). It fails when a change to a workflow would break runs
 // already in flight: guard such changes with workflow.GetVersion.
@@ -26,7 +26,7 @@ func TestReplayRecordedHistory(t *testing.T) {
 		{file: "rollout-history.json"},
 		{file: "rollback-history.json"},
 		{file: "retrain-history.json", id: "retrain-demo-nightly-2026-11-23T12:08:47Z"},
-		{file: "tune-history.json", id: "tune-t-g-20261207T184732.186Z"},
+		{file: "tune-history.json", id: "tune-t-replay-20261207T192929.903Z"},
 	} {
 		r := worker.NewWorkflowReplayer()
 		r.RegisterWorkflow(TrainModel)

@@ -167,6 +167,8 @@ type tuneState struct {
 	split   activities.SplitResult
 	trials  []*TuneTrial
 	prog    TuneProgress
+	// records queue trial records for the registry (startRecorder).
+	records workflow.Channel
 }
 
 func (st *tuneState) run(ctx workflow.Context, started time.Time) (*TuneResult, error) {
@@ -240,6 +242,7 @@ func (st *tuneState) lag() int { return 2*st.in.Parallel - 1 }
 func (st *tuneState) search(ctx workflow.Context, started time.Time, ids []int64) error {
 	in := st.in
 	sampler := tuning.Sampler{Space: in.Space, Seed: in.Seed, Startup: in.Startup}
+	stored := st.startRecorder(ctx)
 	finished := workflow.NewChannel(ctx)
 	running := 0
 	next := 0
@@ -260,6 +263,8 @@ func (st *tuneState) search(ctx workflow.Context, started time.Time, ids []int64
 			})
 		}
 		if running == 0 {
+			st.records.Close()
+			stored.Receive(ctx, nil)
 			return nil
 		}
 		finished.Receive(ctx, nil)
@@ -396,12 +401,32 @@ func (st *tuneState) searched(t *TuneTrial) string {
 	return strings.Join(ps, " ")
 }
 
-// record stores the trial as it stands in the registry.
+// record queues the trial as it stands for the registry; trials go on
+// without waiting for it.
 func (st *tuneState) record(ctx workflow.Context, t *TuneTrial) {
+	r := t.Trial
+	r.FoldValues, r.Workers = slices.Clone(r.FoldValues), slices.Clone(r.Workers)
+	st.records.Send(ctx, r)
+}
+
+// startRecorder stores the queued trial records one at a time, in the
+// order they were queued; the returned channel gets a value once the
+// queue is closed and stored.
+func (st *tuneState) startRecorder(ctx workflow.Context) workflow.Channel {
 	var a *activities.Activities
-	if err := workflow.ExecuteActivity(st.control, a.RecordTrial, t.Trial).Get(ctx, nil); err != nil {
-		workflow.GetLogger(ctx).Warn("record trial", "trial", t.Number, "error", err)
-	}
+	// Every record of every trial fits: one as it starts, one a rung.
+	st.records = workflow.NewBufferedChannel(ctx, st.in.Trials*(len(st.plan.Halving.Rungs)+1)+1)
+	stored := workflow.NewChannel(ctx)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		var r mlctl.Trial
+		for st.records.Receive(ctx, &r) {
+			if err := workflow.ExecuteActivity(st.control, a.RecordTrial, r).Get(ctx, nil); err != nil {
+				workflow.GetLogger(ctx).Warn("record trial", "trial", r.Number, "error", err)
+			}
+		}
+		stored.Send(ctx, true)
+	})
+	return stored
 }
 
 // count updates the progress counters and the best trial.
