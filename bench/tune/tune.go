@@ -203,14 +203,18 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	runs := []struct {
 		name, pinning string
 		cpus          []string
+		extra         []string
 	}{
-		{"1 worker, both cores", "none", []string{""}},
-		{"1 worker, pinned", "taskset -c 0", []string{"0"}},
-		{"2 workers, pinned", "taskset -c 0 and -c 1", []string{"0", "1"}},
+		{"1 worker, both cores", "none", []string{""}, nil},
+		{"1 worker, pinned", "taskset -c 0", []string{"0"}, nil},
+		{"2 workers, pinned", "taskset -c 0 and -c 1", []string{"0", "1"}, nil},
+		// Every trial at its full 100 trees, as Optuna trains them: the
+		// samplers side by side without successive halving.
+		{"1 worker, no halving", "none", []string{""}, []string{"--no-halving"}},
 	}
 	for i, rc := range runs {
 		logf("mlctl, %s: %d trials ...", rc.name, o.Trials)
-		mr, tr, err := s.tune(ctx, o, space, fmt.Sprintf("tunebench-%c", 'a'+i), rc.cpus)
+		mr, tr, err := s.tune(ctx, o, space, fmt.Sprintf("tunebench-%c", 'a'+i), rc.cpus, rc.extra...)
 		if err != nil {
 			return nil, fmt.Errorf("mlctl tune, %s: %w", rc.name, err)
 		}
@@ -262,8 +266,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	return res, nil
 }
 
-// tune runs `mlctl tune` with workers on cpus and measures it.
-func (s *stack) tune(ctx context.Context, o Options, space tuning.Space, model string, cpus []string) (*MlctlRun, *workflows.TuneResult, error) {
+// tune runs `mlctl tune` (with extra arguments) with workers on cpus and
+// measures it.
+func (s *stack) tune(ctx context.Context, o Options, space tuning.Space, model string, cpus []string, extra ...string) (*MlctlRun, *workflows.TuneResult, error) {
 	ws, err := s.startWorkers(ctx, model, cpus)
 	defer func() {
 		for _, w := range ws {
@@ -300,6 +305,7 @@ func (s *stack) tune(ctx context.Context, o Options, space tuning.Space, model s
 	for _, f := range o.Holdout {
 		args = append(args, "--holdout-family", f)
 	}
+	args = append(args, extra...)
 	start := time.Now()
 	out, err := s.Run(ctx, args...)
 	if err != nil {
