@@ -2,12 +2,10 @@ package scale
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/mlctl/mlctl/artifact"
-	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/bench/corpora"
 	"github.com/mlctl/mlctl/features"
 )
 
@@ -43,25 +41,10 @@ func (b *Base) Validate() error {
 // shared corpora under dir: every DGA name of dga/*.csv (label 1, its
 // family) and the Umbrella top 100k (label 0, family umbrella).
 func LoadBase(dir string) (*Base, error) {
-	dga, _ := filepath.Glob(filepath.Join(dir, "dga", "*.csv"))
-	umbrella := filepath.Join(dir, "benign", "umbrella-top-100k.txt")
-	if _, err := os.Stat(umbrella); err != nil || len(dga) == 0 {
-		return nil, fmt.Errorf("scale base: need %s/dga/*.csv and %s (set MLCTL_SHARED_DATA, or -data, to the shared corpora)", dir, umbrella)
-	}
-	one, zero := 1, 0
-	var reads []*datasets.Read
-	for _, f := range dga {
-		r, err := datasets.ReadDGA(f, datasets.ReadOptions{Label: &one})
-		if err != nil {
-			return nil, err
-		}
-		reads = append(reads, r)
-	}
-	r, err := datasets.ReadDGA(umbrella, datasets.ReadOptions{Label: &zero, Family: "umbrella"})
+	rows, err := corpora.DGA(dir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("scale base: %w", err)
 	}
-	rows, _, _ := datasets.Merge(append(reads, r)...)
 	set, err := features.Lookup("heidgaf44", nil)
 	if err != nil {
 		return nil, err

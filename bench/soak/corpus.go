@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 
+	"github.com/mlctl/mlctl/bench/corpora"
 	"github.com/mlctl/mlctl/datasets"
 )
 
@@ -21,26 +21,10 @@ type corpus struct {
 // (label 0) under dir, shuffles them with seed and keeps trainRows of
 // them, half of each label, for training; the rest are the feeds' names.
 func loadCorpus(dir string, trainRows int, seed uint64) (*corpus, error) {
-	dgaFiles, _ := filepath.Glob(filepath.Join(dir, "dga", "*.csv"))
-	umbrella := filepath.Join(dir, "benign", "umbrella-top-100k.txt")
-	if _, err := os.Stat(umbrella); err != nil || len(dgaFiles) == 0 {
-		return nil, fmt.Errorf("soak: the shared corpora at %s lack dga/*.csv or benign/umbrella-top-100k.txt (set MLCTL_SHARED_DATA)", dir)
-	}
-	one, zero := 1, 0
-	var reads []*datasets.Read
-	for _, f := range dgaFiles {
-		r, err := datasets.ReadDGA(f, datasets.ReadOptions{Label: &one})
-		if err != nil {
-			return nil, err
-		}
-		reads = append(reads, r)
-	}
-	r, err := datasets.ReadDGA(umbrella, datasets.ReadOptions{Label: &zero, Family: "umbrella"})
+	rows, err := corpora.DGA(dir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("soak: %w", err)
 	}
-	reads = append(reads, r)
-	rows, _, _ := datasets.Merge(reads...)
 
 	var benign, dga []datasets.Row
 	for _, row := range rows {

@@ -33,6 +33,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -42,6 +43,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlctl/mlctl/bench/corpora"
 	dgabench "github.com/mlctl/mlctl/bench/dga"
 	flowsbench "github.com/mlctl/mlctl/bench/flows"
 	gbdtbench "github.com/mlctl/mlctl/bench/gbdt"
@@ -352,28 +354,15 @@ func writeReport(rep Report, outPath string) error {
 // loadRows reads dga/*.csv (label 1) and benign/umbrella-top-100k.txt
 // (label 0) from dir, or generates a corpus when dir is absent.
 func loadRows(dir string) ([]datasets.Row, string, error) {
-	dga, _ := filepath.Glob(filepath.Join(dir, "dga", "*.csv"))
-	umbrella := filepath.Join(dir, "benign", "umbrella-top-100k.txt")
-	if _, err := os.Stat(umbrella); err != nil || len(dga) == 0 {
+	rows, err := corpora.DGA(dir)
+	if errors.Is(err, corpora.ErrMissing) {
 		fmt.Fprintf(os.Stderr, "mlctl-bench: %s not found; using the demo generator\n", dir)
 		return datasets.GenerateDemo(1, 160000), "generator", nil
 	}
-	one, zero := 1, 0
-	var reads []*datasets.Read
-	for _, f := range dga {
-		r, err := datasets.ReadDGA(f, datasets.ReadOptions{Label: &one})
-		if err != nil {
-			return nil, "", err
-		}
-		reads = append(reads, r)
-	}
-	r, err := datasets.ReadDGA(umbrella, datasets.ReadOptions{Label: &zero, Family: "umbrella"})
 	if err != nil {
 		return nil, "", err
 	}
-	reads = append(reads, r)
-	rows, _, _ := datasets.Merge(reads...)
-	return rows, dir + " (dga/ + benign/umbrella-top-100k.txt)", nil
+	return rows, corpora.Describe(dir), nil
 }
 
 // servingBench runs the serving benchmark on the dev stack's PostgreSQL
