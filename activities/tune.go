@@ -226,9 +226,11 @@ func (a *Activities) TuneFold(ctx context.Context, in TuneFoldInput) (TuneFoldRe
 	stateKey := foldStateKey(in.RunID, in.Trial, in.Fold)
 	var h training.Hooks
 	resumed := 0
-	if st, ok := a.foldState(ctx, stateKey); ok && st.units < in.Units {
-		if n, err := l.ResumePoint(st.state); err == nil && n == st.units {
-			h.Resume, resumed = st.state, n
+	if in.Rung > 0 { // a first rung has nothing to grow: no lookup
+		if st, ok := a.foldState(ctx, stateKey); ok && st.units < in.Units {
+			if n, err := l.ResumePoint(st.state); err == nil && n == st.units {
+				h.Resume, resumed = st.state, n
+			}
 		}
 	}
 	h.Progress = func(training.Progress) error { return ctx.Err() }

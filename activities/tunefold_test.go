@@ -27,7 +27,7 @@ func TestTuneFold(t *testing.T) {
 		env := s.NewTestActivityEnvironment()
 		env.RegisterActivity(acts)
 		v, err := env.ExecuteActivity(acts.TuneFold, activities.TuneFoldInput{
-			RunID: run, Trial: 0, Rung: 0, Fold: 1, Folds: 3, Group: "family", Seed: 4,
+			RunID: run, Trial: 0, Rung: map[int]int{10: 0, 30: 1, 60: 2}[units], Fold: 1, Folds: 3, Group: "family", Seed: 4,
 			DatasetIDs: e.ids, SplitID: e.split.SplitID, Algo: "gbdt",
 			Params: map[string]string{"rounds": strconv.Itoa(units), "max_depth": depth, "eta": "0.3"}, Units: units,
 			Objective: tuning.Objective{Name: "logloss"}, // the demo's names are separable: ROC-AUC is 1 at any depth
