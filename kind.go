@@ -11,6 +11,9 @@ const (
 	KindTXT Kind = "txt"
 	// KindFlow rows are the flow feature set's vectors, one per source and window.
 	KindFlow Kind = "flow"
+	// KindDNSDomain rows are the dns-domain feature set's vectors, one per
+	// registrable domain and window (features/dnsdomain).
+	KindDNSDomain Kind = "dns-domain"
 	// KindTabular rows are the numeric columns of a user's table.
 	KindTabular Kind = "tabular"
 )

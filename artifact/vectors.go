@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/mlctl/mlctl/features/dnsdomain"
 	"github.com/mlctl/mlctl/features/flow"
 	"github.com/mlctl/mlctl/training/matrix"
 )
 
-// Models of flow and tabular datasets take the dataset's vectors as they
-// are: their feature set is named for the kind ("flow", "tabular") and
+// Models of flow, dns-domain and tabular datasets take the dataset's
+// vectors as they are: their feature set is named for the kind ("flow",
+// "dns-domain", "tabular") and
 // lists the columns the model reads, in the order it reads them. A flow
 // model's columns are the flow window set's features at the version that
 // computed them, so serving, which computes them from conn.log, checks
@@ -17,6 +19,7 @@ import (
 // on (less any baseline column) and are matched by name when scoring.
 const (
 	FlowFeatureSet    = flow.WindowSetName
+	DomainFeatureSet  = dnsdomain.SetName
 	TabularFeatureSet = "tabular"
 	// TabularVersion is the version of the tabular set: identity on named
 	// columns.
@@ -33,13 +36,18 @@ func VectorFeatureSet(kind string, columns []string) (FeatureSet, error) {
 			return FeatureSet{}, fmt.Errorf("flow dataset has %d columns that are not this mlctl's flow features v%d (%d); re-ingest it", len(columns), flow.WindowSetVersion, len(want))
 		}
 		return FeatureSet{Name: FlowFeatureSet, Version: flow.WindowSetVersion, Names: slices.Clone(columns)}, nil
+	case dnsdomain.SetName:
+		if !slices.Equal(columns, dnsdomain.Names()) {
+			return FeatureSet{}, fmt.Errorf("dns-domain dataset has %d columns that are not this mlctl's dns-domain features v%d (%d); re-ingest it", len(columns), dnsdomain.SetVersion, len(dnsdomain.Names()))
+		}
+		return FeatureSet{Name: DomainFeatureSet, Version: dnsdomain.SetVersion, Names: slices.Clone(columns)}, nil
 	case "tabular":
 		if len(columns) == 0 {
 			return FeatureSet{}, fmt.Errorf("tabular dataset has no columns")
 		}
 		return FeatureSet{Name: TabularFeatureSet, Version: TabularVersion, Names: slices.Clone(columns)}, nil
 	}
-	return FeatureSet{}, fmt.Errorf("kind %q has no vector feature set (want flow or tabular)", kind)
+	return FeatureSet{}, fmt.Errorf("kind %q has no vector feature set (want flow, dns-domain or tabular)", kind)
 }
 
 // vectorKind returns the dataset kind of a vector feature set, "" for a
@@ -48,6 +56,8 @@ func vectorKind(fs FeatureSet) string {
 	switch fs.Name {
 	case FlowFeatureSet:
 		return "flow"
+	case DomainFeatureSet:
+		return dnsdomain.SetName
 	case TabularFeatureSet:
 		return "tabular"
 	}
@@ -62,6 +72,15 @@ func checkVectorSet(fs FeatureSet) error {
 		}
 		if !slices.Equal(fs.Names, flow.DefaultWindowSet().Names()) {
 			return fmt.Errorf("artifact's %d flow features are not this mlctl's flow features v%d", len(fs.Names), flow.WindowSetVersion)
+		}
+		return nil
+	}
+	if fs.Name == DomainFeatureSet {
+		if fs.Version != dnsdomain.SetVersion {
+			return fmt.Errorf("artifact wants dns-domain features v%d, this mlctl computes v%d", fs.Version, dnsdomain.SetVersion)
+		}
+		if !slices.Equal(fs.Names, dnsdomain.Names()) {
+			return fmt.Errorf("artifact's %d dns-domain features are not this mlctl's dns-domain features v%d", len(fs.Names), dnsdomain.SetVersion)
 		}
 		return nil
 	}

@@ -72,6 +72,11 @@ type Alert struct {
 	// answered queries in the window answered NXDOMAIN; nil when the
 	// source carried no response codes (or for other kinds).
 	NXDomainShare *float64 `json:"nxdomain_share,omitempty"`
+	// Domain and Clients are a tunnel alert's registrable domain and (up
+	// to 8 of) the clients that asked in its window; stored in Detail
+	// too, so they are not read back from the registry.
+	Domain  string   `json:"domain,omitempty"`
+	Clients []string `json:"clients,omitempty"`
 	// MedianScore is a client alert's median score of its Names.
 	MedianScore *float64 `json:"median_score,omitempty"`
 	// Vector is the feature vector the model scored, for grouping alerts

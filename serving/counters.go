@@ -33,6 +33,9 @@ type Counters struct {
 	ZeekDNS  *SourceCounts `json:"zeek-dns,omitempty"`
 	Dnstap   *SourceCounts `json:"dnstap,omitempty"`
 	ZeekConn *SourceCounts `json:"zeek-conn,omitempty"`
+	// DNSDomain are the domain windows' counts (nil when no DNS source
+	// is read): records taken, windows scored.
+	DNSDomain *SourceCounts `json:"dns-domain,omitempty"`
 	// Shadow is the open shadow's (nil: none scored).
 	Shadow *ShadowCounts `json:"shadow,omitempty"`
 	// LiveSample is the model in service's live sample (nil: none kept).
@@ -62,6 +65,8 @@ func (c *Counters) Source(name string) *SourceCounts {
 		return c.Dnstap
 	case SourceZeekConn:
 		return c.ZeekConn
+	case SourceDNSDomain:
+		return c.DNSDomain
 	}
 	return nil
 }
@@ -133,6 +138,9 @@ func (s *Server) countersOf(m *Model, sh *Shadow) Counters {
 	}
 	if s.flows != nil {
 		c.ZeekConn = s.flows.counters.Counts()
+	}
+	if s.domains != nil {
+		c.DNSDomain = s.domains.Counters().Counts()
 	}
 	if sh != nil {
 		st := sh.Stats()

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/mlctl/mlctl"
+	"github.com/mlctl/mlctl/features/dnsdomain"
 	"github.com/mlctl/mlctl/features/prefilter"
 	"github.com/mlctl/mlctl/registry"
 )
@@ -26,6 +27,16 @@ import (
 // Config is what `mlctl serve` runs.
 type Config struct {
 	Alias string
+	// DomainAlias is a second alias whose model (a dns-domain model)
+	// scores the DNS sources' traffic per registrable domain beside the
+	// main alias's name model ("": the main alias's model does when it is
+	// a dns-domain model).
+	DomainAlias string
+	// Domain configures the domain windows (zero: dnsdomain's defaults);
+	// TunnelRealert how long a domain stays quiet after a tunnel alert
+	// (default DefaultTunnelRealert).
+	Domain        dnsdomain.Config
+	TunnelRealert time.Duration
 	// HTTPAddr is the API's listen address ("" for none; ":0" picks a port).
 	HTTPAddr string
 	// ZeekDNS and ZeekConn are Zeek logs to follow ("" for none).
@@ -102,6 +113,8 @@ type Server struct {
 	alerts   *AlertSink
 	pipeline *Pipeline
 	flows    *connSource
+	domains  *DomainWindows
+	lane     *lane // the domain alias's, nil without one
 	listener net.Listener
 	badMu    sync.Mutex
 	badShown map[string]int
@@ -123,6 +136,17 @@ type MetricsRegistry interface {
 func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistry) (*Server, error) {
 	if err := registry.ValidAliasName(cfg.Alias); err != nil {
 		return nil, err
+	}
+	if cfg.DomainAlias != "" {
+		if err := registry.ValidAliasName(cfg.DomainAlias); err != nil {
+			return nil, err
+		}
+		if cfg.DomainAlias == cfg.Alias {
+			return nil, mlctl.Errorf(mlctl.EINVALID, "serve: --domain-alias %s is --alias too: give another alias, or none (the alias's model scores domain windows when it is a dns-domain model)", cfg.DomainAlias)
+		}
+		if cfg.ZeekDNS == "" && cfg.Dnstap == "" {
+			return nil, mlctl.Errorf(mlctl.EINVALID, "serve: --domain-alias scores DNS traffic: give --zeek-dns PATH or --dnstap unix:PATH")
+		}
 	}
 	if cfg.HTTPAddr == "" && cfg.ZeekDNS == "" && cfg.ZeekConn == "" && cfg.Dnstap == "" {
 		return nil, mlctl.Errorf(mlctl.EINVALID, "serve: give at least one source: --http ADDR, --zeek-dns PATH, --zeek-conn PATH or --dnstap unix:PATH")
@@ -168,6 +192,16 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 	}
 	if cfg.ZeekConn != "" {
 		if s.flows, err = newConnSource(cfg.ZeekConn, cfg.FromEnd, cfg.Flow, s.holder, s.watcher.Checked(), s.alerts, s.bad); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.ZeekDNS != "" || cfg.Dnstap != "" {
+		holder := s.holder
+		if cfg.DomainAlias != "" {
+			s.lane = s.newLane(cfg.DomainAlias)
+			holder = s.lane.holder
+		}
+		if s.domains, err = NewDomainWindows(holder, s.alerts, cfg.Domain, cfg.TunnelRealert, s.bad); err != nil {
 			return nil, err
 		}
 	}
@@ -232,6 +266,19 @@ func (s *Server) Run(ctx context.Context) error {
 	afterRegistry(s.pruneScorers)
 	afterRegistry(s.beat.Run)
 	afterRegistry(s.recorder.Run) // its last write comes after the last input is scored
+	if s.lane != nil {
+		s.lane.run(bg, &bgWG, afterRegistry)
+	}
+	// The domain windows run until the sources stopped, then score what
+	// is still open.
+	domainsCtx, stopDomains := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopDomains()
+	domainsDone := make(chan struct{})
+	if s.domains != nil {
+		go func() { defer close(domainsDone); s.domains.Run(domainsCtx) }()
+	} else {
+		close(domainsDone)
+	}
 	pipeDone := make(chan struct{})
 	go func() { defer close(pipeDone); s.pipeline.Run(ctx) }()
 
@@ -298,6 +345,8 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	s.pipeline.Close()
 	<-pipeDone
+	stopDomains()
+	<-domainsDone // the windows still open are scored
 	if err := s.alerts.Close(); err != nil {
 		s.log.Error("close alerts file", "error", err)
 	}
