@@ -27,9 +27,11 @@ func datasetCommand() *ucli.Command {
 				Usage:     "read files into a new, immutable dataset version",
 				ArgsUsage: "NAME",
 				Flags: []ucli.Flag{
-					&ucli.StringFlag{Name: "kind", Required: true, Usage: "dga (names), txt (TXT records: a table's txt column or a Zeek dns.log's TXT answers), flow (Zeek conn.log or flow-analyzer CSV, windows per source IP) or tabular (numeric columns)"},
+					&ucli.StringFlag{Name: "kind", Required: true, Usage: "dga (names), txt (TXT records: a table's txt column or a Zeek dns.log's TXT answers), flow (Zeek conn.log or flow-analyzer CSV, windows per source IP), dns-domain (Zeek dns.log or dnstap captures, windows per registrable domain) or tabular (numeric columns)"},
+					&ucli.StringSliceFlag{Name: "malicious-domain", Usage: "dns-domain: a domain whose windows (its own and every name's under it) are malicious (repeatable; --family names the tool)"},
+					&ucli.StringFlag{Name: "label-file", Usage: "dns-domain: a file of domains, one a line, each optionally with its label (0/1) and family after a comma or tab"},
 					&ucli.StringSliceFlag{Name: "file", Required: true, Usage: "input file (repeatable)"},
-					&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek (flow: auto|zeek|jsonl|csv)"},
+					&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek (flow: auto|zeek|jsonl|csv; dns-domain: auto|zeek|jsonl|dnstap)"},
 					&ucli.StringFlag{Name: "label", Usage: "label of every row in files without a label column (flow: of windows without labeled flows): 0 (benign) or 1 (malicious)"},
 					&ucli.StringFlag{Name: "label-column", Usage: "label column name (default label)"},
 					&ucli.StringFlag{Name: "family", Usage: "family (or benign source) of rows without one"},
@@ -87,10 +89,12 @@ func datasetIngest(c *ucli.Context) error {
 		input = datasets.TXTRecords
 	case "flow":
 		return ingestFlows(c, name)
+	case "dns-domain":
+		return ingestDomains(c, name)
 	case "tabular":
 		return ingestTabular(c, name)
 	default:
-		return usagef("dataset ingest: --kind %s: want dga, txt, flow or tabular", kind)
+		return usagef("dataset ingest: --kind %s: want dga, txt, flow, dns-domain or tabular", kind)
 	}
 	column := c.String("domain-column")
 	if input != nil {

@@ -20,7 +20,7 @@ func featuresCommand() *ucli.Command {
 		Name:  "features",
 		Usage: "print feature vectors exactly as training and serving compute them",
 		Flags: []ucli.Flag{
-			&ucli.StringFlag{Name: "kind", Value: "dga", Usage: "dga (names), flow (a conn.log's source windows) or tabular (a table's numeric columns); txt comes later"},
+			&ucli.StringFlag{Name: "kind", Value: "dga", Usage: "dga (names), flow (a conn.log's source windows), dns-domain (a dns.log's or dnstap capture's domain windows) or tabular (a table's numeric columns); txt comes later"},
 			&ucli.StringFlag{Name: "set", Usage: fmt.Sprintf("named feature set: %s", strings.Join(features.SetNames(), ", "))},
 			&ucli.StringFlag{Name: "model", Usage: "use the feature set (and fitted state) of MODEL@V"},
 			&ucli.StringFlag{Name: "file", Required: true, Usage: "input file: a list of names, or CSV/TSV with a domain column"},
@@ -39,10 +39,10 @@ func featuresAction(c *ucli.Context) error {
 	}
 	switch kind := c.String("kind"); kind {
 	case "dga":
-	case "flow", "tabular":
+	case "flow", "dns-domain", "tabular":
 		return vectorFeatures(c, kind)
 	default:
-		return usagef("features: --kind %s: want dga, flow or tabular (txt comes later)", kind)
+		return usagef("features: --kind %s: want dga, flow, dns-domain or tabular (txt comes later)", kind)
 	}
 	var set features.Set
 	var err error

@@ -114,7 +114,7 @@ func score(c *ucli.Context) error {
 		if c.Bool("json") {
 			line := scoreLine{Input: in, Score: scores[i], Label: label, Model: l.Model.Name, Version: l.Model.Version, Top: top}
 			if vin != nil {
-				line.SrcIP, line.WindowStart, line.WindowSeconds = vin.window(i)
+				vin.window(i, &line)
 			}
 			if err := printJSON(w, line); err != nil {
 				return err
@@ -139,10 +139,12 @@ type scoreLine struct {
 	Version int     `json:"version"`
 	// Top lists the features that pushed the score up most (with --explain).
 	Top []artifact.Push `json:"top_features,omitempty"`
-	// The window of a flow model's input.
-	SrcIP         string `json:"src_ip,omitempty"`
-	WindowStart   string `json:"window_start,omitempty"`
-	WindowSeconds int    `json:"window_seconds,omitempty"`
+	// The window of a flow or dns-domain model's input.
+	SrcIP         string   `json:"src_ip,omitempty"`
+	Domain        string   `json:"domain,omitempty"`
+	Clients       []string `json:"clients,omitempty"`
+	WindowStart   string   `json:"window_start,omitempty"`
+	WindowSeconds int      `json:"window_seconds,omitempty"`
 }
 
 // scorePrefiltered scores the names the prefilter keeps into scores (the

@@ -26,6 +26,8 @@ func serveCommand() *ucli.Command {
 		Usage: "score live traffic with an alias's model, swapping it without a restart when the alias moves",
 		Flags: append([]ucli.Flag{
 			&ucli.StringFlag{Name: "alias", Value: "production", Usage: "alias whose model to serve"},
+			&ucli.StringFlag{Name: "domain-alias", Usage: "a second alias whose dns-domain model scores the DNS sources per registrable domain and window (tunnel alerts), beside --alias's name model; without it, --alias's model does when it is a dns-domain model"},
+			&ucli.DurationFlag{Name: "tunnel-realert", Value: serving.DefaultTunnelRealert, Usage: "how long a domain stays quiet after a tunnel alert (its windows are still scored and counted)"},
 			&ucli.StringFlag{Name: "http", Usage: "listen address of the HTTP API (POST /v1/score, GET /healthz, GET /metrics), e.g. 127.0.0.1:8080"},
 			&ucli.StringFlag{Name: "zeek-dns", Usage: "Zeek dns.log (TSV or JSON) to follow as it grows and rotates"},
 			&ucli.StringFlag{Name: "zeek-conn", Usage: "Zeek conn.log (TSV or JSON) to follow: scored by source window when the alias points at a flow model, else checked with the flow analyzer's flow rules"},
@@ -71,7 +73,7 @@ func serve(c *ucli.Context) error {
 		return usagef("serve: unknown argument %q (did you mean `serve status`?)", c.Args().First())
 	}
 	cfg := serving.Config{
-		Alias: c.String("alias"), HTTPAddr: c.String("http"), ZeekDNS: c.String("zeek-dns"), ZeekConn: c.String("zeek-conn"),
+		Alias: c.String("alias"), DomainAlias: c.String("domain-alias"), TunnelRealert: c.Duration("tunnel-realert"), HTTPAddr: c.String("http"), ZeekDNS: c.String("zeek-dns"), ZeekConn: c.String("zeek-conn"),
 		DnstapResponses: c.Bool("dnstap-responses"), Alerts: c.String("alerts"), FromEnd: c.Bool("from-end"),
 		MaxBody: c.Int64("max-body"), Heartbeat: c.Duration("heartbeat"), Pipeline: serving.PipelineOptions{QueueSize: c.Int("queue")},
 		DriftSample: c.Int("drift-sample"), SampleFlush: c.Duration("sample-flush"),

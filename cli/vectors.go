@@ -8,6 +8,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/features/dnsdomain"
 	"github.com/mlctl/mlctl/features/flow"
 )
 
@@ -19,6 +20,8 @@ type vectorInputs struct {
 	vectors [][]float64
 	// units are the flow windows behind the vectors (kind flow only).
 	units []flow.Unit
+	// domains are the domain windows behind them (kind dns-domain only).
+	domains []dnsdomain.Unit
 }
 
 // readVectorInputs reads a file of the kind as ingest reads it (flow: Zeek
@@ -45,6 +48,24 @@ func readVectorInputs(c *ucli.Context, kind, path, format string) (*vectorInputs
 			in.keys[i], in.vectors[i] = u.Input(), u.Values
 		}
 		return in, nil
+	case "dns-domain":
+		recs, bad, err := readDNSRecords(path, format)
+		if err != nil {
+			return nil, err
+		}
+		reportSkipped(c, bad)
+		units, _, err := dnsdomain.Windows(recs, dnsdomain.Config{})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if len(units) == 0 {
+			return nil, fmt.Errorf("%s: no queries with a registrable domain in %d records (%d bad lines); a dns-domain model scores a Zeek dns.log or a dnstap capture", path, len(recs), len(bad))
+		}
+		in := &vectorInputs{columns: dnsdomain.Names(), domains: units, keys: make([]string, len(units)), vectors: make([][]float64, len(units))}
+		for i, u := range units {
+			in.keys[i], in.vectors[i] = u.Input(), u.Values
+		}
+		return in, nil
 	case "tabular":
 		t, err := datasets.ReadTabular(path, datasets.TabularOptions{Format: format,
 			KeyColumns: c.StringSlice("key-column"), IgnoreColumns: c.StringSlice("ignore-column")})
@@ -64,16 +85,20 @@ func readVectorInputs(c *ucli.Context, kind, path, format string) (*vectorInputs
 		}
 		return in, nil
 	}
-	return nil, usagef("--kind %s: want dga, flow or tabular", kind)
+	return nil, usagef("--kind %s: want dga, flow, dns-domain or tabular", kind)
 }
 
-// window returns the flow window fields of input i for JSON output.
-func (in *vectorInputs) window(i int) (src, start string, seconds int) {
-	if in.units == nil {
-		return "", "", 0
+// window fills the window fields of input i's JSON line: a flow window's
+// source, a domain window's domain and clients.
+func (in *vectorInputs) window(i int, line *scoreLine) {
+	switch {
+	case in.units != nil:
+		u := in.units[i]
+		line.SrcIP, line.WindowStart, line.WindowSeconds = u.SrcIP.String(), u.WindowStart.UTC().Format(time.RFC3339Nano), u.WindowSeconds
+	case in.domains != nil:
+		u := in.domains[i]
+		line.Domain, line.Clients, line.WindowStart, line.WindowSeconds = u.Domain, u.Clients, u.WindowStart.UTC().Format(time.RFC3339Nano), u.WindowSeconds
 	}
-	u := in.units[i]
-	return u.SrcIP.String(), u.WindowStart.UTC().Format(time.RFC3339Nano), u.WindowSeconds
 }
 
 // reportSkipped prints the first bad lines of a file read for scoring.

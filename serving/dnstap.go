@@ -69,6 +69,10 @@ type Dnstap struct {
 	// goroutine, in the order of its frames; with several connections
 	// it is called concurrently.
 	Emit func(Query)
+	// Observe, when set, receives every client query and client response
+	// (Query.Response), whether or not ScoreResponses, before Emit, from
+	// the same goroutines: the domain windows count them all.
+	Observe func(Query)
 	// Ready, if set, is called once the socket accepts connections.
 	Ready func()
 	// Now gives the time of messages without one (default time.Now).
@@ -323,12 +327,15 @@ func (r *dnstapReceiver) serve(c net.Conn, n uint64) {
 		}
 		frames++
 		r.counters.Read.Add(1)
-		q, ok, reason := r.decode(buf[:size])
+		q, ok, reason := decodeDnstap(buf[:size], r.now)
+		if ok && r.d.Observe != nil {
+			r.d.Observe(q)
+		}
 		switch {
 		case reason != "":
 			r.counters.Bad.Add(1)
 			fail(frames, reason)
-		case !ok:
+		case !ok || (q.Response && !r.d.ScoreResponses):
 			r.counters.Skipped.Add(1)
 		default:
 			r.counters.Parsed.Add(1)
@@ -339,9 +346,11 @@ func (r *dnstapReceiver) serve(c net.Conn, n uint64) {
 	}
 }
 
-// decode turns one frame into a query. It returns false with no reason for
-// a message not scored, and a reason for a bad one.
-func (r *dnstapReceiver) decode(frame []byte) (Query, bool, string) {
+// decodeDnstap turns one frame into a query: a CLIENT_QUERY's, or a
+// CLIENT_RESPONSE's (Response set, with its code, size and TXT records).
+// It returns false with no reason for a message of another type, and a
+// reason for a bad one; now gives the time of a message without one.
+func decodeDnstap(frame []byte, now func() time.Time) (Query, bool, string) {
 	var tap dnstap.Dnstap
 	if err := proto.Unmarshal(frame, &tap); err != nil {
 		return Query{}, false, "undecodable dnstap protobuf: " + err.Error()
@@ -361,9 +370,6 @@ func (r *dnstapReceiver) decode(frame []byte) (Query, bool, string) {
 			return Query{}, false, "CLIENT_QUERY without query_message"
 		}
 	case dnstap.Message_CLIENT_RESPONSE:
-		if !r.d.ScoreResponses {
-			return Query{}, false, ""
-		}
 		wire, sec, nsec = m.GetResponseMessage(), m.GetResponseTimeSec(), m.GetResponseTimeNsec()
 		response = wire != nil
 		if wire == nil {
@@ -378,22 +384,23 @@ func (r *dnstapReceiver) decode(frame []byte) (Query, bool, string) {
 	default:
 		return Query{}, false, ""
 	}
-	name, ok, reason := dnstapQuestion(wire)
+	name, qtype, ok, reason := dnstapQuestion(wire)
 	if !ok {
 		return Query{}, false, reason
 	}
-	q := Query{Source: SourceDnstap, Name: name}
+	q := Query{Source: SourceDnstap, Name: name, QType: qtype, Response: m.GetType() == dnstap.Message_CLIENT_RESPONSE, Label: -1}
 	if response {
 		var err error
 		if q.TXT, err = dnsAnswerTXT(wire); err != nil {
 			return Query{}, false, "undecodable DNS message: " + err.Error()
 		}
 		q.RCode = dnsRCode(wire)
+		q.ResponseBytes = len(wire)
 	}
 	if sec != 0 {
 		q.Time = time.Unix(int64(sec), int64(nsec)).UTC()
 	} else {
-		q.Time = r.now()
+		q.Time = now()
 	}
 	if a := m.GetQueryAddress(); len(a) == net.IPv4len || len(a) == net.IPv6len {
 		q.ClientIP = net.IP(a).String()
@@ -417,24 +424,29 @@ func dnsRCode(wire []byte) string {
 // section miekg/dns cannot unpack does not lose the name. It returns false
 // with no reason when there is nothing to score (not a QUERY, no question,
 // the root).
-func dnstapQuestion(wire []byte) (string, bool, string) {
+func dnstapQuestion(wire []byte) (name, qtype string, ok bool, reason string) {
 	const header = 12
 	if len(wire) < header {
-		return "", false, fmt.Sprintf("undecodable DNS message: %d bytes, shorter than a header", len(wire))
+		return "", "", false, fmt.Sprintf("undecodable DNS message: %d bytes, shorter than a header", len(wire))
 	}
 	if opcode := int(wire[2]>>3) & 0xF; opcode != dns.OpcodeQuery || binary.BigEndian.Uint16(wire[4:6]) == 0 {
-		return "", false, ""
+		return "", "", false, ""
 	}
 	name, off, err := dns.UnpackDomainName(wire, header)
 	if err != nil {
-		return "", false, "undecodable DNS message: question name: " + err.Error()
+		return "", "", false, "undecodable DNS message: question name: " + err.Error()
 	}
 	if off+4 > len(wire) {
-		return "", false, "undecodable DNS message: question cut short"
+		return "", "", false, "undecodable DNS message: question cut short"
 	}
 	name = strings.TrimSuffix(name, ".")
 	if name == "" {
-		return "", false, ""
+		return "", "", false, ""
 	}
-	return name, true, ""
+	t := binary.BigEndian.Uint16(wire[off : off+2])
+	qtype, known := dns.TypeToString[t]
+	if !known {
+		qtype = fmt.Sprintf("TYPE%d", t)
+	}
+	return name, qtype, true, ""
 }

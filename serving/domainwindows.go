@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/features/dnsdomain"
+	"github.com/mlctl/mlctl/features/prefilter"
 	"github.com/mlctl/mlctl/registry"
 )
 
@@ -38,6 +40,10 @@ type DomainWindows struct {
 	realert  time.Duration
 	explain  int
 	names    []string
+	// prefilter's configured rules (internal suffixes, the allowlist)
+	// leave names out of the windows; its built-in ones do not, since a
+	// tunnel may live under any domain.
+	prefilter *prefilter.Prefilter
 
 	mu     sync.Mutex
 	stream *dnsdomain.Stream
@@ -50,7 +56,7 @@ type DomainWindows struct {
 }
 
 // NewDomainWindows returns domain windows scored with holder's model.
-func NewDomainWindows(holder *Holder, alerts *AlertSink, cfg dnsdomain.Config, realert time.Duration, bad func(string, error)) (*DomainWindows, error) {
+func NewDomainWindows(holder *Holder, alerts *AlertSink, cfg dnsdomain.Config, realert time.Duration, pf *prefilter.Prefilter, bad func(string, error)) (*DomainWindows, error) {
 	st, err := dnsdomain.NewStream(cfg)
 	if err != nil {
 		return nil, mlctl.Errorf(mlctl.EINVALID, "serve: %v", err)
@@ -59,7 +65,7 @@ func NewDomainWindows(holder *Holder, alerts *AlertSink, cfg dnsdomain.Config, r
 		realert = DefaultTunnelRealert
 	}
 	return &DomainWindows{holder: holder, alerts: alerts, counters: &SourceCounters{}, bad: bad, realert: realert, explain: 5,
-		names: dnsdomain.Names(), stream: st, quiet: map[string]time.Time{}}, nil
+		names: dnsdomain.Names(), stream: st, quiet: map[string]time.Time{}, prefilter: pf}, nil
 }
 
 // Counters are the domain windows' totals: Read and Parsed count records
@@ -88,6 +94,12 @@ func (d *DomainWindows) Observe(ctx context.Context, r datasets.DNSRecord) {
 	if d.model() == nil {
 		d.counters.Skipped.Add(1)
 		return
+	}
+	if d.prefilter != nil {
+		if why, ok := d.prefilter.Check(strings.ToLower(r.Name)); ok && (why == prefilter.InternalSuffix || why == prefilter.Allowlist) {
+			d.counters.Prefiltered.Add(why)
+			return
+		}
 	}
 	d.mu.Lock()
 	before := d.stream.Stats()

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/features/prefilter"
 )
 
@@ -34,6 +35,29 @@ type Query struct {
 	// response's TXT records with their character-strings concatenated.
 	// Nil when the source saw none.
 	TXT []string
+	// QType is the query type's mnemonic ("A", "TXT", "NULL"), "" when
+	// the source does not say.
+	QType string
+	// Response marks a dnstap CLIENT_RESPONSE (the answer of a query whose
+	// CLIENT_QUERY came, or comes, separately); ResponseBytes is its size
+	// on the wire, 0 when unknown.
+	Response      bool
+	ResponseBytes int
+	// Label and Family are a labeled dns.log's label (0 benign, 1
+	// malicious) and family columns; Label is -1 without one. Ingest reads
+	// them; the scorer does not.
+	Label  int
+	Family string
+}
+
+// Record is the query as the dns-domain features take it.
+func (q *Query) Record() datasets.DNSRecord {
+	r := datasets.DNSRecord{Time: q.Time, Client: q.ClientIP, Name: q.Name, QType: q.QType, RCode: q.RCode, Response: q.Response,
+		ResponseBytes: q.ResponseBytes, Label: q.Label, Family: q.Family}
+	if q.TXT != nil {
+		r.Answers = q.TXT
+	}
+	return r
 }
 
 // SourceCounters are one source's running totals, safe for concurrent use.

@@ -201,7 +201,7 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 			s.lane = s.newLane(cfg.DomainAlias)
 			holder = s.lane.holder
 		}
-		if s.domains, err = NewDomainWindows(holder, s.alerts, cfg.Domain, cfg.TunnelRealert, s.bad); err != nil {
+		if s.domains, err = NewDomainWindows(holder, s.alerts, cfg.Domain, cfg.TunnelRealert, cfg.Prefilter, s.bad); err != nil {
 			return nil, err
 		}
 	}
@@ -295,12 +295,12 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	if s.cfg.ZeekDNS != "" {
 		z := &ZeekDNS{Path: s.cfg.ZeekDNS, FromEnd: s.cfg.FromEnd, Counters: s.pipeline.Counters(SourceZeekDNS),
-			Bad: func(err error) { s.bad(SourceZeekDNS, err) }, Emit: s.pipeline.Offer}
+			Bad: func(err error) { s.bad(SourceZeekDNS, err) }, Emit: s.pipeline.Offer, Observe: s.observe(ctx)}
 		start(SourceZeekDNS, z.Run)
 	}
 	if s.cfg.Dnstap != "" {
 		d := &Dnstap{SocketPath: s.cfg.Dnstap, ScoreResponses: s.cfg.DnstapResponses, Counters: s.pipeline.Counters(SourceDnstap),
-			Bad: func(err error) { s.bad(SourceDnstap, err) }, Emit: s.pipeline.Offer}
+			Bad: func(err error) { s.bad(SourceDnstap, err) }, Emit: s.pipeline.Offer, Observe: s.observe(ctx)}
 		start(SourceDnstap, d.Run)
 	}
 	if s.flows != nil {
@@ -353,6 +353,15 @@ func (s *Server) Run(ctx context.Context) error {
 	stopBg()
 	bgWG.Wait()
 	return runErr
+}
+
+// observe is the DNS sources' Observe hook: every record goes to the
+// domain windows (nil without them).
+func (s *Server) observe(ctx context.Context) func(Query) {
+	if s.domains == nil {
+		return nil
+	}
+	return func(q Query) { s.domains.Observe(ctx, q.Record()) }
 }
 
 // pruneScorers deletes the rows of scorers silent for a week.

@@ -98,23 +98,19 @@ func TestDnstapDecodeTXT(t *testing.T) {
 		return dnstapFrame(t, m)
 	}
 	resp := txtResponse(t, "Tunnel.Example", `tunnel.example. 0 IN TXT "AgLAAAMOeAEFTQkk" "yNzNQMFA2"`, `tunnel.example. 0 IN TXT "v=spf1 -all"`)
-	r := &dnstapReceiver{d: &Dnstap{ScoreResponses: true}, now: time.Now}
-	q, ok, reason := r.decode(frame(dnstap.Message_CLIENT_RESPONSE, resp))
-	want := Query{Source: SourceDnstap, Time: at, ClientIP: "10.0.0.9", Name: "Tunnel.Example", RCode: "NOERROR", TXT: []string{"AgLAAAMOeAEFTQkkyNzNQMFA2", "v=spf1 -all"}}
+	q, ok, reason := decodeDnstap(frame(dnstap.Message_CLIENT_RESPONSE, resp), time.Now)
+	want := Query{Source: SourceDnstap, Time: at, ClientIP: "10.0.0.9", Name: "Tunnel.Example", RCode: "NOERROR", TXT: []string{"AgLAAAMOeAEFTQkkyNzNQMFA2", "v=spf1 -all"},
+		QType: "TXT", Response: true, ResponseBytes: len(resp), Label: -1}
 	if !ok || reason != "" || !reflect.DeepEqual(q, want) {
 		t.Errorf("response: %+v %v %q, want %+v", q, ok, reason, want)
 	}
-	if q, ok, _ := r.decode(frame(dnstap.Message_CLIENT_QUERY, txtResponse(t, "q.example"))); !ok || q.TXT != nil || q.RCode != "" {
+	if q, ok, _ := decodeDnstap(frame(dnstap.Message_CLIENT_QUERY, txtResponse(t, "q.example")), time.Now); !ok || q.TXT != nil || q.RCode != "" || q.Response {
 		t.Errorf("query: %+v %v, want no TXT and no rcode", q, ok)
 	}
-	if q, ok, _ := r.decode(dnstapMessage(t, dnstap.Message_CLIENT_RESPONSE, "nx.example", "10.0.0.9", at)); !ok || q.RCode != "NXDOMAIN" {
+	if q, ok, _ := decodeDnstap(dnstapMessage(t, dnstap.Message_CLIENT_RESPONSE, "nx.example", "10.0.0.9", at), time.Now); !ok || q.RCode != "NXDOMAIN" {
 		t.Errorf("NXDOMAIN response: %+v %v, want rcode NXDOMAIN", q, ok)
 	}
-	if _, ok, reason := r.decode(frame(dnstap.Message_CLIENT_RESPONSE, resp[:len(resp)-3])); ok || reason != "undecodable DNS message: answer 2: rdata of 12 bytes runs past the message" {
+	if _, ok, reason := decodeDnstap(frame(dnstap.Message_CLIENT_RESPONSE, resp[:len(resp)-3]), time.Now); ok || reason != "undecodable DNS message: answer 2: rdata of 12 bytes runs past the message" {
 		t.Errorf("cut response: %v %q", ok, reason)
-	}
-	r.d.ScoreResponses = false
-	if _, ok, reason := r.decode(frame(dnstap.Message_CLIENT_RESPONSE, resp)); ok || reason != "" {
-		t.Errorf("response not scored: %v %q, want skipped", ok, reason)
 	}
 }

@@ -59,7 +59,7 @@ func TestDnstapInvalidUTF8IsSkipped(t *testing.T) {
 	wire[2] = 0x01                          // RD, opcode QUERY
 	binary.BigEndian.PutUint16(wire[4:], 1) // one question
 	wire = append(wire, 5, 'b', 'a', 0xff, 0xfe, 'd', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1)
-	name, ok, reason := dnstapQuestion(wire)
+	name, _, ok, reason := dnstapQuestion(wire)
 	if !ok {
 		t.Fatalf("dnstapQuestion: %s", reason)
 	}

@@ -47,6 +47,9 @@ type ZeekDNS struct {
 	Bad func(error)
 	// Emit receives each query, from one goroutine, in file order.
 	Emit func(Query)
+	// Observe, when set, receives each query too, before Emit: the
+	// domain windows count every record.
+	Observe func(Query)
 	// Now gives the time of records without a ts (default time.Now).
 	Now func() time.Time
 }
@@ -101,6 +104,9 @@ func (z *ZeekDNS) Run(ctx context.Context) error {
 			counters.Skipped.Add(1)
 		default:
 			counters.Parsed.Add(1)
+			if z.Observe != nil {
+				z.Observe(q)
+			}
 			if z.Emit != nil {
 				z.Emit(q)
 			}
@@ -121,9 +127,10 @@ type zeekDNSParser struct {
 	file   string
 	now    func() time.Time
 	header datasets.ZeekHeader
-	// query, orig, ts, qtype (qtype_name), rcode (rcode_name) and answers
-	// are column indexes of #fields (-1 when absent).
+	// query, orig, ts, qtype (qtype_name), rcode (rcode_name), answers,
+	// label and family are column indexes of #fields (-1 when absent).
 	query, orig, ts, qtype, rcode, answers int
+	label, family                          int
 	scratch                                []string
 }
 
@@ -136,7 +143,7 @@ func newZeekDNSParser(file string) *zeekDNSParser {
 // newFile forgets the header: a rotated file brings its own.
 func (p *zeekDNSParser) newFile() {
 	p.header.Reset()
-	p.query, p.orig, p.ts, p.qtype, p.rcode, p.answers = -1, -1, -1, -1, -1, -1
+	p.query, p.orig, p.ts, p.qtype, p.rcode, p.answers, p.label, p.family = -1, -1, -1, -1, -1, -1, -1, -1
 }
 
 // parse reads line n. It returns the query and true, or false when the line
@@ -165,7 +172,7 @@ func (p *zeekDNSParser) directive(text string, n int) error {
 	if p.header.Read(text) != datasets.ZeekFields {
 		return nil
 	}
-	p.query, p.orig, p.ts, p.qtype, p.rcode, p.answers = -1, -1, -1, -1, -1, -1
+	p.query, p.orig, p.ts, p.qtype, p.rcode, p.answers, p.label, p.family = -1, -1, -1, -1, -1, -1, -1, -1
 	for i, c := range p.header.Fields {
 		switch c {
 		case "query":
@@ -180,6 +187,10 @@ func (p *zeekDNSParser) directive(text string, n int) error {
 			p.rcode = i
 		case "answers":
 			p.answers = i
+		case "label":
+			p.label = i
+		case "family":
+			p.family = i
 		}
 	}
 	if p.query < 0 {
@@ -207,11 +218,12 @@ func (p *zeekDNSParser) parseTSV(text string, n int) (Query, bool, error) {
 	if name == "" {
 		return Query{}, false, nil
 	}
-	q := Query{Source: SourceZeekDNS, Name: name, ClientIP: p.value(f, p.orig), RCode: p.value(f, p.rcode)}
+	q := Query{Source: SourceZeekDNS, Name: name, ClientIP: p.value(f, p.orig), RCode: p.value(f, p.rcode), QType: p.value(f, p.qtype),
+		Label: zeekDNSLabel(p.value(f, p.label)), Family: p.value(f, p.family)}
 	if q.Time, err = p.time(p.value(f, p.ts), n); err != nil {
 		return Query{}, false, err
 	}
-	if isTXTQuery(p.value(f, p.qtype)) {
+	if isTXTQuery(q.QType) {
 		if a := p.value(f, p.answers); a != "" {
 			q.TXT = zeekTXTAnswers(a, p.header.SetSeparator)
 		}
@@ -231,6 +243,17 @@ type zeekDNSRecord struct {
 	QType   json.RawMessage `json:"qtype_name"`
 	RCode   json.RawMessage `json:"rcode_name"`
 	Answers json.RawMessage `json:"answers"`
+	Label   json.RawMessage `json:"label"`
+	Family  json.RawMessage `json:"family"`
+}
+
+// zeekDNSLabel reads a label column's value: -1 when unset, else 0 for
+// benign (datasets.ConnLabel's reading).
+func zeekDNSLabel(s string) int {
+	if s == "" {
+		return -1
+	}
+	return datasets.ConnLabel(s)
 }
 
 func (p *zeekDNSParser) parseJSON(text string, n int) (Query, bool, error) {
@@ -242,7 +265,14 @@ func (p *zeekDNSParser) parseJSON(text string, n int) (Query, bool, error) {
 	if err != nil || name == "" {
 		return Query{}, false, err
 	}
-	q := Query{Source: SourceZeekDNS, Name: name}
+	q := Query{Source: SourceZeekDNS, Name: name, Label: -1}
+	if len(r.Label) > 0 && string(r.Label) != "null" {
+		l := strings.Trim(string(r.Label), `"`)
+		q.Label = zeekDNSLabel(l)
+	}
+	if q.Family, err = p.jsonString(r.Family, "family", n); err != nil {
+		return Query{}, false, err
+	}
 	if q.ClientIP, err = p.jsonString(r.Orig, "id.orig_h", n); err != nil {
 		return Query{}, false, err
 	}
@@ -265,6 +295,7 @@ func (p *zeekDNSParser) parseJSON(text string, n int) (Query, bool, error) {
 	if q.RCode, err = p.jsonString(r.RCode, "rcode_name", n); err != nil {
 		return Query{}, false, err
 	}
+	q.QType = qtype
 	if isTXTQuery(qtype) && len(r.Answers) > 0 && string(r.Answers) != "null" {
 		if err := json.Unmarshal(r.Answers, &q.TXT); err != nil {
 			return Query{}, false, p.bad(n, "answers", fmt.Sprintf("%s is not an array of strings", zeekDNSQuote(string(r.Answers))))

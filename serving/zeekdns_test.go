@@ -15,6 +15,37 @@ const zeekDNSHeader = "#separator \\x09\n#unset_field\t-\n#empty_field\t(empty)\
 
 // TestZeekDNSRCode: a record's rcode_name is the query's RCode, in TSV
 // and JSON; unset, absent or null is "".
+func TestZeekDNSTypeAndLabel(t *testing.T) {
+	p := newZeekDNSParser("dns.log")
+	lines := []string{
+		"#separator \\x09",
+		"#fields\tts\tid.orig_h\tquery\tqtype_name\tlabel\tfamily",
+		"1709287200\t10.0.0.5\taGVsbG8.t.example.com\tNULL\t1\tiodine",
+		"1709287200\t10.0.0.5\twww.example.com\tA\t0\t-",
+		"1709287200\t10.0.0.5\twww.example.com\tAAAA\t-\t-",
+		`{"ts":1709287200,"query":"a.example","qtype_name":"TXT","label":"malicious","family":"dnscat2"}`,
+		`{"ts":1709287200,"query":"b.example","label":0}`,
+		`{"ts":1709287200,"query":"c.example"}`,
+	}
+	type tl struct {
+		qtype  string
+		label  int
+		family string
+	}
+	want := []tl{{"NULL", 1, "iodine"}, {"A", 0, ""}, {"AAAA", -1, ""}, {"TXT", 1, "dnscat2"}, {"", 0, ""}, {"", -1, ""}}
+	for i, l := range lines[:2] {
+		if _, _, err := p.parse(l, i+1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, l := range lines[2:] {
+		q, ok, err := p.parse(l, i+3)
+		if got := (tl{q.QType, q.Label, q.Family}); !ok || err != nil || got != want[i] {
+			t.Errorf("line %d %q: %+v (%v %v), want %+v", i+3, l, got, ok, err, want[i])
+		}
+	}
+}
+
 func TestZeekDNSRCode(t *testing.T) {
 	p := newZeekDNSParser("dns.log")
 	lines := []string{
@@ -102,6 +133,7 @@ func TestZeekDNSParseLines(t *testing.T) {
 			continue
 		}
 		q.Time, w.q.Time = time.Time{}, time.Time{}
+		q.QType, q.Label = "", 0 // TestZeekDNSTypeAndLabel
 		if ok && !reflect.DeepEqual(q, w.q) {
 			t.Errorf("line %d %q: got %+v, want %+v", i+1, line, q, w.q)
 		}
