@@ -131,6 +131,9 @@ type pane struct {
 	b64Labels             int
 	chars                 [64]uint32
 	charsN, digits, upper int
+	// nonLDH counts the label bytes other than letters, digits, '-' and
+	// '_' (iodine's raw and base128 encodings use every byte).
+	nonLDH int
 	timing                timing
 	malicious, benign     int
 	family                string
@@ -155,9 +158,10 @@ func (p *pane) addQuery(r *datasets.DNSRecord, lower, sub string) {
 		}
 	}
 	p.timing.add(r.Time.UnixNano())
-	p.subBytes += len(sub)
-	p.lenHist[min(len(sub), 255)/lenBucket]++
-	p.subLenMax = max(p.subLenMax, len(sub))
+	n := wireLen(sub)
+	p.subBytes += n
+	p.lenHist[min(n, 255)/lenBucket]++
+	p.subLenMax = max(p.subLenMax, n)
 	if sub != "" {
 		for label := range strings.SplitSeq(sub, ".") {
 			p.addLabel(label)
@@ -181,11 +185,23 @@ func (p *pane) addQuery(r *datasets.DNSRecord, lower, sub string) {
 func (p *pane) addLabel(l string) {
 	p.subLabels++
 	p.labels.add(hashString(strings.ToLower(l)))
-	p.labelMax = max(p.labelMax, len(l))
+	n := wireLen(l)
+	p.labelMax = max(p.labelMax, n)
 	var lower, upper, digit, b32digit, nonhex, other int
 	for i := 0; i < len(l); i++ {
 		c := l[i]
 		switch {
+		case c == '\\':
+			// A byte outside letters, digits and hyphen, escaped in
+			// presentation form (\DDD, or \. and the like): one
+			// character, as on the wire.
+			if i+3 < len(l) && isDigit(l[i+1]) && isDigit(l[i+2]) && isDigit(l[i+3]) {
+				i += 3
+			} else if i+1 < len(l) {
+				i++
+			}
+			other++
+			p.nonLDH++
 		case c >= 'a' && c <= 'z':
 			lower++
 			p.chars[c-'a']++
@@ -212,12 +228,13 @@ func (p *pane) addLabel(l string) {
 			other++
 		default:
 			other++
+			p.nonLDH++
 		}
 	}
 	p.charsN += lower + upper + digit
 	p.digits += digit
 	p.upper += upper
-	if len(l) < longLabel {
+	if n < longLabel {
 		return
 	}
 	p.longLabels++
@@ -277,6 +294,7 @@ func (p *pane) merge(o *pane) {
 	p.charsN += o.charsN
 	p.digits += o.digits
 	p.upper += o.upper
+	p.nonLDH += o.nonLDH
 	p.timing.merge(&o.timing)
 	p.malicious += o.malicious
 	p.benign += o.benign
@@ -322,6 +340,25 @@ func (l *lightPane) merge(o *lightPane) {
 	l.names.merge(&o.names)
 	l.active += o.active
 }
+
+// wireLen is the length on the wire of a name or label in presentation
+// form: an escape (\DDD, \X) is one byte.
+func wireLen(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' {
+			if i+3 < len(s) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
+				i += 3
+			} else if i+1 < len(s) {
+				i++
+			}
+		}
+		n++
+	}
+	return n
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func containsString(s []string, v string) bool {
 	for _, x := range s {

@@ -32,6 +32,7 @@ var windowNames = []string{
 	"base64_fit",        // long labels with both cases and a digit, '-' or '_' / long labels
 	"digit_share",       // digits / letters and digits
 	"upper_share",       // upper-case letters / letters and digits (DNS is case-blind; encoders are not)
+	"nonldh_share",      // bytes other than letters, digits, '-' and '_' / label bytes: raw and base128 encodings
 	"txt_share",         // TXT queries / queries
 	"null_share",        // NULL queries / queries
 	"cname_share",       // CNAME queries / queries
@@ -78,16 +79,17 @@ func ratio(a, b float64) float64 {
 // long window (l, spanning panes panes) into dst.
 func extract(w *pane, l *lightPane, panes int, dst []float64) {
 	q := float64(w.queries)
-	names := w.names.count()
+	names := math.Min(w.names.count(), q) // an estimate never above the exact bound
 	mean, cv := w.timing.meanCV()
 	long := float64(w.longLabels)
 	v := dst[:0]
 	v = append(v,
-		q, names, w.labels.count(), ratio(names, q), w.clients.count(),
+		q, names, math.Min(w.labels.count(), float64(w.subLabels)), ratio(names, q), math.Min(w.clients.count(), q),
 		ratio(float64(w.subBytes), q), float64(w.subLenMax), w.p95(), float64(w.labelMax), ratio(float64(w.subLabels), q),
 		w.entropy(), ratio(long, float64(w.subLabels)),
 		ratio(float64(w.hexLabels), long), ratio(float64(w.b32Labels), long), ratio(float64(w.b64Labels), long),
 		ratio(float64(w.digits), float64(w.charsN)), ratio(float64(w.upper), float64(w.charsN)),
+		ratio(float64(w.nonLDH), float64(w.charsN+w.nonLDH)),
 	)
 	for i := range nQTypes {
 		v = append(v, ratio(float64(w.qtypes[i]), q))
@@ -95,7 +97,7 @@ func extract(w *pane, l *lightPane, panes int, dst []float64) {
 	v = append(v, ratio(float64(w.answered), q), ratio(float64(w.nx), float64(w.answered)),
 		float64(w.subBytes), float64(w.downBytes), mean, cv)
 	lq := float64(l.queries)
-	lnames := l.names.count()
+	lnames := math.Min(l.names.count(), lq)
 	lmean, lcv := l.timing.meanCV()
 	v = append(v, lq, lnames, ratio(lnames, lq), float64(l.subBytes), float64(l.downBytes),
 		ratio(float64(l.longLabels), float64(l.subLabels)), ratio(float64(l.encoded), float64(l.longLabels)),

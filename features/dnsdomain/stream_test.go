@@ -165,3 +165,19 @@ func TestDistinctEstimates(t *testing.T) {
 		t.Fatalf("exact below k: %v", e.count())
 	}
 }
+
+func TestEscapedBytesCountOnce(t *testing.T) {
+	p := newPane()
+	p.addLabel(`a\229b\.c`)
+	if p.nonLDH != 2 || p.charsN != 3 || p.digits != 0 {
+		t.Fatalf("nonLDH %d, letters and digits %d, digits %d; want 2, 3, 0", p.nonLDH, p.charsN, p.digits)
+	}
+}
+
+func TestWireLen(t *testing.T) {
+	for in, want := range map[string]int{`abc`: 3, `a\229b`: 3, `a\.b`: 3, `\229\230.x`: 4, ``: 0} {
+		if got := wireLen(in); got != want {
+			t.Errorf("wireLen(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
