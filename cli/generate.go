@@ -4,14 +4,17 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/datasets/dgagen"
+	"github.com/mlctl/mlctl/datasets/tunnelgen"
 	"github.com/mlctl/mlctl/datasets/txtgen"
 )
 
@@ -25,7 +28,10 @@ func datasetGenerateCommand() *ucli.Command {
 			&ucli.IntFlag{Name: "family-size", Value: 50, Usage: "dga with --schemes: names per parameterisation (synthetic family)"},
 			&ucli.BoolFlag{Name: "list-schemes", Usage: "print the DGA generation schemes and exit"},
 			&ucli.BoolFlag{Name: "json", Usage: "with --list-schemes: JSON lines"},
-			&ucli.StringFlag{Name: "kind", Value: "dga", Usage: "dga or txt"},
+			&ucli.StringFlag{Name: "kind", Value: "dga", Usage: "dga, txt or dns-domain (a labeled Zeek dns.log of a network: tunnel sessions of dnscat2, DNSExfiltrator, Cobalt Strike, Sliver and generic base32/hex exfiltration among benign look-alikes)"},
+			&ucli.DurationFlag{Name: "duration", Value: time.Hour, Usage: "dns-domain: the log's length"},
+			&ucli.StringFlag{Name: "tools", Value: "all", Usage: "dns-domain: tools with sessions (comma-separated, or all, or none)"},
+			&ucli.IntFlag{Name: "sessions", Value: 4, Usage: "dns-domain: sessions per tool"},
 			&ucli.IntFlag{Name: "rows", Value: 40000, Usage: "number of rows (txt: per family)"},
 			&ucli.Uint64Flag{Name: "seed", Value: 1, Usage: "generator seed (same seed, same file)"},
 			&ucli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "CSV file to write (domain,label,family)"},
@@ -50,8 +56,10 @@ func datasetGenerateCommand() *ucli.Command {
 				}
 			case "txt":
 				return writeTXTCorpus(c, c.Uint64("seed"), n)
+			case "dns-domain":
+				return writeDNSNetwork(c)
 			default:
-				return usagef("dataset generate: --kind %s: want dga or txt", kind)
+				return usagef("dataset generate: --kind %s: want dga, txt or dns-domain", kind)
 			}
 			f, err := os.Create(c.String("output"))
 			if err != nil {
@@ -150,5 +158,34 @@ func listSchemes(c *ucli.Context) error {
 	for _, s := range dgagen.Schemes() {
 		fmt.Fprintf(c.App.Writer, "%-20s %-12s %s\n", s.Name, s.Class, s.About)
 	}
+	return nil
+}
+
+// writeDNSNetwork writes a labeled Zeek dns.log of a generated network.
+func writeDNSNetwork(c *ucli.Context) error {
+	n := tunnelgen.Network{Duration: c.Duration("duration"), SessionsPerTool: c.Int("sessions")}
+	switch t := c.String("tools"); t {
+	case "all":
+	case "none":
+		n.Tools = []string{}
+	default:
+		n.Tools = strings.Split(t, ",")
+	}
+	recs, err := n.Generate(rand.New(rand.NewPCG(c.Uint64("seed"), 0x7475)))
+	if err != nil {
+		return usagef("dataset generate: %v", err)
+	}
+	f, err := os.Create(c.String("output"))
+	if err != nil {
+		return fmt.Errorf("dataset generate: %w", err)
+	}
+	if err := datasets.WriteZeekDNS(f, recs, true); err != nil {
+		f.Close()
+		return fmt.Errorf("dataset generate: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("dataset generate: %w", err)
+	}
+	fmt.Fprintf(c.App.ErrWriter, "wrote %d queries (%s of a network) to %s\n", len(recs), n.Duration, c.String("output"))
 	return nil
 }
