@@ -123,7 +123,8 @@ func cdn(rng *rand.Rand) (string, string, string, int) {
 	default:
 		n = fmt.Sprintf("prod-%s-assets.s3.amazonaws.com", hexOf(payload(rng, 3)))
 	}
-	return n, []string{"A", "AAAA", "CNAME"}[rng.IntN(3)], "NOERROR", 60
+	// Stub resolvers ask for addresses; the resolver follows the CNAMEs.
+	return n, []string{"A", "AAAA", "A", "HTTPS"}[rng.IntN(4)], "NOERROR", 60
 }
 
 // dnsbl is a mail server's blocklist lookups: reversed client IPs under
@@ -153,7 +154,17 @@ func dnsbl(rng *rand.Rand) (string, string, string, int) {
 func dkim(rng *rand.Rand) (string, string, string, int) {
 	sel := []string{"selector1", "selector2", "google", "k1", "s1", "s2", "default", "mail", fmt.Sprintf("s%d", 2000+rng.IntN(30)),
 		hexOf(payload(rng, 6))}[rng.IntN(10)]
-	return sel + "._domainkey." + AttackerDomain(rng), "TXT", "NOERROR", 400
+	return sel + "._domainkey." + senderDomain(rng), "TXT", "NOERROR", 400
+}
+
+var senderWords = []string{"acme", "globex", "initech", "umbrella", "stark", "wayne", "wonka", "tyrell", "hooli", "vandelay",
+	"soylent", "cyberdyne", "aperture", "oscorp", "dunder", "pied", "piper", "massive", "dynamic", "north", "wind", "contoso", "fabrikam"}
+
+// senderDomain is a mail sender's domain: company words under common TLDs
+// (apart from AttackerDomain's, so a sender is never a tunnel's domain).
+func senderDomain(rng *rand.Rand) string {
+	return fmt.Sprintf("%s%s.%s", senderWords[rng.IntN(len(senderWords))], []string{"", "-mail", "corp", "group", "inc"}[rng.IntN(5)],
+		[]string{"com", "org", "de", "fr", "co.jp", "com.au"}[rng.IntN(6)])
 }
 
 // avCloud is anti-virus and reputation cloud lookups: file hashes in hex

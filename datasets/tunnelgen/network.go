@@ -63,17 +63,27 @@ func (n Network) Generate(rng *rand.Rand) ([]datasets.DNSRecord, error) {
 			length = min(length, n.Duration)
 			start := n.Start.Add(time.Duration(rng.Int64N(int64(n.Duration-length) + 1)))
 			rate := math.Exp(math.Log(n.MinRate) + rng.Float64()*(math.Log(n.MaxRate)-math.Log(n.MinRate)))
-			recs, err := Generate(tool, Session{Start: start, Duration: length, Rate: rate}, rng)
-			if err != nil {
-				return nil, err
+			// One implant, or (two times in five) several on as many
+			// hosts under one domain, each its own session.
+			implants, domain := 1, AttackerDomain(rng)
+			if rng.IntN(5) < 2 {
+				implants = 2 + rng.IntN(4)
 			}
-			out = append(out, recs...)
+			for k := range implants {
+				s := Session{Start: start.Add(time.Duration(k) * time.Duration(rng.IntN(60)) * time.Second), Duration: length, Rate: rate / float64(implants),
+					Domain: domain, Clients: []string{fmt.Sprintf("192.168.%d.%d", rng.IntN(4), 1+rng.IntN(250))}}
+				recs, err := Generate(tool, s, rng)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, recs...)
+			}
 		}
 	}
 	for i, kind := range n.Benign {
 		var clients []string
 		switch kind {
-		case Browsing, CDN, Telemetry:
+		case Browsing, CDN, Telemetry, AVCloud:
 			for c := range 200 {
 				clients = append(clients, fmt.Sprintf("192.168.%d.%d", c/250, 1+c%250))
 			}
