@@ -23,6 +23,9 @@
 //   - `mlctl tune` vs Optuna 3.1 + xgboost on the same folds and budget:
 //     wall time, best objective, held-out families, one and two workers
 //     (bench/tune).
+//   - DNS tunnels (bench/tunnel): dns-domain windows, leave one tool out
+//     beside RITA's C2-over-DNS rule, real benign logs, delay, throughput
+//     and the exfiltration floor;
 //   - the scale table (bench/scale): ingest, PostgreSQL bytes, training
 //     time and peak memory of gbdt and rf at 1×, 4× and 16× rows (10M).
 //
@@ -51,6 +54,7 @@ import (
 	"github.com/mlctl/mlctl/bench/scale"
 	servingbench "github.com/mlctl/mlctl/bench/serving"
 	tunebench "github.com/mlctl/mlctl/bench/tune"
+	tunnelbench "github.com/mlctl/mlctl/bench/tunnel"
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/deploy/devenv"
 	"github.com/mlctl/mlctl/features"
@@ -91,6 +95,9 @@ func main() {
 	onlyScale := flag.Bool("only-scale", false, "run only the scale table (ingest, PostgreSQL bytes, training time and peak memory at 1x, 4x, 16x rows; needs PostgreSQL)")
 	skipScale := flag.Bool("skip-scale", false, "skip the scale table")
 	scaleRows := flag.Int("scale-rows", 0, "rows at 1x of the scale table's ingest (default 625,000: 10M at 16x); training takes a quarter")
+	onlyTunnels := flag.Bool("only-tunnels", false, "run only the DNS tunnel benchmark (dns-domain windows: leave one tool out beside RITA's C2-over-DNS rule, real benign logs, delay, throughput, exfiltration floor; captures real iodine and dns2tcp first when root)")
+	skipTunnels := flag.Bool("skip-tunnels", false, "skip the DNS tunnel benchmark")
+	tunnelCaptures := flag.String("tunnel-captures", ".dev/tunnelcap", "directory of the real tunnel captures (deploy/tunnels/capture.sh makes them when missing)")
 	genSets := flag.String("gen-recipes", "mlctl,mlctl-noaug,heidgaf44-xgboost", "recipes of the generalisation runs (bench/dga: mlctl, mlctl-noaug, mlctl-nogen, mlctl-noreg, mlctl-nobenign, heidgaf44, heidgaf44-xgboost, lstm)")
 	flag.Parse()
 	cfg := config{data: *data, out: *out, rounds: *rounds, depth: *depth, skipGen: *skipGen, onlyGen: *onlyGen,
@@ -98,7 +105,8 @@ func main() {
 		onlyFlows: *onlyFlows, skipFlows: *skipFlows, onlyLSTM: *onlyLSTM, skipLSTM: *skipLSTM, onlyDGAOps: *onlyDGAOps, skipDGAOps: *skipDGAOps,
 		forests:  forestOptions{golearnRows: *golearnRows, golearnFull: *golearnFull, golearnRepeats: *golearnRepeats, golearnFullRepeats: *golearnFullRepeats},
 		onlyTune: *onlyTune, skipTune: *skipTune, tuneTrials: *tuneTrials, tuneFraction: *tuneFraction, tuneParallel: *tuneParallel,
-		onlyScale: *onlyScale, skipScale: *skipScale, scaleRows: *scaleRows}
+		onlyScale: *onlyScale, skipScale: *skipScale, scaleRows: *scaleRows,
+		onlyTunnels: *onlyTunnels, skipTunnels: *skipTunnels, tunnelCaptures: *tunnelCaptures}
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "mlctl-bench:", err)
 		os.Exit(1)
@@ -124,6 +132,7 @@ type Report struct {
 	DGAOps         *dgabench.OpsResult        `json:"dga_ops,omitempty"`
 	Tuning         *tunebench.Result          `json:"tuning,omitempty"`
 	Scale          *scale.Result              `json:"scale,omitempty"`
+	Tunnels        *tunnelbench.Result        `json:"tunnels,omitempty"`
 	Extra          map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
@@ -149,6 +158,9 @@ type config struct {
 	onlyScale        bool
 	skipScale        bool
 	scaleRows        int
+	onlyTunnels      bool
+	skipTunnels      bool
+	tunnelCaptures   string
 	genSets          []string
 	forests          forestOptions
 }
@@ -181,6 +193,17 @@ func run(ctx context.Context, cfg config) error {
 			return err
 		}
 		rep := Report{When: time.Now().UTC(), Machine: machine(), Data: dataDir, Scale: sc}
+		return writeReport(rep, outPath)
+	}
+	if cfg.onlyTunnels {
+		// Generated networks, the real captures and the shared corpora's
+		// capture: no DGA rows to load.
+		t, err := tunnelbench.Run(ctx, dataDir, cfg.tunnelCaptures)
+		if err != nil {
+			return err
+		}
+		fmt.Println(t.Table())
+		rep := Report{When: time.Now().UTC(), Machine: machine(), Data: dataDir, Tunnels: t}
 		return writeReport(rep, outPath)
 	}
 	if cfg.onlyLSTM {
@@ -312,6 +335,14 @@ func run(ctx context.Context, cfg config) error {
 		}
 		rep.Tuning = t
 		fmt.Println(t.Table())
+	}
+	if !cfg.skipTunnels {
+		t, err := tunnelbench.Run(ctx, dataDir, cfg.tunnelCaptures)
+		if err != nil {
+			return fmt.Errorf("tunnel benchmark (-skip-tunnels runs without it): %w", err)
+		}
+		fmt.Println(t.Table())
+		rep.Tunnels = t
 	}
 	if !cfg.skipScale {
 		sc, err := scaleBench(ctx, dataDir, cfg.scaleRows)
