@@ -16,6 +16,7 @@ SECS=${2:-120}
 BYTES=${3:-200000}
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
 for tool in iodine dns2tcp; do
   sock=$(mktemp -u /tmp/mlctl-dnstap.XXXXXX)
   rm -f "$OUT/$tool.dnstap"

@@ -43,6 +43,7 @@ done
 export PATH=$PATH:/usr/sbin:/sbin
 WORK=${WORK:-$(mktemp -d /tmp/mlctl-tunnel.XXXXXX)}
 mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd) # unbound and dns2tcpd take it as their directory
 NET=${NET:-$(( ($$ % 200) + 20 ))}
 SRV=mlctl-srv-$$ CLI=mlctl-cli-$$
 SRV_IP=10.53.$NET.1 CLI_IP=10.53.$NET.2
