@@ -196,14 +196,15 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 		}
 	}
 	if cfg.ZeekDNS != "" || cfg.Dnstap != "" {
-		holder := s.holder
+		holder, ready := s.holder, s.watcher.Checked()
 		if cfg.DomainAlias != "" {
 			s.lane = s.newLane(cfg.DomainAlias)
-			holder = s.lane.holder
+			holder, ready = s.lane.holder, s.lane.watcher.Checked()
 		}
 		if s.domains, err = NewDomainWindows(holder, s.alerts, cfg.Domain, cfg.TunnelRealert, cfg.Prefilter, s.bad); err != nil {
 			return nil, err
 		}
+		s.domains.ready = ready
 	}
 	s.beat = NewHeartbeat(db, cfg.Heartbeat, log, s.heartbeat)
 	s.beat.Link, s.recorder.Link = s.link, s.link
