@@ -101,6 +101,9 @@ func TestRealTunnelThroughUnboundAlertsWithinAWindow(t *testing.T) {
 		}
 	}
 	log := sc.log.String()
+	if strings.Contains(log, "broken pipe") {
+		t.Errorf("unbound stopping (STOP, then close) was reported as a bad dnstap connection; scorer log:\n%s", log)
+	}
 	if !strings.Contains(log, "dns.log:4") {
 		t.Errorf("the bad dns.log line was not reported with file:line; scorer log:\n%s", log)
 	}

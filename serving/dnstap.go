@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	dnstap "github.com/dnstap/golang-dnstap"
@@ -318,9 +319,11 @@ func (r *dnstapReceiver) serve(c net.Conn, n uint64) {
 		}
 		if err != nil {
 			// io.EOF is a STOP or a close; a deadline error is Run
-			// stopping; anything else ends this connection only.
+			// stopping; a broken pipe is our FINISH to a sender that
+			// closed right after its STOP (unbound does, when it stops);
+			// anything else ends this connection only.
 			var ne net.Error
-			if err != io.EOF && !(errors.As(err, &ne) && ne.Timeout() && r.stopping()) {
+			if err != io.EOF && !errors.Is(err, syscall.EPIPE) && !errors.Is(err, syscall.ECONNRESET) && !(errors.As(err, &ne) && ne.Timeout() && r.stopping()) {
 				fail(0, "read: "+err.Error())
 			}
 			return

@@ -32,6 +32,12 @@ func TestQuickLOTO(t *testing.T) {
 	}
 	fmt.Println("windows", pos, neg, c.Queries)
 	p := gbdt.DefaultParams()
+	fmt.Sscan(os.Getenv("DEPTH"), &p.MaxDepth)
+	fmt.Sscan(os.Getenv("ROUNDS"), &p.Rounds)
+	fmt.Sscan(os.Getenv("ETA"), &p.Eta)
+	fmt.Sscan(os.Getenv("MCW"), &p.MinChildWeight)
+	fmt.Sscan(os.Getenv("COLS"), &p.ColsampleByTree)
+	fmt.Println("params", p.MaxDepth, p.Rounds, p.Eta, p.MinChildWeight, p.ColsampleByTree)
 	res, err := LeaveOneToolOut(context.Background(), c.Windows, p)
 	if err != nil {
 		t.Fatal(err)

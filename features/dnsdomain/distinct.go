@@ -30,14 +30,33 @@ func (d *distinct) add(x uint64) {
 	d.h[i] = x
 }
 
-// merge adds every hash of o.
+// merge adds every hash of o: a merge of the two sorted lists that keeps
+// the k smallest, in d's storage (and one scratch list).
 func (d *distinct) merge(o *distinct) {
-	for _, x := range o.h {
-		if len(d.h) == d.k && x > d.h[d.k-1] {
-			return
-		}
-		d.add(x)
+	if len(o.h) == 0 {
+		return
 	}
+	if len(d.h) == 0 {
+		d.h = append(d.h[:0], o.h[:min(len(o.h), d.k)]...)
+		return
+	}
+	out := make([]uint64, 0, min(len(d.h)+len(o.h), d.k))
+	i, j := 0, 0
+	for len(out) < d.k && (i < len(d.h) || j < len(o.h)) {
+		switch {
+		case j == len(o.h) || (i < len(d.h) && d.h[i] < o.h[j]):
+			out = append(out, d.h[i])
+			i++
+		case i == len(d.h) || o.h[j] < d.h[i]:
+			out = append(out, o.h[j])
+			j++
+		default: // equal
+			out = append(out, d.h[i])
+			i++
+			j++
+		}
+	}
+	d.h = out
 }
 
 // count is the number of distinct strings added: exact below k.
@@ -53,12 +72,17 @@ func (d *distinct) count() float64 {
 // reset empties the sketch, keeping its storage.
 func (d *distinct) reset() { d.h = d.h[:0] }
 
-// hashString is FNV-1a 64 with a final mix, so the sketch's order
-// statistics see well-spread hashes; it is the same on every machine.
+// hashString is FNV-1a 64 of s in ASCII lower case (DNS names are
+// case-blind) with a final mix, so the sketch's order statistics see
+// well-spread hashes; it is the same on every machine.
 func hashString(s string) uint64 {
 	h := uint64(14695981039346656037)
 	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h ^= uint64(c)
 		h *= 1099511628211
 	}
 	h ^= h >> 33

@@ -143,14 +143,24 @@ func newPane() *pane {
 	return &pane{names: newDistinct(kNames), labels: newDistinct(kNames), clients: newDistinct(kClients)}
 }
 
-// addQuery counts one query: lower is its name in lower case, sub the raw
-// part left of the registrable domain ("" for the domain itself).
-func (p *pane) addQuery(r *datasets.DNSRecord, lower, sub string) {
+// reset empties p for reuse, keeping its storage.
+func (p *pane) reset() {
+	names, labels, clients, some := p.names, p.labels, p.clients, p.someClients[:0]
+	names.reset()
+	labels.reset()
+	clients.reset()
+	*p = pane{names: names, labels: labels, clients: clients, someClients: some}
+}
+
+// addQuery counts one query: name is its name (any case; hashes are
+// case-blind), sub the raw part left of the registrable domain ("" for the
+// domain itself).
+func (p *pane) addQuery(r *datasets.DNSRecord, name, sub string) {
 	p.queries++
 	if i := qtypeIndex(r.QType); i >= 0 {
 		p.qtypes[i]++
 	}
-	p.names.add(hashString(lower))
+	p.names.add(hashString(name))
 	if r.Client != "" {
 		p.clients.add(hashString(r.Client))
 		if len(p.someClients) < maxClientsKept && !containsString(p.someClients, r.Client) {
@@ -163,8 +173,14 @@ func (p *pane) addQuery(r *datasets.DNSRecord, lower, sub string) {
 	p.lenHist[min(n, 255)/lenBucket]++
 	p.subLenMax = max(p.subLenMax, n)
 	if sub != "" {
-		for label := range strings.SplitSeq(sub, ".") {
-			p.addLabel(label)
+		for rest := sub; ; {
+			dot := strings.IndexByte(rest, '.')
+			if dot < 0 {
+				p.addLabel(rest)
+				break
+			}
+			p.addLabel(rest[:dot])
+			rest = rest[dot+1:]
 		}
 	}
 	if r.RCode != "" && !r.Response {
@@ -184,7 +200,7 @@ func (p *pane) addQuery(r *datasets.DNSRecord, lower, sub string) {
 // addLabel counts one subdomain label: its characters and alphabet fit.
 func (p *pane) addLabel(l string) {
 	p.subLabels++
-	p.labels.add(hashString(strings.ToLower(l)))
+	p.labels.add(hashString(l))
 	n := wireLen(l)
 	p.labelMax = max(p.labelMax, n)
 	var lower, upper, digit, b32digit, nonhex, other int

@@ -118,6 +118,8 @@ type Stream struct {
 	watermark int64
 	stats     Stats
 	width     int
+	// scratch is the window a unit's panes merge into, reused.
+	scratch *pane
 }
 
 // NewStream returns a Stream with cfg's windows.
@@ -127,7 +129,8 @@ func NewStream(cfg Config) (*Stream, error) {
 		return nil, err
 	}
 	return &Stream{cfg: cfg, hop: int64(cfg.Hop), wpanes: int64(cfg.Window / cfg.Hop), lpanes: int64(cfg.Long / cfg.Hop),
-		domains: map[string]*domainState{}, active: map[int64][]*domainState{}, watermark: math.MinInt64, width: len(Names())}, nil
+		domains: map[string]*domainState{}, active: map[int64][]*domainState{}, watermark: math.MinInt64, width: len(Names()),
+		scratch: newPane()}, nil
 }
 
 // Config is the stream's configuration, defaults filled in.
@@ -153,7 +156,10 @@ func floorDiv(a, b int64) int64 {
 // without one (a single label, a bare public suffix).
 func Split(name string) (domain, sub string, ok bool) {
 	name = strings.TrimSuffix(name, ".")
-	lower := strings.ToLower(name)
+	lower := name
+	if hasUpper(name) {
+		lower = strings.ToLower(name)
+	}
 	domain = features.RegistrableDomain(lower)
 	if strings.IndexByte(domain, '.') < 0 {
 		return "", "", false
@@ -162,6 +168,15 @@ func Split(name string) (domain, sub string, ok bool) {
 		sub = name[:len(name)-len(domain)-1]
 	}
 	return domain, sub, true
+}
+
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 // Add takes one record and returns the units the time it brings completed,
@@ -207,7 +222,7 @@ func (s *Stream) Add(r datasets.DNSRecord) []Unit {
 		return out
 	}
 	s.stats.Queries++
-	p.addQuery(&r, strings.ToLower(strings.TrimSuffix(r.Name, ".")), sub)
+	p.addQuery(&r, strings.TrimSuffix(r.Name, "."), sub)
 	return out
 }
 
@@ -313,7 +328,8 @@ func (s *Stream) close(p int64) []Unit {
 // unit builds the unit of st's window ending with pane p; false when the
 // window holds no query (responses only).
 func (s *Stream) unit(st *domainState, p int64) (Unit, bool) {
-	w := newPane()
+	w := s.scratch
+	w.reset()
 	for q := p - s.wpanes + 1; q <= p; q++ {
 		if pn := st.pane(q); pn != nil {
 			w.merge(pn)
@@ -329,7 +345,7 @@ func (s *Stream) unit(st *domainState, p int64) (Unit, bool) {
 		}
 	}
 	start := time.Unix(0, (p-s.wpanes+1)*s.hop).UTC()
-	u := Unit{Domain: st.name, WindowStart: start, WindowSeconds: int(s.cfg.Window / time.Second), Clients: w.someClients,
+	u := Unit{Domain: st.name, WindowStart: start, WindowSeconds: int(s.cfg.Window / time.Second), Clients: slices.Clone(w.someClients),
 		Queries: w.queries, BytesUp: w.subBytes, BytesDown: w.downBytes, Label: -1, Family: w.family, Values: make([]float64, s.width)}
 	switch {
 	case w.malicious > 0:
