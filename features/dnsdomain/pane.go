@@ -133,10 +133,10 @@ type pane struct {
 	charsN, digits, upper int
 	// nonLDH counts the label bytes other than letters, digits, '-' and
 	// '_' (iodine's raw and base128 encodings use every byte).
-	nonLDH int
-	timing                timing
-	malicious, benign     int
-	family                string
+	nonLDH            int
+	timing            timing
+	malicious, benign int
+	family            string
 }
 
 func newPane() *pane {
