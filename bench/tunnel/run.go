@@ -66,10 +66,13 @@ type ToolDelay struct {
 // ToolFloor is one tool's exfiltration floor.
 type ToolFloor struct {
 	Tool string `json:"tool"`
-	// Rate is the smallest rate tried at which every session was caught
-	// within 10 minutes (0: none was); Tried the rates tried.
-	Rate  float64   `json:"bytes_per_second"`
-	Tried []float64 `json:"tried"`
+	// Rate is the smallest rate at and above which every session tried
+	// was caught within 10 minutes (0: not even at the highest); Tried
+	// the rates, Caught how many of Sessions each caught.
+	Rate     float64   `json:"bytes_per_second"`
+	Tried    []float64 `json:"tried"`
+	Caught   []int     `json:"caught"`
+	Sessions int       `json:"sessions"`
 }
 
 // Run builds the corpus (capturing the real tunnels first when root and
@@ -185,14 +188,22 @@ func firstAlert(m *gbdt.Model, th float64, recs []datasets.DNSRecord) (time.Time
 }
 
 // delays measures, per generated tool, 10 sessions of new seeds at their
-// default rates.
+// default rates (Cobalt Strike: 100 bytes a second of output; and its
+// heartbeats alone, a beacon with nothing to send, as a row of its own).
 func delays(m *gbdt.Model, th float64) ([]ToolDelay, error) {
 	var out []ToolDelay
-	for _, tool := range tunnelgen.Tools() {
+	for _, tool := range append(tunnelgen.Tools(), "cobaltstrike heartbeats only") {
 		d := ToolDelay{Tool: tool}
+		gen, rate := tool, 0.0
+		switch tool {
+		case tunnelgen.CobaltStrike:
+			rate = 100
+		case "cobaltstrike heartbeats only":
+			gen = tunnelgen.CobaltStrike
+		}
 		var secs []float64
 		for seed := range uint64(10) {
-			recs, first, err := session(tool, 1000+seed, 0, 10*time.Minute)
+			recs, first, err := session(gen, 1000+seed, rate, 10*time.Minute)
 			if err != nil {
 				return nil, err
 			}
@@ -211,30 +222,29 @@ func delays(m *gbdt.Model, th float64) ([]ToolDelay, error) {
 	return out, nil
 }
 
-// floors tries rates from 0.5 to 200 bytes a second, 5 ten-minute
+// floors tries rates from 200 down to 0.5 bytes a second, 5 ten-minute
 // sessions each, per tool.
 func floors(m *gbdt.Model, th float64) ([]ToolFloor, error) {
 	rates := []float64{200, 100, 50, 20, 10, 5, 2, 1, 0.5}
 	var out []ToolFloor
 	for _, tool := range tunnelgen.Tools() {
-		f := ToolFloor{Tool: tool}
+		f := ToolFloor{Tool: tool, Sessions: 5}
+		unbroken := true
 		for _, rate := range rates {
-			f.Tried = append(f.Tried, rate)
-			all := true
-			for seed := range uint64(5) {
+			caught := 0
+			for seed := range uint64(f.Sessions) {
 				recs, _, err := session(tool, 2000+seed, rate, 10*time.Minute)
 				if err != nil {
 					return nil, err
 				}
-				if _, ok := firstAlert(m, th, recs); !ok {
-					all = false
-					break
+				if _, ok := firstAlert(m, th, recs); ok {
+					caught++
 				}
 			}
-			if !all {
-				break
+			f.Tried, f.Caught = append(f.Tried, rate), append(f.Caught, caught)
+			if unbroken = unbroken && caught == f.Sessions; unbroken {
+				f.Rate = rate
 			}
-			f.Rate = rate
 		}
 		out = append(out, f)
 	}
@@ -303,7 +313,11 @@ func (r *Result) Table() string {
 		fmt.Fprintf(&b, "delay %s: %d/%d sessions caught, median %.0fs, worst %.0fs after the first query\n", d.Tool, d.Caught, d.Sessions, d.Median, d.Worst)
 	}
 	for _, f := range r.Floor {
-		fmt.Fprintf(&b, "floor %s: every session caught within 10 min down to %g B/s (tried %v)\n", f.Tool, f.Rate, f.Tried)
+		fmt.Fprintf(&b, "floor %s: every session caught within 10 min at and above %g B/s; caught of %d at", f.Tool, f.Rate, f.Sessions)
+		for i, rate := range f.Tried {
+			fmt.Fprintf(&b, " %g:%d", rate, f.Caught[i])
+		}
+		fmt.Fprintln(&b)
 	}
 	return b.String()
 }
