@@ -15,36 +15,38 @@ const (
 
 // windowNames are the features of the unit's own window (60 s by default).
 var windowNames = []string{
-	"queries",           // queries for the domain
-	"distinct_names",    // distinct query names
-	"distinct_labels",   // distinct labels left of the registrable domain
-	"unique_ratio",      // distinct names / queries: a tunnel never repeats a name
-	"clients",           // distinct client addresses
-	"sub_len_mean",      // length of the part left of the registrable domain, mean over queries
-	"sub_len_max",       // … longest
-	"sub_len_p95",       // … 95th percentile (histogram of 16-character buckets)
-	"label_len_max",     // longest label
-	"sub_labels_mean",   // labels left of the registrable domain, per query
-	"char_entropy",      // Shannon entropy (bits) of those labels' characters, pooled
-	"long_label_share",  // labels of 8 or more characters / labels
-	"hex_fit",           // long labels all hex with a digit / long labels
-	"base32_fit",        // long labels of one case from RFC 4648's base32 alphabet with a digit / long labels
-	"base64_fit",        // long labels with both cases and a digit, '-' or '_' / long labels
-	"digit_share",       // digits / letters and digits
-	"upper_share",       // upper-case letters / letters and digits (DNS is case-blind; encoders are not)
-	"nonldh_share",      // bytes other than letters, digits, '-' and '_' / label bytes: raw and base128 encodings
-	"txt_share",         // TXT queries / queries
-	"null_share",        // NULL queries / queries
-	"cname_share",       // CNAME queries / queries
-	"mx_share",          // MX queries / queries
-	"aaaa_share",        // AAAA queries / queries
-	"other_qtype_share", // queries of other types than A, AAAA, TXT, NULL, CNAME, MX / queries
-	"answered_share",    // answers seen / queries
-	"nxdomain_share",    // NXDOMAIN answers / answers seen
-	"bytes_up",          // bytes of the query names left of the registrable domain: what a tunnel sends
-	"bytes_down",        // bytes of the responses, where the source gives their size (dnstap)
-	"gap_mean",          // mean seconds between queries
-	"gap_cv",            // their coefficient of variation: a beacon's is small
+	"queries",             // queries for the domain
+	"distinct_names",      // distinct query names
+	"distinct_labels",     // distinct labels left of the registrable domain
+	"unique_ratio",        // distinct names / queries: a tunnel never repeats a name
+	"clients",             // distinct client addresses
+	"queries_per_client",  // queries / clients: a tunnel's client asks all of them; look-alikes spread over many
+	"bytes_up_per_client", // bytes_up / clients
+	"sub_len_mean",        // length of the part left of the registrable domain, mean over queries
+	"sub_len_max",         // … longest
+	"sub_len_p95",         // … 95th percentile (histogram of 16-character buckets)
+	"label_len_max",       // longest label
+	"sub_labels_mean",     // labels left of the registrable domain, per query
+	"char_entropy",        // Shannon entropy (bits) of those labels' characters, pooled
+	"long_label_share",    // labels of 8 or more characters / labels
+	"hex_fit",             // long labels all hex with a digit / long labels
+	"base32_fit",          // long labels of one case from RFC 4648's base32 alphabet with a digit / long labels
+	"base64_fit",          // long labels with both cases and a digit, '-' or '_' / long labels
+	"digit_share",         // digits / letters and digits
+	"upper_share",         // upper-case letters / letters and digits (DNS is case-blind; encoders are not)
+	"nonldh_share",        // bytes other than letters, digits, '-' and '_' / label bytes: raw and base128 encodings
+	"txt_share",           // TXT queries / queries
+	"null_share",          // NULL queries / queries
+	"cname_share",         // CNAME queries / queries
+	"mx_share",            // MX queries / queries
+	"aaaa_share",          // AAAA queries / queries
+	"other_qtype_share",   // queries of other types than A, AAAA, TXT, NULL, CNAME, MX / queries
+	"answered_share",      // answers seen / queries
+	"nxdomain_share",      // NXDOMAIN answers / answers seen
+	"bytes_up",            // bytes of the query names left of the registrable domain: what a tunnel sends
+	"bytes_down",          // bytes of the responses, where the source gives their size (dnstap)
+	"gap_mean",            // mean seconds between queries
+	"gap_cv",              // their coefficient of variation: a beacon's is small
 }
 
 // longNames are the features of the long window (10 min by default) that
@@ -83,8 +85,10 @@ func extract(w *pane, l *lightPane, panes int, dst []float64) {
 	mean, cv := w.timing.meanCV()
 	long := float64(w.longLabels)
 	v := dst[:0]
+	clients := math.Min(w.clients.count(), q)
 	v = append(v,
-		q, names, math.Min(w.labels.count(), float64(w.subLabels)), ratio(names, q), math.Min(w.clients.count(), q),
+		q, names, math.Min(w.labels.count(), float64(w.subLabels)), ratio(names, q), clients,
+		ratio(q, math.Max(clients, 1)), ratio(float64(w.subBytes), math.Max(clients, 1)),
 		ratio(float64(w.subBytes), q), float64(w.subLenMax), w.p95(), float64(w.labelMax), ratio(float64(w.subLabels), q),
 		w.entropy(), ratio(long, float64(w.subLabels)),
 		ratio(float64(w.hexLabels), long), ratio(float64(w.b32Labels), long), ratio(float64(w.b64Labels), long),
