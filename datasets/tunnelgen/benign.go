@@ -57,7 +57,7 @@ func BenignTraffic(kind string, s Session, hostnames []string, rng *rand.Rand) (
 		gen, rate = dkim, orRate(rate, 1)
 		s.Clients = s.Clients[:1]
 	case AVCloud:
-		gen, rate = avCloud(rng), orRate(rate, 3)
+		gen, rate = avCloud, orRate(rate, 3)
 	case Reverse:
 		gen, rate = reverse, orRate(rate, 3)
 		s.Clients = s.Clients[:1]
@@ -171,20 +171,18 @@ func senderDomain(rng *rand.Rand) string {
 // or base32 labels under the vendor's domain (Sophos, McAfee GTI, ESET,
 // Spamhaus HBL), A and TXT queries; a client looks up a few hashes a
 // second while scanning.
-func avCloud(rng *rand.Rand) func(*rand.Rand) (string, string, string, int) {
-	return func(rng *rand.Rand) (string, string, string, int) {
-		h := sha256.Sum256(payload(rng, 16))
-		hx := hexOf(h[:])
-		switch rng.IntN(4) {
-		case 0:
-			return fmt.Sprintf("%s.%s.%s.sxl.sophosxl.net", hx[:32], hx[32:48], "p"), "A", "NOERROR", 16
-		case 1:
-			return fmt.Sprintf("0.0.%s.%s.avqs.mcafee.com", hx[:32], hx[32:]), "A", "NXDOMAIN", 16
-		case 2:
-			return fmt.Sprintf("%s.a.e5.sk", b32lower.EncodeToString(h[:20])), "TXT", "NOERROR", 80
-		}
-		return strings.ToLower(b32lower.EncodeToString(h[:20])) + "._file.hashbl.dq.spamhaus.net", "A", "NXDOMAIN", 16
+func avCloud(rng *rand.Rand) (string, string, string, int) {
+	h := sha256.Sum256(payload(rng, 16))
+	hx := hexOf(h[:])
+	switch rng.IntN(4) {
+	case 0:
+		return fmt.Sprintf("%s.%s.%s.sxl.sophosxl.net", hx[:32], hx[32:48], "p"), "A", "NOERROR", 16
+	case 1:
+		return fmt.Sprintf("0.0.%s.%s.avqs.mcafee.com", hx[:32], hx[32:]), "A", "NXDOMAIN", 16
+	case 2:
+		return fmt.Sprintf("%s.a.e5.sk", b32lower.EncodeToString(h[:20])), "TXT", "NOERROR", 80
 	}
+	return b32lower.EncodeToString(h[:20]) + "._file.hashbl.dq.spamhaus.net", "A", "NXDOMAIN", 16
 }
 
 // reverse is a log server resolving client addresses: PTR queries under
