@@ -84,10 +84,19 @@ func (f *alertFeed) finish() map[string]float64 {
 	f.t.Helper()
 	f.z.waitRead(f.sc, f.z.lines)
 	var last map[string]float64
+	prev := -1.0
+	// An empty queue can hide the last batch, taken from it and being
+	// scored: the alerts raised must also hold still over a poll.
 	srcPoll(f.t, 60*time.Second, "every query scored and the spools delivered", func() (bool, string) {
 		last = f.sc.srcMetrics()
 		inSpool := last[`mlctl_alert_spool_alerts{sink="registry"}`] + last[`mlctl_alert_spool_alerts{sink="file"}`]
-		return last[`mlctl_queue_length`] == 0 && inSpool == 0, fmt.Sprintf("queue %v, in the spools %v", last[`mlctl_queue_length`], inSpool)
+		raised := raisedIn(last)
+		still := raised == prev
+		prev = raised
+		if !still {
+			time.Sleep(300 * time.Millisecond)
+		}
+		return still && last[`mlctl_queue_length`] == 0 && inSpool == 0, fmt.Sprintf("queue %v, in the spools %v, raised %v", last[`mlctl_queue_length`], inSpool, raised)
 	})
 	f.sc.stop()
 	return last
