@@ -170,7 +170,8 @@ say "tunnels: a generated network's dns.log (dnscat2, DNSExfiltrator, Cobalt Str
 "$MLCTL" dataset ingest demo-tunnels --kind dns-domain --file "$DEMO/network.dns.log"
 say "a gbdt on the domain windows (TrainModel), its threshold at 1 false alert in 10,000 benign validation windows"
 "$MLCTL" train --dataset demo-tunnels --algo gbdt --model demo-tunnels --param threshold_fpr=0.0001 --wait
-"$MLCTL" promote demo-tunnels@1 --alias demo-tunnels --force --reason "demo: tunnel model" --wait >/dev/null
+TV=$("$MLCTL" models show demo-tunnels --json | sed -n 's/.*"version":\([0-9]*\).*/\1/p' | head -1)
+"$MLCTL" promote "demo-tunnels@$TV" --alias demo-tunnels --force --reason "demo: tunnel model" --wait >/dev/null
 TUN_HTTP=${MLCTL_DEMO_TUNNEL_HTTP:-127.0.0.1:8091}
 TUN_DIR=$(mktemp -d /tmp/mlctl-demo.XXXXXX) # short: a unix socket path has at most 107 bytes
 "$MLCTL" dataset generate --kind dns-domain --seed 11 --duration 20m --sessions 1 -o "$DEMO/live.dns.log"
