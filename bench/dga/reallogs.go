@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/serving"
 )
 
 // LogName is a distinct name of a real log: Label 0 benign, 1 DGA; QType
@@ -52,9 +53,12 @@ func (s LogSource) Count(label int) int {
 // static root zone) and labels each distinct question name by the
 // response code unbound answered it with (LabelByRCode).
 func LoopbackSource(path string) (LogSource, error) {
-	msgs, err := ReadDnstapFile(path)
+	msgs, bad, err := serving.ReadDnstapFile(path)
 	if err != nil {
 		return LogSource{}, err
+	}
+	if len(bad) > 0 {
+		return LogSource{}, fmt.Errorf("dnstap capture %s: %s", path, bad[0])
 	}
 	names, unlabeled := LabelByRCode(msgs)
 	return LogSource{Source: "loopback-unbound", Names: names, Unlabeled: unlabeled,
@@ -66,7 +70,7 @@ func LoopbackSource(path string) (LogSource, error) {
 // answered, answered with both codes or with another one is counted
 // unlabeled. Names are normalised (those that are not domain names are
 // kept as asked, marked NotDomain) and sorted.
-func LabelByRCode(msgs []TapMessage) (names []LogName, unlabeled int) {
+func LabelByRCode(msgs []datasets.DNSRecord) (names []LogName, unlabeled int) {
 	type seen struct {
 		rcodes    map[string]bool
 		qtype     string

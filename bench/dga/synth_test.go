@@ -177,15 +177,15 @@ func TestWriteZeekDNS(t *testing.T) {
 
 func TestLabelByRCode(t *testing.T) {
 	at := time.Unix(1763625600, 0)
-	q := func(name, qtype string) TapMessage {
-		return TapMessage{Time: at, Client: "127.0.0.1", Name: name, QType: qtype}
+	q := func(name, qtype string) datasets.DNSRecord {
+		return datasets.DNSRecord{Time: at, Client: "127.0.0.1", Name: name, QType: qtype}
 	}
-	r := func(name, qtype, rcode string) TapMessage {
+	r := func(name, qtype, rcode string) datasets.DNSRecord {
 		m := q(name, qtype)
 		m.Response, m.RCode = true, rcode
 		return m
 	}
-	msgs := []TapMessage{
+	msgs := []datasets.DNSRecord{
 		q("WWW.Example.com", "A"), r("www.example.com", "A", "NOERROR"),
 		q("qwpoeiruty.com", "A"), r("qwpoeiruty.com", "A", "NXDOMAIN"),
 		q("both.example.org", "A"), r("both.example.org", "A", "NOERROR"), r("both.example.org", "A", "NXDOMAIN"),
