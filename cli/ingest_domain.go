@@ -29,30 +29,15 @@ func ingestDomains(c *ucli.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	unlabeled := -1
-	if s := c.String("label"); s != "" {
-		l, ok := datasets.ParseLabel(s)
-		if !ok {
-			return usagef("dataset ingest: --label %q: want 0 (benign) or 1 (malicious)", s)
-		}
-		unlabeled = l
+	unlabeled, err := unlabeledOf(c)
+	if err != nil {
+		return err
 	}
-	var recs []datasets.DNSRecord
-	var bad []datasets.BadRow
-	var files []registry.SourceFile
-	lines := 0
-	for _, path := range c.StringSlice("file") {
-		sum, err := fileSHA256(path)
-		if err != nil {
-			return err
-		}
-		r, b, err := readDNSRecords(path, format)
-		if err != nil {
-			return err
-		}
-		recs, bad = append(recs, r...), append(bad, b...)
-		lines += len(r) + len(b)
-		files = append(files, registry.SourceFile{Path: path, SHA256: sum, Lines: len(r) + len(b), Rows: len(r), Bad: len(b)})
+	recs, bad, files, lines, err := readFiles(c, func(path string) ([]datasets.DNSRecord, []datasets.BadRow, error) {
+		return readDNSRecords(path, format)
+	})
+	if err != nil {
+		return err
 	}
 	if err := reportBad(c, name, bad, lines); err != nil {
 		return err

@@ -25,30 +25,15 @@ func ingestFlows(c *ucli.Context, name string) error {
 	default:
 		return usagef("dataset ingest --kind flow: --format %s: want auto, zeek, jsonl or csv", format)
 	}
-	unlabeled := -1
-	if s := c.String("label"); s != "" {
-		l, ok := datasets.ParseLabel(s)
-		if !ok {
-			return usagef("dataset ingest: --label %q: want 0 (benign) or 1 (malicious)", s)
-		}
-		unlabeled = l
+	unlabeled, err := unlabeledOf(c)
+	if err != nil {
+		return err
 	}
-	var recs []datasets.ConnRecord
-	var bad []datasets.BadRow
-	var files []registry.SourceFile
-	lines := 0
-	for _, path := range c.StringSlice("file") {
-		sum, err := fileSHA256(path)
-		if err != nil {
-			return err
-		}
-		r, b, err := datasets.ReadFlows(path, format)
-		if err != nil {
-			return err
-		}
-		recs, bad = append(recs, r...), append(bad, b...)
-		lines += len(r) + len(b)
-		files = append(files, registry.SourceFile{Path: path, SHA256: sum, Lines: len(r) + len(b), Rows: len(r), Bad: len(b)})
+	recs, bad, files, lines, err := readFiles(c, func(path string) ([]datasets.ConnRecord, []datasets.BadRow, error) {
+		return datasets.ReadFlows(path, format)
+	})
+	if err != nil {
+		return err
 	}
 	if err := reportBad(c, name, bad, lines); err != nil {
 		return err
@@ -72,6 +57,39 @@ func ingestFlows(c *ucli.Context, name string) error {
 	cols := set.Names()
 	return storeVectors(c, registry.NewDataset{Name: name, Kind: "flow", Columns: cols, Vectors: rows, SourceFiles: files}, lines, bad,
 		fmt.Sprintf("%d flows into %d source windows of %d features", len(recs), len(rows), len(cols)))
+}
+
+// unlabeledOf reads --label: the label of rows (windows) without one, -1
+// (unknown) when not given.
+func unlabeledOf(c *ucli.Context) (int, error) {
+	s := c.String("label")
+	if s == "" {
+		return -1, nil
+	}
+	l, ok := datasets.ParseLabel(s)
+	if !ok {
+		return 0, usagef("dataset ingest: --label %q: want 0 (benign) or 1 (malicious)", s)
+	}
+	return l, nil
+}
+
+// readFiles reads every --file with read, gathering the records, the bad
+// rows, each file's provenance and the lines read in all.
+func readFiles[R any](c *ucli.Context, read func(path string) ([]R, []datasets.BadRow, error)) (recs []R, bad []datasets.BadRow, files []registry.SourceFile, lines int, err error) {
+	for _, path := range c.StringSlice("file") {
+		sum, err := fileSHA256(path)
+		if err != nil {
+			return nil, nil, nil, 0, err
+		}
+		r, b, err := read(path)
+		if err != nil {
+			return nil, nil, nil, 0, err
+		}
+		recs, bad = append(recs, r...), append(bad, b...)
+		lines += len(r) + len(b)
+		files = append(files, registry.SourceFile{Path: path, SHA256: sum, Lines: len(r) + len(b), Rows: len(r), Bad: len(b)})
+	}
+	return recs, bad, files, lines, nil
 }
 
 // reportBad prints the first bad lines and fails above --max-bad-fraction.
