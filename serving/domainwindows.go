@@ -44,9 +44,10 @@ type DomainWindows struct {
 	// leave names out of the windows; its built-in ones do not, since a
 	// tunnel may live under any domain.
 	prefilter *prefilter.Prefilter
-	// ready is closed once the holder's alias was first checked: until
-	// then records are aggregated (a model may be on its way), after it
-	// only while a dns-domain model is in service.
+	// ready is closed once the holder's alias was first checked (its
+	// model loaded if it could be): Observe waits for it, so no window is
+	// emitted, and lost, before the model is in service; after it records
+	// are aggregated only while a dns-domain model is.
 	ready <-chan struct{}
 
 	mu     sync.Mutex
@@ -92,23 +93,18 @@ func (d *DomainWindows) model() *Model {
 	return nil
 }
 
-// checked reports whether the alias was checked (nil ready: always).
-func (d *DomainWindows) checked() bool {
-	if d.ready == nil {
-		return true
-	}
-	select {
-	case <-d.ready:
-		return true
-	default:
-		return false
-	}
-}
-
 // Observe takes one record from a DNS source.
 func (d *DomainWindows) Observe(ctx context.Context, r datasets.DNSRecord) {
 	d.counters.Read.Add(1)
-	if d.model() == nil && d.checked() {
+	if d.ready != nil {
+		select {
+		case <-d.ready:
+		case <-ctx.Done():
+			d.counters.Skipped.Add(1)
+			return
+		}
+	}
+	if d.model() == nil {
 		d.counters.Skipped.Add(1)
 		return
 	}
