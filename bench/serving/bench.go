@@ -44,11 +44,11 @@ type Result struct {
 	At500 Latency `json:"single_name_latency_500_rps"`
 	// Healthz is GET /healthz paced like Single in the same runs: the
 	// same process and HTTP stack with no scoring, the loopback floor.
-	Healthz     Latency      `json:"healthz_latency"`
-	Batch       Throughput   `json:"batch_throughput"` // the run with the median names/s
-	BatchRuns   []Throughput `json:"batch_runs"`
-	Dnstap      Dnstap       `json:"dnstap"`
-	Promotion   Promotion    `json:"promotion"`
+	Healthz   Latency      `json:"healthz_latency"`
+	Batch     Throughput   `json:"batch_throughput"` // the run with the median names/s
+	BatchRuns []Throughput `json:"batch_runs"`
+	Dnstap    Dnstap       `json:"dnstap"`
+	Promotion Promotion    `json:"promotion"`
 	// Peer is mlctl serve and the scorer users build today (FastAPI +
 	// uvicorn + XGBoost on heiDGAF's features, bench/serving/peer) under
 	// the same load in the same run: mlctl first.
