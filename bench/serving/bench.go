@@ -197,6 +197,9 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	var side strings.Builder
+	compareTable(&side, res.Peer)
+	fmt.Fprint(os.Stderr, side.String())
 	// 4. dnstap frames: benign traffic with 1% DGA queries.
 	fmt.Fprintln(os.Stderr, "serving: dnstap frames")
 	if res.Dnstap, err = measureDnstap(sock, b, benign, dga); err != nil {
