@@ -51,9 +51,10 @@ type Config struct {
 	Options client.Options
 	// Address and Namespace are the frontend and namespace in use.
 	Address, Namespace string
-	// Profile is the profile read from File; empty when there was no file.
+	// Profile is the profile read from File; empty when none was (no
+	// file, or no "default" profile in it).
 	Profile string
-	// File is the TOML file read; empty when there was none.
+	// File is the TOML file the profile came from; empty when none did.
 	File string
 	// TLS, ClientCert and APIKey say how the connection authenticates.
 	TLS, ClientCert, APIKey bool
@@ -77,7 +78,7 @@ func Load(s Settings) (Config, error) {
 	if err := conf.FromTOML(data, envconfig.ClientConfigFromTOMLOptions{Strict: true}); err != nil {
 		return Config{}, fmt.Errorf("temporal config %s: %w", file, err)
 	}
-	name, prof, err := pickProfile(conf, file, s.Profile, env)
+	name, found, prof, err := pickProfile(conf, file, s.Profile, env)
 	if err != nil {
 		return Config{}, err
 	}
@@ -112,8 +113,10 @@ func Load(s Settings) (Config, error) {
 		File: file, APIKey: prof.APIKey != "",
 		TLS: opts.ConnectionOptions.TLS != nil && !opts.ConnectionOptions.TLSDisabled,
 	}
-	if file != "" {
+	if found {
 		cfg.Profile = name
+	} else {
+		cfg.File = ""
 	}
 	if cfg.TLS {
 		cfg.ClientCert = len(opts.ConnectionOptions.TLS.Certificates) > 0
@@ -166,8 +169,9 @@ func readFile(env envconfig.EnvLookup) (string, []byte, error) {
 }
 
 // pickProfile returns the profile named by the flag, else TEMPORAL_PROFILE,
-// else "default" (which alone may be missing: then it is empty).
-func pickProfile(conf envconfig.ClientConfig, file, flag string, env envconfig.EnvLookup) (string, envconfig.ClientConfigProfile, error) {
+// else "default" (which alone may be missing: then it is empty and found
+// is false).
+func pickProfile(conf envconfig.ClientConfig, file, flag string, env envconfig.EnvLookup) (name string, found bool, prof envconfig.ClientConfigProfile, err error) {
 	name, named := flag, flag != ""
 	if !named {
 		name, _ = env.LookupEnv("TEMPORAL_PROFILE")
@@ -177,22 +181,22 @@ func pickProfile(conf envconfig.ClientConfig, file, flag string, env envconfig.E
 		name = envconfig.DefaultConfigFileProfile
 	}
 	if p := conf.Profiles[name]; p != nil {
-		prof := *p
+		prof = *p
 		if p.TLS != nil {
 			t := *p.TLS
 			prof.TLS = &t
 		}
 		prof.GRPCMeta = maps.Clone(p.GRPCMeta)
-		return name, prof, nil
+		return name, true, prof, nil
 	}
 	if !named {
-		return name, envconfig.ClientConfigProfile{}, nil
+		return name, false, prof, nil
 	}
 	if file == "" {
-		return "", envconfig.ClientConfigProfile{}, fmt.Errorf("temporal profile %q: no config file (set TEMPORAL_CONFIG_FILE or write %s)", name, envconfig.DefaultConfigFilePath())
+		return "", false, prof, fmt.Errorf("temporal profile %q: no config file (set TEMPORAL_CONFIG_FILE or write %s)", name, envconfig.DefaultConfigFilePath())
 	}
 	have := slices.Sorted(maps.Keys(conf.Profiles))
-	return "", envconfig.ClientConfigProfile{}, fmt.Errorf("temporal config %s: no profile %q (it has: %s)", file, name, strings.Join(have, ", "))
+	return "", false, prof, fmt.Errorf("temporal config %s: no profile %q (it has: %s)", file, name, strings.Join(have, ", "))
 }
 
 // nonEmpty treats a variable set to the empty string as unset, as
