@@ -100,7 +100,10 @@ func Load(s Settings) (Config, error) {
 	if prof.Namespace == "" {
 		prof.Namespace = DefaultNamespace
 	}
-	src := sources{file: file, profile: name, env: env}
+	src := sources{profile: name, env: env}
+	if found {
+		src.file = file
+	}
 	if err := checkTLSFiles(prof.TLS, src); err != nil {
 		return Config{}, err
 	}

@@ -45,9 +45,9 @@ func checkTLSFiles(t *envconfig.ClientConfigTLS, src sources) error {
 	keyName := src.name("TEMPORAL_TLS_CLIENT_KEY_PATH", "tls.client_key_path")
 	switch {
 	case t.ClientCertPath != "" && t.ClientKeyPath == "" && len(t.ClientKeyData) == 0:
-		return fmt.Errorf("temporal: %s is set but %s is not", certName, keyName)
+		return fmt.Errorf("temporal: %s is set but no client key is (TEMPORAL_TLS_CLIENT_KEY_PATH or tls.client_key_path)", certName)
 	case t.ClientKeyPath != "" && t.ClientCertPath == "" && len(t.ClientCertData) == 0:
-		return fmt.Errorf("temporal: %s is set but %s is not", keyName, certName)
+		return fmt.Errorf("temporal: %s is set but no client certificate is (TEMPORAL_TLS_CLIENT_CERT_PATH or tls.client_cert_path)", keyName)
 	}
 	var cert, key []byte
 	var err error
