@@ -241,3 +241,25 @@ func TestLoadDefaultFile(t *testing.T) {
 		t.Fatalf("with %s: %s, want home.example:7233 from its default profile", path, c)
 	}
 }
+
+// TestDevEnviron: a child pointed at a dev server sees none of the
+// machine's TEMPORAL_* settings and no profile file, and loads the plain
+// server.
+func TestDevEnviron(t *testing.T) {
+	got := DevEnviron([]string{"PATH=/bin", "TEMPORAL_API_KEY=k", "TEMPORAL_PROFILE=cloud", "TEMPORAL_TLS=true", "MLCTL_X=1"}, "127.0.0.1:9", "default")
+	e := env{}
+	for _, kv := range got {
+		k, v, _ := strings.Cut(kv, "=")
+		e[k] = v
+	}
+	if e["PATH"] != "/bin" || e["MLCTL_X"] != "1" || len(e) != 5 {
+		t.Fatalf("environment %q", got)
+	}
+	c, err := Load(Settings{Env: e})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Address != "127.0.0.1:9" || c.Namespace != "default" || c.TLS || c.APIKey || c.File != "" {
+		t.Fatalf("child loads %s (TLS %v, API key %v, file %q), want the plain dev server", c, c.TLS, c.APIKey, c.File)
+	}
+}
