@@ -67,15 +67,25 @@ func (ca *CA) WriteCert(dir, name string) string {
 	return write(ca.tb, dir, name, ca.pem, 0o644)
 }
 
-// Server issues a server certificate for 127.0.0.1, ::1 and localhost.
-func (ca *CA) Server(name string) *Pair {
+// Server issues a server certificate for hosts (IP addresses or DNS
+// names), by default 127.0.0.1, ::1 and localhost.
+func (ca *CA) Server(name string, hosts ...string) *Pair {
 	ca.tb.Helper()
-	return ca.issue(&x509.Certificate{
+	if len(hosts) == 0 {
+		hosts = []string{"127.0.0.1", "::1", "localhost"}
+	}
+	tmpl := &x509.Certificate{
 		Subject:     pkix.Name{CommonName: name},
-		DNSNames:    []string{"localhost"},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	})
+	}
+	for _, h := range hosts {
+		if ip := net.ParseIP(h); ip != nil {
+			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+		} else {
+			tmpl.DNSNames = append(tmpl.DNSNames, h)
+		}
+	}
+	return ca.issue(tmpl)
 }
 
 // Client issues a client certificate with common name name.
