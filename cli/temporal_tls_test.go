@@ -25,7 +25,9 @@ import (
 // mTLS namespaces do); `mlctl schedule list` (the CLI's own dial path)
 // lists a schedule made on the server when the client certificate is
 // configured, and fails with one clear line when it is not, when the
-// server's CA is not trusted, or when a file is missing. A second proxy
+// server's CA is not trusted or its certificate lacks the server name
+// asked for, or when a file is missing; --temporal, TEMPORAL_ADDRESS and
+// --namespace win over the profile. A second proxy
 // without client certificates shows an API key travels as
 // `authorization: Bearer KEY` and turns TLS on by itself.
 func TestTemporalTLS(t *testing.T) {
@@ -112,6 +114,13 @@ server_ca_cert_path = %[4]q
 			env: map[string]string{"TEMPORAL_CONFIG_FILE": empty, "TEMPORAL_ADDRESS": mtls.Addr(), "TEMPORAL_TLS_SERVER_CA_CERT_PATH": otherCAPath,
 				"TEMPORAL_TLS_CLIENT_CERT_PATH": certPath, "TEMPORAL_TLS_CLIENT_KEY_PATH": keyPath},
 			wantErr: []string{"connect to Temporal at " + mtls.Addr(), "certificate signed by unknown authority", "TEMPORAL_TLS_SERVER_CA_CERT_PATH"}},
+		{name: "environment, server name localhost",
+			env: map[string]string{"TEMPORAL_CONFIG_FILE": empty, "TEMPORAL_ADDRESS": mtls.Addr(), "TEMPORAL_TLS_SERVER_CA_CERT_PATH": caPath,
+				"TEMPORAL_TLS_CLIENT_CERT_PATH": certPath, "TEMPORAL_TLS_CLIENT_KEY_PATH": keyPath, "TEMPORAL_TLS_SERVER_NAME": "localhost"}},
+		{name: "environment, server name the certificate lacks",
+			env: map[string]string{"TEMPORAL_CONFIG_FILE": empty, "TEMPORAL_ADDRESS": mtls.Addr(), "TEMPORAL_TLS_SERVER_CA_CERT_PATH": caPath,
+				"TEMPORAL_TLS_CLIENT_CERT_PATH": certPath, "TEMPORAL_TLS_CLIENT_KEY_PATH": keyPath, "TEMPORAL_TLS_SERVER_NAME": "temporal.example"},
+			wantErr: []string{"connect to Temporal at " + mtls.Addr(), "not temporal.example", "set TEMPORAL_TLS_SERVER_NAME"}},
 		{name: "environment, client key file missing",
 			env: map[string]string{"TEMPORAL_CONFIG_FILE": empty, "TEMPORAL_ADDRESS": mtls.Addr(), "TEMPORAL_TLS_SERVER_CA_CERT_PATH": caPath,
 				"TEMPORAL_TLS_CLIENT_CERT_PATH": certPath, "TEMPORAL_TLS_CLIENT_KEY_PATH": filepath.Join(dir, "gone.key")},
