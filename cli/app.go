@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mlctl/mlctl"
+	"github.com/mlctl/mlctl/temporalenv"
 
 	ucli "github.com/urfave/cli/v2"
 )
@@ -23,8 +24,9 @@ func App(stdout, stderr io.Writer) *ucli.App {
 		ErrWriter: stderr,
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "db", EnvVars: []string{"MLCTL_DATABASE_URL"}, Usage: "PostgreSQL connection string (pgx), required (for the dev stack: `make up`, then `. .dev/env`)"},
-			&ucli.StringFlag{Name: "temporal", EnvVars: []string{"TEMPORAL_ADDRESS"}, Value: "127.0.0.1:7233", Usage: "Temporal frontend host:port"},
-			&ucli.StringFlag{Name: "namespace", EnvVars: []string{"TEMPORAL_NAMESPACE"}, Value: "default", Usage: "Temporal namespace"},
+			&ucli.StringFlag{Name: "temporal", EnvVars: []string{"TEMPORAL_ADDRESS"}, Value: temporalenv.DefaultAddress, Usage: "Temporal frontend host:port; when not given, the Temporal profile's address, else the default"},
+			&ucli.StringFlag{Name: "namespace", EnvVars: []string{"TEMPORAL_NAMESPACE"}, Value: temporalenv.DefaultNamespace, Usage: "Temporal namespace; when not given, the Temporal profile's namespace, else the default"},
+			&ucli.StringFlag{Name: "temporal-profile", EnvVars: []string{"TEMPORAL_PROFILE"}, Usage: "profile of the Temporal client config file ($TEMPORAL_CONFIG_FILE, else ~/.config/temporalio/temporal.toml) with address, namespace, TLS and API key (default: \"default\" when the file has it)"},
 		},
 		Commands: []*ucli.Command{
 			migrateCommand(),

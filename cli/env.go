@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/log"
 
 	"github.com/mlctl/mlctl/registry"
+	"github.com/mlctl/mlctl/temporalenv"
 )
 
 // openDB connects to the registry named by --db / MLCTL_DATABASE_URL. The
@@ -37,15 +38,39 @@ func connectDB(c *ucli.Context) (*registry.DB, error) {
 	return registry.Connect(url)
 }
 
+// temporalConfig resolves the Temporal connection as operators configure
+// Temporal clients (a TOML profile, TEMPORAL_* variables; see package
+// temporalenv), with --temporal and --namespace on top when given.
+func temporalConfig(c *ucli.Context) (temporalenv.Config, error) {
+	s := temporalenv.Settings{Profile: c.String("temporal-profile")}
+	if c.IsSet("temporal") {
+		s.Address = c.String("temporal")
+	}
+	if c.IsSet("namespace") {
+		s.Namespace = c.String("namespace")
+	}
+	return temporalenv.Load(s)
+}
+
 // dialTemporal connects to the Temporal frontend; logs at or above level go to w.
 func dialTemporal(c *ucli.Context, w io.Writer, level slog.Level) (client.Client, error) {
-	addr := c.String("temporal")
-	logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})))
-	tc, err := client.DialContext(c.Context, client.Options{HostPort: addr, Namespace: c.String("namespace"), Logger: logger})
+	cfg, err := temporalConfig(c)
 	if err != nil {
-		return nil, fmt.Errorf("connect to Temporal at %s: %w (is it running? `make up` starts a dev server)", addr, err)
+		return nil, err
 	}
-	return tc, nil
+	logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})))
+	return cfg.Dial(c.Context, logger)
+}
+
+// temporalTarget is the resolved connection for messages (the web UI
+// link, the worker's banner), called after dialTemporal succeeded with the
+// same settings; should they fail to load now, it falls back to the flags.
+func temporalTarget(c *ucli.Context) temporalenv.Config {
+	cfg, err := temporalConfig(c)
+	if err != nil {
+		return temporalenv.Config{Address: c.String("temporal"), Namespace: c.String("namespace")}
+	}
+	return cfg
 }
 
 // uiURL is the web UI address of a workflow run: under $MLCTL_TEMPORAL_UI,
@@ -55,5 +80,5 @@ func uiURL(c *ucli.Context, workflowID string) string {
 	if base == "" {
 		base = "http://127.0.0.1:8233"
 	}
-	return fmt.Sprintf("%s/namespaces/%s/workflows/%s", strings.TrimRight(base, "/"), c.String("namespace"), workflowID)
+	return fmt.Sprintf("%s/namespaces/%s/workflows/%s", strings.TrimRight(base, "/"), temporalTarget(c).Namespace, workflowID)
 }

@@ -124,7 +124,7 @@ func train(c *ucli.Context) error {
 		return nil
 	}
 	fmt.Fprintf(c.App.ErrWriter, "TrainModel %s\nweb UI: %s\n", id, ui)
-	res, err := waitTrain(c.Context, tc, c.String("temporal"), run, c.App.ErrWriter)
+	res, err := waitTrain(c.Context, tc, temporalTarget(c).Address, run, c.App.ErrWriter)
 	if err != nil {
 		return fmt.Errorf("TrainModel %s failed: %w", id, rootCause(err))
 	}

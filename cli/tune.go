@@ -232,7 +232,7 @@ func tune(c *ucli.Context) error {
 	}
 	fmt.Fprintf(c.App.ErrWriter, "Tune %s: %d trials of %s, %d folds grouped by %s, objective %s\nweb UI: %s\n",
 		id, in.Trials, in.Algo, in.Folds, in.Group, in.Objective, ui)
-	res, err := waitRun[workflows.TuneResult](c.Context, tc, c.String("temporal"), run, c.App.ErrWriter, tuneProgressLine)
+	res, err := waitRun[workflows.TuneResult](c.Context, tc, temporalTarget(c).Address, run, c.App.ErrWriter, tuneProgressLine)
 	if err != nil {
 		return fmt.Errorf("Tune %s failed: %w", id, rootCause(err))
 	}

@@ -40,10 +40,11 @@ func workerCommand() *ucli.Command {
 				return err
 			}
 			defer tc.Close()
-			if err := worker.EnsureSearchAttributes(ctx, tc, c.String("namespace")); err != nil {
+			target := temporalTarget(c)
+			if err := worker.EnsureSearchAttributes(ctx, tc, target.Namespace); err != nil {
 				return err
 			}
-			fmt.Fprintf(c.App.ErrWriter, "mlctl worker: serving %v on %s\n", queues, c.String("temporal"))
+			fmt.Fprintf(c.App.ErrWriter, "mlctl worker: serving %v on %s\n", queues, target)
 			return worker.Run(ctx, tc, queues, db, []byte(os.Getenv(webhook.SecretEnv)))
 		},
 	}

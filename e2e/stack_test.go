@@ -17,6 +17,7 @@ import (
 
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
+	"github.com/mlctl/mlctl/temporalenv"
 	"github.com/mlctl/mlctl/worker/temporaltest"
 	"go.temporal.io/sdk/client"
 )
@@ -64,7 +65,7 @@ func newStack(t *testing.T) *stack {
 }
 
 func (s *stack) env() []string {
-	return append(os.Environ(), "MLCTL_DATABASE_URL="+s.dbURL, "TEMPORAL_ADDRESS="+s.temporal, "TEMPORAL_NAMESPACE=default",
+	return append(temporalenv.DevEnviron(os.Environ(), s.temporal, "default"), "MLCTL_DATABASE_URL="+s.dbURL,
 		"MLCTL_WEBHOOK_SECRET="+webhookSecret, "MLCTL_STATE_DIR="+filepath.Join(s.dir, "state"))
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/mlctl/mlctl/published/publishedtest"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/registry/registrytest"
+	"github.com/mlctl/mlctl/temporalenv"
 )
 
 // mlctlNoTemporal runs the built mlctl against a database and a Temporal
@@ -23,7 +24,7 @@ func mlctlNoTemporal(t *testing.T, dbURL, dir string, args ...string) (string, s
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, mlctlBin, args...)
-	cmd.Env = append(os.Environ(), "MLCTL_DATABASE_URL="+dbURL, "TEMPORAL_ADDRESS=127.0.0.1:1")
+	cmd.Env = append(temporalenv.DevEnviron(os.Environ(), "127.0.0.1:1", "default"), "MLCTL_DATABASE_URL="+dbURL)
 	cmd.Dir = dir
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut

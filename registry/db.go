@@ -64,7 +64,14 @@ func Connect(url string) (*DB, error) {
 func (db *DB) Ping(ctx context.Context) error {
 	if err := db.pool.Ping(ctx); err != nil {
 		c := db.pool.Config().ConnConfig
-		return fmt.Errorf("connect to database %s:%d/%s: %w (is PostgreSQL running? `make up` starts one)", c.Host, c.Port, c.Database, err)
+		hint := ""
+		switch {
+		case CertificateRefused(err):
+			hint = " (the server's certificate must be signed by the CA in sslrootcert and name the host of the URL)"
+		case Unreachable(err):
+			hint = " (is PostgreSQL running? `make up` starts one)"
+		}
+		return fmt.Errorf("connect to database %s:%d/%s: %w%s", c.Host, c.Port, c.Database, err, hint)
 	}
 	return nil
 }

@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net"
@@ -14,9 +16,15 @@ import (
 // starting, shutting down or full. A process that can go on without the
 // registry (a scorer) waits for it; any other error, an answer from a
 // server that refuses (a wrong password, a missing database, a failed
-// migration), is not one and should be reported.
+// migration), is not one and should be reported; nor is a server
+// certificate that does not verify (a wrong sslrootcert, a host the
+// certificate does not name), which is a configuration to fix, not an
+// outage to wait out.
 func Unreachable(err error) bool {
 	if err == nil {
+		return false
+	}
+	if CertificateRefused(err) {
 		return false
 	}
 	var pg *pgconn.PgError
@@ -31,4 +39,15 @@ func Unreachable(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, io.EOF) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err)
+}
+
+// CertificateRefused reports whether err is the client refusing the
+// server's TLS certificate (sslmode=verify-ca or verify-full): not signed by
+// the CA in sslrootcert, expired, or not naming the host.
+func CertificateRefused(err error) bool {
+	var verify *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var host x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	return errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &host) || errors.As(err, &invalid)
 }

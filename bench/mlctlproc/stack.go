@@ -3,6 +3,8 @@ package mlctlproc
 import (
 	"os"
 	"time"
+
+	"github.com/mlctl/mlctl/temporalenv"
 )
 
 // Stack is a benchmark's mlctl: a CLI on its database and Temporal server,
@@ -15,7 +17,7 @@ type Stack struct {
 // Env is the environment of mlctl on the database at dbURL and the
 // Temporal frontend at temporal.
 func Env(dbURL, temporal string) []string {
-	return append(os.Environ(), "MLCTL_DATABASE_URL="+dbURL, "TEMPORAL_ADDRESS="+temporal, "TEMPORAL_NAMESPACE=default")
+	return append(temporalenv.DevEnviron(os.Environ(), temporal, "default"), "MLCTL_DATABASE_URL="+dbURL)
 }
 
 // Start is CLI.Start, remembering the process for StopAll.

@@ -35,6 +35,7 @@ type PrivateServer struct {
 	runAs []string // runuser -u postgres -- when running as root
 	dir   string   // holds data/ and server.log
 	port  int
+	tls   *PrivateTLS
 
 	mu      sync.Mutex
 	running bool
@@ -44,19 +45,37 @@ type PrivateServer struct {
 // loaded two-core machine may take a while to replay WAL).
 const pgCtlTimeout = 120 * time.Second
 
+// PrivateTLS makes a private server speak TLS only: it serves CertPEM
+// (with the key KeyPEM) and refuses connections without TLS, as a
+// production server with `hostssl` lines alone in pg_hba.conf does.
+type PrivateTLS struct {
+	CertPEM, KeyPEM []byte
+}
+
+// PrivateOption configures StartPrivateServer.
+type PrivateOption func(*PrivateServer)
+
+// WithTLS makes the server speak TLS only, with t's certificate.
+func WithTLS(t PrivateTLS) PrivateOption {
+	return func(s *PrivateServer) { s.tls = &t }
+}
+
 // StartPrivateServer creates a fresh cluster (initdb, trust authentication,
 // user postgres) and starts it; it is stopped and its directory removed
 // when the test ends. It uses Debian's server binaries
 // (/usr/lib/postgresql/*/bin) or those on PATH, and fails saying how to
 // install them when there are none. As root, the server runs as the
 // postgres user, as PostgreSQL requires.
-func StartPrivateServer(tb testing.TB) *PrivateServer {
+func StartPrivateServer(tb testing.TB, opts ...PrivateOption) *PrivateServer {
 	tb.Helper()
 	bin, err := serverBinaries()
 	if err != nil {
 		tb.Fatal(err)
 	}
 	s := &PrivateServer{tb: tb, bin: bin}
+	for _, o := range opts {
+		o(s)
+	}
 	if os.Geteuid() == 0 {
 		s.runAs = []string{"runuser", "-u", "postgres", "--"}
 	}
@@ -70,6 +89,9 @@ func StartPrivateServer(tb testing.TB) *PrivateServer {
 	}
 	if out, err := s.command("initdb", "-D", s.dataDir(), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale", "C").CombinedOutput(); err != nil {
 		tb.Fatalf("private PostgreSQL: initdb: %v\n%s", err, out)
+	}
+	if err := s.configureTLS(); err != nil {
+		tb.Fatalf("private PostgreSQL: %v", err)
 	}
 	// A free port can be taken between our probe and the server's bind:
 	// try a few.
@@ -92,9 +114,19 @@ func StartPrivateServer(tb testing.TB) *PrivateServer {
 	return s
 }
 
-// URL is the connection string of the server's postgres database.
+// URL is the connection string of the server's postgres database (with
+// sslmode=require on a TLS server: encrypted, the certificate unchecked).
 func (s *PrivateServer) URL() string {
-	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", s.port)
+	return s.DatabaseURL("postgres")
+}
+
+// DatabaseURL is the connection string of database name on this server.
+func (s *PrivateServer) DatabaseURL(name string) string {
+	mode := "disable"
+	if s.tls != nil {
+		mode = "require"
+	}
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=%s", s.port, name, mode)
 }
 
 // Port is the loopback port the server listens on, the same across stops
@@ -116,7 +148,7 @@ func (s *PrivateServer) NewDatabase(name string) string {
 	if _, err := c.Exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()); err != nil {
 		s.tb.Fatalf("private PostgreSQL: create database %s: %v", name, err)
 	}
-	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", s.port, name)
+	return s.DatabaseURL(name)
 }
 
 // Stop shuts the server down the way an operator would (pg_ctl stop -m
@@ -184,11 +216,64 @@ max_connections = 200
 shared_buffers = 32MB
 log_min_messages = warning
 `, s.port)
+	if s.tls != nil {
+		conf += "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n"
+	}
 	p := filepath.Join(s.dataDir(), "postgresql.auto.conf")
 	if err := os.WriteFile(p, []byte(conf), 0o600); err != nil {
 		return err
 	}
 	return s.chownToPostgres(p)
+}
+
+// ReloadTLS replaces the certificate of a server started WithTLS and has
+// it reload its configuration (pg_ctl reload): new connections get the new
+// certificate, as after an operator's rotation, once the server has
+// handled the signal, which takes a moment after ReloadTLS returns.
+func (s *PrivateServer) ReloadTLS(t PrivateTLS) {
+	s.tb.Helper()
+	if s.tls == nil {
+		s.tb.Fatal("private PostgreSQL: ReloadTLS on a server started without WithTLS")
+	}
+	s.tls = &t
+	if err := s.configureTLS(); err != nil {
+		s.tb.Fatalf("private PostgreSQL: %v", err)
+	}
+	if out, err := s.command("pg_ctl", "reload", "-D", s.dataDir()).CombinedOutput(); err != nil {
+		s.tb.Fatalf("private PostgreSQL: pg_ctl reload: %v\n%s", err, out)
+	}
+}
+
+// configureTLS writes the certificate and key into the data directory
+// (the key readable by the server's user alone, as PostgreSQL demands) and
+// a pg_hba.conf that lets TCP connections in over TLS only.
+func (s *PrivateServer) configureTLS() error {
+	if s.tls == nil {
+		return nil
+	}
+	for _, f := range []struct {
+		name string
+		b    []byte
+		mode os.FileMode
+	}{
+		{"server.crt", s.tls.CertPEM, 0o644},
+		{"server.key", s.tls.KeyPEM, 0o600},
+		{"pg_hba.conf", []byte(`local all all trust
+hostnossl all all 0.0.0.0/0 reject
+hostnossl all all ::/0 reject
+hostssl all all 127.0.0.1/32 trust
+hostssl all all ::1/128 trust
+`), 0o600},
+	} {
+		p := filepath.Join(s.dataDir(), f.name)
+		if err := os.WriteFile(p, f.b, f.mode); err != nil {
+			return err
+		}
+		if err := s.chownToPostgres(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *PrivateServer) cleanup() {
