@@ -3,16 +3,25 @@ SHELL := /bin/bash
 GO    ?= go
 export PATH := $(CURDIR)/bin:$(PATH)
 
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+export VERSION
+
 GO_SOURCES := $(shell find . -name '*.go' -not -path './.dev/*' -not -path './bin/*') go.mod go.sum
 
-.PHONY: all build tools pyref torchref nettools up down demo check test fuzz bench soak clean
+.PHONY: all build image tools pyref torchref nettools up down demo check test fuzz bench soak clean
 
 all: build
 
 ## build: compile bin/mlctl
 build: bin/mlctl
 bin/mlctl: $(GO_SOURCES) $(shell find registry/migration -name '*.sql')
-	$(GO) build -o bin/mlctl ./cmd/mlctl
+	$(GO) build -ldflags "-X github.com/mlctl/mlctl/cli.version=$(VERSION)" -o bin/mlctl ./cmd/mlctl
+
+## image: the container image from the Dockerfile, with docker, podman or buildah (whichever
+## works here), checked: it runs, as 65532, without a shell. Not part of `test`. IMAGE, TOOL,
+## RUN_FLAGS: see deploy/image.sh
+image:
+	@deploy/image.sh
 
 ## tools: the Temporal CLI v1.5.1 in bin/ (built once), the python reference tools,
 ## and unbound, dig, wrk and hey for the serving tests and benchmarks

@@ -20,6 +20,7 @@ func App(stdout, stderr io.Writer) *ucli.App {
 	return &ucli.App{
 		Name:      "mlctl",
 		Usage:     "ML lifecycle for network threat detection: ingest, train, evaluate, publish, score",
+		Version:   Version(),
 		Writer:    stdout,
 		ErrWriter: stderr,
 		Flags: []ucli.Flag{

@@ -64,6 +64,7 @@ func serveCommand() *ucli.Command {
 					&ucli.StringFlag{Name: "alias", Usage: "only scorers of this alias"},
 					&ucli.BoolFlag{Name: "json", Usage: "print JSON lines"},
 				}, Action: serveStatus},
+			serveHealthCommand(),
 		},
 	}
 }
