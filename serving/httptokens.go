@@ -176,3 +176,13 @@ func (t *Tokens) Lookup(token string) (name string, scopes Scope, ok bool) {
 	e := t.entries[found]
 	return e.name, e.scopes, true
 }
+
+// Has says whether a token is named name.
+func (t *Tokens) Has(name string) bool {
+	for _, e := range t.entries {
+		if e.name == name {
+			return true
+		}
+	}
+	return false
+}
