@@ -406,6 +406,7 @@ func (s *Server) Run(ctx context.Context) error {
 			h = s.auth.Wrap(h)
 		}
 		srv = s.cfg.HTTP.server(h)
+		srv.ErrorLog = slog.NewLogLogger(s.log.Handler(), slog.LevelWarn) // TLS handshakes refused, among others
 		srcWG.Add(1)
 		go func() {
 			defer srcWG.Done()
