@@ -169,7 +169,7 @@ func TestTokensOnTheHTTPAPI(t *testing.T) {
 		`mlctl_http_auth_failures_total{reason="unknown_token"}`: "1",
 		`mlctl_http_auth_failures_total{reason="malformed"}`:     "1",
 		`mlctl_http_auth_failures_total{reason="scope"}`:         "1",
-		`mlctl_http_tokens`:                                      "2",
+		`mlctl_http_tokens`: "2",
 	} {
 		if got := metricValue(m.body, series); got != want {
 			t.Errorf("%s = %q, want %s", series, got, want)
