@@ -319,7 +319,12 @@ func TestTLSCertificateReload(t *testing.T) {
 	cert1, key1 := ca.issue(t, "scorer-1", true, exp1)
 	sec := HTTPSecurity{TLSCert: writeFile(t, dir, "cert.pem", cert1, t0), TLSKey: writeFile(t, dir, "key.pem", key1, t0)}
 	srv := startSecured(t, db, "127.0.0.1:0", sec)
-	srv.tls.CheckEvery = 20 * time.Millisecond // before any handshake
+	setCheckEvery := func(d time.Duration) {
+		srv.tls.mu.Lock()
+		srv.tls.CheckEvery = d
+		srv.tls.mu.Unlock()
+	}
+	setCheckEvery(20 * time.Millisecond)
 	c := tlsClient(ca)
 	url := "https://" + srv.Addr() + "/healthz"
 	served := func() string {
@@ -381,7 +386,7 @@ func TestTLSCertificateReload(t *testing.T) {
 	}
 
 	// Its key arrives: SIGHUP takes the pair at once.
-	srv.tls.CheckEvery = time.Hour
+	setCheckEvery(time.Hour)
 	cert4, key4 := ca.issue(t, "scorer-4", true, time.Now().Add(4*time.Hour))
 	writeFile(t, dir, "cert.pem", cert4, t0.Add(3*time.Second))
 	writeFile(t, dir, "key.pem", key4, t0.Add(3*time.Second))

@@ -3,6 +3,7 @@ package serving
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -93,5 +94,33 @@ func TestScopeOf(t *testing.T) {
 	}
 	if s, err := ParseScopes("all"); err != nil || s != ScopeAll || s.String() != "all" {
 		t.Errorf("all: %v %v", s, err)
+	}
+}
+
+// BenchmarkTokensLookup: what checking a token costs a request, with 10
+// and 1,000 tokens in the file (a hash, then one comparison per token).
+func BenchmarkTokensLookup(b *testing.B) {
+	for _, n := range []int{10, 1000} {
+		var file strings.Builder
+		var last string
+		for i := range n {
+			tok, err := NewToken()
+			if err != nil {
+				b.Fatal(err)
+			}
+			fmt.Fprintln(&file, TokenLine(fmt.Sprintf("client-%d", i), tok, ScopeAll))
+			last = tok
+		}
+		tokens, err := ParseTokens(strings.NewReader(file.String()), "tokens")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("tokens=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, _, ok := tokens.Lookup(last); !ok {
+					b.Fatal("not found")
+				}
+			}
+		})
 	}
 }

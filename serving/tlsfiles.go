@@ -29,7 +29,7 @@ type TLSFiles struct {
 	// the HTTP layer (HTTPAuth) decides what a request without one may do.
 	RequireClientCert bool
 	// CheckEvery is how often, at most, a handshake looks at the files'
-	// modification times (default 1 s).
+	// modification times (default 1 s); set it before Load.
 	CheckEvery time.Duration
 	// Log takes reloads and failed reloads (default slog.Default()).
 	Log *slog.Logger
@@ -106,11 +106,11 @@ func (f *TLSFiles) Config() *tls.Config {
 }
 
 func (f *TLSFiles) configForClient(*tls.ClientHelloInfo) (*tls.Config, error) {
+	f.mu.Lock()
 	every := f.CheckEvery
 	if every <= 0 {
 		every = time.Second
 	}
-	f.mu.Lock()
 	if time.Since(f.lastCheck) >= every {
 		f.check(false)
 	}
