@@ -28,7 +28,14 @@ func serveCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "alias", Value: "production", Usage: "alias whose model to serve"},
 			&ucli.StringFlag{Name: "domain-alias", Usage: "a second alias whose dns-domain model scores the DNS sources per registrable domain and window (tunnel alerts), beside --alias's name model; without it, --alias's model does when it is a dns-domain model"},
 			&ucli.DurationFlag{Name: "tunnel-realert", Value: serving.DefaultTunnelRealert, Usage: "how long a domain stays quiet after a tunnel alert (its windows are still scored and counted)"},
-			&ucli.StringFlag{Name: "http", Usage: "listen address of the HTTP API (POST /v1/score, GET /healthz, GET /metrics), e.g. 127.0.0.1:8080"},
+			&ucli.StringFlag{Name: "http", Usage: "listen address of the HTTP API (POST /v1/score, GET /healthz, GET /metrics), e.g. 127.0.0.1:8080; beyond loopback it needs --http-tokens or --tls-client-ca (or --http-insecure)"},
+			&ucli.StringFlag{Name: "http-tokens", Usage: "file of bearer tokens the HTTP API accepts, one a line: NAME sha256:HEX [score,metrics,health] (# comments; `mlctl serve token NAME` makes one); SIGHUP reloads it"},
+			&ucli.StringFlag{Name: "tls-cert", Usage: "PEM certificate (chain) to serve the HTTP API over HTTPS; re-read when it changes (and on SIGHUP)"},
+			&ucli.StringFlag{Name: "tls-key", Usage: "PEM private key of --tls-cert"},
+			&ucli.StringFlag{Name: "tls-client-ca", Usage: "PEM CA certificates that client certificates must chain to: a verified client certificate authenticates a request (with --http-tokens, a token or a certificate does)"},
+			&ucli.StringSliceFlag{Name: "tls-client-name", Usage: "let in only client certificates with this common name or DNS, URI or email name (repeat for several; default: any --tls-client-ca signed)"},
+			&ucli.BoolFlag{Name: "http-health-auth", Usage: "make /healthz and /v2/health/* need a token (scope health) or client certificate too (default: open, for probes)"},
+			&ucli.BoolFlag{Name: "http-insecure", Usage: "let --http listen beyond loopback without authentication: anyone who reaches it can score and read /metrics"},
 			&ucli.StringFlag{Name: "zeek-dns", Usage: "Zeek dns.log (TSV or JSON) to follow as it grows and rotates"},
 			&ucli.StringFlag{Name: "zeek-conn", Usage: "Zeek conn.log (TSV or JSON) to follow: scored by source window when the alias points at a flow model, else checked with the flow analyzer's flow rules"},
 			&ucli.DurationFlag{Name: "flow-lateness", Value: 60 * time.Second, Usage: "how long a conn.log window stays open for connections Zeek logs late (it logs each when it ends); later ones are counted and dropped"},
@@ -59,6 +66,7 @@ func serveCommand() *ucli.Command {
 		}, prefilterFlags()...),
 		Action: serve,
 		Subcommands: []*ucli.Command{
+			serveTokenCommand(),
 			{Name: "status", Usage: "list the scorers: alias, model, SHA-256, started, last seen, counters",
 				Flags: []ucli.Flag{
 					&ucli.StringFlag{Name: "alias", Usage: "only scorers of this alias"},
@@ -71,7 +79,7 @@ func serveCommand() *ucli.Command {
 
 func serve(c *ucli.Context) error {
 	if c.NArg() > 0 {
-		return usagef("serve: unknown argument %q (did you mean `serve status`?)", c.Args().First())
+		return usagef("serve: unknown argument %q (did you mean `serve status` or `serve token NAME`?)", c.Args().First())
 	}
 	cfg := serving.Config{
 		Alias: c.String("alias"), DomainAlias: c.String("domain-alias"), TunnelRealert: c.Duration("tunnel-realert"), HTTPAddr: c.String("http"), ZeekDNS: c.String("zeek-dns"), ZeekConn: c.String("zeek-conn"),
@@ -81,6 +89,12 @@ func serve(c *ucli.Context) error {
 		MaxInputs: c.Int("max-inputs"), MaxInFlight: c.Int("max-in-flight"), InFlightWait: c.Duration("in-flight-wait"),
 		HTTP:     serving.HTTPTimeouts{Read: c.Duration("http-read-timeout"), Write: c.Duration("http-write-timeout"), Idle: c.Duration("http-idle-timeout")},
 		StateDir: c.String("state-dir"), SpoolMaxBytes: c.Int64("alert-spool-max"),
+		HTTPSecurity: serving.HTTPSecurity{Tokens: c.String("http-tokens"), TLSCert: c.String("tls-cert"), TLSKey: c.String("tls-key"),
+			TLSClientCA: c.String("tls-client-ca"), ClientNames: c.StringSlice("tls-client-name"), HealthAuth: c.Bool("http-health-auth"),
+			Insecure: c.Bool("http-insecure")},
+	}
+	if err := checkHTTPSecurity(c.Context, cfg.HTTPAddr, cfg.HTTPSecurity); err != nil {
+		return err
 	}
 	if cfg.SpoolMaxBytes <= 0 {
 		return usagef("serve: --alert-spool-max %d: want 1 or more bytes", cfg.SpoolMaxBytes)
@@ -168,20 +182,29 @@ func serve(c *ucli.Context) error {
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	stopReopen := reopenAlertsOnSignal(srv)
-	defer stopReopen()
-	log.Info("scorer started", "id", srv.ID(), "alias", cfg.Alias, "http", srv.Addr(), "pid", os.Getpid(),
+	stopSignals := reloadOnSignal(srv)
+	defer stopSignals()
+	log.Info("scorer started", "id", srv.ID(), "alias", cfg.Alias, "http", srv.Addr(), "http_auth", srv.HTTPAuthDesc(),
+		"tls", cfg.HTTPSecurity.TLSCert != "", "pid", os.Getpid(),
 		"internal_suffixes", pf.InternalSuffixes(), "allowlisted_domains", pf.Allowlisted())
 	err = srv.Run(ctx)
 	log.Info("scorer stopped", "id", srv.ID())
 	return err
 }
 
-// reopenAlertsOnSignal reopens the scorer's alerts file on each SIGHUP or
-// SIGUSR1 (logrotate's postrotate sends one; nginx uses USR1) until the
-// function it returns is called, which waits for it to stop listening:
-// caught, the signals do not end the process, shutdown included.
-func reopenAlertsOnSignal(srv *serving.Server) (stop func()) {
+// signalReloader is what a scorer does on SIGHUP and SIGUSR1.
+type signalReloader interface {
+	ReopenAlerts() error
+	ReloadHTTPAuth() error
+}
+
+// reloadOnSignal, on each SIGHUP, reopens the scorer's alerts file
+// (logrotate's postrotate sends one) and reads its token file and TLS
+// files again; on SIGUSR1 (as nginx) it only reopens the alerts file.
+// It listens until the function it returns is called, which waits for
+// it to stop: caught, the signals do not end the process, shutdown
+// included. Failures are logged by the scorer, and what was in use stays.
+func reloadOnSignal(srv signalReloader) (stop func()) {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGHUP, syscall.SIGUSR1)
 	quit, done := make(chan struct{}), make(chan struct{})
@@ -191,8 +214,11 @@ func reopenAlertsOnSignal(srv *serving.Server) (stop func()) {
 			select {
 			case <-quit:
 				return
-			case <-sig:
-				srv.ReopenAlerts() // logged by the server; the open file stays in use on failure
+			case s := <-sig:
+				srv.ReopenAlerts()
+				if s == syscall.SIGHUP {
+					srv.ReloadHTTPAuth()
+				}
 			}
 		}
 	}()
@@ -201,6 +227,32 @@ func reopenAlertsOnSignal(srv *serving.Server) (stop func()) {
 		close(quit)
 		<-done
 	}
+}
+
+// checkHTTPSecurity refuses, as a usage error, HTTP security flags that
+// contradict each other, a token file that does not parse and an
+// address beyond loopback without authentication.
+func checkHTTPSecurity(ctx context.Context, addr string, sec serving.HTTPSecurity) error {
+	if addr == "" {
+		for _, f := range []string{sec.Tokens, sec.TLSCert, sec.TLSClientCA} {
+			if f != "" {
+				return usagef("serve: --http-tokens and --tls-* secure the HTTP API: give --http ADDR too")
+			}
+		}
+		return nil
+	}
+	if err := sec.Validate(); err != nil {
+		return usagef("serve: %v", err)
+	}
+	if sec.Tokens != "" {
+		if _, err := serving.LoadTokens(sec.Tokens); err != nil {
+			return usagef("serve: --http-tokens: %v", err)
+		}
+	}
+	if err := serving.CheckBind(ctx, addr, sec); err != nil {
+		return usagef("serve: %v", err)
+	}
+	return nil
 }
 
 // metricsRegistry is the registry a scorer's /metrics serves: its own

@@ -155,7 +155,7 @@ server_ca_cert_path = %[4]q
 				t.Setenv(k, v)
 			}
 			refusedBefore := len(mtls.Refused())
-			out, err := runMlctl(append(tc.args, "schedule", "list", "--json")...)
+			out, err := mlctlOutput(append(tc.args, "schedule", "list", "--json")...)
 			if len(tc.wantErr) == 0 {
 				if err != nil {
 					t.Fatalf("schedule list: %v", err)
@@ -190,7 +190,7 @@ server_ca_cert_path = %[4]q
 		t.Setenv("TEMPORAL_ADDRESS", apiKeyProxy.Addr())
 		t.Setenv("TEMPORAL_TLS_SERVER_CA_CERT_PATH", caPath)
 		t.Setenv("TEMPORAL_API_KEY", "test-key-0123")
-		out, err := runMlctl("schedule", "list", "--json")
+		out, err := mlctlOutput("schedule", "list", "--json")
 		if err != nil {
 			t.Fatalf("schedule list with an API key: %v", err)
 		}
@@ -228,11 +228,10 @@ func isolateTemporalEnv(t *testing.T) {
 	}
 }
 
-// runMlctl runs the CLI in process and returns its stdout.
-func runMlctl(args ...string) (string, error) {
+// mlctlOutput runs the CLI in process (runMlctl) and returns its stdout.
+func mlctlOutput(args ...string) (string, error) {
 	var out, errOut bytes.Buffer
-	app := App(&out, &errOut)
-	err := app.Run(interspersed(app, append([]string{"mlctl"}, args...)))
+	err := runMlctl(&out, &errOut, args...)
 	return out.String(), err
 }
 

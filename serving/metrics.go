@@ -29,6 +29,10 @@ type Metrics struct {
 	latency  prometheus.Histogram
 	rejected *prometheus.CounterVec
 	inFlight prometheus.Gauge
+
+	authFailures *prometheus.CounterVec
+	authReloads  *prometheus.CounterVec
+	tokens       prometheus.Gauge
 }
 
 // The reasons a score request is refused before it is scored: the labels
@@ -59,14 +63,27 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			[]string{"reason"}),
 		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "mlctl_http_requests_in_flight", Help: "Score API requests being read or scored (at most --max-in-flight)."}),
 	}
+	m.authFailures = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mlctl_http_auth_failures_total",
+		Help: "HTTP requests refused by authentication, by reason: missing (401, no token nor client certificate), malformed (401, an Authorization header that is not Bearer TOKEN), unknown_token (401, not in --http-tokens or revoked), scope (403, the token's scopes do not open the path), client_cert (403, a client certificate not among --tls-client-name)."},
+		[]string{"reason"})
+	m.authReloads = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mlctl_http_auth_reload_failures_total",
+		Help: "Reloads of the HTTP API's credentials that failed and kept the ones in use, by file: tokens (--http-tokens), cert (--tls-cert/--tls-key), client_ca (--tls-client-ca)."},
+		[]string{"file"})
+	m.tokens = prometheus.NewGauge(prometheus.GaugeOpts{Name: "mlctl_http_tokens", Help: "Bearer tokens the HTTP API accepts (--http-tokens)."})
 	for _, r := range RejectReasons {
 		m.rejected.WithLabelValues(r) // listed at 0 from the start
+	}
+	for _, r := range AuthReasons {
+		m.authFailures.WithLabelValues(r)
+	}
+	for _, f := range []string{"tokens", "cert", "client_ca"} {
+		m.authReloads.WithLabelValues(f)
 	}
 	names := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "mlctl_http_names_scored_total", Help: "Names scored through the HTTP API."},
 		func() float64 { return float64(m.NamesScored.Load()) })
 	txt := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "mlctl_http_txt_scored_total", Help: "TXT records scored through the HTTP API."},
 		func() float64 { return float64(m.TXTScored.Load()) })
-	for _, c := range []prometheus.Collector{m.requests, m.latency, m.rejected, m.inFlight, names, txt} {
+	for _, c := range []prometheus.Collector{m.requests, m.latency, m.rejected, m.inFlight, names, txt, m.authFailures, m.authReloads, m.tokens} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register the HTTP API's metrics: %w", err)
 		}
@@ -82,3 +99,26 @@ func (m *Metrics) observeRequest(code int, d time.Duration) {
 
 // reject counts a score request refused for reason (see RejectReasons).
 func (m *Metrics) reject(reason string) { m.rejected.WithLabelValues(reason).Inc() }
+
+// authFailure counts a request refused by authentication for reason
+// (see AuthReasons).
+func (m *Metrics) authFailure(reason string) {
+	if m != nil {
+		m.authFailures.WithLabelValues(reason).Inc()
+	}
+}
+
+// authReloadFailed counts a reload of file ("tokens", "cert" or
+// "client_ca") that kept the credentials in use.
+func (m *Metrics) authReloadFailed(file string) {
+	if m != nil {
+		m.authReloads.WithLabelValues(file).Inc()
+	}
+}
+
+// setTokens records how many bearer tokens are in use.
+func (m *Metrics) setTokens(n int) {
+	if m != nil {
+		m.tokens.Set(float64(n))
+	}
+}

@@ -3,6 +3,7 @@ package serving
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -39,6 +40,10 @@ type Config struct {
 	TunnelRealert time.Duration
 	// HTTPAddr is the API's listen address ("" for none; ":0" picks a port).
 	HTTPAddr string
+	// HTTPSecurity is the API's authentication and TLS. Without
+	// authentication HTTPAddr must be a loopback address unless
+	// HTTPSecurity.Insecure.
+	HTTPSecurity HTTPSecurity
 	// ZeekDNS and ZeekConn are Zeek logs to follow ("" for none).
 	ZeekDNS, ZeekConn string
 	// FromEnd starts following logs at their end (new lines only).
@@ -103,21 +108,24 @@ type Server struct {
 	host    string
 	started time.Time
 
-	holder   *Holder
-	link     *RegistryLink
-	watcher  *Watcher
-	beat     *Heartbeat
-	recorder *Recorder
-	metrics  *Metrics
-	gatherer prometheus.Gatherer
-	alerts   *AlertSink
-	pipeline *Pipeline
-	flows    *connSource
-	domains  *DomainWindows
-	lane     *lane // the domain alias's, nil without one
-	listener net.Listener
-	badMu    sync.Mutex
-	badShown map[string]int
+	holder     *Holder
+	link       *RegistryLink
+	watcher    *Watcher
+	beat       *Heartbeat
+	recorder   *Recorder
+	metrics    *Metrics
+	gatherer   prometheus.Gatherer
+	registerer prometheus.Registerer
+	alerts     *AlertSink
+	pipeline   *Pipeline
+	flows      *connSource
+	domains    *DomainWindows
+	lane       *lane // the domain alias's, nil without one
+	listener   net.Listener
+	auth       *HTTPAuth // nil without authentication
+	tls        *TLSFiles // nil without TLS
+	badMu      sync.Mutex
+	badShown   map[string]int
 }
 
 // maxBadShown is how many bad lines per source are logged; all are counted.
@@ -160,7 +168,7 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 	host, _ := os.Hostname()
 	var rnd [4]byte
 	rand.Read(rnd[:])
-	s := &Server{cfg: cfg, db: db, log: log, host: host, started: time.Now(), holder: &Holder{}, gatherer: reg,
+	s := &Server{cfg: cfg, db: db, log: log, host: host, started: time.Now(), holder: &Holder{}, gatherer: reg, registerer: reg,
 		id: fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(rnd[:])), badShown: map[string]int{}}
 	var sources []string
 	if cfg.ZeekDNS != "" {
@@ -218,11 +226,91 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 		}
 	}
 	if cfg.HTTPAddr != "" {
-		if s.listener, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
-			return nil, fmt.Errorf("serve: --http %s: %w", cfg.HTTPAddr, err)
+		if err := s.listen(); err != nil {
+			return nil, err
 		}
 	}
 	return s, nil
+}
+
+// listen loads the HTTP API's credentials and opens its listener: over
+// TLS with a certificate, on loopback only without authentication.
+func (s *Server) listen() error {
+	sec := s.cfg.HTTPSecurity
+	if err := sec.Validate(); err != nil {
+		return mlctl.Errorf(mlctl.EINVALID, "serve: %v", err)
+	}
+	if err := CheckBind(context.Background(), s.cfg.HTTPAddr, sec); err != nil {
+		return mlctl.Errorf(mlctl.EINVALID, "serve: %v", err)
+	}
+	if sec.Authenticated() {
+		s.auth = &HTTPAuth{TokensFile: sec.Tokens, ClientCerts: sec.TLSClientCA != "", ClientNames: sec.ClientNames,
+			HealthAuth: sec.HealthAuth, Metrics: s.metrics, Log: s.log}
+		if err := s.auth.Load(); err != nil {
+			return mlctl.Errorf(mlctl.EINVALID, "serve: --http-tokens: %v", err)
+		}
+	}
+	if sec.TLSCert != "" {
+		// Nothing is open without a client certificate when there are no
+		// tokens and the health paths need credentials too: the handshake
+		// itself then refuses a client without one.
+		s.tls = &TLSFiles{Cert: sec.TLSCert, Key: sec.TLSKey, ClientCA: sec.TLSClientCA, Log: s.log,
+			RequireClientCert: sec.TLSClientCA != "" && sec.Tokens == "" && sec.HealthAuth, Failed: s.metrics.authReloadFailed}
+		if err := s.tls.Load(); err != nil {
+			return mlctl.Errorf(mlctl.EINVALID, "serve: %v", err)
+		}
+		notAfter := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "mlctl_tls_cert_not_after_timestamp_seconds",
+			Help: "When the HTTP API's TLS certificate in use expires (Unix time); it is reloaded when --tls-cert changes."},
+			func() float64 { return float64(s.tls.NotAfter().Unix()) })
+		if err := s.registerer.Register(notAfter); err != nil {
+			return fmt.Errorf("register the TLS metrics: %w", err)
+		}
+	}
+	l, err := net.Listen("tcp", s.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("serve: --http %s: %w", s.cfg.HTTPAddr, err)
+	}
+	if !sec.Authenticated() && !sec.Insecure && !listenerLoopback(l) {
+		l.Close()
+		return mlctl.Errorf(mlctl.EINVALID, "serve: --http %s listens on %s, beyond loopback, without authentication: give --http-tokens or --tls-client-ca, or --http-insecure",
+			s.cfg.HTTPAddr, l.Addr())
+	}
+	if s.tls != nil {
+		l = tls.NewListener(l, s.tls.Config())
+	} else if sec.Tokens != "" && !listenerLoopback(l) {
+		s.log.Warn("bearer tokens cross the network in clear over plain HTTP: give --tls-cert and --tls-key, or keep a TLS proxy in front",
+			"http", l.Addr().String())
+	}
+	s.listener = l
+	return nil
+}
+
+// ReloadHTTPAuth reads the token file and the TLS files again (`mlctl
+// serve` calls it on SIGHUP): what fails to load is logged and the
+// credentials in use stay. The error is the first failure.
+func (s *Server) ReloadHTTPAuth() error {
+	var errs []error
+	if s.auth != nil {
+		errs = append(errs, s.auth.Reload())
+	}
+	if s.tls != nil {
+		errs = append(errs, s.tls.Reload())
+	}
+	return errors.Join(errs...)
+}
+
+// HTTPAuthDesc says how the HTTP API authenticates its requests, for the
+// start log ("" without an HTTP API).
+func (s *Server) HTTPAuthDesc() string {
+	switch {
+	case s.listener == nil:
+		return ""
+	case s.auth != nil:
+		return s.auth.Describe()
+	case s.cfg.HTTPSecurity.Insecure && !listenerLoopback(s.listener):
+		return "none: open to every client that reaches it (--http-insecure)"
+	}
+	return "none: loopback only"
 }
 
 // ID is the scorer's id in the registry (`mlctl serve status`).
@@ -313,7 +401,12 @@ func (s *Server) Run(ctx context.Context) error {
 		api := &API{Holder: s.holder, Metrics: s.metrics, Gatherer: s.gatherer, MaxBody: s.cfg.MaxBody, MaxInputs: s.cfg.MaxInputs,
 			MaxInFlight: s.cfg.MaxInFlight, InFlightWait: s.cfg.InFlightWait, Log: s.log, Prefilter: s.cfg.Prefilter,
 			Provenance: s.provenance}
-		srv = s.cfg.HTTP.server(api.Handler())
+		var h http.Handler = api.Handler()
+		if s.auth != nil {
+			h = s.auth.Wrap(h)
+		}
+		srv = s.cfg.HTTP.server(h)
+		srv.ErrorLog = slog.NewLogLogger(s.log.Handler(), slog.LevelWarn) // TLS handshakes refused, among others
 		srcWG.Add(1)
 		go func() {
 			defer srcWG.Done()
@@ -421,7 +514,11 @@ func (s *Server) heartbeat() registry.ScorerBeat {
 func (s *Server) listenDesc() string {
 	var parts []string
 	if a := s.Addr(); a != "" {
-		parts = append(parts, "http://"+a)
+		scheme := "http://"
+		if s.tls != nil {
+			scheme = "https://"
+		}
+		parts = append(parts, scheme+a)
 	}
 	if s.cfg.ZeekDNS != "" {
 		parts = append(parts, "zeek-dns:"+s.cfg.ZeekDNS)
