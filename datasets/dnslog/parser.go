@@ -189,7 +189,9 @@ func (p *Parser) bad(n int, field, reason, value string) *LineError {
 	return &LineError{File: p.file, Line: n, Field: field, Reason: reason, Value: value}
 }
 
-func (p *Parser) badField(n int, e *fieldError) *LineError { return p.bad(n, e.field, e.reason, e.value) }
+func (p *Parser) badField(n int, e *fieldError) *LineError {
+	return p.bad(n, e.field, e.reason, e.value)
+}
 
 // fields reads the values every record kind shares; the record's Time is
 // zero when the line has none.
