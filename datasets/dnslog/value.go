@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -26,7 +27,11 @@ func (f *Format) readName(s string) (string, *fieldError) {
 	if f.NameEncoding == EncodingWindows && strings.HasPrefix(s, "(") {
 		var err error
 		if s, err = decodeWindowsName(s); err != nil {
-			return "", badValue(FieldName, raw, "%v", err)
+			// A label whose length does not match (an edited log):
+			// the markers still separate the labels.
+			if s, err = splitWindowsName(raw); err != nil {
+				return "", badValue(FieldName, raw, "%v", err)
+			}
 		}
 	} else {
 		// Windows writes some names dotted, with a leading dot.
@@ -83,6 +88,26 @@ func decodeWindowsName(s string) (string, error) {
 			return b.String(), nil
 		}
 	}
+}
+
+// windowsLength is a label length marker of the Windows form.
+var windowsLength = regexp.MustCompile(`\(\d{1,2}\)`)
+
+// splitWindowsName decodes the Windows form by its markers alone.
+func splitWindowsName(s string) (string, error) {
+	if !strings.HasSuffix(s, "(0)") {
+		return "", fmt.Errorf("want (length) before each label and (0) at the end")
+	}
+	parts := windowsLength.Split(strings.TrimSuffix(s, "(0)"), -1)
+	if len(parts) < 2 || parts[0] != "" {
+		return "", fmt.Errorf("want (length) before each label")
+	}
+	for _, p := range parts[1:] {
+		if p == "" {
+			return "", fmt.Errorf("an empty label")
+		}
+	}
+	return strings.Join(parts[1:], "."), nil
 }
 
 // readClient reads a client address: "1.2.3.4", "::1", "[::1]".
