@@ -273,7 +273,7 @@ func (f *Format) Validate() error {
 	}
 	f.rules, f.replies, f.hasID, f.nameJoin = nil, false, false, false
 	f.idClient, f.nameClient = true, true
-	queries, times := 0, false
+	queries, times := 0, -1
 	for i, l := range f.Lines {
 		key := fmt.Sprintf("lines[%d]", i)
 		r, err := compileRule(l)
@@ -301,16 +301,16 @@ func (f *Format) Validate() error {
 				f.idClient = f.idClient && r.has(FieldClient)
 			}
 		}
-		if r.has(FieldTime) {
-			times = true
+		if r.has(FieldTime) && times < 0 {
+			times = i
 		}
 		f.rules = append(f.rules, r)
 	}
 	if queries == 0 {
 		return bad("lines", "no query rule: at least one rule of kind query must capture the query name")
 	}
-	if times && len(f.TimeLayouts) == 0 {
-		return bad("time_layouts", "a rule captures time: give the layouts it is written in (Go layouts such as \"02-Jan-2006 15:04:05\", or %q)", LayoutUnix)
+	if times >= 0 && len(f.TimeLayouts) == 0 {
+		return bad(fmt.Sprintf("lines[%d]", times), "captures time: give time_layouts, the layouts it is written in (Go layouts such as \"02-Jan-2006 15:04:05\", or %q)", LayoutUnix)
 	}
 	return nil
 }

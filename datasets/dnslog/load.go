@@ -68,6 +68,7 @@ func Decode(data []byte, file string) (*Format, error) {
 		var ve *ValidationError
 		if errors.As(err, &ve) {
 			ve.File = file
+			ve.Key = shorthandKey(keys, ve.Key)
 			ve.Line = lineAt(data, keyOffset(keys, ve.Key))
 		}
 		return nil, err
@@ -109,6 +110,25 @@ func lineAt(data []byte, off int) int {
 	}
 	off = min(off, len(data))
 	return bytes.Count(data[:off], []byte("\n")) + 1
+}
+
+// shorthandKey names key as the file does: a one-rule format's rule is
+// lines[0] once validated, but its file has regex (or separator and
+// fields) at the top.
+func shorthandKey(keys map[string]int, key string) string {
+	_, lines := keys["lines"]
+	if lines || !strings.HasPrefix(key, "lines[0]") {
+		return key
+	}
+	if rest := strings.TrimPrefix(key, "lines[0]."); rest != key {
+		return rest
+	}
+	for _, k := range []string{"regex", "fields", "separator"} {
+		if _, ok := keys[k]; ok {
+			return k
+		}
+	}
+	return ""
 }
 
 // keyOffset finds where key ("lines[2].regex") is in the file, or the
@@ -161,7 +181,6 @@ func scanKeys(data []byte, file string) (map[string]int, string, error) {
 		return p
 	}
 	for {
-		off := int(dec.InputOffset())
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
 			return keys, base, nil
@@ -184,7 +203,7 @@ func scanKeys(data []byte, file string) (map[string]int, string, error) {
 				path = top.path + "." + k
 			}
 			if top.allowed != nil && !slices.Contains(top.allowed, k) {
-				return nil, "", &ValidationError{File: file, Line: lineAt(data, off+1), Key: path,
+				return nil, "", &ValidationError{File: file, Line: lineAt(data, int(dec.InputOffset())-1), Key: path,
 					Reason: fmt.Sprintf("unknown key (want %s)", strings.Join(top.allowed, ", "))}
 			}
 			keys[path] = int(dec.InputOffset()) - 1
@@ -197,6 +216,9 @@ func scanKeys(data []byte, file string) (map[string]int, string, error) {
 		}
 		switch tok := tok.(type) {
 		case json.Delim:
+			if path != "" && (tok == '{' || tok == '[') {
+				keys[path] = int(dec.InputOffset()) - 1
+			}
 			switch tok {
 			case '{':
 				var allowed []string
