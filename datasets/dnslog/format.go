@@ -170,6 +170,10 @@ type Rule struct {
 	// none and whose answer AnswerRCodes does not map (dnsmasq: an
 	// address is NOERROR).
 	DefaultRCode string `json:"default_rcode,omitempty"`
+	// PlaceholderNames are names a reply line writes for no name (dnsmasq
+	// writes "error" for the query whose forward failed): such a reply
+	// answers the newest query still unanswered when it has no id.
+	PlaceholderNames []string `json:"placeholder_names,omitempty"`
 }
 
 // rule is a validated Rule.
@@ -376,7 +380,7 @@ func compileRule(l Rule) (*rule, *ValidationError) {
 		return nil, bad("regex", "no regex, nor separator and fields")
 	}
 	if l.Kind == KindSkip || l.Kind == KindBad {
-		if len(l.AnswerRCodes) > 0 || l.DefaultRCode != "" {
+		if len(l.AnswerRCodes) > 0 || l.DefaultRCode != "" || len(l.PlaceholderNames) > 0 {
 			return nil, bad("answer_rcodes", "only query and reply rules read answers")
 		}
 		return r, nil

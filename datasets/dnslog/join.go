@@ -119,3 +119,16 @@ func (j *joinTable) takeOldest(key string, now time.Time) (*pending, bool) {
 	}
 	return nil, len(list) > 0
 }
+
+// takeNewest answers the newest query not answered yet, nil when none is
+// held.
+func (j *joinTable) takeNewest(now time.Time) *pending {
+	j.expire(now)
+	for i := len(j.queue) - 1; i >= j.head; i-- {
+		if q := j.queue[i]; q != nil && !q.answered {
+			q.answered = true
+			return q
+		}
+	}
+	return nil
+}

@@ -16,7 +16,7 @@ import (
 // and in each of its lines.
 var (
 	formatKeys = []string{"name", "description", "base", "time_layouts", "time_zone", "name_encoding", "join_window", "unmatched", "lines", "regex", "separator", "fields"}
-	ruleKeys   = []string{"kind", "description", "regex", "separator", "fields", "answer_rcodes", "default_rcode"}
+	ruleKeys   = []string{"kind", "description", "regex", "separator", "fields", "answer_rcodes", "default_rcode", "placeholder_names"}
 )
 
 // Load reads a format file: one JSON object with the keys of Format (see

@@ -2,6 +2,7 @@ package dnslog
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -284,6 +285,8 @@ func (p *Parser) reply(r *rule, n int) (datasets.DNSRecord, bool, error) {
 	var further bool
 	if id := p.val(FieldID); id != "" {
 		q, further = p.join.takeLatest(p.f.idKey(id, rec.Client), at)
+	} else if slices.Contains(r.PlaceholderNames, rec.Name) {
+		q = p.join.takeNewest(at)
 	} else {
 		q, further = p.join.takeOldest(p.f.nameKey(rec.Name, rec.Client), at)
 	}
