@@ -106,7 +106,7 @@ func datasetIngest(c *ucli.Context) error {
 	}
 	opt := datasets.ReadOptions{
 		Input: input, Format: c.String("format"), LabelColumn: c.String("label-column"), Family: c.String("family"),
-		FamilyColumn: c.String("family-column"), Column: column, Log: log,
+		FamilyColumn: c.String("family-column"), Column: column, Log: asDNSLog(log),
 	}
 	if s := c.String("label"); s != "" {
 		l, ok := datasets.ParseLabel(s)

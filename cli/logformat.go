@@ -3,6 +3,7 @@ package cli
 import (
 	"strings"
 
+	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/datasets/dnslog"
 )
 
@@ -20,6 +21,15 @@ func logFormatOf(cmd, spec string) (*dnslog.Format, error) {
 		return nil, nil
 	}
 	return f, nil
+}
+
+// asDNSLog is f as the dataset readers take it: nil (not a typed nil in
+// the interface) when the file is not a DNS server's log.
+func asDNSLog(f *dnslog.Format) datasets.DNSLog {
+	if f == nil {
+		return nil
+	}
+	return f
 }
 
 // logFormatsUsage lists the DNS log formats --format takes.

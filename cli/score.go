@@ -216,7 +216,7 @@ func readInputsOf(c *ucli.Context, path, format, kind string) ([]string, error) 
 	if err != nil {
 		return nil, err
 	}
-	r, err := datasets.ReadInputsWith(path, datasets.ReadOptions{Format: format, Input: input, Log: log})
+	r, err := datasets.ReadInputsWith(path, datasets.ReadOptions{Format: format, Input: input, Log: asDNSLog(log)})
 	if err != nil {
 		return nil, err
 	}
