@@ -31,7 +31,7 @@ func datasetCommand() *ucli.Command {
 					&ucli.StringSliceFlag{Name: "malicious-domain", Usage: "dns-domain: a domain whose windows (its own and every name's under it) are malicious (repeatable; --family names the tool)"},
 					&ucli.StringFlag{Name: "label-file", Usage: "dns-domain: a file of domains, one a line, each optionally with its label (0/1) and family after a comma or tab"},
 					&ucli.StringSliceFlag{Name: "file", Required: true, Usage: "input file (repeatable)"},
-					&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek (flow: auto|zeek|jsonl|csv; dns-domain: auto|zeek|jsonl|dnstap)"},
+					&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek (flow: auto|zeek|jsonl|csv; dns-domain: auto|zeek|jsonl|dnstap); dga, txt and dns-domain also read " + logFormatsUsage()},
 					&ucli.StringFlag{Name: "label", Usage: "label of every row in files without a label column (flow: of windows without labeled flows): 0 (benign) or 1 (malicious)"},
 					&ucli.StringFlag{Name: "label-column", Usage: "label column name (default label)"},
 					&ucli.StringFlag{Name: "family", Usage: "family (or benign source) of rows without one"},
@@ -100,9 +100,13 @@ func datasetIngest(c *ucli.Context) error {
 	if input != nil {
 		column = c.String("txt-column")
 	}
+	log, err := logFormatOf("dataset ingest", c.String("format"))
+	if err != nil {
+		return err
+	}
 	opt := datasets.ReadOptions{
 		Input: input, Format: c.String("format"), LabelColumn: c.String("label-column"), Family: c.String("family"),
-		FamilyColumn: c.String("family-column"), Column: column,
+		FamilyColumn: c.String("family-column"), Column: column, Log: asDNSLog(log),
 	}
 	if s := c.String("label"); s != "" {
 		l, ok := datasets.ParseLabel(s)

@@ -10,10 +10,18 @@ import (
 	"github.com/mlctl/mlctl/serving"
 )
 
-// readDNSRecords reads a Zeek dns.log (TSV or JSON lines) or a dnstap
-// capture (Frame Streams) into DNS records; format auto tells them apart
+// readDNSRecords reads a Zeek dns.log (TSV or JSON lines), a dnstap
+// capture (Frame Streams) or a DNS server's log (format: a dnslog preset
+// or format file) into DNS records; format auto tells the first two apart
 // by the capture's leading escape (four zero bytes).
 func readDNSRecords(path, format string) ([]datasets.DNSRecord, []datasets.BadRow, error) {
+	if f, err := logFormatOf("read "+path, format); err != nil || f != nil {
+		if err != nil {
+			return nil, nil, err
+		}
+		recs, bad, _, err := f.ReadFile(path)
+		return recs, bad, err
+	}
 	if format == "auto" {
 		f, err := os.Open(path)
 		if err != nil {

@@ -24,7 +24,7 @@ func featuresCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "set", Usage: fmt.Sprintf("named feature set: %s", strings.Join(features.SetNames(), ", "))},
 			&ucli.StringFlag{Name: "model", Usage: "use the feature set (and fitted state) of MODEL@V"},
 			&ucli.StringFlag{Name: "file", Required: true, Usage: "input file: a list of names, or CSV/TSV with a domain column"},
-			&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek"},
+			&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek|dnstap, or " + logFormatsUsage()},
 			&ucli.StringSliceFlag{Name: "key-column", Usage: "tabular: a column that identifies a row (repeatable)"},
 			&ucli.StringSliceFlag{Name: "ignore-column", Usage: "tabular: a column that is not a feature (repeatable)"},
 			&ucli.BoolFlag{Name: "json", Usage: "print JSON lines"},

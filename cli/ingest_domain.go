@@ -12,7 +12,8 @@ import (
 	"github.com/mlctl/mlctl/registry"
 )
 
-// ingestDomains reads Zeek dns.logs or dnstap captures into a dns-domain
+// ingestDomains reads Zeek dns.logs, dnstap captures or DNS server logs
+// (--format with a dnslog preset or format file) into a dns-domain
 // dataset: one row per registrable domain and window (60 s, every 30 s),
 // with the dns-domain features and the window's label. Labels come, in
 // this order, from --malicious-domain and --label-file (a domain and every
@@ -23,7 +24,12 @@ func ingestDomains(c *ucli.Context, name string) error {
 	switch format {
 	case "auto", "zeek", "jsonl", "dnstap":
 	default:
-		return usagef("dataset ingest --kind dns-domain: --format %s: want auto, zeek, jsonl or dnstap", format)
+		if f, err := logFormatOf("dataset ingest --kind dns-domain", format); err != nil || f == nil {
+			if err != nil {
+				return err
+			}
+			return usagef("dataset ingest --kind dns-domain: --format %s: want auto, zeek, jsonl, dnstap or %s", format, logFormatsUsage())
+		}
 	}
 	labels, err := domainLabelsOf(c, "dataset ingest")
 	if err != nil {

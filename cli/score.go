@@ -21,7 +21,7 @@ func scoreCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "model", Usage: "MODEL[@V]"},
 			&ucli.StringFlag{Name: "alias", Usage: "score with the model an alias points at"},
 			&ucli.StringFlag{Name: "file", Required: true, Usage: "input file: a list of names, or CSV/TSV with a domain column; for a flow model a Zeek conn.log or flow-analyzer CSV; for a tabular model a table"},
-			&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek"},
+			&ucli.StringFlag{Name: "format", Value: "auto", Usage: "auto|list|csv|tsv|rank|jsonl|zeek|dnstap, or " + logFormatsUsage()},
 			&ucli.StringSliceFlag{Name: "key-column", Usage: "tabular: a column that identifies a row (repeatable)"},
 			&ucli.StringSliceFlag{Name: "ignore-column", Usage: "tabular: a column that is not a feature (repeatable)"},
 			&ucli.IntFlag{Name: "explain", Usage: "also list the N features that pushed each score up the most (per-tree path contributions)"},
@@ -212,7 +212,11 @@ func readInputsOf(c *ucli.Context, path, format, kind string) ([]string, error) 
 	if kind == "txt" {
 		input = datasets.TXTRecords
 	}
-	r, err := datasets.ReadInputsOf(path, format, input)
+	log, err := logFormatOf("read "+path, format)
+	if err != nil {
+		return nil, err
+	}
+	r, err := datasets.ReadInputsWith(path, datasets.ReadOptions{Format: format, Input: input, Log: asDNSLog(log)})
 	if err != nil {
 		return nil, err
 	}

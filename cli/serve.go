@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/mlctl/mlctl/datasets/dnslog"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/serving"
 )
@@ -40,6 +41,8 @@ func serveCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "zeek-conn", Usage: "Zeek conn.log (TSV or JSON) to follow: scored by source window when the alias points at a flow model, else checked with the flow analyzer's flow rules"},
 			&ucli.DurationFlag{Name: "flow-lateness", Value: 60 * time.Second, Usage: "how long a conn.log window stays open for connections Zeek logs late (it logs each when it ends); later ones are counted and dropped"},
 			&ucli.StringFlag{Name: "dnstap", Usage: "unix:PATH of a Frame Streams socket for unbound or BIND to send dnstap to"},
+			&ucli.StringFlag{Name: "dns-log", Usage: "a DNS server's query log to follow as it grows and rotates (BIND, dnsmasq, Pi-hole, CoreDNS, Windows DNS debug log…), read with --dns-log-format"},
+			&ucli.StringFlag{Name: "dns-log-format", Usage: "the --dns-log's format: a preset (" + strings.Join(dnslog.Presets(), ", ") + ") or a format file (@FILE, or a path with a / or ending .json)"},
 			&ucli.BoolFlag{Name: "dnstap-responses", Usage: "score client responses from dnstap too (default: queries only); a txt model needs them, it scores their TXT records"},
 			&ucli.StringFlag{Name: "alerts", Usage: "append alerts as JSON lines to this file (they always go to the registry); SIGHUP or SIGUSR1 reopens it, for logrotate"},
 			&ucli.DurationFlag{Name: "client-window", Value: serving.DefaultClientWindow, Usage: "tumbling window, on the queries' own time, of client verdicts and of name alert de-duplication (one per client, registrable domain and window); 0 turns both off"},
@@ -128,6 +131,9 @@ func serve(c *ucli.Context) error {
 		}
 		cfg.Dnstap = path
 	}
+	if err := dnsLogOf(c, &cfg); err != nil {
+		return err
+	}
 	pf, err := prefilterOf(c, "serve")
 	if err != nil {
 		return err
@@ -190,6 +196,28 @@ func serve(c *ucli.Context) error {
 	err = srv.Run(ctx)
 	log.Info("scorer stopped", "id", srv.ID())
 	return err
+}
+
+// dnsLogOf reads --dns-log and --dns-log-format into cfg.
+func dnsLogOf(c *ucli.Context, cfg *serving.Config) error {
+	path, spec := c.String("dns-log"), c.String("dns-log-format")
+	switch {
+	case path == "" && spec == "":
+		return nil
+	case path == "":
+		return usagef("serve: --dns-log-format is the format of --dns-log: give --dns-log PATH too")
+	case spec == "":
+		return usagef("serve: --dns-log needs --dns-log-format: a preset (%s) or a format file (@FILE)", strings.Join(dnslog.Presets(), ", "))
+	}
+	f, ok, err := dnslog.Lookup(spec)
+	if err != nil {
+		return usagef("serve: --dns-log-format: %v", err)
+	}
+	if !ok {
+		return usagef("serve: --dns-log-format %q: want a preset (%s) or a format file (@FILE, or a path with a / or ending .json)", spec, strings.Join(dnslog.Presets(), ", "))
+	}
+	cfg.DNSLog, cfg.DNSLogFormat = path, f
+	return nil
 }
 
 // signalReloader is what a scorer does on SIGHUP and SIGUSR1.
@@ -348,7 +376,7 @@ func countersLine(raw json.RawMessage) string {
 		return ""
 	}
 	var parts []string
-	for _, name := range []string{serving.SourceZeekDNS, serving.SourceDnstap, serving.SourceZeekConn} {
+	for _, name := range []string{serving.SourceZeekDNS, serving.SourceDnstap, serving.SourceDNSLog, serving.SourceZeekConn} {
 		if src := c.Source(name); src != nil {
 			parts = append(parts, fmt.Sprintf("%s read=%d bad=%d scored=%d prefiltered=%d dropped=%d", name, src.Read, src.Bad, src.Scored, src.Prefiltered, src.Dropped))
 		}

@@ -59,7 +59,7 @@ func readVectorInputs(c *ucli.Context, kind, path, format string) (*vectorInputs
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		if len(units) == 0 {
-			return nil, fmt.Errorf("%s: no queries with a registrable domain in %d records (%d bad lines); a dns-domain model scores a Zeek dns.log or a dnstap capture", path, len(recs), len(bad))
+			return nil, fmt.Errorf("%s: no queries with a registrable domain in %d records (%d bad lines); a dns-domain model scores a Zeek dns.log, a dnstap capture or a DNS server's log (--format %s)", path, len(recs), len(bad), logFormatsUsage())
 		}
 		in := &vectorInputs{columns: dnsdomain.Names(), domains: units, keys: make([]string, len(units)), vectors: make([][]float64, len(units))}
 		for i, u := range units {

@@ -61,3 +61,21 @@ func (l *lineReader) next() (line []byte, tooLong bool, err error) {
 	}
 	return line, tooLong, nil
 }
+
+// ReadLines calls line with each line of r (without its line ending and a
+// leading byte order mark) and its 1-based number, until r ends; tooLong
+// marks a line over MaxLineBytes, of which only the start is given. It
+// returns the first read error other than io.EOF.
+func ReadLines(r io.Reader, line func(text []byte, n int, tooLong bool)) error {
+	lr := newLineReader(r)
+	for {
+		text, tooLong, err := lr.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		line(text, lr.n, tooLong)
+	}
+}

@@ -33,6 +33,9 @@ type ReadOptions struct {
 	// header. A number N (1-based) reads a CSV or TSV without a header,
 	// taking the input from its Nth column.
 	Column string
+	// Log, when set, reads the file as a DNS server's query log of that
+	// format (datasets/dnslog) instead of Format: names from its queries.
+	Log DNSLog
 }
 
 // Read is what one file yielded: every data line is either a Row, a
@@ -93,6 +96,9 @@ func ReadDGAFrom(r io.Reader, file string, opt ReadOptions) (*Read, error) {
 }
 
 func readFrom(r io.Reader, file string, opt ReadOptions, c *collector) (*Read, error) {
+	if opt.Log != nil {
+		return readDNSLog(r, file, opt, c)
+	}
 	lr := newLineReader(r)
 	var p parser
 	for {

@@ -26,13 +26,19 @@ func ReadInputs(path, format string) (*Inputs, error) { return ReadInputsOf(path
 // ReadInputsOf is ReadInputs for another Input: TXTRecords reads a txt
 // column, a headerless list of records or a dns.log's TXT answers.
 func ReadInputsOf(path, format string, input *Input) (*Inputs, error) {
+	return ReadInputsWith(path, ReadOptions{Format: format, Input: input})
+}
+
+// ReadInputsWith is ReadInputs with its options: Format, Input and Log are
+// read (a DNS server's query log gives the names of its queries).
+func ReadInputsWith(path string, opt ReadOptions) (*Inputs, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read inputs: %w", err)
 	}
 	defer f.Close()
 	zero := 0
-	opt := ReadOptions{Format: format, Label: &zero, Input: input}
+	opt = ReadOptions{Format: opt.Format, Label: &zero, Input: opt.Input, Log: opt.Log}
 	r, err := readFrom(f, path, opt, &collector{read: &Read{File: path}, keepAll: true, input: opt.input()})
 	if err != nil {
 		return nil, err

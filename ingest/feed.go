@@ -9,6 +9,7 @@ import (
 	"github.com/mlctl/mlctl"
 
 	"github.com/mlctl/mlctl/datasets"
+	"github.com/mlctl/mlctl/datasets/dnslog"
 	"github.com/mlctl/mlctl/registry"
 )
 
@@ -86,6 +87,13 @@ func NewFiles(ctx context.Context, st Store, f Feed, workflowID string) (Update,
 	var b Batch
 	opt := datasets.ReadOptions{Input: input, Format: f.Format, Label: f.Label, LabelColumn: f.LabelColumn,
 		Family: f.Family, FamilyColumn: f.FamilyColumn, Column: f.Column}
+	// A DNS server's log (a dnslog preset or format file) gives the names
+	// of its queries.
+	if log, ok, err := dnslog.Lookup(f.Format); err != nil {
+		return Update{}, mlctl.Errorf(mlctl.EINVALID, "new data of %s: --format: %v", f.Dataset, err)
+	} else if ok {
+		opt.Log = log
+	}
 	for _, p := range paths {
 		sum, size, err := datasets.FileSHA256(p)
 		if err != nil {

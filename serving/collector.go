@@ -22,7 +22,7 @@ var sourceMetrics = []struct {
 }
 
 // sourceNames are the sources a scorer may read.
-var sourceNames = []string{SourceDNSDomain, SourceDnstap, SourceZeekConn, SourceZeekDNS}
+var sourceNames = []string{SourceDNSDomain, SourceDNSLog, SourceDnstap, SourceZeekConn, SourceZeekDNS}
 
 // scorerCollector is the Prometheus collector of the scorer's metrics
 // outside Metrics: its Counters, the model and shadow in service, alerts by

@@ -33,6 +33,8 @@ type Counters struct {
 	ZeekDNS  *SourceCounts `json:"zeek-dns,omitempty"`
 	Dnstap   *SourceCounts `json:"dnstap,omitempty"`
 	ZeekConn *SourceCounts `json:"zeek-conn,omitempty"`
+	// DNSLog are the counts of the DNS server log (--dns-log).
+	DNSLog *SourceCounts `json:"dns-log,omitempty"`
 	// DNSDomain are the domain windows' counts (nil when no DNS source
 	// is read): records taken, windows scored.
 	DNSDomain *SourceCounts `json:"dns-domain,omitempty"`
@@ -63,6 +65,8 @@ func (c *Counters) Source(name string) *SourceCounts {
 		return c.ZeekDNS
 	case SourceDnstap:
 		return c.Dnstap
+	case SourceDNSLog:
+		return c.DNSLog
 	case SourceZeekConn:
 		return c.ZeekConn
 	case SourceDNSDomain:
@@ -130,6 +134,7 @@ func (s *Server) countersOf(m *Model, sh *Shadow) Counters {
 		Queue:           s.pipeline.QueueLen(),
 		ZeekDNS:         s.pipeline.Counters(SourceZeekDNS).Counts(),
 		Dnstap:          s.pipeline.Counters(SourceDnstap).Counts(),
+		DNSLog:          s.pipeline.Counters(SourceDNSLog).Counts(),
 		Delivery:        s.alerts.Delivery(),
 	}
 	if cw := s.pipeline.ClientWindows(); cw != nil {

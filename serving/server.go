@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/mlctl/mlctl"
+	"github.com/mlctl/mlctl/datasets/dnslog"
 	"github.com/mlctl/mlctl/features/dnsdomain"
 	"github.com/mlctl/mlctl/features/prefilter"
 	"github.com/mlctl/mlctl/registry"
@@ -50,6 +51,10 @@ type Config struct {
 	FromEnd bool
 	// Dnstap is a unix socket path to receive dnstap on ("" for none).
 	Dnstap string
+	// DNSLog is a DNS server's query log to follow ("" for none), read
+	// with DNSLogFormat (a dnslog preset or format file).
+	DNSLog       string
+	DNSLogFormat *dnslog.Format
 	// DnstapResponses scores client responses too (default: queries only).
 	DnstapResponses bool
 	// Alerts is a JSON lines file alerts are appended to ("" for none).
@@ -152,12 +157,15 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 		if cfg.DomainAlias == cfg.Alias {
 			return nil, mlctl.Errorf(mlctl.EINVALID, "serve: --domain-alias %s is --alias too: give another alias, or none (the alias's model scores domain windows when it is a dns-domain model)", cfg.DomainAlias)
 		}
-		if cfg.ZeekDNS == "" && cfg.Dnstap == "" {
-			return nil, mlctl.Errorf(mlctl.EINVALID, "serve: --domain-alias scores DNS traffic: give --zeek-dns PATH or --dnstap unix:PATH")
+		if cfg.ZeekDNS == "" && cfg.Dnstap == "" && cfg.DNSLog == "" {
+			return nil, mlctl.Errorf(mlctl.EINVALID, "serve: --domain-alias scores DNS traffic: give --zeek-dns PATH, --dnstap unix:PATH or --dns-log PATH")
 		}
 	}
-	if cfg.HTTPAddr == "" && cfg.ZeekDNS == "" && cfg.ZeekConn == "" && cfg.Dnstap == "" {
-		return nil, mlctl.Errorf(mlctl.EINVALID, "serve: give at least one source: --http ADDR, --zeek-dns PATH, --zeek-conn PATH or --dnstap unix:PATH")
+	if cfg.HTTPAddr == "" && cfg.ZeekDNS == "" && cfg.ZeekConn == "" && cfg.Dnstap == "" && cfg.DNSLog == "" {
+		return nil, mlctl.Errorf(mlctl.EINVALID, "serve: give at least one source: --http ADDR, --zeek-dns PATH, --zeek-conn PATH, --dnstap unix:PATH or --dns-log PATH")
+	}
+	if cfg.DNSLog != "" && cfg.DNSLogFormat == nil {
+		return nil, mlctl.Errorf(mlctl.EINVALID, "serve: --dns-log needs --dns-log-format: a preset (%s) or a format file", strings.Join(dnslog.Presets(), ", "))
 	}
 	if cfg.DriftSample < 0 {
 		return nil, mlctl.Errorf(mlctl.EINVALID, "serve: --drift-sample %d: want 0 (no sample) or more", cfg.DriftSample)
@@ -176,6 +184,9 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 	}
 	if cfg.Dnstap != "" {
 		sources = append(sources, SourceDnstap)
+	}
+	if cfg.DNSLog != "" {
+		sources = append(sources, SourceDNSLog)
 	}
 	var err error
 	var spoolBase string
@@ -203,7 +214,7 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 			return nil, err
 		}
 	}
-	if cfg.ZeekDNS != "" || cfg.Dnstap != "" {
+	if cfg.ZeekDNS != "" || cfg.Dnstap != "" || cfg.DNSLog != "" {
 		holder, ready := s.holder, s.watcher.Checked()
 		if cfg.DomainAlias != "" {
 			s.lane = s.newLane(cfg.DomainAlias)
@@ -371,7 +382,7 @@ func (s *Server) Run(ctx context.Context) error {
 	pipeDone := make(chan struct{})
 	go func() { defer close(pipeDone); s.pipeline.Run(ctx) }()
 
-	errs := make(chan error, 4)
+	errs := make(chan error, 5)
 	var srcWG sync.WaitGroup
 	start := func(name string, run func(context.Context) error) {
 		srcWG.Add(1)
@@ -391,6 +402,11 @@ func (s *Server) Run(ctx context.Context) error {
 		d := &Dnstap{SocketPath: s.cfg.Dnstap, ScoreResponses: s.cfg.DnstapResponses, Counters: s.pipeline.Counters(SourceDnstap),
 			Bad: func(err error) { s.bad(SourceDnstap, err) }, Emit: s.pipeline.Offer, Observe: s.observe(ctx)}
 		start(SourceDnstap, d.Run)
+	}
+	if s.cfg.DNSLog != "" {
+		d := &DNSLog{Path: s.cfg.DNSLog, Format: s.cfg.DNSLogFormat, FromEnd: s.cfg.FromEnd, Counters: s.pipeline.Counters(SourceDNSLog),
+			Bad: func(err error) { s.bad(SourceDNSLog, err) }, Emit: s.pipeline.Offer, Observe: s.observe(ctx)}
+		start(SourceDNSLog, d.Run)
 	}
 	if s.flows != nil {
 		start(SourceZeekConn, s.flows.Run)
@@ -528,6 +544,9 @@ func (s *Server) listenDesc() string {
 	}
 	if s.cfg.Dnstap != "" {
 		parts = append(parts, "dnstap:unix:"+s.cfg.Dnstap)
+	}
+	if s.cfg.DNSLog != "" {
+		parts = append(parts, "dns-log:"+s.cfg.DNSLogFormat.Name+":"+s.cfg.DNSLog)
 	}
 	return strings.Join(parts, " ")
 }
