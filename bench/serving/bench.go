@@ -53,6 +53,9 @@ type Result struct {
 	// uvicorn + XGBoost on heiDGAF's features, bench/serving/peer) under
 	// the same load in the same run: mlctl first.
 	Peer []Side `json:"side_by_side"`
+	// Auth is the scorer with no authentication, with bearer tokens, and
+	// with tokens over HTTPS, under the same load in the same run.
+	Auth []AuthRun `json:"auth_overhead"`
 }
 
 // Promotion is how fast a promote reaches every scorer, under load.
@@ -174,6 +177,12 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		return res, err
 	}
 	res.SingleRuns = append(append(append(wrks, bursts...), heys...), floors...)
+	if res.Auth, err = measureAuth(ctx, s, o.Dir, a, single, o.Duration); err != nil {
+		return res, err
+	}
+	var auth strings.Builder
+	authTable(&auth, res.Auth)
+	fmt.Fprint(os.Stderr, auth.String())
 	// 2. Batches of 1,000 names as fast as they go.
 	fmt.Fprintln(os.Stderr, "serving: wrk, batches of 1,000 names, 3 runs")
 	batch, _ := json.Marshal(map[string][]string{"names": names[:1000]})
@@ -379,6 +388,7 @@ func (r Result) Table() string {
 	t := r.Batch
 	fmt.Fprintf(&b, "  batches of %d, wrk -t%d -c%d, median of 3: %.0f req/s = %.0f names/s (target >= 500,000), non-2xx %d\n",
 		t.Batch, t.Threads, t.Connections, t.Requests, t.NamesPerSec, t.Non2xx)
+	authTable(&b, r.Auth)
 	compareTable(&b, r.Peer)
 	d := r.Dnstap
 	fmt.Fprintf(&b, "  dnstap over one Frame Streams connection (1%% DGA, %d clients): sustained %d frames/s with nothing dropped (offered:", d.Clients, d.SustainedPerSec)

@@ -140,7 +140,9 @@ func wrk(ctx context.Context, dir, url, body string, batch, threads, conns int, 
 // reads wrk's latency percentiles. Few connections with short waits give a
 // smooth stream; many with long waits arrive in bursts of conns at once
 // (they stay in phase), which queue and show in the tail.
-func wrkPaced(ctx context.Context, dir, url, body string, conns, delayMs int, d time.Duration) (Latency, error) {
+//
+// headers are "Name: value" lines added to every request.
+func wrkPaced(ctx context.Context, dir, url, body string, conns, delayMs int, d time.Duration, headers ...string) (Latency, error) {
 	bodyPath := dir + "/wrk-paced-body.json"
 	if err := os.WriteFile(bodyPath, []byte(body), 0o644); err != nil {
 		return Latency{}, err
@@ -150,6 +152,10 @@ func wrkPaced(ctx context.Context, dir, url, body string, conns, delayMs int, d 
 	lua := fmt.Sprintf("wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nlocal f = io.open(%q)\nwrk.body = f:read(\"*a\")\nf:close()\nfunction delay() return %d end\n", bodyPath, delayMs)
 	if body == "" { // a GET
 		lua = fmt.Sprintf("function delay() return %d end\n", delayMs)
+	}
+	for _, h := range headers {
+		name, value, _ := strings.Cut(h, ": ")
+		lua += fmt.Sprintf("wrk.headers[%q] = %q\n", name, value)
 	}
 	if err := os.WriteFile(script, []byte(lua), 0o644); err != nil {
 		return Latency{}, err

@@ -6,8 +6,10 @@ package servingbench
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/mlctl/mlctl/bench/mlctlproc"
@@ -33,13 +35,26 @@ func newStack(ctx context.Context, bin, dir, serverURL, temporal string) (*stack
 
 // startScorer starts `mlctl serve` and waits until its model is loaded.
 func (s *stack) startScorer(name, addr string, args ...string) error {
+	return s.startScorerAt(name, "http", addr, nil, args...)
+}
+
+// startScorerAt is startScorer for a scorer answering scheme (http or
+// https, whose certificate is not checked), its /healthz asked with
+// headers ("Name: value").
+func (s *stack) startScorerAt(name, scheme, addr string, headers []string, args ...string) error {
 	all := append([]string{"serve", "--alias", "production", "--http", addr}, args...)
 	if _, err := s.Start(name+".log", all...); err != nil {
 		return err
 	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		resp, err := http.Get("http://" + addr + "/healthz")
+		req, _ := http.NewRequest("GET", scheme+"://"+addr+"/healthz", nil)
+		for _, h := range headers {
+			k, v, _ := strings.Cut(h, ": ")
+			req.Header.Set(k, v)
+		}
+		resp, err := client.Do(req)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
