@@ -96,6 +96,8 @@ func (w *syslogWriter) send(ctx context.Context, alerts []registry.Alert) error 
 	} else {
 		w.conn.SetWriteDeadline(time.Time{})
 	}
+	conn := w.conn // a write blocked on a collector that does not read ends when ctx does (shutdown)
+	defer context.AfterFunc(ctx, func() { conn.SetWriteDeadline(time.Now()) })()
 	if w.network == "udp" {
 		for i, m := range msgs {
 			if _, err := w.conn.Write(m); err != nil {
