@@ -92,7 +92,7 @@ func serve(c *ucli.Context) error {
 		MaxInputs: c.Int("max-inputs"), MaxInFlight: c.Int("max-in-flight"), InFlightWait: c.Duration("in-flight-wait"),
 		HTTP:     serving.HTTPTimeouts{Read: c.Duration("http-read-timeout"), Write: c.Duration("http-write-timeout"), Idle: c.Duration("http-idle-timeout")},
 		StateDir: c.String("state-dir"), SpoolMaxBytes: c.Int64("alert-spool-max"),
-		Sinks:    c.Generic("sink").(*sinkURLs).urls,
+		Sinks: c.Generic("sink").(*sinkURLs).urls,
 		Outputs: serving.OutputOptions{Buffer: c.Int("sink-buffer"), Batch: c.Int("sink-batch"), Timeout: c.Duration("sink-timeout"),
 			FlushTimeout: c.Duration("sink-flush-timeout")},
 	}

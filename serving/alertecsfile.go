@@ -20,6 +20,8 @@ func openECSFile(path string) (*ecsFile, error) {
 	return &ecsFile{f}, nil
 }
 
-func (e *ecsFile) send(ctx context.Context, alerts []registry.Alert) error { return e.f.deliver(ctx, alerts) }
-func (e *ecsFile) close() error                                            { return e.f.close() }
-func (e *ecsFile) reopen() error                                           { return e.f.reopen() }
+func (e *ecsFile) send(ctx context.Context, alerts []registry.Alert) error {
+	return e.f.deliver(ctx, alerts)
+}
+func (e *ecsFile) close() error  { return e.f.close() }
+func (e *ecsFile) reopen() error { return e.f.reopen() }

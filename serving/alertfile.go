@@ -20,7 +20,7 @@ type alertFile struct {
 	// encode is an alert's line (without its newline).
 	encode func(*registry.Alert) ([]byte, error)
 	mu     sync.Mutex
-	f    *os.File // nil once closed
+	f      *os.File // nil once closed
 }
 
 // openAlertFile opens path for appending alerts, creating it if missing.

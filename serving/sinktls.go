@@ -67,4 +67,3 @@ func checkQuery(q url.Values, known ...string) error {
 	}
 	return nil
 }
-
