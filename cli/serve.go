@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -45,6 +47,16 @@ func serveCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "dns-log-format", Usage: "the --dns-log's format: a preset (" + strings.Join(dnslog.Presets(), ", ") + ") or a format file (@FILE, or a path with a / or ending .json)"},
 			&ucli.BoolFlag{Name: "dnstap-responses", Usage: "score client responses from dnstap too (default: queries only); a txt model needs them, it scores their TXT records"},
 			&ucli.StringFlag{Name: "alerts", Usage: "append alerts as JSON lines to this file (they always go to the registry); SIGHUP or SIGUSR1 reopens it, for logrotate"},
+			&ucli.GenericFlag{Name: "sink", Value: &sinkURLs{}, Usage: "alert output for a SOC, beside the registry and --alerts (repeatable, combinable): " + serving.SinkSchemes +
+				". Every output sends the alert as an ECS document. Syslog is RFC 5424 with the ECS JSON as MSG, octet-counted on TCP and TLS (?facility=local0&severity=warning; TLS: ?ca=FILE&cert=FILE&key=FILE&server_name=NAME). " +
+				"Elasticsearch: _bulk create with _id = alert_id, default index logs-mlctl.alert-default (?api_key= or $" + serving.EnvElasticsearchKey + ", or USER:PASS@; ?pipeline=). " +
+				"Splunk: HEC /services/collector/event, ?token= or $" + serving.EnvSplunkToken + " (?index=&source=). " +
+				"Kafka: keyed by client IP (else domain) so one client's alerts stay in order (?tls=1&ca=&cert=&key=&sasl=plain|scram-sha-256|scram-sha-512&user=, password $" + serving.EnvKafkaSASLPassword + "). " +
+				"ecs:PATH is reopened on SIGHUP like --alerts"},
+			&ucli.IntFlag{Name: "sink-buffer", Value: serving.DefaultSinkBuffer, Usage: "alerts each --sink holds in memory while it cannot keep up or is down; when full the OLDEST waiting are dropped (counted in mlctl_alerts_dropped_total{sink} and the heartbeat), so scoring never waits"},
+			&ucli.IntFlag{Name: "sink-batch", Value: serving.DefaultSinkBatch, Usage: "most alerts a --sink sends in one go (one _bulk or HEC request, one produce, one write)"},
+			&ucli.DurationFlag{Name: "sink-timeout", Value: serving.DefaultSinkTimeout, Usage: "time for one try of a --sink (connect and send); a try not taken is retried with backoff from 0.25s doubling up to 30s"},
+			&ucli.DurationFlag{Name: "sink-flush-timeout", Value: serving.DefaultSinkFlushTimeout, Usage: "at shutdown, how long the --sink outputs keep delivering what they hold; what is left is dropped and counted"},
 			&ucli.DurationFlag{Name: "client-window", Value: serving.DefaultClientWindow, Usage: "tumbling window, on the queries' own time, of client verdicts and of name alert de-duplication (one per client, registrable domain and window); 0 turns both off"},
 			&ucli.IntFlag{Name: "client-min-names", Value: serving.DefaultClientMinNames, Usage: fmt.Sprintf("registrable domains over the threshold in one client window that raise a client alert (1 to %d)", serving.MaxClientNames)},
 			&ucli.IntFlag{Name: "client-max", Value: serving.DefaultClientMax, Usage: "clients tracked at once for client verdicts; beyond it the least recently seen is forgotten (counted in mlctl_client_evictions_total)"},
@@ -95,6 +107,19 @@ func serve(c *ucli.Context) error {
 		HTTPSecurity: serving.HTTPSecurity{Tokens: c.String("http-tokens"), TLSCert: c.String("tls-cert"), TLSKey: c.String("tls-key"),
 			TLSClientCA: c.String("tls-client-ca"), ClientNames: c.StringSlice("tls-client-name"), HealthAuth: c.Bool("http-health-auth"),
 			Insecure: c.Bool("http-insecure")},
+		Sinks: c.Generic("sink").(*sinkURLs).urls,
+		Outputs: serving.OutputOptions{Buffer: c.Int("sink-buffer"), Batch: c.Int("sink-batch"), Timeout: c.Duration("sink-timeout"),
+			FlushTimeout: c.Duration("sink-flush-timeout")},
+	}
+	for _, f := range []string{"sink-buffer", "sink-batch"} {
+		if c.Int(f) <= 0 {
+			return usagef("serve: --%s %d: want 1 or more", f, c.Int(f))
+		}
+	}
+	for _, f := range []string{"sink-timeout", "sink-flush-timeout"} {
+		if c.Duration(f) <= 0 {
+			return usagef("serve: --%s %v: want a positive duration", f, c.Duration(f))
+		}
 	}
 	if err := checkHTTPSecurity(c.Context, cfg.HTTPAddr, cfg.HTTPSecurity); err != nil {
 		return err
@@ -397,8 +422,41 @@ func countersLine(raw json.RawMessage) string {
 			parts = append(parts, fmt.Sprintf("%s spool=%d dropped=%d", sink, d.InSpool, d.Dropped))
 		}
 	}
+	for _, sink := range slices.Sorted(maps.Keys(c.Delivery)) {
+		if sink == serving.SinkRegistry || sink == serving.SinkFile {
+			continue
+		}
+		d := c.Delivery[sink]
+		parts = append(parts, fmt.Sprintf("sink %s delivered=%d buffered=%d retried=%d dropped=%d", sink, d.Delivered, d.Buffered, d.Retried, d.Dropped))
+	}
 	if sh := c.Shadow; sh != nil && sh.ID != 0 {
 		parts = append(parts, fmt.Sprintf("shadow %d of %s scored=%d disagreements=%d", sh.ID, sh.Challenger, sh.Scored, sh.Disagreements))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// sinkURLs is the value of the repeatable --sink flag: each occurrence one
+// URL, whole (a Kafka URL's brokers are comma-separated, so the commas
+// that split a StringSliceFlag's values must not).
+type sinkURLs struct{ urls []string }
+
+// Set adds one --sink URL.
+func (s *sinkURLs) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return fmt.Errorf("empty --sink: want %s", serving.SinkSchemes)
+	}
+	s.urls = append(s.urls, v)
+	return nil
+}
+
+// String lists the URLs, without their queries (which may hold tokens).
+func (s *sinkURLs) String() string {
+	if s == nil {
+		return ""
+	}
+	out := make([]string, len(s.urls))
+	for i, u := range s.urls {
+		out[i], _, _ = strings.Cut(u, "?")
+	}
+	return strings.Join(out, " ")
 }

@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/mlctl/mlctl"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/spool"
 )
@@ -32,6 +34,7 @@ type AlertSink struct {
 
 	file       *alertFile // nil: no alerts file
 	deliveries []*delivery
+	outputs    []*AlertOutput // --sink
 
 	raised         atomic.Uint64
 	raisedKind     map[string]*atomic.Uint64
@@ -52,6 +55,11 @@ type AlertSinkOptions struct {
 	// DefaultSpoolMaxBytes).
 	SpoolMaxBytes int64
 	Campaigns     CampaignOptions
+	// Sinks are --sink URLs (see OpenAlertOutput): outputs beside the
+	// registry and the file, each with its own in-memory buffer, never
+	// making scoring wait. Outputs configures them.
+	Sinks   []string
+	Outputs OutputOptions
 }
 
 // DefaultSpoolMaxBytes is the default bound of each sink's spool: about two
@@ -101,6 +109,24 @@ func NewAlertSinkWith(db *registry.DB, scorerID string, log *slog.Logger, o Aler
 		}
 		fileSpool.Close()
 	}
+	seen := map[string]bool{}
+	for _, u := range o.Sinks {
+		out, err := OpenAlertOutput(u, o.Outputs, log)
+		if err == nil && (seen[out.Name()] || out.Name() == SinkRegistry || out.Name() == SinkFile) {
+			out.Close()
+			err = mlctl.Errorf(mlctl.EINVALID, "--sink %s given twice", out.Name())
+		}
+		if err != nil {
+			s.closeOutputs()
+			s.closeDeliveries()
+			if s.file != nil {
+				s.file.close()
+			}
+			return nil, err
+		}
+		seen[out.Name()] = true
+		s.outputs = append(s.outputs, out)
+	}
 	go s.run()
 	return s, nil
 }
@@ -133,6 +159,9 @@ func (s *AlertSink) run() {
 	for batch := range s.pending {
 		batch = gather(batch, s.pending)
 		s.assignCampaigns(batch)
+		for _, o := range s.outputs {
+			o.Offer(batch) // never waits
+		}
 		for _, d := range s.deliveries {
 			d.in <- batch
 		}
@@ -184,6 +213,9 @@ func (s *AlertSink) Delivery() map[string]DeliveryCounts {
 	for _, d := range s.deliveries {
 		out[d.sink] = d.counts()
 	}
+	for _, o := range s.outputs {
+		out[o.Name()] = o.Counts()
+	}
 	return out
 }
 
@@ -192,6 +224,9 @@ func (s *AlertSink) Dropped() uint64 {
 	var n uint64
 	for _, d := range s.deliveries {
 		n += d.dropped.Load()
+	}
+	for _, o := range s.outputs {
+		n += o.dropped.Load()
 	}
 	return n
 }
@@ -230,15 +265,29 @@ func (s *AlertSink) Add(ctx context.Context, alerts []registry.Alert) {
 }
 
 // Close delivers what is queued (what a sink cannot take stays in its
-// spool), then closes the file. Add must not be called after Close.
+// spool; a --sink output delivers what it can within its flush timeout),
+// then closes the file. Add must not be called after Close.
 func (s *AlertSink) Close() error {
 	close(s.pending)
 	<-s.done
 	s.closeDeliveries()
+	err := s.closeOutputs()
 	if s.file == nil {
-		return nil
+		return err
 	}
-	return s.file.close()
+	return errors.Join(err, s.file.close())
+}
+
+// closeOutputs flushes and closes the --sink outputs, all at once (each
+// within its flush timeout).
+func (s *AlertSink) closeOutputs() error {
+	errs := make([]error, len(s.outputs))
+	var wg sync.WaitGroup
+	for i, o := range s.outputs {
+		wg.Go(func() { errs[i] = o.Close() })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func (s *AlertSink) closeDeliveries() {
@@ -250,15 +299,21 @@ func (s *AlertSink) closeDeliveries() {
 	}
 }
 
-// Reopen closes the alerts file and opens its path again (appending,
+// Reopen closes the alerts file (and every ecs:PATH output's) and opens its path again (appending,
 // created if missing): after the file was renamed (logrotate), alerts
 // written from now on go to a new file at the path, and those written
 // before stay in the renamed one. If the path cannot be opened, alerts
 // keep going to the file already open and the error is returned. Without
 // a file it does nothing.
 func (s *AlertSink) Reopen() error {
-	if s.file == nil {
-		return nil
+	var errs []error
+	for _, o := range s.outputs {
+		if err := o.Reopen(); err != nil {
+			errs = append(errs, fmt.Errorf("--sink %s: %w", o.Name(), err))
+		}
 	}
-	return s.file.reopen()
+	if s.file != nil {
+		errs = append(errs, s.file.reopen())
+	}
+	return errors.Join(errs...)
 }

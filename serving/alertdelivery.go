@@ -221,6 +221,12 @@ type DeliveryCounts struct {
 	// InSpool and SpoolBytes are what the spool holds now.
 	InSpool    int   `json:"in_spool"`
 	SpoolBytes int64 `json:"spool_bytes"`
+	// Retried counts alerts sent again after a try not taken, and
+	// Buffered is how many wait in memory now: a --sink's (AlertOutput),
+	// which has a buffer where the registry and the alerts file have a
+	// spool.
+	Retried  uint64 `json:"retried,omitempty"`
+	Buffered int    `json:"buffered,omitempty"`
 }
 
 func (d *delivery) counts() DeliveryCounts {

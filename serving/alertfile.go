@@ -17,8 +17,10 @@ import (
 // so the file never holds half a line), reopened at its path on Reopen.
 type alertFile struct {
 	path string
-	mu   sync.Mutex
-	f    *os.File // nil once closed
+	// encode is an alert's line (without its newline).
+	encode func(*registry.Alert) ([]byte, error)
+	mu     sync.Mutex
+	f      *os.File // nil once closed
 }
 
 // openAlertFile opens path for appending alerts, creating it if missing.
@@ -27,7 +29,7 @@ func openAlertFile(path string) (*alertFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &alertFile{path: path, f: f}, nil
+	return &alertFile{path: path, f: f, encode: func(a *registry.Alert) ([]byte, error) { return json.Marshal(a) }}, nil
 }
 
 func openAppend(path string) (*os.File, error) {
@@ -42,7 +44,7 @@ func openAppend(path string) (*os.File, error) {
 func (a *alertFile) deliver(_ context.Context, alerts []registry.Alert) error {
 	var buf bytes.Buffer
 	for i := range alerts {
-		b, err := json.Marshal(&alerts[i])
+		b, err := a.encode(&alerts[i])
 		if err != nil {
 			return fmt.Errorf("alerts file: alert %s: %w", alerts[i].UID, err)
 		}

@@ -36,6 +36,7 @@ type scorerCollector struct {
 	shadowRefused, sampleRows, sampleSeen, alerts, deduplicated, clientWindows      *prometheus.Desc
 	clientEvictions, clientLate, prefiltered, queue, flowLate                       *prometheus.Desc
 	delivered, spooled, dropped, quarantined, deliveryFailures, inSpool, spoolBytes *prometheus.Desc
+	retried, buffered                                                               *prometheus.Desc
 	sources                                                                         []*prometheus.Desc // as sourceMetrics
 	all                                                                             []*prometheus.Desc
 }
@@ -68,13 +69,15 @@ func newScorerCollector(s *Server) *scorerCollector {
 	c.clientWindows = d("mlctl_client_windows_open", "Client windows held for client verdicts (this window's clients and the previous one's).")
 	c.clientEvictions = d("mlctl_client_evictions_total", "Clients forgotten before their window ended because --client-max clients were tracked.")
 	c.clientLate = d("mlctl_client_late_queries_total", "Queries from a window before their client's current one (out of order), counted in the current one.")
-	c.delivered = d("mlctl_alerts_delivered_total", "Alerts a sink took, by sink: registry, file.", "sink")
+	c.delivered = d("mlctl_alerts_delivered_total", "Alerts a sink took, by sink: registry, file, and each --sink by its URL (without credentials or query).", "sink")
 	c.spooled = d("mlctl_alerts_spooled_total", "Alerts spooled on disk because their sink could not take them then (or others waited before them), by sink; delivered from the spool in order.", "sink")
-	c.dropped = d("mlctl_alerts_dropped_total", "Alerts lost by a sink: its spool was full, or it refused them as invalid; each drop is logged.", "sink")
+	c.dropped = d("mlctl_alerts_dropped_total", "Alerts lost by a sink: its spool (registry, file) or in-memory buffer (--sink; the oldest dropped) was full, it refused them as invalid, or a --sink could not deliver them within --sink-flush-timeout at shutdown; each drop is logged.", "sink")
 	c.quarantined = d("mlctl_alerts_quarantined_total", "Spooled alerts that did not decode, moved to the spool's bad/ folder, by sink.", "sink")
 	c.deliveryFailures = d("mlctl_alert_delivery_failures_total", "Deliveries of a batch of alerts a sink did not take (then spooled and retried), by sink.", "sink")
 	c.inSpool = d("mlctl_alert_spool_alerts", "Alerts waiting in a sink's spool, by sink.", "sink")
 	c.spoolBytes = d("mlctl_alert_spool_bytes", "Bytes held in a sink's spool, by sink.", "sink")
+	c.retried = d("mlctl_alerts_retried_total", "Alerts a --sink output sent again after a try it did not take (backoff doubling up to 30s), by sink.", "sink")
+	c.buffered = d("mlctl_alert_buffer_alerts", "Alerts waiting in a --sink output's in-memory buffer (--sink-buffer; when full the oldest are dropped), by sink.", "sink")
 	c.prefiltered = d("mlctl_prefiltered_total", "Names prefiltered (never scored as DGA: .arpa, local, special-use, single-label, _service labels, --internal-suffix, --allowlist), by reason and source.",
 		"reason", "source")
 	c.queue = d("mlctl_queue_length", "Queries waiting to be scored.")
@@ -145,12 +148,17 @@ func (c *scorerCollector) Collect(ch chan<- prometheus.Metric) {
 	counter(c.clientLate, float64(late))
 	for sink, dc := range n.Delivery {
 		counter(c.delivered, float64(dc.Delivered), sink)
-		counter(c.spooled, float64(dc.Spooled), sink)
 		counter(c.dropped, float64(dc.Dropped), sink)
-		counter(c.quarantined, float64(dc.Quarantined), sink)
 		counter(c.deliveryFailures, float64(dc.Failures), sink)
-		gauge(c.inSpool, float64(dc.InSpool), sink)
-		gauge(c.spoolBytes, float64(dc.SpoolBytes), sink)
+		if sink == SinkRegistry || sink == SinkFile { // spooled on disk
+			counter(c.spooled, float64(dc.Spooled), sink)
+			counter(c.quarantined, float64(dc.Quarantined), sink)
+			gauge(c.inSpool, float64(dc.InSpool), sink)
+			gauge(c.spoolBytes, float64(dc.SpoolBytes), sink)
+			continue
+		}
+		counter(c.retried, float64(dc.Retried), sink) // a --sink, buffered in memory
+		gauge(c.buffered, float64(dc.Buffered), sink)
 	}
 
 	c.collectPrefiltered(ch)

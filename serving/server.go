@@ -59,6 +59,11 @@ type Config struct {
 	DnstapResponses bool
 	// Alerts is a JSON lines file alerts are appended to ("" for none).
 	Alerts string
+	// Sinks are alert outputs for a SOC (--sink URLs: ECS file, syslog,
+	// Elasticsearch, Splunk HEC, Kafka; see OpenAlertOutput), Outputs
+	// their buffer, batch and timeouts.
+	Sinks   []string
+	Outputs OutputOptions
 	// Flow configures the conn.log checks.
 	Flow FlowCheckConfig
 	// Campaigns configures how alerts are grouped into campaigns.
@@ -193,7 +198,8 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 	if cfg.StateDir != "" {
 		spoolBase = filepath.Join(cfg.StateDir, "spool", cfg.Alias)
 	}
-	if s.alerts, err = NewAlertSinkWith(db, s.id, log, AlertSinkOptions{File: cfg.Alerts, Spool: spoolBase, SpoolMaxBytes: cfg.SpoolMaxBytes, Campaigns: cfg.Campaigns}); err != nil {
+	if s.alerts, err = NewAlertSinkWith(db, s.id, log, AlertSinkOptions{File: cfg.Alerts, Spool: spoolBase, SpoolMaxBytes: cfg.SpoolMaxBytes, Campaigns: cfg.Campaigns,
+		Sinks: cfg.Sinks, Outputs: cfg.Outputs}); err != nil {
 		return nil, err
 	}
 	po := cfg.Pipeline
@@ -485,20 +491,30 @@ func (s *Server) pruneScorers(ctx context.Context) {
 	}
 }
 
-// ReopenAlerts reopens the alerts file at its path (appending, created if
-// missing), so that after logrotate moved it, alerts go to a new file at
-// the path; `mlctl serve` calls it on SIGHUP. Without an alerts file it
-// does nothing.
+// ReopenAlerts reopens the alerts file and the ecs:PATH sinks' files at
+// their paths (appending, created if missing), so that after logrotate
+// moved them, alerts go to new files at the paths; `mlctl serve` calls it
+// on SIGHUP. Without such files it does nothing.
 func (s *Server) ReopenAlerts() error {
-	if s.cfg.Alerts == "" {
+	if s.cfg.Alerts == "" && !hasECSFile(s.cfg.Sinks) {
 		return nil
 	}
 	if err := s.alerts.Reopen(); err != nil {
-		s.log.Error("reopen the alerts file; still writing the one open", "path", s.cfg.Alerts, "error", err)
+		s.log.Error("reopen the alerts files; still writing those that did not reopen", "path", s.cfg.Alerts, "error", err)
 		return err
 	}
-	s.log.Info("reopened the alerts file", "path", s.cfg.Alerts)
+	s.log.Info("reopened the alerts files", "path", s.cfg.Alerts)
 	return nil
+}
+
+// hasECSFile tells whether a --sink is an ECS file.
+func hasECSFile(sinks []string) bool {
+	for _, u := range sinks {
+		if strings.HasPrefix(u, "ecs:") || strings.HasPrefix(u, "ecs+file:") {
+			return true
+		}
+	}
+	return false
 }
 
 // bad logs the first bad lines of a source (all are counted by the source).
