@@ -23,7 +23,7 @@ import (
 )
 
 // API is the scorer's HTTP interface: POST /v1/score, GET /healthz,
-// GET /metrics. /v1/score takes the inputs of the model in service's kind
+// GET /metrics, and the Open Inference Protocol's /v2 routes (oip.go). /v1/score takes the inputs of the model in service's kind
 // ({"names"} for dga, {"txt"} for txt, {"flows"} for flow models) and
 // answers 409 to another kind. What it scores is offered to the model's
 // live sample and, while a shadow is open, scored by the challenger after
@@ -35,6 +35,10 @@ import (
 // a slot, then are answered 503 with Retry-After).
 type API struct {
 	Holder *Holder
+	// Alias is the alias whose model is in service: the model's name in
+	// the Open Inference Protocol's routes (oip.go; empty: the name of
+	// the model in service).
+	Alias string
 	// Metrics counts the requests and what they scored; Gatherer
 	// (required) is what GET /metrics serves: the registry Metrics are
 	// registered on.
@@ -105,6 +109,7 @@ func (a *API) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v1/score", a.score)
 	mux.HandleFunc("/healthz", a.healthz)
+	a.oipRoutes(mux)
 	mux.Handle("/metrics", promhttp.HandlerFor(a.Gatherer, promhttp.HandlerOpts{
 		ErrorLog: slog.NewLogLogger(a.logger().Handler(), slog.LevelError), ErrorHandling: promhttp.ContinueOnError}))
 	return mux
