@@ -279,7 +279,7 @@ func TestOIPHealthAndMetadata(t *testing.T) {
 			t.Fatalf("GET %s: %d", p, code)
 		}
 		want := v2ModelMetadata{Name: "production", Versions: []string{v}, Platform: "mlctl-gbdt",
-			Inputs: []v2TensorMetadata{{"names", "BYTES", []int64{-1}}},
+			Inputs:  []v2TensorMetadata{{"names", "BYTES", []int64{-1}}},
 			Outputs: []v2TensorMetadata{{"score", "FP32", []int64{-1}}, {"label", "INT32", []int64{-1}}, {"prefiltered", "BYTES", []int64{-1}}}}
 		got := md
 		got.Parameters = nil
