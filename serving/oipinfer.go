@@ -229,9 +229,11 @@ func appendTensorHead(b []byte, t oipTensor, n int) []byte {
 // the signature's order, when none is asked for). Its errors name the
 // field at fault and what the model takes.
 func (req *inferRequest) check(sig oipSignature) (*inferInput, []oipTensor, error) {
-	want := fmt.Sprintf(`this model takes one input, {"name":%q,"datatype":"BYTES","shape":[N],"data":[...N %s]}`, sig.input, sig.what)
+	want := func() string {
+		return fmt.Sprintf(`this model takes one input, {"name":%q,"datatype":"BYTES","shape":[N],"data":[...N %s]}`, sig.input, sig.what)
+	}
 	if len(req.Inputs) != 1 {
-		return nil, nil, fmt.Errorf("inputs: %d inputs given; %s", len(req.Inputs), want)
+		return nil, nil, fmt.Errorf("inputs: %d inputs given; %s", len(req.Inputs), want())
 	}
 	if paramTrue(req.Parameters, "binary_data_output") {
 		return nil, nil, fmt.Errorf(`parameters: "binary_data_output": the binary tensor data extension is not supported`)
@@ -239,7 +241,7 @@ func (req *inferRequest) check(sig oipSignature) (*inferInput, []oipTensor, erro
 	in := &req.Inputs[0]
 	switch {
 	case in.Name != sig.input:
-		return nil, nil, fmt.Errorf("inputs[0]: name %q; %s", in.Name, want)
+		return nil, nil, fmt.Errorf("inputs[0]: name %q; %s", in.Name, want())
 	case in.Datatype != oipBytes:
 		return nil, nil, fmt.Errorf("input %q: datatype %q, want %q", in.Name, in.Datatype, oipBytes)
 	case in.Shape == nil:
@@ -256,14 +258,14 @@ func (req *inferRequest) check(sig oipSignature) (*inferInput, []oipTensor, erro
 		return in, sig.outputs, nil
 	}
 	outputs := make([]oipTensor, 0, len(req.Outputs))
-	names := make([]string, len(sig.outputs))
-	for i, t := range sig.outputs {
-		names[i] = strconv.Quote(t.Name)
-	}
 	for i, o := range req.Outputs {
 		k := slices.IndexFunc(sig.outputs, func(t oipTensor) bool { return t.Name == o.Name })
 		switch {
 		case k < 0:
+			names := make([]string, len(sig.outputs))
+			for i, t := range sig.outputs {
+				names[i] = strconv.Quote(t.Name)
+			}
 			return nil, nil, fmt.Errorf("outputs[%d]: unknown output %q; this model gives %s", i, o.Name, strings.Join(names, ", "))
 		case slices.ContainsFunc(outputs, func(t oipTensor) bool { return t.Name == o.Name }):
 			return nil, nil, fmt.Errorf("outputs[%d]: output %q asked for twice", i, o.Name)
@@ -277,8 +279,12 @@ func (req *inferRequest) check(sig oipSignature) (*inferInput, []oipTensor, erro
 
 // paramTrue reports whether params set key to true.
 func paramTrue(params map[string]json.RawMessage, key string) bool {
+	raw := params[key]
+	if raw == nil {
+		return false
+	}
 	var v bool
-	return params[key] != nil && json.Unmarshal(params[key], &v) == nil && v
+	return json.Unmarshal(raw, &v) == nil && v
 }
 
 // checkShape checks a BYTES input's shape against its n elements: [n],

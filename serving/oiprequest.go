@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -34,6 +35,24 @@ type inferInput struct {
 type inferOutput struct {
 	Name       string                     `json:"name"`
 	Parameters map[string]json.RawMessage `json:"parameters"`
+}
+
+// place names where in a request a value is, for its errors: a field of
+// the request (input < 0) or of one of its inputs. It is a value, not a
+// string, so that naming costs nothing until an error needs it.
+type place struct {
+	input int
+	field string // `field "x"`, or "" for the input itself
+}
+
+func (p place) String() string {
+	if p.input < 0 {
+		return p.field
+	}
+	if p.field == "" {
+		return fmt.Sprintf("inputs[%d]", p.input)
+	}
+	return fmt.Sprintf("inputs[%d]: %s", p.input, p.field)
 }
 
 // maxTensorDepth bounds how deeply tensor data may nest: the scorer's
@@ -82,7 +101,7 @@ func (d *inferDecoder) token() (json.Token, error) {
 
 // object reads a JSON object whose keys field reads in turn; where names
 // the object in errors. A key given twice is refused.
-func (d *inferDecoder) object(where string, field func(key string) error) error {
+func (d *inferDecoder) object(where place, field func(key string) error) error {
 	tok, err := d.token()
 	if err != nil {
 		return err
@@ -90,17 +109,21 @@ func (d *inferDecoder) object(where string, field func(key string) error) error 
 	if tok != json.Delim('{') {
 		return &badJSON{fmt.Sprintf("%s: want a JSON object, got %s at byte %d", where, jsonKind(tok), d.dec.InputOffset())}
 	}
-	seen := map[string]bool{}
+	var seen [8]string // the keys read: an object of the protocol has at most 5
+	n := 0
 	for d.dec.More() {
 		tok, err := d.token()
 		if err != nil {
 			return err
 		}
 		key, _ := tok.(string)
-		if seen[key] {
+		if slices.Contains(seen[:n], key) {
 			return &badJSON{fmt.Sprintf("%s: field %q given twice", where, key)}
 		}
-		seen[key] = true
+		if n < len(seen) {
+			seen[n] = key
+			n++
+		}
 		if err := field(key); err != nil {
 			return err
 		}
@@ -110,7 +133,7 @@ func (d *inferDecoder) object(where string, field func(key string) error) error 
 }
 
 // array reads a JSON array (null: none) whose elements elem reads in turn.
-func (d *inferDecoder) array(where string, elem func() error) error {
+func (d *inferDecoder) array(where place, elem func() error) error {
 	tok, err := d.token()
 	if err != nil || tok == nil {
 		return err
@@ -127,8 +150,23 @@ func (d *inferDecoder) array(where string, elem func() error) error {
 	return err
 }
 
-// value decodes the next value into v.
-func (d *inferDecoder) value(where string, v any) error {
+// str reads a string. (Decode would do, but finds the end of a scalar
+// by a syntax error it makes and drops: an allocation or three a field.)
+func (d *inferDecoder) str(where place, v *string) error {
+	tok, err := d.token()
+	if err != nil {
+		return err
+	}
+	s, ok := tok.(string)
+	if !ok {
+		return &badJSON{fmt.Sprintf("%s: want a string, got JSON %s at byte %d", where, jsonKind(tok), d.dec.InputOffset())}
+	}
+	*v = s
+	return nil
+}
+
+// value decodes the next value, an array or object, into v.
+func (d *inferDecoder) value(where place, v any) error {
 	if err := d.dec.Decode(v); err != nil {
 		var typ *json.UnmarshalTypeError
 		if errors.As(err, &typ) {
@@ -145,8 +183,6 @@ func (d *inferDecoder) value(where string, v any) error {
 // jsonWant names what value decodes.
 func jsonWant(v any) string {
 	switch v.(type) {
-	case *string:
-		return "a string"
 	case *[]int64:
 		return "an array of integers"
 	case *map[string]json.RawMessage:
@@ -157,14 +193,14 @@ func jsonWant(v any) string {
 
 func (d *inferDecoder) request() (*inferRequest, error) {
 	req := &inferRequest{}
-	err := d.object("request", func(key string) error {
+	err := d.object(place{-1, "request"}, func(key string) error {
 		switch key {
 		case "id":
-			return d.value(`field "id"`, &req.ID)
+			return d.str(place{-1, `field "id"`}, &req.ID)
 		case "parameters":
-			return d.value(`field "parameters"`, &req.Parameters)
+			return d.value(place{-1, `field "parameters"`}, &req.Parameters)
 		case "inputs":
-			return d.array(`field "inputs"`, func() error {
+			return d.array(place{-1, `field "inputs"`}, func() error {
 				in, err := d.input()
 				if err != nil {
 					return err
@@ -173,7 +209,7 @@ func (d *inferDecoder) request() (*inferRequest, error) {
 				return nil
 			})
 		case "outputs":
-			return d.value(`field "outputs"`, &req.Outputs)
+			return d.value(place{-1, `field "outputs"`}, &req.Outputs)
 		}
 		return &badJSON{fmt.Sprintf("unknown field %q (an inference request has id, parameters, inputs and outputs)", key)}
 	})
@@ -192,21 +228,21 @@ func (d *inferDecoder) request() (*inferRequest, error) {
 // input reads one input tensor.
 func (d *inferDecoder) input() (inferInput, error) {
 	var in inferInput
-	where := fmt.Sprintf("inputs[%d]", d.inputIdx)
+	where := place{input: d.inputIdx}
 	d.inputIdx++
 	err := d.object(where, func(key string) error {
 		switch key {
 		case "name":
-			return d.value(where+`: field "name"`, &in.Name)
+			return d.str(place{where.input, `field "name"`}, &in.Name)
 		case "shape":
-			return d.value(where+`: field "shape"`, &in.Shape)
+			return d.value(place{where.input, `field "shape"`}, &in.Shape)
 		case "datatype":
-			return d.value(where+`: field "datatype"`, &in.Datatype)
+			return d.str(place{where.input, `field "datatype"`}, &in.Datatype)
 		case "parameters":
-			return d.value(where+`: field "parameters"`, &in.Parameters)
+			return d.value(place{where.input, `field "parameters"`}, &in.Parameters)
 		case "data":
 			in.hasData = true
-			return d.data(where+`: field "data"`, &in.Data)
+			return d.data(place{where.input, `field "data"`}, &in.Data)
 		}
 		return &badJSON{fmt.Sprintf("%s: unknown field %q (an input has name, shape, datatype, parameters and data)", where, key)}
 	})
@@ -215,7 +251,7 @@ func (d *inferDecoder) input() (inferInput, error) {
 
 // data reads a BYTES tensor's data: strings, in arrays nested at most
 // maxTensorDepth deep, flattened into out.
-func (d *inferDecoder) data(where string, out *[]string) error {
+func (d *inferDecoder) data(where place, out *[]string) error {
 	tok, err := d.token()
 	if err != nil {
 		return err
@@ -231,7 +267,7 @@ func (d *inferDecoder) data(where string, out *[]string) error {
 
 // nested reads the rest of an array, depth deep, whose opening bracket
 // was read: strings, or arrays of them, appended to out.
-func (d *inferDecoder) nested(where string, out *[]string, depth int) error {
+func (d *inferDecoder) nested(where place, out *[]string, depth int) error {
 	for d.dec.More() {
 		tok, err := d.token()
 		if err != nil {
