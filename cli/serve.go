@@ -28,7 +28,7 @@ func serveCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "alias", Value: "production", Usage: "alias whose model to serve"},
 			&ucli.StringFlag{Name: "domain-alias", Usage: "a second alias whose dns-domain model scores the DNS sources per registrable domain and window (tunnel alerts), beside --alias's name model; without it, --alias's model does when it is a dns-domain model"},
 			&ucli.DurationFlag{Name: "tunnel-realert", Value: serving.DefaultTunnelRealert, Usage: "how long a domain stays quiet after a tunnel alert (its windows are still scored and counted)"},
-			&ucli.StringFlag{Name: "http", Usage: "listen address of the HTTP API (POST /v1/score, GET /healthz, GET /metrics), e.g. 127.0.0.1:8080"},
+			&ucli.StringFlag{Name: "http", Usage: "listen address of the HTTP API (POST /v1/score, GET /healthz, GET /metrics, and the Open Inference Protocol under /v2), e.g. 127.0.0.1:8080"},
 			&ucli.StringFlag{Name: "zeek-dns", Usage: "Zeek dns.log (TSV or JSON) to follow as it grows and rotates"},
 			&ucli.StringFlag{Name: "zeek-conn", Usage: "Zeek conn.log (TSV or JSON) to follow: scored by source window when the alias points at a flow model, else checked with the flow analyzer's flow rules"},
 			&ucli.DurationFlag{Name: "flow-lateness", Value: 60 * time.Second, Usage: "how long a conn.log window stays open for connections Zeek logs late (it logs each when it ends); later ones are counted and dropped"},
