@@ -31,7 +31,7 @@ func serveCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "alias", Value: "production", Usage: "alias whose model to serve"},
 			&ucli.StringFlag{Name: "domain-alias", Usage: "a second alias whose dns-domain model scores the DNS sources per registrable domain and window (tunnel alerts), beside --alias's name model; without it, --alias's model does when it is a dns-domain model"},
 			&ucli.DurationFlag{Name: "tunnel-realert", Value: serving.DefaultTunnelRealert, Usage: "how long a domain stays quiet after a tunnel alert (its windows are still scored and counted)"},
-			&ucli.StringFlag{Name: "http", Usage: "listen address of the HTTP API (POST /v1/score, GET /healthz, GET /metrics), e.g. 127.0.0.1:8080; beyond loopback it needs --http-tokens or --tls-client-ca (or --http-insecure)"},
+			&ucli.StringFlag{Name: "http", Usage: "listen address of the HTTP API (POST /v1/score, GET /healthz, GET /metrics, and the Open Inference Protocol under /v2), e.g. 127.0.0.1:8080; beyond loopback it needs --http-tokens or --tls-client-ca (or --http-insecure)"},
 			&ucli.StringFlag{Name: "http-tokens", Usage: "file of bearer tokens the HTTP API accepts, one a line: NAME sha256:HEX [score,metrics,health] (# comments; `mlctl serve token NAME` makes one); SIGHUP reloads it"},
 			&ucli.StringFlag{Name: "tls-cert", Usage: "PEM certificate (chain) to serve the HTTP API over HTTPS; re-read when it changes (and on SIGHUP)"},
 			&ucli.StringFlag{Name: "tls-key", Usage: "PEM private key of --tls-cert"},

@@ -372,3 +372,55 @@ func repeatsKey(body []byte) bool {
 	}
 	return false
 }
+
+// FuzzInferBody sends any body to the Open Inference Protocol's infer: the
+// scorer never panics, a refusal is a 4xx or 5xx {"error"}, and an answer
+// is JSON whose outputs each hold as many elements as their shape says,
+// the same number in every output, the input's when it was names.
+func FuzzInferBody(f *testing.F) {
+	sc, err := artifact.NewScorer(publishedtest.NameModel(f, 1, 300, 4, false))
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := &Holder{}
+	h.Swap(&Model{Name: "fuzz", Version: 1, SHA256: strings.Repeat("0", 64), Threshold: 0.5, Scorer: sc})
+	metrics, reg := newTestMetrics(f)
+	handler := (&API{Holder: h, Metrics: metrics, Gatherer: reg, MaxBody: 64 << 10, MaxInputs: 1000}).Handler()
+	for _, s := range []string{
+		`{"id":"1","inputs":[{"name":"names","shape":[3],"datatype":"BYTES","data":["www.google.com","printer.local","xkqwjzprtmvbnd.net"]}]}`,
+		`{"inputs":[{"name":"names","shape":[2,1],"datatype":"BYTES","data":[["a.com"],["b.com"]]}],"outputs":[{"name":"label"}]}`,
+		`{"inputs":[{"name":"names","shape":[0],"datatype":"BYTES","data":[]}]}`,
+		`{"inputs":[{"name":"names","shape":[1],"datatype":"BYTES","data":["bad..name"]}]}`,
+		`{"inputs":[]}`, `{"inputs":null}`, `[]`, ``, `{"inputs":[{"data":[[[[["a"]]]]]}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v2/models/fuzz/infer", bytes.NewReader(body)))
+		if rec.Code != http.StatusOK {
+			var answer struct {
+				Error string `json:"error"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &answer); err != nil || answer.Error == "" || rec.Code < 400 {
+				t.Fatalf("%d %q (%v)", rec.Code, rec.Body.String(), err)
+			}
+			return
+		}
+		var answer struct {
+			Outputs []struct {
+				Shape []int             `json:"shape"`
+				Data  []json.RawMessage `json:"data"`
+			} `json:"outputs"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &answer); err != nil || len(answer.Outputs) == 0 {
+			t.Fatalf("200 %q (%v)", rec.Body.String(), err)
+		}
+		n := len(answer.Outputs[0].Data)
+		for _, o := range answer.Outputs {
+			if len(o.Shape) != 1 || o.Shape[0] != len(o.Data) || len(o.Data) != n {
+				t.Fatalf("outputs of %v elements: %s", o.Shape, rec.Body.String())
+			}
+		}
+	})
+}

@@ -23,7 +23,7 @@ import (
 )
 
 // API is the scorer's HTTP interface: POST /v1/score, GET /healthz,
-// GET /metrics. /v1/score takes the inputs of the model in service's kind
+// GET /metrics, and the Open Inference Protocol's /v2 routes (oip.go). /v1/score takes the inputs of the model in service's kind
 // ({"names"} for dga, {"txt"} for txt, {"flows"} for flow models) and
 // answers 409 to another kind. What it scores is offered to the model's
 // live sample and, while a shadow is open, scored by the challenger after
@@ -35,6 +35,10 @@ import (
 // a slot, then are answered 503 with Retry-After).
 type API struct {
 	Holder *Holder
+	// Alias is the alias whose model is in service: the model's name in
+	// the Open Inference Protocol's routes (oip.go; empty: the name of
+	// the model in service).
+	Alias string
 	// Metrics counts the requests and what they scored; Gatherer
 	// (required) is what GET /metrics serves: the registry Metrics are
 	// registered on.
@@ -105,6 +109,7 @@ func (a *API) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v1/score", a.score)
 	mux.HandleFunc("/healthz", a.healthz)
+	a.oipRoutes(mux)
 	mux.Handle("/metrics", promhttp.HandlerFor(a.Gatherer, promhttp.HandlerOpts{
 		ErrorLog: slog.NewLogLogger(a.logger().Handler(), slog.LevelError), ErrorHandling: promhttp.ContinueOnError}))
 	return mux
@@ -149,34 +154,11 @@ func (a *API) scoreRequest(w http.ResponseWriter, r *http.Request) int {
 		w.Header().Set("Allow", http.MethodPost)
 		return httpError(w, http.StatusMethodNotAllowed, "use POST with {\"names\":[...]}")
 	}
-	maxBody := a.maxBody()
-	maxInputs := a.MaxInputs
-	if maxInputs <= 0 {
-		maxInputs = DefaultMaxInputs
-	}
-	body := &budgetReader{r: http.MaxBytesReader(w, r.Body, maxBody), b: a.body, ctx: r.Context(), wait: a.InFlightWait}
+	body := a.bodyReader(w, r)
 	defer body.release()
-	req, err := readScoreRequest(body, maxInputs)
+	req, err := readScoreRequest(body, a.maxInputs())
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		var tooMany *tooManyInputs
-		var bad *badJSON
-		switch {
-		case errors.As(err, &tooMany):
-			a.Metrics.reject(RejectTooManyInputs)
-			return httpError(w, http.StatusRequestEntityTooLarge, err.Error())
-		case errors.As(err, &tooBig):
-			a.Metrics.reject(RejectBodyTooLarge)
-			return httpError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is over %d bytes (the scorer's --max-body); send smaller batches", maxBody))
-		case errors.As(err, &bad):
-			return httpError(w, http.StatusBadRequest, "malformed JSON: "+bad.msg)
-		case errors.Is(err, errBodyBudget):
-			return a.busy(w, fmt.Sprintf("the scorer is busy: request bodies being read fill its budget (%d × --max-body); retry in %d s", cap(a.slots), RetryAfter))
-		case errors.Is(err, os.ErrDeadlineExceeded):
-			a.Metrics.reject(RejectReadTimeout)
-			return httpError(w, http.StatusRequestTimeout, "request body not read within the scorer's read timeout")
-		}
-		return httpError(w, http.StatusBadRequest, "reading request body: "+err.Error())
+		return a.bodyError(w, err)
 	}
 	if n := btoi(req.Names != nil) + btoi(req.TXT != nil) + btoi(req.Flows != nil); n != 1 {
 		return httpError(w, http.StatusBadRequest, wantOneOf)
@@ -226,6 +208,46 @@ func normaliseTXT(s string) (string, error) {
 	return v, err
 }
 
+// bodyReader reads r's body within MaxBody and the budget of bodies read
+// at once; release it once the request is answered.
+func (a *API) bodyReader(w http.ResponseWriter, r *http.Request) *budgetReader {
+	return &budgetReader{r: http.MaxBytesReader(w, r.Body, a.maxBody()), b: a.body, ctx: r.Context(), wait: a.InFlightWait}
+}
+
+// bodyError answers a request whose body could not be read into a request
+// (413 too many inputs or too large, 400 malformed, 503 the budget of
+// bodies full, 408 not read in time), counting the refusals, and returns
+// the status.
+func (a *API) bodyError(w http.ResponseWriter, err error) int {
+	var tooBig *http.MaxBytesError
+	var tooMany *tooManyInputs
+	var bad *badJSON
+	switch {
+	case errors.As(err, &tooMany):
+		a.Metrics.reject(RejectTooManyInputs)
+		return httpError(w, http.StatusRequestEntityTooLarge, err.Error())
+	case errors.As(err, &tooBig):
+		a.Metrics.reject(RejectBodyTooLarge)
+		return httpError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is over %d bytes (the scorer's --max-body); send smaller batches", a.maxBody()))
+	case errors.As(err, &bad):
+		return httpError(w, http.StatusBadRequest, "malformed JSON: "+bad.msg)
+	case errors.Is(err, errBodyBudget):
+		return a.busy(w, fmt.Sprintf("the scorer is busy: request bodies being read fill its budget (%d × --max-body); retry in %d s", cap(a.slots), RetryAfter))
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		a.Metrics.reject(RejectReadTimeout)
+		return httpError(w, http.StatusRequestTimeout, "request body not read within the scorer's read timeout")
+	}
+	return httpError(w, http.StatusBadRequest, "reading request body: "+err.Error())
+}
+
+// maxInputs is MaxInputs or its default.
+func (a *API) maxInputs() int {
+	if a.MaxInputs <= 0 {
+		return DefaultMaxInputs
+	}
+	return a.MaxInputs
+}
+
 // maxBody is MaxBody or its default.
 func (a *API) maxBody() int64 {
 	if a.MaxBody <= 0 {
@@ -255,35 +277,12 @@ func btoi(b bool) int {
 // as {"input","score":0,"label":0,"prefiltered"} when the prefilter leaves it out; scored
 // counts the inputs scored. The answer is built in a pooled buffer.
 func (a *API) scoreStrings(w http.ResponseWriter, m *Model, in []string, normalise func(string) (string, error), scored *atomic.Uint64, names bool) int {
-	norm := make([]string, 0, len(in))
-	var bad []badInput          // in input order
-	var left []prefilter.Reason // by input, once one is prefiltered
-	size := 0                   // of the inputs, to size the answer
-	for i, n := range in {
-		size += len(n)
-		v, err := normalise(n)
-		if err != nil {
-			bad = append(bad, badInput{i, err.Error()})
-			continue
-		}
-		if names {
-			if r, ok := a.Prefilter.Check(v); ok {
-				if left == nil {
-					left = make([]prefilter.Reason, len(in))
-				}
-				left[i] = r
-				a.Metrics.Prefiltered.Add(r)
-				continue
-			}
-		}
-		norm = append(norm, v)
-	}
-	scores := make([]float64, len(norm))
-	m.Scorer.Score(norm, scores)
-	scored.Add(uint64(len(norm)))
+	batch := a.prepareStrings(in, normalise, names)
+	a.scoreWith(batch, m, scored)
+	bad := batch.bad
 
 	out := respPool.Get().(*[]byte)
-	b := slices.Grow((*out)[:0], 256+len(m.Name)+size+48*len(in)) // one allocation, not a doubling per growth
+	b := slices.Grow((*out)[:0], 256+len(m.Name)+batch.size+48*len(in)) // one allocation, not a doubling per growth
 	b = append(b, `{"model":`...)
 	b = appendJSONString(b, m.Name)
 	b = append(b, `,"version":`...)
@@ -307,15 +306,15 @@ func (a *API) scoreStrings(w http.ResponseWriter, m *Model, in []string, normali
 			bad = bad[1:]
 			continue
 		}
-		if left != nil && left[i] != prefilter.None {
+		if r := batch.prefiltered(i); r != prefilter.None {
 			// Never scored: score and label 0 (not a DGA's name) keep
 			// every result's shape, and the reason says why.
 			b = append(b, `,"score":0,"label":0,"prefiltered":"`...)
-			b = append(b, left[i].String()...)
+			b = append(b, r.String()...)
 			b = append(b, `"}`...)
 			continue
 		}
-		s := scores[j]
+		s := batch.score[j]
 		j++
 		b = append(b, `,"score":`...)
 		b = strconv.AppendFloat(b, s, 'g', 8, 64)
@@ -326,6 +325,14 @@ func (a *API) scoreStrings(w http.ResponseWriter, m *Model, in []string, normali
 		}
 	}
 	b = append(b, "]}\n"...)
+	a.writePooled(w, out, b)
+	a.afterStrings(w, m, batch.norm, batch.score)
+	return http.StatusOK
+}
+
+// writePooled answers 200 with the JSON answer b, built in the pooled
+// buffer out, and gives the buffer back to the pool.
+func (a *API) writePooled(w http.ResponseWriter, out *[]byte, b []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.Write(b)
@@ -333,8 +340,6 @@ func (a *API) scoreStrings(w http.ResponseWriter, m *Model, in []string, normali
 		*out = b // keep the grown buffer for the next request
 		respPool.Put(out)
 	}
-	a.afterStrings(w, m, norm, scores)
-	return http.StatusOK
 }
 
 // afterStrings is what scoring strings does besides answering, once the

@@ -27,20 +27,30 @@ type flowError struct {
 	Error string `json:"error"`
 }
 
-// scoreFlows scores a batch of Zeek conn.log records (JSON objects, as
-// Zeek's JSON logs write them) with a flow model: the flows are grouped
-// into source windows as `mlctl score` groups a conn.log, and each window
-// is one result. Flows that cannot be read are listed by index in
-// "errors"; the rest are scored.
-func (a *API) scoreFlows(w http.ResponseWriter, m *Model, flows []json.RawMessage) int {
+// flowBatch is a batch of Zeek conn.log records of one HTTP request,
+// grouped into source windows and scored, as both APIs (/v1/score and the
+// Open Inference Protocol's infer) score it.
+type flowBatch struct {
+	units   []flow.Unit
+	columns []string
+	vectors [][]float64
+	scores  []float64
+	bad     []flowError // flows that could not be read, by index
+}
+
+// readFlows reads a batch of Zeek conn.log records (JSON objects, as
+// Zeek's JSON logs write them) and groups them into source windows as
+// `mlctl score` groups a conn.log. Flows that cannot be read are listed in
+// bad; an error is a batch that cannot be windowed.
+func readFlows(flows []string) (*flowBatch, error) {
 	p := datasets.NewConnParser("request")
 	var recs []datasets.ConnRecord
-	var bad []flowError
+	fb := &flowBatch{}
 	for i, raw := range flows {
-		rec, ok, err := p.Line(string(raw), i+1)
+		rec, ok, err := p.Line(raw, i+1)
 		switch {
 		case err != nil:
-			bad = append(bad, flowError{Flow: i, Error: err.Error()})
+			fb.bad = append(fb.bad, flowError{Flow: i, Error: err.Error()})
 		case ok:
 			recs = append(recs, rec)
 		}
@@ -48,17 +58,41 @@ func (a *API) scoreFlows(w http.ResponseWriter, m *Model, flows []json.RawMessag
 	set := flow.DefaultWindowSet()
 	units, err := flow.Windows(recs, flow.WindowsConfig{Set: set})
 	if err != nil {
-		return httpError(w, http.StatusBadRequest, "flows: "+err.Error())
+		return nil, fmt.Errorf("flows: %w", err)
 	}
-	vectors := make([][]float64, len(units))
+	fb.units, fb.columns = units, set.Names()
+	fb.vectors = make([][]float64, len(units))
 	for i, u := range units {
-		vectors[i] = u.Values
+		fb.vectors[i] = u.Values
 	}
-	scores := make([]float64, len(units))
-	if err := m.Scorer.ScoreVectors(set.Names(), vectors, scores); err != nil {
-		return httpError(w, http.StatusInternalServerError, fmt.Sprintf("score with %s: %v", m.Ref(), err))
+	return fb, nil
+}
+
+// scoreFlowsWith scores the batch's windows with m and counts them.
+func (a *API) scoreFlowsWith(fb *flowBatch, m *Model) error {
+	fb.scores = make([]float64, len(fb.units))
+	if err := m.Scorer.ScoreVectors(fb.columns, fb.vectors, fb.scores); err != nil {
+		return fmt.Errorf("score with %s: %w", m.Ref(), err)
 	}
-	a.Metrics.NamesScored.Add(uint64(len(units)))
+	a.Metrics.NamesScored.Add(uint64(len(fb.units)))
+	return nil
+}
+
+// scoreFlows scores a batch of Zeek conn.log records with a flow model
+// (readFlows): each window is one result. Flows that cannot be read are
+// listed by index in "errors"; the rest are scored.
+func (a *API) scoreFlows(w http.ResponseWriter, m *Model, flows []json.RawMessage) int {
+	raw := make([]string, len(flows))
+	for i, f := range flows {
+		raw[i] = string(f)
+	}
+	fb, err := readFlows(raw)
+	if err != nil {
+		return httpError(w, http.StatusBadRequest, err.Error())
+	}
+	if err := a.scoreFlowsWith(fb, m); err != nil {
+		return httpError(w, http.StatusInternalServerError, err.Error())
+	}
 	out := struct {
 		Model     string       `json:"model"`
 		Version   int          `json:"version"`
@@ -66,14 +100,14 @@ func (a *API) scoreFlows(w http.ResponseWriter, m *Model, flows []json.RawMessag
 		Threshold float64      `json:"threshold"`
 		Results   []flowResult `json:"results"`
 		Errors    []flowError  `json:"errors,omitempty"`
-	}{Model: m.Name, Version: m.Version, SHA256: m.SHA256, Threshold: m.Threshold, Results: make([]flowResult, len(units)), Errors: bad}
-	for i, u := range units {
+	}{Model: m.Name, Version: m.Version, SHA256: m.SHA256, Threshold: m.Threshold, Results: make([]flowResult, len(fb.units)), Errors: fb.bad}
+	for i, u := range fb.units {
 		label := 0
-		if scores[i] >= m.Threshold {
+		if fb.scores[i] >= m.Threshold {
 			label = 1
 		}
 		out.Results[i] = flowResult{Input: u.Input(), SrcIP: u.SrcIP.String(), WindowStart: u.WindowStart.UTC().Format(time.RFC3339Nano),
-			WindowSeconds: u.WindowSeconds, Score: scores[i], Label: label}
+			WindowSeconds: u.WindowSeconds, Score: fb.scores[i], Label: label}
 	}
 	body, err := json.Marshal(out)
 	if err != nil {
@@ -83,7 +117,7 @@ func (a *API) scoreFlows(w http.ResponseWriter, m *Model, flows []json.RawMessag
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.Write(body)
-	a.afterVectors(w, m, set.Names(), vectors, scores)
+	a.afterVectors(w, m, fb.columns, fb.vectors, fb.scores)
 	return http.StatusOK
 }
 

@@ -12,9 +12,11 @@ import (
 // request holds the *Model it started with, so a swap never changes the
 // model under a request in flight.
 type Model struct {
-	ID        int64
-	Name      string
-	Version   int
+	ID      int64
+	Name    string
+	Version int
+	// Algo is the algorithm that trained it (gbdt, rf, iforest, lstm).
+	Algo      string
 	SHA256    string
 	Threshold float64
 	// ClientThreshold: a name answered NXDOMAIN at or above it counts

@@ -420,7 +420,7 @@ func (s *Server) Run(ctx context.Context) error {
 	var srv *http.Server
 	var shutdown chan struct{} // closed when HTTP requests in flight have finished
 	if s.listener != nil {
-		api := &API{Holder: s.holder, Metrics: s.metrics, Gatherer: s.gatherer, MaxBody: s.cfg.MaxBody, MaxInputs: s.cfg.MaxInputs,
+		api := &API{Holder: s.holder, Alias: s.cfg.Alias, Metrics: s.metrics, Gatherer: s.gatherer, MaxBody: s.cfg.MaxBody, MaxInputs: s.cfg.MaxInputs,
 			MaxInFlight: s.cfg.MaxInFlight, InFlightWait: s.cfg.InFlightWait, Log: s.log, Prefilter: s.cfg.Prefilter,
 			Provenance: s.provenance}
 		var h http.Handler = api.Handler()

@@ -257,7 +257,7 @@ func loadFrom(ctx context.Context, st published.Store, m *registry.Model) (*Mode
 	if err != nil {
 		return nil, nil, fmt.Errorf("model %s: %w", m.Ref(), err)
 	}
-	return &Model{ID: m.ID, Name: m.Name, Version: m.Version, SHA256: m.SHA256, Threshold: l.Manifest.Threshold,
+	return &Model{ID: m.ID, Name: m.Name, Version: m.Version, Algo: string(l.Artifact.Algo), SHA256: m.SHA256, Threshold: l.Manifest.Threshold,
 		ClientThreshold: l.Manifest.ClientThreshold,
 		Scorer:          sc, LoadedAt: time.Now()}, l.Bytes, nil
 }
