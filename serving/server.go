@@ -43,6 +43,12 @@ type Config struct {
 	ZeekDNS, ZeekConn string
 	// FromEnd starts following logs at their end (new lines only).
 	FromEnd bool
+	// KafkaDNS and KafkaConn are Kafka topics of Zeek JSON dns.log and
+	// conn.log records to consume as members of a consumer group (nil for
+	// none); a Group left "" is DefaultKafkaGroup's. With FromEnd, a group
+	// without committed offsets starts at the topics' end, else at their
+	// start; a group with committed offsets resumes after them.
+	KafkaDNS, KafkaConn *KafkaInput
 	// Dnstap is a unix socket path to receive dnstap on ("" for none).
 	Dnstap string
 	// DnstapResponses scores client responses too (default: queries only).
@@ -113,11 +119,16 @@ type Server struct {
 	alerts   *AlertSink
 	pipeline *Pipeline
 	flows    *connSource
-	domains  *DomainWindows
-	lane     *lane // the domain alias's, nil without one
-	listener net.Listener
-	badMu    sync.Mutex
-	badShown map[string]int
+	// kafkaFlows is --kafka-conn's flow path; kafka the Kafka consumers
+	// by source, made by Run.
+	kafkaFlows *connSource
+	kafkaMu    sync.Mutex
+	kafka      map[string]*kafkaConsumer
+	domains    *DomainWindows
+	lane       *lane // the domain alias's, nil without one
+	listener   net.Listener
+	badMu      sync.Mutex
+	badShown   map[string]int
 }
 
 // maxBadShown is how many bad lines per source are logged; all are counted.
@@ -144,12 +155,15 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 		if cfg.DomainAlias == cfg.Alias {
 			return nil, mlctl.Errorf(mlctl.EINVALID, "serve: --domain-alias %s is --alias too: give another alias, or none (the alias's model scores domain windows when it is a dns-domain model)", cfg.DomainAlias)
 		}
-		if cfg.ZeekDNS == "" && cfg.Dnstap == "" {
-			return nil, mlctl.Errorf(mlctl.EINVALID, "serve: --domain-alias scores DNS traffic: give --zeek-dns PATH or --dnstap unix:PATH")
+		if !cfg.readsDNS() {
+			return nil, mlctl.Errorf(mlctl.EINVALID, "serve: --domain-alias scores DNS traffic: give --zeek-dns PATH, --kafka-dns URL or --dnstap unix:PATH")
 		}
 	}
-	if cfg.HTTPAddr == "" && cfg.ZeekDNS == "" && cfg.ZeekConn == "" && cfg.Dnstap == "" {
-		return nil, mlctl.Errorf(mlctl.EINVALID, "serve: give at least one source: --http ADDR, --zeek-dns PATH, --zeek-conn PATH or --dnstap unix:PATH")
+	if cfg.HTTPAddr == "" && !cfg.readsDNS() && cfg.ZeekConn == "" && cfg.KafkaConn == nil {
+		return nil, mlctl.Errorf(mlctl.EINVALID, "serve: give at least one source: --http ADDR, --zeek-dns PATH, --zeek-conn PATH, --kafka-dns URL, --kafka-conn URL or --dnstap unix:PATH")
+	}
+	if err := cfg.kafkaGroups(); err != nil {
+		return nil, err
 	}
 	if cfg.DriftSample < 0 {
 		return nil, mlctl.Errorf(mlctl.EINVALID, "serve: --drift-sample %d: want 0 (no sample) or more", cfg.DriftSample)
@@ -168,6 +182,9 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 	}
 	if cfg.Dnstap != "" {
 		sources = append(sources, SourceDnstap)
+	}
+	if cfg.KafkaDNS != nil {
+		sources = append(sources, SourceKafkaDNS)
 	}
 	var err error
 	var spoolBase string
@@ -195,7 +212,13 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 			return nil, err
 		}
 	}
-	if cfg.ZeekDNS != "" || cfg.Dnstap != "" {
+	if cfg.KafkaConn != nil {
+		if s.kafkaFlows, err = newConnSource("", false, cfg.Flow, s.holder, s.watcher.Checked(), s.alerts, s.bad); err != nil {
+			return nil, err
+		}
+		s.kafkaFlows.source = SourceKafkaConn
+	}
+	if cfg.readsDNS() {
 		holder, ready := s.holder, s.watcher.Checked()
 		if cfg.DomainAlias != "" {
 			s.lane = s.newLane(cfg.DomainAlias)
@@ -306,6 +329,20 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	if s.flows != nil {
 		start(SourceZeekConn, s.flows.Run)
+	}
+	if s.cfg.KafkaDNS != nil {
+		k := newKafkaDNS(s.pipeline.Counters(SourceKafkaDNS), func(err error) { s.bad(SourceKafkaDNS, err) }, s.pipeline.Put, s.observe(ctx))
+		c := s.newKafkaConsumer(*s.cfg.KafkaDNS, SourceKafkaDNS, s.modelReady, k.handle)
+		start(SourceKafkaDNS, c.Run)
+	}
+	if s.cfg.KafkaConn != nil {
+		k := newKafkaConn(ctx, s.kafkaFlows)
+		c := s.newKafkaConsumer(*s.cfg.KafkaConn, SourceKafkaConn, s.aliasChecked, k.handle)
+		start(SourceKafkaConn, func(ctx context.Context) error {
+			err := c.Run(ctx)
+			s.kafkaFlows.flush(ctx) // the windows still open
+			return err
+		})
 	}
 	var srv *http.Server
 	var shutdown chan struct{} // closed when HTTP requests in flight have finished
@@ -431,6 +468,12 @@ func (s *Server) listenDesc() string {
 	}
 	if s.cfg.Dnstap != "" {
 		parts = append(parts, "dnstap:unix:"+s.cfg.Dnstap)
+	}
+	if in := s.cfg.KafkaDNS; in != nil {
+		parts = append(parts, "kafka-dns:"+in.String())
+	}
+	if in := s.cfg.KafkaConn; in != nil {
+		parts = append(parts, "kafka-conn:"+in.String())
 	}
 	return strings.Join(parts, " ")
 }
