@@ -61,34 +61,41 @@ func ParseKafkaInput(raw string) (KafkaInput, error) {
 	bad := func(format string, a ...any) (KafkaInput, error) {
 		return KafkaInput{}, mlctl.Errorf(mlctl.EINVALID, "kafka url %q: "+format, append([]any{raw}, a...)...)
 	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return bad("%v", err)
-	}
+	// Parsed by hand: url.Parse takes one host, not a list.
+	scheme, rest, ok := strings.Cut(raw, "://")
 	var in KafkaInput
-	switch u.Scheme {
-	case "kafka":
-	case "kafka+tls":
+	switch {
+	case !ok:
+		return bad("want kafka://BROKER[:PORT],.../TOPIC?group=G")
+	case scheme == "kafka":
+	case scheme == "kafka+tls":
 		in.TLS = true
 	default:
 		return bad("want kafka://BROKER[:PORT],.../TOPIC?group=G")
 	}
-	if u.User != nil {
+	hosts, rest, _ := strings.Cut(rest, "/")
+	path, rawQuery, _ := strings.Cut(rest, "?")
+	if strings.Contains(hosts, "@") {
 		return bad("credentials do not go in the URL (it shows in ps and in heartbeats): give sasl=MECHANISM and set MLCTL_KAFKA_USER and MLCTL_KAFKA_PASSWORD")
 	}
-	for _, b := range strings.Split(u.Host, ",") {
+	for _, b := range strings.Split(hosts, ",") {
 		if b == "" {
 			return bad("an empty broker")
 		}
 		if _, _, err := net.SplitHostPort(b); err != nil {
 			b = net.JoinHostPort(strings.Trim(b, "[]"), strconv.Itoa(DefaultKafkaPort))
 		}
-		if _, port, err := net.SplitHostPort(b); err != nil || port == "" {
-			return bad("broker %q: want HOST[:PORT]", b)
+		host, port, err := net.SplitHostPort(b)
+		if n, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
+			return bad("broker %q: want HOST[:PORT], an invalid port or host", b)
 		}
 		in.Brokers = append(in.Brokers, b)
 	}
-	for _, t := range strings.Split(strings.Trim(u.Path, "/"), ",") {
+	path, err := url.PathUnescape(path)
+	if err != nil {
+		return bad("%v", err)
+	}
+	for _, t := range strings.Split(strings.Trim(path, "/"), ",") {
 		if t == "" {
 			return bad("no topic: want kafka://BROKER/TOPIC")
 		}
@@ -97,7 +104,11 @@ func ParseKafkaInput(raw string) (KafkaInput, error) {
 		}
 		in.Topics = append(in.Topics, t)
 	}
-	for k, vs := range u.Query() {
+	query, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return bad("%v", err)
+	}
+	for k, vs := range query {
 		v := vs[len(vs)-1]
 		switch k {
 		case "group":
