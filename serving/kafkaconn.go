@@ -30,8 +30,9 @@ func newKafkaConn(ctx context.Context, flows *connSource) *kafkaConn {
 	return &kafkaConn{flows: flows, parser: datasets.NewConnParser(SourceKafkaConn), ctx: ctx}
 }
 
-// handle handles one poll; it always handles every record.
-func (k *kafkaConn) handle(_ context.Context, recs []*kgo.Record) bool {
+// handle takes one poll into the flow windows; its wait has nothing to
+// wait for.
+func (k *kafkaConn) handle(recs []*kgo.Record) func(context.Context) bool {
 	c := k.flows.counters
 	for _, r := range recs {
 		eachZeekLine(r.Value, func(text string, line int) {
@@ -57,7 +58,7 @@ func (k *kafkaConn) handle(_ context.Context, recs []*kgo.Record) bool {
 			}
 		})
 	}
-	return true
+	return func(context.Context) bool { return true }
 }
 
 func (k *kafkaConn) reject(r *kgo.Record, line int, err error) {

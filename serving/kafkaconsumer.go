@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -13,9 +14,14 @@ import (
 
 // Defaults of a kafkaConsumer.
 const (
-	// kafkaMaxPoll bounds the records handled between two commits marks,
-	// and so how long a rebalance waits for this member.
-	kafkaMaxPoll = 4096
+	// kafkaMaxPoll bounds the records of one poll, kafkaInFlight the
+	// polls handed to the pipeline before they are waited for and marked:
+	// together how long a rebalance may wait for this member.
+	kafkaMaxPoll  = 4096
+	kafkaInFlight = 4
+	// kafkaIdleDrain is how long a poll waits for records while polls are
+	// in flight; then they are waited for and marked.
+	kafkaIdleDrain = 50 * time.Millisecond
 	// kafkaFinishGrace bounds how long a stopping consumer waits for the
 	// records it handed to the pipeline to be scored before it commits.
 	kafkaFinishGrace = 30 * time.Second
@@ -25,11 +31,11 @@ const (
 
 // kafkaConsumer is one member of a consumer group reading a Kafka input.
 // Offsets are committed only for records handled: each poll (at most
-// kafkaMaxPoll records) is handed to handle, which returns once every
+// kafkaMaxPoll records) is handed to handle, whose wait returns once every
 // record was scored (or parsed bad, or skipped); then the poll's records
 // are marked, and the marks are committed every 5 s, before a partition
-// is revoked (rebalances wait while a poll is handled) and when the
-// consumer stops. Delivery is at least once: a scorer that dies loses no
+// is revoked (rebalances wait until the polls in flight are handled and
+// marked) and when the consumer stops. Delivery is at least once: a scorer that dies loses no
 // record, and the records it handled since its last commit are scored
 // again by whichever member takes their partition.
 type kafkaConsumer struct {
@@ -41,16 +47,26 @@ type kafkaConsumer struct {
 	// model loaded); false when ctx ended first. The consumer joins its
 	// group only then, so a scorer that cannot score holds no partition.
 	ready func(ctx context.Context) bool
-	// handle handles one poll's records, in partition order; finish ends
-	// when the scorer stops (it bounds waits for the pipeline). It
-	// reports whether every record was handled.
-	handle func(finish context.Context, recs []*kgo.Record) bool
+	// handle takes one poll's records, in partition order, and returns
+	// a wait that reports whether every record was handled (scored, bad
+	// or skipped); finish ends a while after the scorer stops, bounding
+	// waits for the pipeline.
+	handle func(recs []*kgo.Record) (wait func(finish context.Context) bool)
 	// report receives problems that are not bad records: fetch and
 	// commit errors.
 	report func(error)
 
+	// blocked is set when a rebalance waits for the polls in flight.
+	blocked atomic.Bool
+
 	mu       sync.Mutex
 	assigned map[string][]int32
+}
+
+// kafkaPoll is a poll handed to the pipeline and its wait.
+type kafkaPoll struct {
+	recs []*kgo.Record
+	wait func(finish context.Context) bool
 }
 
 // Run consumes until ctx ends, then commits what was handled and leaves
@@ -77,6 +93,7 @@ func (c *kafkaConsumer) Run(ctx context.Context) error {
 		kgo.OnPartitionsAssigned(c.onAssigned),
 		kgo.OnPartitionsRevoked(c.onRevoked),
 		kgo.OnPartitionsLost(c.onLost),
+		kgo.OnPartitionsCallbackBlocked(func(context.Context, *kgo.Client) { c.blocked.Store(true) }),
 	)
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
@@ -87,14 +104,37 @@ func (c *kafkaConsumer) Run(ctx context.Context) error {
 	defer stopFinish()
 	stopAfter := context.AfterFunc(ctx, func() { time.AfterFunc(kafkaFinishGrace, stopFinish) })
 	defer stopAfter()
-	for ctx.Err() == nil {
-		fs := cl.PollRecords(ctx, kafkaMaxPoll)
+	// Polls are handled while the ones before them are scored; they are
+	// marked in order as they are done, at the latest every kafkaInFlight
+	// polls, after a poll that found nothing for kafkaIdleDrain, when a
+	// rebalance waits, and when the consumer stops.
+	var pending []kafkaPoll
+	drain := func() bool {
+		defer func() { pending = pending[:0] }()
+		for _, p := range pending {
+			if !p.wait(finish) {
+				// Stopping before the pipeline scored them: not marked,
+				// so whoever consumes the partitions next scores them.
+				return false
+			}
+			cl.MarkCommitRecords(p.recs...)
+		}
+		return true
+	}
+	ok := true
+	for ok && ctx.Err() == nil {
+		pctx, cancel := ctx, context.CancelFunc(func() {})
+		if len(pending) > 0 {
+			pctx, cancel = context.WithTimeout(ctx, kafkaIdleDrain)
+		}
+		fs := cl.PollRecords(pctx, kafkaMaxPoll)
+		cancel()
 		if fs.IsClientClosed() {
 			break
 		}
 		failed := false
 		fs.EachError(func(topic string, p int32, err error) {
-			if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+			if pctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 				return
 			}
 			failed = true
@@ -102,15 +142,12 @@ func (c *kafkaConsumer) Run(ctx context.Context) error {
 		})
 		recs := fs.Records()
 		if len(recs) > 0 {
-			if !c.handle(finish, recs) {
-				// Stopping before the pipeline scored them: not marked,
-				// so whoever consumes the partitions next scores them.
-				cl.AllowRebalance()
-				break
-			}
-			cl.MarkCommitRecords(recs...)
+			pending = append(pending, kafkaPoll{recs, c.handle(recs)})
 		}
-		cl.AllowRebalance()
+		if len(recs) == 0 || len(pending) >= kafkaInFlight || c.blocked.Swap(false) {
+			ok = drain()
+			cl.AllowRebalance()
+		}
 		if failed && len(recs) == 0 {
 			select { // a broken connection or ACL: do not spin
 			case <-ctx.Done():
@@ -118,6 +155,10 @@ func (c *kafkaConsumer) Run(ctx context.Context) error {
 			}
 		}
 	}
+	if ok {
+		drain()
+	}
+	cl.AllowRebalance()
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), kafkaCommitTimeout)
 	defer cancel()
 	if err := cl.CommitMarkedOffsets(cctx); err != nil {

@@ -37,9 +37,10 @@ func newKafkaDNS(counters *SourceCounters, bad func(error), put, observe func(Qu
 	return k
 }
 
-// handle handles one poll: it returns once its queries were scored (true),
-// or when finish ended first or the pipeline dropped one (false).
-func (k *kafkaDNS) handle(finish context.Context, recs []*kgo.Record) bool {
+// handle queues one poll's queries; its wait returns once they were
+// scored (true), or when finish ended first or the pipeline dropped one
+// (false).
+func (k *kafkaDNS) handle(recs []*kgo.Record) func(finish context.Context) bool {
 	a := newAck()
 	for _, r := range recs {
 		k.at = r.Timestamp
@@ -74,7 +75,7 @@ func (k *kafkaDNS) handle(finish context.Context, recs []*kgo.Record) bool {
 		})
 	}
 	a.seal()
-	return a.wait(finish)
+	return a.wait
 }
 
 func (k *kafkaDNS) reject(r *kgo.Record, line int, err error) {

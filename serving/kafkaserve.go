@@ -46,7 +46,7 @@ func (c *Config) kafkaGroups() error {
 
 // newKafkaConsumer makes (and keeps, for tests and status) the consumer
 // of a Kafka input.
-func (s *Server) newKafkaConsumer(in KafkaInput, source string, ready func(context.Context) bool, handle func(context.Context, []*kgo.Record) bool) *kafkaConsumer {
+func (s *Server) newKafkaConsumer(in KafkaInput, source string, ready func(context.Context) bool, handle func([]*kgo.Record) func(context.Context) bool) *kafkaConsumer {
 	c := &kafkaConsumer{in: in, source: source, fromEnd: s.cfg.FromEnd, log: s.log, ready: ready, handle: handle, report: s.kafkaProblems(source)}
 	s.kafkaMu.Lock()
 	defer s.kafkaMu.Unlock()
