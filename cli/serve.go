@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -299,6 +301,24 @@ func fromCacheLine(raw json.RawMessage) string {
 	return line
 }
 
+// partitionsText is the Kafka partitions a scorer holds, by topic:
+// "zeek-dns:0,2 other:1", or "none".
+func partitionsText(topics map[string][]int32) string {
+	var out []string
+	for _, t := range slices.Sorted(maps.Keys(topics)) {
+		ps := slices.Sorted(slices.Values(topics[t]))
+		nums := make([]string, len(ps))
+		for i, p := range ps {
+			nums[i] = strconv.Itoa(int(p))
+		}
+		out = append(out, t+":"+strings.Join(nums, ","))
+	}
+	if len(out) == 0 {
+		return "none"
+	}
+	return strings.Join(out, " ")
+}
+
 func ago(t time.Time) string {
 	return strconv.FormatFloat(time.Since(t).Seconds(), 'f', 1, 64) + "s ago"
 }
@@ -314,7 +334,11 @@ func countersLine(raw json.RawMessage) string {
 	var parts []string
 	for _, name := range []string{serving.SourceZeekDNS, serving.SourceDnstap, serving.SourceZeekConn, serving.SourceKafkaDNS, serving.SourceKafkaConn} {
 		if src := c.Source(name); src != nil {
-			parts = append(parts, fmt.Sprintf("%s read=%d bad=%d scored=%d prefiltered=%d dropped=%d", name, src.Read, src.Bad, src.Scored, src.Prefiltered, src.Dropped))
+			part := fmt.Sprintf("%s read=%d bad=%d scored=%d prefiltered=%d dropped=%d", name, src.Read, src.Bad, src.Scored, src.Prefiltered, src.Dropped)
+			if topics, ok := c.KafkaPartitions[name]; ok {
+				part += " partitions=" + partitionsText(topics)
+			}
+			parts = append(parts, part)
 		}
 	}
 	if c.HTTPNamesScored > 0 {

@@ -82,3 +82,27 @@ func TestUnwrapZeekJSON(t *testing.T) {
 		t.Errorf("error %s", e)
 	}
 }
+
+// TestKafkaGroupsOfAConfig: inputs without a group get their source's
+// default (on copies), and one group reading one topic for both inputs is
+// refused, since it would split the topic's partitions between them.
+func TestKafkaGroupsOfAConfig(t *testing.T) {
+	dns := &KafkaInput{Brokers: []string{"b:9092"}, Topics: []string{"zeek"}}
+	conn := &KafkaInput{Brokers: []string{"b:9092"}, Topics: []string{"zeek"}}
+	cfg := Config{Alias: "production", KafkaDNS: dns, KafkaConn: conn}
+	if err := cfg.kafkaGroups(); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.KafkaDNS.Group != "mlctl-production-dns" || cfg.KafkaConn.Group != "mlctl-production-conn" || dns.Group != "" {
+		t.Fatalf("groups %q and %q (caller's %q)", cfg.KafkaDNS.Group, cfg.KafkaConn.Group, dns.Group)
+	}
+	dns.Group, conn.Group = "soc", "soc"
+	cfg = Config{Alias: "production", KafkaDNS: dns, KafkaConn: conn}
+	if err := cfg.kafkaGroups(); err == nil || !strings.Contains(err.Error(), "split its partitions") {
+		t.Fatalf("one group for both inputs of one topic: %v", err)
+	}
+	cfg = Config{Alias: "production", KafkaDNS: &KafkaInput{Brokers: []string{"b:9092"}}}
+	if err := cfg.kafkaGroups(); err == nil {
+		t.Fatal("an input without a topic passed")
+	}
+}
