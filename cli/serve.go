@@ -41,6 +41,8 @@ func serveCommand() *ucli.Command {
 			&ucli.BoolFlag{Name: "http-insecure", Usage: "let --http listen beyond loopback without authentication: anyone who reaches it can score and read /metrics"},
 			&ucli.StringFlag{Name: "zeek-dns", Usage: "Zeek dns.log (TSV or JSON) to follow as it grows and rotates"},
 			&ucli.StringFlag{Name: "zeek-conn", Usage: "Zeek conn.log (TSV or JSON) to follow: scored by source window when the alias points at a flow model, else checked with the flow analyzer's flow rules"},
+			&ucli.StringFlag{Name: "kafka-dns", Usage: "consume Zeek dns.log records (JSON, bare or as the zeek-kafka plugin wraps them) from Kafka: kafka://BROKER[:PORT],.../TOPIC[?group=G] (default group mlctl-ALIAS-dns; scorers in one group split the partitions; offsets are committed once records are scored); more parameters: tls=true, ca=PEM, cert=PEM&key=PEM, sasl=plain|scram-sha-256|scram-sha-512 with $MLCTL_KAFKA_USER and $MLCTL_KAFKA_PASSWORD"},
+			&ucli.StringFlag{Name: "kafka-conn", Usage: "consume Zeek conn.log records (JSON) from Kafka into the flow path, as --zeek-conn: kafka://BROKER[:PORT],.../TOPIC[?group=G] (default group mlctl-ALIAS-conn), parameters as --kafka-dns"},
 			&ucli.DurationFlag{Name: "flow-lateness", Value: 60 * time.Second, Usage: "how long a conn.log window stays open for connections Zeek logs late (it logs each when it ends); later ones are counted and dropped"},
 			&ucli.StringFlag{Name: "dnstap", Usage: "unix:PATH of a Frame Streams socket for unbound or BIND to send dnstap to"},
 			&ucli.StringFlag{Name: "dns-log", Usage: "a DNS server's query log to follow as it grows and rotates (BIND, dnsmasq, Pi-hole, CoreDNS, Windows DNS debug log…), read with --dns-log-format"},
@@ -60,7 +62,7 @@ func serveCommand() *ucli.Command {
 			&ucli.DurationFlag{Name: "client-window", Value: serving.DefaultClientWindow, Usage: "tumbling window, on the queries' own time, of client verdicts and of name alert de-duplication (one per client, registrable domain and window); 0 turns both off"},
 			&ucli.IntFlag{Name: "client-min-names", Value: serving.DefaultClientMinNames, Usage: fmt.Sprintf("registrable domains over the threshold in one client window that raise a client alert (1 to %d)", serving.MaxClientNames)},
 			&ucli.IntFlag{Name: "client-max", Value: serving.DefaultClientMax, Usage: "clients tracked at once for client verdicts; beyond it the least recently seen is forgotten (counted in mlctl_client_evictions_total)"},
-			&ucli.BoolFlag{Name: "from-end", Usage: "follow logs from their end (only new lines)"},
+			&ucli.BoolFlag{Name: "from-end", Usage: "follow logs from their end (only new lines); a Kafka group without committed offsets starts at the topics' end (default: their start)"},
 			&ucli.Float64Flag{Name: "campaign-eps", Value: 0.5, Usage: "DBSCAN radius on standardised features for grouping alerts into campaigns (the bot detector uses scikit-learn's 0.5)"},
 			&ucli.IntFlag{Name: "campaign-min-samples", Value: 3, Usage: "alerts within --campaign-eps that make a campaign (the bot detector: 3)"},
 			&ucli.StringFlag{Name: "blacklist", Usage: "file of IPs or CIDRs (one a line, # comments) for the conn.log blacklist check"},
@@ -159,6 +161,21 @@ func serve(c *ucli.Context) error {
 	if err := dnsLogOf(c, &cfg); err != nil {
 		return err
 	}
+	for _, k := range []struct {
+		flag string
+		to   **serving.KafkaInput
+	}{{"kafka-dns", &cfg.KafkaDNS}, {"kafka-conn", &cfg.KafkaConn}} {
+		raw := c.String(k.flag)
+		if raw == "" {
+			continue
+		}
+		in, err := serving.ParseKafkaInput(raw)
+		if err != nil {
+			return usagef("serve: --%s: %v", k.flag, err)
+		}
+		in.User, in.Password = os.Getenv("MLCTL_KAFKA_USER"), os.Getenv("MLCTL_KAFKA_PASSWORD")
+		*k.to = &in
+	}
 	pf, err := prefilterOf(c, "serve")
 	if err != nil {
 		return err
@@ -174,8 +191,8 @@ func serve(c *ucli.Context) error {
 		return usagef("serve: --flow-lateness %v: want a positive duration", cfg.Flow.Lateness)
 	}
 	if b := c.String("blacklist"); b != "" {
-		if cfg.ZeekConn == "" {
-			return usagef("serve: --blacklist is for the conn.log checks: give --zeek-conn too")
+		if cfg.ZeekConn == "" && cfg.KafkaConn == nil {
+			return usagef("serve: --blacklist is for the conn.log checks: give --zeek-conn or --kafka-conn too")
 		}
 		bl, err := serving.LoadIPBlacklist(b)
 		if err != nil {
@@ -388,6 +405,24 @@ func fromCacheLine(raw json.RawMessage) string {
 	return line
 }
 
+// partitionsText is the Kafka partitions a scorer holds, by topic:
+// "zeek-dns:0,2 other:1", or "none".
+func partitionsText(topics map[string][]int32) string {
+	var out []string
+	for _, t := range slices.Sorted(maps.Keys(topics)) {
+		ps := slices.Sorted(slices.Values(topics[t]))
+		nums := make([]string, len(ps))
+		for i, p := range ps {
+			nums[i] = strconv.Itoa(int(p))
+		}
+		out = append(out, t+":"+strings.Join(nums, ","))
+	}
+	if len(out) == 0 {
+		return "none"
+	}
+	return strings.Join(out, " ")
+}
+
 func ago(t time.Time) string {
 	return strconv.FormatFloat(time.Since(t).Seconds(), 'f', 1, 64) + "s ago"
 }
@@ -401,9 +436,13 @@ func countersLine(raw json.RawMessage) string {
 		return ""
 	}
 	var parts []string
-	for _, name := range []string{serving.SourceZeekDNS, serving.SourceDnstap, serving.SourceDNSLog, serving.SourceZeekConn} {
+	for _, name := range []string{serving.SourceZeekDNS, serving.SourceDnstap, serving.SourceDNSLog, serving.SourceZeekConn, serving.SourceKafkaDNS, serving.SourceKafkaConn} {
 		if src := c.Source(name); src != nil {
-			parts = append(parts, fmt.Sprintf("%s read=%d bad=%d scored=%d prefiltered=%d dropped=%d", name, src.Read, src.Bad, src.Scored, src.Prefiltered, src.Dropped))
+			part := fmt.Sprintf("%s read=%d bad=%d scored=%d prefiltered=%d dropped=%d", name, src.Read, src.Bad, src.Scored, src.Prefiltered, src.Dropped)
+			if topics, ok := c.KafkaPartitions[name]; ok {
+				part += " partitions=" + partitionsText(topics)
+			}
+			parts = append(parts, part)
 		}
 	}
 	if c.HTTPNamesScored > 0 {

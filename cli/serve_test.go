@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -27,6 +28,10 @@ func TestCountersLine(t *testing.T) {
 				"http scored=31; alerts=53 client=7 deduplicated=3; shadow 1 of dga@2 scored=131 disagreements=119"},
 		{"dnstap only, nothing yet", `{"alerts": 0, "dnstap": {"read": 0}, "http_names_scored": 0, "client_alerts": 0}`,
 			"dnstap read=0 bad=0 scored=0 prefiltered=0 dropped=0; alerts=0"},
+		{"kafka", `{"alerts": 2, "kafka-dns": {"read": 40, "bad": 3, "scored": 37}, "kafka-conn": {"read": 5},
+			"kafka_partitions": {"kafka-dns": {"zeek-dns": [2, 0], "more": [1]}, "kafka-conn": {}}}`,
+			"kafka-dns read=40 bad=3 scored=37 prefiltered=0 dropped=0 partitions=more:1 zeek-dns:0,2; " +
+				"kafka-conn read=5 bad=0 scored=0 prefiltered=0 dropped=0 partitions=none; alerts=2"},
 		{"not JSON", `{`, ""},
 	} {
 		if got := countersLine(json.RawMessage(tc.raw)); got != tc.want {
@@ -114,5 +119,23 @@ func TestServeStopsOnARegistryItCannotMigrate(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve on a registry whose migration fails started")
+	}
+}
+
+// TestServeRefusesBadKafkaURLs: --kafka-dns and --kafka-conn URLs that do
+// not parse, or that carry credentials, are usage errors saying why,
+// before anything is started.
+func TestServeRefusesBadKafkaURLs(t *testing.T) {
+	for args, want := range map[string]string{
+		"--kafka-dns kafka://broker":                    "--kafka-dns: kafka url \"kafka://broker\": no topic",
+		"--kafka-conn kafka://u:p@broker/conn":          "credentials do not go in the URL",
+		"--kafka-dns kafka://broker/dns?partitions=all": `unknown parameter "partitions"`,
+	} {
+		var out, errOut bytes.Buffer
+		err := App(&out, &errOut).Run(append([]string{"mlctl", "--db", "postgres://127.0.0.1:1/none", "serve", "--state-dir", t.TempDir()}, strings.Fields(args)...))
+		var u *usageError
+		if err == nil || !errors.As(err, &u) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want a usage error saying %q", args, err, want)
+		}
 	}
 }

@@ -22,7 +22,7 @@ var sourceMetrics = []struct {
 }
 
 // sourceNames are the sources a scorer may read.
-var sourceNames = []string{SourceDNSDomain, SourceDNSLog, SourceDnstap, SourceZeekConn, SourceZeekDNS}
+var sourceNames = []string{SourceDNSDomain, SourceDNSLog, SourceDnstap, SourceKafkaConn, SourceKafkaDNS, SourceZeekConn, SourceZeekDNS}
 
 // scorerCollector is the Prometheus collector of the scorer's metrics
 // outside Metrics: its Counters, the model and shadow in service, alerts by
@@ -35,6 +35,7 @@ type scorerCollector struct {
 	shadowInfo, shadowScored, shadowDisagreements, shadowChampion, shadowChallenger *prometheus.Desc
 	shadowRefused, sampleRows, sampleSeen, alerts, deduplicated, clientWindows      *prometheus.Desc
 	clientEvictions, clientLate, prefiltered, queue, flowLate                       *prometheus.Desc
+	kafkaPartitions                                                                 *prometheus.Desc
 	delivered, spooled, dropped, quarantined, deliveryFailures, inSpool, spoolBytes *prometheus.Desc
 	retried, buffered                                                               *prometheus.Desc
 	sources                                                                         []*prometheus.Desc // as sourceMetrics
@@ -82,6 +83,7 @@ func newScorerCollector(s *Server) *scorerCollector {
 		"reason", "source")
 	c.queue = d("mlctl_queue_length", "Queries waiting to be scored.")
 	c.flowLate = d("mlctl_flow_late_total", "conn.log connections that came after their window closed (see --flow-lateness), dropped.")
+	c.kafkaPartitions = d("mlctl_kafka_partitions_assigned", "Kafka partitions this scorer holds in its consumer group, by source (kafka-dns, kafka-conn) and topic.", "source", "topic")
 	for _, f := range sourceMetrics {
 		c.sources = append(c.sources, d(f.name, f.help, "source"))
 	}

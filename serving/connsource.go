@@ -26,6 +26,8 @@ const SourceZeekConn = "zeek-conn"
 // service is a flow model, the unit is scored and one at or over the
 // threshold is an alert, else each source window that trips a check is.
 type connSource struct {
+	// source names it in alerts and bad lines: zeek-conn or kafka-conn.
+	source   string
 	path     string
 	fromEnd  bool
 	holder   *Holder
@@ -51,7 +53,7 @@ func newConnSource(path string, fromEnd bool, cfg FlowCheckConfig, holder *Holde
 	if err != nil {
 		return nil, err
 	}
-	return &connSource{path: path, fromEnd: fromEnd, holder: holder, ready: ready, checker: c, stream: st, parser: datasets.NewConnParser(path),
+	return &connSource{source: SourceZeekConn, path: path, fromEnd: fromEnd, holder: holder, ready: ready, checker: c, stream: st, parser: datasets.NewConnParser(path),
 		alerts: alerts, counters: &SourceCounters{}, explain: 5, bad: bad}, nil
 }
 
@@ -70,27 +72,36 @@ func (s *connSource) Run(ctx context.Context) error {
 		Head:    func(text string) bool { return strings.HasPrefix(text, "#") },
 		Bad: func(err error) {
 			s.counters.Bad.Add(1)
-			s.bad(SourceZeekConn, err)
+			s.bad(s.source, err)
 		},
 	}, func(text string, n int) {
 		s.counters.Read.Add(1)
 		rec, ok, err := s.parser.Line(text, n)
 		if err != nil {
 			s.counters.Bad.Add(1)
-			s.bad(SourceZeekConn, err)
+			s.bad(s.source, err)
 			return
 		}
 		if !ok {
 			s.counters.Skipped.Add(1)
 			return
 		}
-		s.counters.Parsed.Add(1)
-		s.raise(ctx, s.checker.Add(rec), s.stream.Add(rec))
-		s.late.Store(s.stream.LateFlows())
+		s.take(ctx, rec)
 	})
-	s.raise(ctx, s.checker.Flush(), s.stream.Flush())
+	s.flush(ctx)
 	return err
 }
+
+// take counts a connection parsed and adds it to the checks and windows,
+// alerting on what completed.
+func (s *connSource) take(ctx context.Context, rec datasets.ConnRecord) {
+	s.counters.Parsed.Add(1)
+	s.raise(ctx, s.checker.Add(rec), s.stream.Add(rec))
+	s.late.Store(s.stream.LateFlows())
+}
+
+// flush closes the open windows and alerts on them.
+func (s *connSource) flush(ctx context.Context) { s.raise(ctx, s.checker.Flush(), s.stream.Flush()) }
 
 // raise alerts on what completed: the units, scored by the flow model in
 // service, or else the check findings.
@@ -107,7 +118,7 @@ func (s *connSource) raise(ctx context.Context, fs []FlowFinding, units []flow.U
 	for i, f := range fs {
 		detail, _ := json.Marshal(map[string]any{"checks": f.Checks, "window_start": f.WindowStart, "window_seconds": f.WindowSeconds,
 			"window_label": f.WindowLabel, "numbers": f.Detail})
-		alerts[i] = registry.Alert{Kind: registry.AlertFlow, SeenAt: f.WindowStart, Source: SourceZeekConn, ClientIP: f.SrcIP, Input: f.Input(), Score: f.Score,
+		alerts[i] = registry.Alert{Kind: registry.AlertFlow, SeenAt: f.WindowStart, Source: s.source, ClientIP: f.SrcIP, Input: f.Input(), Score: f.Score,
 			Threshold: 0, Model: FlowRulesModel, Version: 0, SHA256: "", Detail: detail}
 	}
 	s.alerts.Add(ctx, alerts)
@@ -129,16 +140,16 @@ func (s *connSource) score(ctx context.Context, m *Model, units []flow.Unit) {
 	names := s.stream.Set().Names()
 	if err := m.Scorer.ScoreVectors(names, vectors, scores); err != nil {
 		// The scorer was built for this feature set version: a bug, not input.
-		s.bad(SourceZeekConn, fmt.Errorf("score %d flow windows with %s: %w", len(units), m.Ref(), err))
+		s.bad(s.source, fmt.Errorf("score %d flow windows with %s: %w", len(units), m.Ref(), err))
 		return
 	}
 	s.counters.Scored.Add(uint64(len(units)))
 	if err := m.Sample.offerVectors(names, vectors); err != nil {
-		s.bad(SourceZeekConn, err)
+		s.bad(s.source, err)
 	}
 	if sh := s.holder.ShadowOf(m); sh != nil {
 		if err := sh.scoreVectors(names, vectors, scores); err != nil {
-			s.bad(SourceZeekConn, err)
+			s.bad(s.source, err)
 		}
 	}
 	var alerts []registry.Alert
@@ -151,7 +162,7 @@ func (s *connSource) score(ctx context.Context, m *Model, units []flow.Unit) {
 			d["top_features"] = top
 		}
 		detail, _ := json.Marshal(d)
-		alerts = append(alerts, registry.Alert{Kind: registry.AlertFlow, SeenAt: u.WindowStart, Source: SourceZeekConn, ClientIP: u.SrcIP.String(), Input: u.Input(),
+		alerts = append(alerts, registry.Alert{Kind: registry.AlertFlow, SeenAt: u.WindowStart, Source: s.source, ClientIP: u.SrcIP.String(), Input: u.Input(),
 			Score: scores[i], Threshold: m.Threshold, ModelID: m.ID, Model: m.Name, Version: m.Version, SHA256: m.SHA256,
 			Detail: detail, Vector: u.Values})
 	}

@@ -35,6 +35,13 @@ type Counters struct {
 	ZeekConn *SourceCounts `json:"zeek-conn,omitempty"`
 	// DNSLog are the counts of the DNS server log (--dns-log).
 	DNSLog *SourceCounts `json:"dns-log,omitempty"`
+	// KafkaDNS and KafkaConn are the counts of the Kafka inputs (nil for
+	// one not read), counted as their file counterparts, a Zeek record
+	// for a line; KafkaPartitions the partitions this scorer holds in
+	// their consumer groups, by source and topic.
+	KafkaDNS        *SourceCounts                 `json:"kafka-dns,omitempty"`
+	KafkaConn       *SourceCounts                 `json:"kafka-conn,omitempty"`
+	KafkaPartitions map[string]map[string][]int32 `json:"kafka_partitions,omitempty"`
 	// DNSDomain are the domain windows' counts (nil when no DNS source
 	// is read): records taken, windows scored.
 	DNSDomain *SourceCounts `json:"dns-domain,omitempty"`
@@ -57,7 +64,8 @@ type Counters struct {
 	CacheWriteFailures uint64            `json:"cache_write_failures,omitempty"`
 }
 
-// Source is the counts of the source named zeek-dns, dnstap or zeek-conn
+// Source is the counts of the source named zeek-dns, dnstap, zeek-conn,
+// kafka-dns, kafka-conn or dns-domain
 // (nil for a source the scorer does not read).
 func (c *Counters) Source(name string) *SourceCounts {
 	switch name {
@@ -69,6 +77,10 @@ func (c *Counters) Source(name string) *SourceCounts {
 		return c.DNSLog
 	case SourceZeekConn:
 		return c.ZeekConn
+	case SourceKafkaDNS:
+		return c.KafkaDNS
+	case SourceKafkaConn:
+		return c.KafkaConn
 	case SourceDNSDomain:
 		return c.DNSDomain
 	}
@@ -135,6 +147,7 @@ func (s *Server) countersOf(m *Model, sh *Shadow) Counters {
 		ZeekDNS:         s.pipeline.Counters(SourceZeekDNS).Counts(),
 		Dnstap:          s.pipeline.Counters(SourceDnstap).Counts(),
 		DNSLog:          s.pipeline.Counters(SourceDNSLog).Counts(),
+		KafkaDNS:        s.pipeline.Counters(SourceKafkaDNS).Counts(),
 		Delivery:        s.alerts.Delivery(),
 	}
 	if cw := s.pipeline.ClientWindows(); cw != nil {
@@ -143,6 +156,17 @@ func (s *Server) countersOf(m *Model, sh *Shadow) Counters {
 	}
 	if s.flows != nil {
 		c.ZeekConn = s.flows.counters.Counts()
+	}
+	if s.kafkaFlows != nil {
+		c.KafkaConn = s.kafkaFlows.counters.Counts()
+	}
+	for _, source := range []string{SourceKafkaDNS, SourceKafkaConn} {
+		if k := s.kafkaConsumer(source); k != nil {
+			if c.KafkaPartitions == nil {
+				c.KafkaPartitions = map[string]map[string][]int32{}
+			}
+			c.KafkaPartitions[source] = k.Assigned()
+		}
 	}
 	if s.domains != nil {
 		c.DNSDomain = s.domains.Counters().Counts()

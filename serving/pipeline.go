@@ -96,6 +96,11 @@ func (p *Pipeline) Offer(q Query) {
 	}
 }
 
+// Put queues a query, waiting while the queue is full: for a source that
+// can hold back its input (a Kafka consumer) rather than drop it. Call it
+// only before Close, while Run runs.
+func (p *Pipeline) Put(q Query) { p.queue <- q }
+
 // Close ends the input: Run scores what is queued and returns. Call it
 // after every source has stopped.
 func (p *Pipeline) Close() { close(p.queue) }
@@ -135,11 +140,20 @@ func (p *Pipeline) Run(ctx context.Context) {
 	}
 }
 
-// score scores one batch and raises its alerts.
+// score scores one batch and raises its alerts, then settles the acks of
+// its queries (see ack.go).
 func (p *Pipeline) score(ctx context.Context, batch []Query) {
+	runs := ackRuns(batch)
+	ok := p.scoreBatch(ctx, batch)
+	settleRuns(runs, ok)
+}
+
+// scoreBatch scores one batch and raises its alerts; false when it was
+// dropped (no model, shutting down).
+func (p *Pipeline) scoreBatch(ctx context.Context, batch []Query) bool {
 	m := p.model(ctx, batch)
 	if m == nil {
-		return
+		return false
 	}
 	var inputs []string
 	var from []Query
@@ -154,7 +168,7 @@ func (p *Pipeline) score(ctx context.Context, batch []Query) {
 		p.warnKind.Do(func() {
 			p.log.Warn("the model in service scores vectors, not names: DNS queries are skipped until a domain-name model is promoted", "model", m.Ref(), "kind", m.Scorer.Kind())
 		})
-		return
+		return true
 	case m.Scorer.Kind() == "txt":
 		p.warnTXT.Do(func() {
 			p.log.Info("the model in service scores TXT records: only the TXT answers of queries are scored (dns.log lines of TXT queries; dnstap needs --dnstap-responses), other queries are skipped", "model", m.Ref())
@@ -170,6 +184,7 @@ func (p *Pipeline) score(ctx context.Context, batch []Query) {
 	if sh := p.holder.ShadowOf(m); sh != nil {
 		sh.scoreStrings(inputs, scores)
 	}
+	return true
 }
 
 // model returns the model in service, waiting for the first one to load.

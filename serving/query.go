@@ -48,6 +48,8 @@ type Query struct {
 	// them; the scorer does not.
 	Label  int
 	Family string
+	// ack, when set, is told once the query was scored (see ack.go).
+	ack *ack
 }
 
 // Record is the query as the dns-domain features take it.

@@ -49,6 +49,12 @@ type Config struct {
 	ZeekDNS, ZeekConn string
 	// FromEnd starts following logs at their end (new lines only).
 	FromEnd bool
+	// KafkaDNS and KafkaConn are Kafka topics of Zeek JSON dns.log and
+	// conn.log records to consume as members of a consumer group (nil for
+	// none); a Group left "" is DefaultKafkaGroup's. With FromEnd, a group
+	// without committed offsets starts at the topics' end, else at their
+	// start; a group with committed offsets resumes after them.
+	KafkaDNS, KafkaConn *KafkaInput
 	// Dnstap is a unix socket path to receive dnstap on ("" for none).
 	Dnstap string
 	// DNSLog is a DNS server's query log to follow ("" for none), read
@@ -118,22 +124,27 @@ type Server struct {
 	host    string
 	started time.Time
 
-	holder     *Holder
-	link       *RegistryLink
-	watcher    *Watcher
-	beat       *Heartbeat
-	recorder   *Recorder
-	metrics    *Metrics
-	gatherer   prometheus.Gatherer
-	registerer prometheus.Registerer
-	alerts     *AlertSink
-	pipeline   *Pipeline
-	flows      *connSource
+	holder   *Holder
+	link     *RegistryLink
+	watcher  *Watcher
+	beat     *Heartbeat
+	recorder *Recorder
+	metrics  *Metrics
+	gatherer prometheus.Gatherer
+	alerts   *AlertSink
+	pipeline *Pipeline
+	flows    *connSource
+	// kafkaFlows is --kafka-conn's flow path; kafka the Kafka consumers
+	// by source, made by Run.
+	kafkaFlows *connSource
+	kafkaMu    sync.Mutex
+	kafka      map[string]*kafkaConsumer
 	domains    *DomainWindows
 	lane       *lane // the domain alias's, nil without one
 	listener   net.Listener
 	auth       *HTTPAuth // nil without authentication
 	tls        *TLSFiles // nil without TLS
+	registerer prometheus.Registerer
 	badMu      sync.Mutex
 	badShown   map[string]int
 }
@@ -162,15 +173,18 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 		if cfg.DomainAlias == cfg.Alias {
 			return nil, mlctl.Errorf(mlctl.EINVALID, "serve: --domain-alias %s is --alias too: give another alias, or none (the alias's model scores domain windows when it is a dns-domain model)", cfg.DomainAlias)
 		}
-		if cfg.ZeekDNS == "" && cfg.Dnstap == "" && cfg.DNSLog == "" {
-			return nil, mlctl.Errorf(mlctl.EINVALID, "serve: --domain-alias scores DNS traffic: give --zeek-dns PATH, --dnstap unix:PATH or --dns-log PATH")
+		if !cfg.readsDNS() {
+			return nil, mlctl.Errorf(mlctl.EINVALID, "serve: --domain-alias scores DNS traffic: give --zeek-dns PATH, --kafka-dns URL, --dnstap unix:PATH or --dns-log PATH")
 		}
 	}
-	if cfg.HTTPAddr == "" && cfg.ZeekDNS == "" && cfg.ZeekConn == "" && cfg.Dnstap == "" && cfg.DNSLog == "" {
-		return nil, mlctl.Errorf(mlctl.EINVALID, "serve: give at least one source: --http ADDR, --zeek-dns PATH, --zeek-conn PATH, --dnstap unix:PATH or --dns-log PATH")
+	if cfg.HTTPAddr == "" && !cfg.readsDNS() && cfg.ZeekConn == "" && cfg.KafkaConn == nil {
+		return nil, mlctl.Errorf(mlctl.EINVALID, "serve: give at least one source: --http ADDR, --zeek-dns PATH, --zeek-conn PATH, --kafka-dns URL, --kafka-conn URL, --dnstap unix:PATH or --dns-log PATH")
 	}
 	if cfg.DNSLog != "" && cfg.DNSLogFormat == nil {
 		return nil, mlctl.Errorf(mlctl.EINVALID, "serve: --dns-log needs --dns-log-format: a preset (%s) or a format file", strings.Join(dnslog.Presets(), ", "))
+	}
+	if err := cfg.kafkaGroups(); err != nil {
+		return nil, err
 	}
 	if cfg.DriftSample < 0 {
 		return nil, mlctl.Errorf(mlctl.EINVALID, "serve: --drift-sample %d: want 0 (no sample) or more", cfg.DriftSample)
@@ -192,6 +206,9 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 	}
 	if cfg.DNSLog != "" {
 		sources = append(sources, SourceDNSLog)
+	}
+	if cfg.KafkaDNS != nil {
+		sources = append(sources, SourceKafkaDNS)
 	}
 	var err error
 	var spoolBase string
@@ -220,7 +237,13 @@ func NewServer(db *registry.DB, cfg Config, log *slog.Logger, reg MetricsRegistr
 			return nil, err
 		}
 	}
-	if cfg.ZeekDNS != "" || cfg.Dnstap != "" || cfg.DNSLog != "" {
+	if cfg.KafkaConn != nil {
+		if s.kafkaFlows, err = newConnSource("", false, cfg.Flow, s.holder, s.watcher.Checked(), s.alerts, s.bad); err != nil {
+			return nil, err
+		}
+		s.kafkaFlows.source = SourceKafkaConn
+	}
+	if cfg.readsDNS() {
 		holder, ready := s.holder, s.watcher.Checked()
 		if cfg.DomainAlias != "" {
 			s.lane = s.newLane(cfg.DomainAlias)
@@ -417,6 +440,20 @@ func (s *Server) Run(ctx context.Context) error {
 	if s.flows != nil {
 		start(SourceZeekConn, s.flows.Run)
 	}
+	if s.cfg.KafkaDNS != nil {
+		k := newKafkaDNS(s.pipeline.Counters(SourceKafkaDNS), func(err error) { s.bad(SourceKafkaDNS, err) }, s.pipeline.Put, s.observe(ctx))
+		c := s.newKafkaConsumer(*s.cfg.KafkaDNS, SourceKafkaDNS, s.modelReady, k.handle)
+		start(SourceKafkaDNS, c.Run)
+	}
+	if s.cfg.KafkaConn != nil {
+		k := newKafkaConn(ctx, s.kafkaFlows)
+		c := s.newKafkaConsumer(*s.cfg.KafkaConn, SourceKafkaConn, s.aliasChecked, k.handle)
+		start(SourceKafkaConn, func(ctx context.Context) error {
+			err := c.Run(ctx)
+			s.kafkaFlows.flush(ctx) // the windows still open
+			return err
+		})
+	}
 	var srv *http.Server
 	var shutdown chan struct{} // closed when HTTP requests in flight have finished
 	if s.listener != nil {
@@ -563,6 +600,12 @@ func (s *Server) listenDesc() string {
 	}
 	if s.cfg.DNSLog != "" {
 		parts = append(parts, "dns-log:"+s.cfg.DNSLogFormat.Name+":"+s.cfg.DNSLog)
+	}
+	if in := s.cfg.KafkaDNS; in != nil {
+		parts = append(parts, "kafka-dns:"+in.String())
+	}
+	if in := s.cfg.KafkaConn; in != nil {
+		parts = append(parts, "kafka-conn:"+in.String())
 	}
 	return strings.Join(parts, " ")
 }
