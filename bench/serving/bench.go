@@ -56,6 +56,8 @@ type Result struct {
 	// Auth is the scorer with no authentication, with bearer tokens, and
 	// with tokens over HTTPS, under the same load in the same run.
 	Auth []AuthRun `json:"auth_overhead"`
+	// Protocols are /v1/score and OIP infer on the same scorer.
+	Protocols []Protocol `json:"protocols"`
 }
 
 // Promotion is how fast a promote reaches every scorer, under load.
@@ -180,8 +182,12 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if res.Auth, err = measureAuth(ctx, s, o.Dir, a, single, o.Duration); err != nil {
 		return res, err
 	}
+	if res.Protocols, err = measureProtocols(ctx, o.Dir, a, "production", names, o.Duration); err != nil {
+		return res, err
+	}
 	var auth strings.Builder
 	authTable(&auth, res.Auth)
+	protocolTable(&auth, res.Protocols)
 	fmt.Fprint(os.Stderr, auth.String())
 	// 2. Batches of 1,000 names as fast as they go.
 	fmt.Fprintln(os.Stderr, "serving: wrk, batches of 1,000 names, 3 runs")
@@ -389,6 +395,7 @@ func (r Result) Table() string {
 	fmt.Fprintf(&b, "  batches of %d, wrk -t%d -c%d, median of 3: %.0f req/s = %.0f names/s (target >= 500,000), non-2xx %d\n",
 		t.Batch, t.Threads, t.Connections, t.Requests, t.NamesPerSec, t.Non2xx)
 	authTable(&b, r.Auth)
+	protocolTable(&b, r.Protocols)
 	compareTable(&b, r.Peer)
 	d := r.Dnstap
 	fmt.Fprintf(&b, "  dnstap over one Frame Streams connection (1%% DGA, %d clients): sustained %d frames/s with nothing dropped (offered:", d.Clients, d.SustainedPerSec)
