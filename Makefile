@@ -70,9 +70,11 @@ FUZZ     ?= .
 fuzz:
 	@GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZ='$(FUZZ)' deploy/dev/fuzz.sh
 
-## bench: side-by-side benchmarks against xgboost, scikit-learn and torch (table + bench/out/bench.json)
+## bench: side-by-side benchmarks against xgboost, scikit-learn and torch (table + bench/out/bench.json),
+## then every --sink output's sustained alerts/s and drops at twice that rate, side by side
 bench: build pyref torchref nettools
 	$(GO) run ./bench/cmd/mlctl-bench -out bench/out/bench.json
+	$(GO) run ./bench/cmd/mlctl-sinkbench -duration 5s
 
 ## soak: one `mlctl serve` under steady HTTP + dns.log + dnstap load for SOAK (default 30m;
 ## `SOAK=3m make soak` for a short run), sampled every 10s: RSS drift < 5%, p99 drift < 20%,
