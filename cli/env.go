@@ -37,11 +37,22 @@ func connectDB(c *ucli.Context) (*registry.DB, error) {
 	return registry.Connect(url)
 }
 
-// dialTemporal connects to the Temporal frontend; logs at or above level go to w.
+// dialTemporal connects to the Temporal frontend; the SDK's logs at or
+// above level (or --log-level, when given) go to w in --log-format.
 func dialTemporal(c *ucli.Context, w io.Writer, level slog.Level) (client.Client, error) {
+	l, err := loggingOf(c)
+	if err != nil {
+		return nil, err
+	}
+	return dialTemporalWith(c, client.Options{Logger: log.NewStructuredLogger(l.sdkLogger(w, level))})
+}
+
+// dialTemporalWith connects to the Temporal frontend named by --temporal
+// and --namespace with opts (its logger, metrics handler).
+func dialTemporalWith(c *ucli.Context, opts client.Options) (client.Client, error) {
 	addr := c.String("temporal")
-	logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})))
-	tc, err := client.DialContext(c.Context, client.Options{HostPort: addr, Namespace: c.String("namespace"), Logger: logger})
+	opts.HostPort, opts.Namespace = addr, c.String("namespace")
+	tc, err := client.DialContext(c.Context, opts)
 	if err != nil {
 		return nil, fmt.Errorf("connect to Temporal at %s: %w (is it running? `make up` starts a dev server)", addr, err)
 	}

@@ -230,9 +230,13 @@ func tune(c *ucli.Context) error {
 		fmt.Fprintf(c.App.Writer, "started Tune %s\nweb UI: %s\nfollow it: mlctl tune show %s\n", id, ui, id)
 		return nil
 	}
-	fmt.Fprintf(c.App.ErrWriter, "Tune %s: %d trials of %s, %d folds grouped by %s, objective %s\nweb UI: %s\n",
-		id, in.Trials, in.Algo, in.Folds, in.Group, in.Objective, ui)
-	res, err := waitRun[workflows.TuneResult](c.Context, tc, c.String("temporal"), run, c.App.ErrWriter, tuneProgressLine)
+	out, err := newLiveProgress(c)
+	if err != nil {
+		return err
+	}
+	out.started("Tune", id, ui, fmt.Sprintf(": %d trials of %s, %d folds grouped by %s, objective %s", in.Trials, in.Algo, in.Folds, in.Group, in.Objective),
+		"trials", in.Trials, "algo", in.Algo, "folds", in.Folds, "group", in.Group, "objective", in.Objective)
+	res, err := waitRun[workflows.TuneResult](c.Context, tc, c.String("temporal"), run, out, tuneProgressLine)
 	if err != nil {
 		return fmt.Errorf("Tune %s failed: %w", id, rootCause(err))
 	}
