@@ -2,9 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"fmt"
-	"io"
-	"os"
 
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/serving"
@@ -12,23 +9,17 @@ import (
 
 // readDNSRecords reads a Zeek dns.log (TSV or JSON lines) or a dnstap
 // capture (Frame Streams) into DNS records; format auto tells them apart
-// by the capture's leading escape (four zero bytes).
-func readDNSRecords(path, format string) ([]datasets.DNSRecord, []datasets.BadRow, error) {
+// by the capture's leading escape (four zero bytes), peeked so that
+// standard input works too.
+func readDNSRecords(f *inputFile, format string) ([]datasets.DNSRecord, []datasets.BadRow, error) {
 	if format == "auto" {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, nil, fmt.Errorf("read %s: %w", path, err)
-		}
-		head := make([]byte, 4)
-		n, _ := io.ReadFull(f, head)
-		f.Close()
 		format = "zeek"
-		if n == 4 && bytes.Equal(head, []byte{0, 0, 0, 0}) {
+		if bytes.Equal(f.Peek(4), []byte{0, 0, 0, 0}) {
 			format = "dnstap"
 		}
 	}
 	if format == "dnstap" {
-		return serving.ReadDnstapFile(path)
+		return serving.ReadDnstapFrom(f, f.Name)
 	}
-	return serving.ReadDNSLog(path)
+	return serving.ReadDNSLogFrom(f, f.Name)
 }

@@ -76,7 +76,7 @@ func score(c *ucli.Context) error {
 	var reasons []prefilter.Reason // of each input, for a name model
 	if vin != nil {
 		if err := sc.ScoreVectors(vin.columns, vin.vectors, scores); err != nil {
-			return fmt.Errorf("score %s with %s: %w", c.String("file"), l.Model.Ref(), err)
+			return fmt.Errorf("score %s with %s: %w", inputName(c.String("file")), l.Model.Ref(), err)
 		}
 	} else if sc.Kind() == "dga" {
 		var counts prefilter.Counts
@@ -212,7 +212,9 @@ func readInputsOf(c *ucli.Context, path, format, kind string) ([]string, error) 
 	if kind == "txt" {
 		input = datasets.TXTRecords
 	}
-	r, err := datasets.ReadInputsOf(path, format, input)
+	r, err := withInput(c, path, func(f *inputFile) (*datasets.Inputs, error) {
+		return datasets.ReadInputsFrom(f, f.Name, format, input)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -161,17 +160,17 @@ func tuneSpace(c *ucli.Context, l training.Learner, prefix string) (tuning.Space
 		return tuning.Space{}, fmt.Errorf("--%sparam %w", prefix, err)
 	}
 	if f := c.String(prefix + "space"); f != "" {
-		fh, err := os.Open(f)
+		fh, err := openInput(c, f)
 		if err != nil {
 			return tuning.Space{}, fmt.Errorf("--%sspace: %w", prefix, err)
 		}
 		defer fh.Close()
-		file, err := tuning.ReadSpace(fh, f)
+		file, err := tuning.ReadSpace(fh, fh.Name)
 		if err != nil {
 			return tuning.Space{}, fmt.Errorf("--%sspace %w", prefix, err)
 		}
 		if space, err = space.Merge(file); err != nil {
-			return tuning.Space{}, fmt.Errorf("--%sspace %s and --%sparam: %w", prefix, f, prefix, err)
+			return tuning.Space{}, fmt.Errorf("--%sspace %s and --%sparam: %w", prefix, fh.Name, prefix, err)
 		}
 	}
 	if !space.Searched() {
