@@ -18,7 +18,8 @@ var sdkTimerBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
 
 // SDKMetrics is the Temporal SDK's client.MetricsHandler on Prometheus
 // (client_golang, no tally): set it in client.Options.MetricsHandler and
-// the SDK's counters appear as <name>_total, its gauges as <name> and its
+// the SDK's counters appear as <name>_total (a name that ends in _total
+// already is kept), its gauges as <name> and its
 // timers as <name>_seconds histograms (temporal_request_total,
 // temporal_activity_execution_latency_seconds, ...), their tags as
 // labels. The SDK gives one metric name different tag sets (a request
@@ -55,7 +56,11 @@ func (h *SDKMetrics) WithTags(tags map[string]string) client.MetricsHandler {
 // Counter implements client.MetricsHandler.
 func (h *SDKMetrics) Counter(name string) client.MetricsCounter {
 	names, values := h.labels()
-	c := h.set.vec(sdkCounter, metricName(name)+"_total", names).(*prometheus.CounterVec).WithLabelValues(values...)
+	name = metricName(name)
+	if !strings.HasSuffix(name, "_total") { // temporal_local_activity_total stays as it is
+		name += "_total"
+	}
+	c := h.set.vec(sdkCounter, name, names).(*prometheus.CounterVec).WithLabelValues(values...)
 	return sdkCounterFunc(func(d int64) {
 		if d > 0 { // a Prometheus counter only goes up
 			c.Add(float64(d))

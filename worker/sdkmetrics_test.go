@@ -25,6 +25,7 @@ func TestSDKMetricsLabelSetsPerName(t *testing.T) {
 	q.WithTags(map[string]string{"task-queue": "b", "operation": "Poll"}).Counter("temporal_request").Inc(3)
 	q.Counter("temporal_request").Inc(-5) // ignored: counters only go up
 	q.Gauge("temporal_num_pollers").Update(4)
+	h.Counter("temporal_local_activity_total").Inc(1)
 	q.Timer("temporal_activity_execution_latency").Record(1500 * time.Millisecond)
 
 	want := `
@@ -39,6 +40,9 @@ temporal_num_pollers{namespace="default",task_queue="a"} 4
 `
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "temporal_request_total", "temporal_num_pollers"); err != nil {
 		t.Fatal(err)
+	}
+	if n, err := testutil.GatherAndCount(reg, "temporal_local_activity_total"); err != nil || n != 1 {
+		t.Fatalf("temporal_local_activity_total: %d series, %v", n, err)
 	}
 	n, err := testutil.GatherAndCount(reg, "temporal_activity_execution_latency_seconds")
 	if err != nil || n != 1 {
