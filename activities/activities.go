@@ -24,6 +24,8 @@ type Activities struct {
 	// WebhookSecret signs retrain webhooks (read from
 	// webhook.SecretEnv where the worker runs).
 	WebhookSecret []byte
+	// Metrics, when set, counts trainings, ingests and evaluations.
+	Metrics *Metrics
 
 	// tune keeps tuning runs' folds and fold models between activities.
 	tune tuneCache

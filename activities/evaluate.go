@@ -46,7 +46,8 @@ type EvaluateResult struct {
 // test metrics at that threshold. Rows of names the default prefilter
 // rejects are left out of both parts and counted in each report's
 // Prefiltered.
-func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (EvaluateResult, error) {
+func (a *Activities) Evaluate(ctx context.Context, in EvaluateInput) (res EvaluateResult, err error) {
+	defer func() { a.Metrics.evaluated(err) }()
 	c, err := a.DB.CheckpointByID(ctx, in.CandidateID)
 	if err != nil {
 		return EvaluateResult{}, nonRetryable(err)

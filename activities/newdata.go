@@ -32,8 +32,10 @@ type NewDataResult struct {
 func (a *Activities) IngestNewData(ctx context.Context, in ingest.Feed) (NewDataResult, error) {
 	u, err := ingest.NewFiles(ctx, a.DB, in, workflowID(ctx))
 	if err != nil {
+		a.Metrics.ingested(false, 0, err)
 		return NewDataResult{}, nonRetryable(err)
 	}
+	a.Metrics.ingested(u.Created, u.NewRows, nil)
 	d := u.Dataset
 	return NewDataResult{
 		Dataset:  DatasetRef{ID: d.ID, Ref: d.Ref(), Kind: d.Kind, Rows: d.Rows, SHA256: d.SHA256},

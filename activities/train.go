@@ -14,6 +14,7 @@ import (
 	"github.com/mlctl/mlctl/artifact"
 	"github.com/mlctl/mlctl/registry"
 	"github.com/mlctl/mlctl/training"
+	"github.com/mlctl/mlctl/training/learners"
 )
 
 // ProgressSignal is the signal a training activity sends its workflow
@@ -56,12 +57,15 @@ type TrainResult struct {
 // the algorithm's learner with heartbeats, checkpoints to the registry and
 // stores the finished model as a candidate. After a worker dies it resumes
 // from the last checkpoint; a seeded run ends with the same bytes either way.
-func (a *Activities) Train(ctx context.Context, in TrainInput) (TrainResult, error) {
+func (a *Activities) Train(ctx context.Context, in TrainInput) (res TrainResult, err error) {
 	if in.CheckpointEvery <= 0 {
 		in.CheckpointEvery = 5 * time.Second
 	}
 	r := &trainRun{a: a, ctx: ctx, in: in, start: time.Now(), hb: newHeartbeater(ctx)}
 	defer r.hb.stop()
+	algo := metricAlgo(in.Algo)
+	a.Metrics.trainingStarted(algo)
+	defer func() { a.Metrics.trainingEnded(algo, r.data.rows(), time.Since(r.start), err) }()
 	lay, err := r.prepare()
 	if err != nil {
 		return TrainResult{}, err
@@ -103,6 +107,15 @@ func (a *Activities) Train(ctx context.Context, in TrainInput) (TrainResult, err
 	}
 	a.progress(ctx, training.Progress{Stage: r.l.Needs().Unit, Done: m.Units(), Total: m.Units(), Elapsed: time.Since(r.start).Seconds(), ResumedFrom: r.resumed})
 	return TrainResult{CandidateID: id, SHA256: sha, Trees: m.Units(), ResumedFrom: r.resumed, Params: maps.Clone(r.resolved), Seconds: time.Since(r.start).Seconds()}, nil
+}
+
+// metricAlgo is algo as a metric label: an algorithm mlctl has, else
+// "unknown" (a label takes no arbitrary input).
+func metricAlgo(algo string) string {
+	if _, err := learners.Lookup(mlctl.Algo(algo)); err != nil {
+		return "unknown"
+	}
+	return algo
 }
 
 // hookError is an error of the activity's own hooks (saving a checkpoint):

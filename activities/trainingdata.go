@@ -35,6 +35,19 @@ type trainingData struct {
 	tok tokens.Tokenizer
 }
 
+// rows counts the rows the learner trains on: the training part's
+// labeled rows, or the whole part for a learner of a baseline (0 before
+// they are picked).
+func (d *trainingData) rows() int {
+	switch {
+	case d == nil:
+		return 0
+	case d.need.Rows == training.Baseline:
+		return len(d.part)
+	}
+	return len(d.train)
+}
+
 // trainingData picks the rows the learner trains on and checks them: both
 // classes where it needs labels, the validation part where it stops early,
 // the baseline rows where it learns from a baseline.

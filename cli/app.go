@@ -17,18 +17,19 @@ import (
 
 // App returns the mlctl command line application.
 func App(stdout, stderr io.Writer) *ucli.App {
-	return &ucli.App{
+	app := &ucli.App{
 		Name:      "mlctl",
 		Usage:     "ML lifecycle for network threat detection: ingest, train, evaluate, publish, score",
 		Version:   Version(),
 		Writer:    stdout,
 		ErrWriter: stderr,
-		Flags: []ucli.Flag{
+		Flags: append([]ucli.Flag{
 			&ucli.StringFlag{Name: "db", EnvVars: []string{"MLCTL_DATABASE_URL"}, Usage: "PostgreSQL connection string (pgx), required (for the dev stack: `make up`, then `. .dev/env`)"},
 			&ucli.StringFlag{Name: "temporal", EnvVars: []string{"TEMPORAL_ADDRESS"}, Value: temporalenv.DefaultAddress, Usage: "Temporal frontend host:port; when not given, the Temporal profile's address, else the default"},
 			&ucli.StringFlag{Name: "namespace", EnvVars: []string{"TEMPORAL_NAMESPACE"}, Value: temporalenv.DefaultNamespace, Usage: "Temporal namespace; when not given, the Temporal profile's namespace, else the default"},
 			&ucli.StringFlag{Name: "temporal-profile", EnvVars: []string{"TEMPORAL_PROFILE"}, Usage: "profile of the Temporal client config file ($TEMPORAL_CONFIG_FILE, else ~/.config/temporalio/temporal.toml) with address, namespace, TLS and API key (default: \"default\" when the file has it)"},
-		},
+			&ucli.BoolFlag{Name: "version", Usage: "print the version (module, git commit, Go) and exit"},
+		}, loggingFlags()...),
 		Commands: []*ucli.Command{
 			migrateCommand(),
 			workerCommand(),
@@ -45,21 +46,31 @@ func App(stdout, stderr io.Writer) *ucli.App {
 			driftCommand(),
 			scheduleCommand(),
 			tuneCommand(),
+			versionCommand(),
 		},
+		Before:          checkLogging,
+		Action:          rootAction,
 		HideHelpCommand: true,
+		HideVersion:     true,
 		ExitErrHandler:  func(*ucli.Context, error) {},
 	}
+	usageErrors(app)
+	return app
 }
 
 // Main runs the application and returns the process exit status. Errors are
 // one line on stderr: users see the message, never a stack.
-func Main(args []string) int {
-	app := App(os.Stdout, os.Stderr)
+func Main(args []string) int { return run(args, os.Stdin, os.Stdout, os.Stderr) }
+
+// run is Main on the given standard streams.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	app := App(stdout, stderr)
+	app.Reader = stdin
 	err := app.Run(interspersed(app, args))
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(os.Stderr, "mlctl: %s\n", oneLine(err.Error()))
+	fmt.Fprintf(stderr, "mlctl: %s\n", oneLine(err.Error()))
 	return exitStatus(err)
 }
 
@@ -82,10 +93,3 @@ func oneLine(s string) string {
 	s = strings.TrimSpace(s)
 	return strings.ReplaceAll(s, "\n", "; ")
 }
-
-// usageError is wrong command-line input (exit status 2).
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }

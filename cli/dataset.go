@@ -5,7 +5,6 @@ import (
 	"io"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/mlctl/mlctl"
 
@@ -121,11 +120,19 @@ func datasetIngest(c *ucli.Context) error {
 	}
 	var b ingest.Batch
 	for _, path := range c.StringSlice("file") {
-		sum, err := fileSHA256(path)
+		_, err := withInput(c, path, func(f *inputFile) (struct{}, error) {
+			r, err := datasets.ReadDGAFrom(f, f.Name, opt)
+			if err != nil {
+				return struct{}{}, err
+			}
+			sum, err := f.Sum()
+			if err != nil {
+				return struct{}{}, err
+			}
+			b.AddRead(r, f.Name, sum)
+			return struct{}{}, nil
+		})
 		if err != nil {
-			return err
-		}
-		if _, err := b.Add(path, sum, opt); err != nil {
 			return err
 		}
 	}
@@ -150,7 +157,7 @@ func datasetIngest(c *ucli.Context) error {
 			name, len(bad), lines, 100*f, 100*maxBad, first[0])
 	}
 	if len(rows) == 0 {
-		return mlctl.Errorf(mlctl.EINVALID, "ingest of %s: no usable rows in %s", name, strings.Join(c.StringSlice("file"), ", "))
+		return mlctl.Errorf(mlctl.EINVALID, "ingest of %s: no usable rows in %s", name, fileList(c))
 	}
 	db, err := openDB(c)
 	if err != nil {
@@ -189,11 +196,6 @@ func fraction(a, b int) float64 {
 		return 0
 	}
 	return float64(a) / float64(b)
-}
-
-func fileSHA256(path string) (string, error) {
-	sum, _, err := datasets.FileSHA256(path)
-	return sum, err
 }
 
 func datasetList(c *ucli.Context) error {

@@ -2,9 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"fmt"
-	"io"
-	"os"
 
 	"github.com/mlctl/mlctl/datasets"
 	"github.com/mlctl/mlctl/serving"
@@ -13,30 +10,26 @@ import (
 // readDNSRecords reads a Zeek dns.log (TSV or JSON lines), a dnstap
 // capture (Frame Streams) or a DNS server's log (format: a dnslog preset
 // or format file) into DNS records; format auto tells the first two apart
-// by the capture's leading escape (four zero bytes).
-func readDNSRecords(path, format string) ([]datasets.DNSRecord, []datasets.BadRow, error) {
-	if f, err := logFormatOf("read "+path, format); err != nil || f != nil {
+// by the capture's leading escape (four zero bytes), peeked so that
+// standard input works too.
+func readDNSRecords(f *inputFile, format string) ([]datasets.DNSRecord, []datasets.BadRow, error) {
+	if lf, err := logFormatOf("read "+f.Name, format); err != nil || lf != nil {
 		if err != nil {
 			return nil, nil, err
 		}
-		recs, bad, _, err := f.ReadFile(path)
+		var recs []datasets.DNSRecord
+		var bad []datasets.BadRow
+		err := lf.ScanDNSLog(f, f.Name, func(r datasets.DNSRecord, _ int) { recs = append(recs, r) }, func(b datasets.BadRow) { bad = append(bad, b) })
 		return recs, bad, err
 	}
 	if format == "auto" {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, nil, fmt.Errorf("read %s: %w", path, err)
-		}
-		head := make([]byte, 4)
-		n, _ := io.ReadFull(f, head)
-		f.Close()
 		format = "zeek"
-		if n == 4 && bytes.Equal(head, []byte{0, 0, 0, 0}) {
+		if bytes.Equal(f.Peek(4), []byte{0, 0, 0, 0}) {
 			format = "dnstap"
 		}
 	}
 	if format == "dnstap" {
-		return serving.ReadDnstapFile(path)
+		return serving.ReadDnstapFrom(f, f.Name)
 	}
-	return serving.ReadDNSLog(path)
+	return serving.ReadDNSLogFrom(f, f.Name)
 }

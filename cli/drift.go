@@ -64,7 +64,7 @@ func driftCheck(c *ucli.Context) error {
 		}
 		idx, err := artifact.ColumnMap(sc.Names(), in.columns)
 		if err != nil {
-			return fmt.Errorf("drift: %s: %w", c.String("file"), err)
+			return fmt.Errorf("drift: %s: %w", inputName(c.String("file")), err)
 		}
 		recent = driftcheck.PickColumns(idx, driftcheck.Sample(in.vectors, n, driftcheck.RecentSeed))
 	} else {
@@ -82,7 +82,7 @@ func driftCheck(c *ucli.Context) error {
 		return err
 	}
 	if len(recent) < 2 {
-		return usagef("drift: %s has %d usable inputs; a KS test needs more", c.String("file"), len(recent))
+		return usagef("drift: %s has %d usable inputs; a KS test needs more", inputName(c.String("file")), len(recent))
 	}
 	rep, err := base.Compare(recent, c.Float64("alpha"), c.Float64("threshold"))
 	if err != nil {

@@ -52,14 +52,24 @@ func temporalConfig(c *ucli.Context) (temporalenv.Config, error) {
 	return temporalenv.Load(s)
 }
 
-// dialTemporal connects to the Temporal frontend; logs at or above level go to w.
+// dialTemporal connects to the Temporal frontend; the SDK's logs at or
+// above level (or --log-level, when given) go to w in --log-format.
 func dialTemporal(c *ucli.Context, w io.Writer, level slog.Level) (client.Client, error) {
+	l, err := loggingOf(c)
+	if err != nil {
+		return nil, err
+	}
+	return dialTemporalWith(c, client.Options{Logger: log.NewStructuredLogger(l.sdkLogger(w, level))})
+}
+
+// dialTemporalWith connects to the Temporal frontend that temporalConfig
+// resolves, with opts' logger and metrics handler.
+func dialTemporalWith(c *ucli.Context, opts client.Options) (client.Client, error) {
 	cfg, err := temporalConfig(c)
 	if err != nil {
 		return nil, err
 	}
-	logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})))
-	return cfg.Dial(c.Context, logger)
+	return cfg.DialWith(c.Context, opts)
 }
 
 // temporalTarget is the resolved connection for messages (the web UI

@@ -115,7 +115,7 @@ func vectorFeatures(c *ucli.Context, kind string) error {
 		}
 		names = sc.Names()
 		if idx, err = artifact.ColumnMap(names, in.columns); err != nil {
-			return fmt.Errorf("%s for %s: %w", c.String("file"), ref, err)
+			return fmt.Errorf("%s for %s: %w", inputName(c.String("file")), ref, err)
 		}
 	}
 	vals := make([]float64, len(names))

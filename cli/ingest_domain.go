@@ -39,8 +39,8 @@ func ingestDomains(c *ucli.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	recs, bad, files, lines, err := readFiles(c, func(path string) ([]datasets.DNSRecord, []datasets.BadRow, error) {
-		return readDNSRecords(path, format)
+	recs, bad, files, lines, err := readFiles(c, func(f *inputFile) ([]datasets.DNSRecord, []datasets.BadRow, error) {
+		return readDNSRecords(f, format)
 	})
 	if err != nil {
 		return err
@@ -53,7 +53,7 @@ func ingestDomains(c *ucli.Context, name string) error {
 		return mlctl.Errorf(mlctl.EINVALID, "ingest of %s: %v", name, err)
 	}
 	if len(units) == 0 {
-		return mlctl.Errorf(mlctl.EINVALID, "ingest of %s: no queries with a registrable domain in %s", name, strings.Join(c.StringSlice("file"), ", "))
+		return mlctl.Errorf(mlctl.EINVALID, "ingest of %s: no queries with a registrable domain in %s", name, fileList(c))
 	}
 	rows := make([]datasets.VectorRow, len(units))
 	counts := [3]int{}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/mlctl/mlctl"
 
@@ -29,8 +28,8 @@ func ingestFlows(c *ucli.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	recs, bad, files, lines, err := readFiles(c, func(path string) ([]datasets.ConnRecord, []datasets.BadRow, error) {
-		return datasets.ReadFlows(path, format)
+	recs, bad, files, lines, err := readFiles(c, func(f *inputFile) ([]datasets.ConnRecord, []datasets.BadRow, error) {
+		return datasets.ReadFlowsFrom(f, f.Name, format)
 	})
 	if err != nil {
 		return err
@@ -44,7 +43,7 @@ func ingestFlows(c *ucli.Context, name string) error {
 		return mlctl.Errorf(mlctl.EINVALID, "ingest of %s: %v", name, err)
 	}
 	if len(units) == 0 {
-		return mlctl.Errorf(mlctl.EINVALID, "ingest of %s: no flows in %s", name, strings.Join(c.StringSlice("file"), ", "))
+		return mlctl.Errorf(mlctl.EINVALID, "ingest of %s: no flows in %s", name, fileList(c))
 	}
 	rows := make([]datasets.VectorRow, len(units))
 	for i, u := range units {
@@ -75,19 +74,25 @@ func unlabeledOf(c *ucli.Context) (int, error) {
 
 // readFiles reads every --file with read, gathering the records, the bad
 // rows, each file's provenance and the lines read in all.
-func readFiles[R any](c *ucli.Context, read func(path string) ([]R, []datasets.BadRow, error)) (recs []R, bad []datasets.BadRow, files []registry.SourceFile, lines int, err error) {
+func readFiles[R any](c *ucli.Context, read func(f *inputFile) ([]R, []datasets.BadRow, error)) (recs []R, bad []datasets.BadRow, files []registry.SourceFile, lines int, err error) {
 	for _, path := range c.StringSlice("file") {
-		sum, err := fileSHA256(path)
+		file, err := withInput(c, path, func(f *inputFile) (registry.SourceFile, error) {
+			r, b, err := read(f)
+			if err != nil {
+				return registry.SourceFile{}, err
+			}
+			sum, err := f.Sum()
+			if err != nil {
+				return registry.SourceFile{}, err
+			}
+			recs, bad = append(recs, r...), append(bad, b...)
+			lines += len(r) + len(b)
+			return registry.SourceFile{Path: f.Name, SHA256: sum, Lines: len(r) + len(b), Rows: len(r), Bad: len(b)}, nil
+		})
 		if err != nil {
 			return nil, nil, nil, 0, err
 		}
-		r, b, err := read(path)
-		if err != nil {
-			return nil, nil, nil, 0, err
-		}
-		recs, bad = append(recs, r...), append(bad, b...)
-		lines += len(r) + len(b)
-		files = append(files, registry.SourceFile{Path: path, SHA256: sum, Lines: len(r) + len(b), Rows: len(r), Bad: len(b)})
+		files = append(files, file)
 	}
 	return recs, bad, files, lines, nil
 }

@@ -35,14 +35,19 @@ func ingestTabular(c *ucli.Context, name string) error {
 	var files []registry.SourceFile
 	lines := 0
 	for _, path := range c.StringSlice("file") {
-		sum, err := fileSHA256(path)
+		var sum string
+		t, err := withInput(c, path, func(f *inputFile) (*datasets.Table, error) {
+			t, err := datasets.ReadTabularFrom(f, f.Name, opt)
+			if err != nil {
+				return nil, err
+			}
+			sum, err = f.Sum()
+			return t, err
+		})
 		if err != nil {
 			return err
 		}
-		t, err := datasets.ReadTabular(path, opt)
-		if err != nil {
-			return err
-		}
+		path = t.File
 		fileCols, err := tabularColumns(t)
 		if err != nil {
 			return err
@@ -51,7 +56,7 @@ func ingestTabular(c *ucli.Context, name string) error {
 			cols = fileCols
 		} else if !slices.Equal(cols, fileCols) {
 			return usagef("dataset ingest: %s has columns %s, %s had %s; one dataset needs the same columns", path,
-				strings.Join(fileCols, ","), c.StringSlice("file")[0], strings.Join(cols, ","))
+				strings.Join(fileCols, ","), inputName(c.StringSlice("file")[0]), strings.Join(cols, ","))
 		}
 		for i, v := range t.Values {
 			key := fmt.Sprintf("%s:%d", filepath.Base(path), t.Lines[i])
@@ -79,7 +84,7 @@ func ingestTabular(c *ucli.Context, name string) error {
 		return err
 	}
 	if len(rows) == 0 {
-		return mlctl.Errorf(mlctl.EINVALID, "ingest of %s: no usable rows in %s", name, strings.Join(c.StringSlice("file"), ", "))
+		return mlctl.Errorf(mlctl.EINVALID, "ingest of %s: no usable rows in %s", name, fileList(c))
 	}
 	return storeVectors(c, registry.NewDataset{Name: name, Kind: "tabular", Columns: cols, Vectors: rows, SourceFiles: files}, lines, bad,
 		fmt.Sprintf("%d rows of %d columns", len(rows), len(cols)))

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"os/user"
 	"strings"
@@ -143,8 +142,12 @@ func runMove(c *ucli.Context, kind, idPrefix, alias, model string, wf any, in an
 		fmt.Fprintf(c.App.Writer, "started %s %s\nweb UI: %s\n", kind, id, ui)
 		return nil
 	}
-	fmt.Fprintf(c.App.ErrWriter, "%s %s\nweb UI: %s\n", kind, id, ui)
-	res, err := waitMove(c.Context, tc, run, c.App.ErrWriter)
+	out, err := newLiveProgress(c)
+	if err != nil {
+		return err
+	}
+	out.started(kind, id, ui, "", "alias", alias)
+	res, err := waitMove(c.Context, tc, run, out)
 	if err != nil {
 		return fmt.Errorf("%s %s failed: %w", kind, id, rootCause(err))
 	}
@@ -172,9 +175,9 @@ func runMove(c *ucli.Context, kind, idPrefix, alias, model string, wf any, in an
 	return nil
 }
 
-// waitMove polls the status query, drawing the current step, until the
+// waitMove polls the status query, showing each step on out, until the
 // workflow ends.
-func waitMove(ctx context.Context, tc client.Client, run client.WorkflowRun, w io.Writer) (*workflows.RolloutResult, error) {
+func waitMove(ctx context.Context, tc client.Client, run client.WorkflowRun, out *liveProgress) (*workflows.RolloutResult, error) {
 	done := make(chan error, 1)
 	var res workflows.RolloutResult
 	go func() { done <- run.Get(ctx, &res) }()
@@ -200,7 +203,7 @@ func waitMove(ctx context.Context, tc client.Client, run client.WorkflowRun, w i
 				continue
 			}
 			last = st.Step
-			fmt.Fprintf(w, "step: %s\n", st.Step)
+			out.step(st.Step)
 		}
 	}
 }

@@ -76,7 +76,7 @@ func score(c *ucli.Context) error {
 	var reasons []prefilter.Reason // of each input, for a name model
 	if vin != nil {
 		if err := sc.ScoreVectors(vin.columns, vin.vectors, scores); err != nil {
-			return fmt.Errorf("score %s with %s: %w", c.String("file"), l.Model.Ref(), err)
+			return fmt.Errorf("score %s with %s: %w", inputName(c.String("file")), l.Model.Ref(), err)
 		}
 	} else if sc.Kind() == "dga" {
 		var counts prefilter.Counts
@@ -216,7 +216,9 @@ func readInputsOf(c *ucli.Context, path, format, kind string) ([]string, error) 
 	if err != nil {
 		return nil, err
 	}
-	r, err := datasets.ReadInputsWith(path, datasets.ReadOptions{Format: format, Input: input, Log: asDNSLog(log)})
+	r, err := withInput(c, path, func(f *inputFile) (*datasets.Inputs, error) {
+		return datasets.ReadInputsFrom(f, f.Name, datasets.ReadOptions{Format: format, Input: input, Log: asDNSLog(log)})
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"maps"
 	"os"
 	"os/signal"
@@ -79,7 +78,7 @@ func serveCommand() *ucli.Command {
 			&ucli.DurationFlag{Name: "sample-flush", Value: 10 * time.Second, Usage: "how often the live sample is recorded in the registry (and at shutdown)"},
 			&ucli.StringFlag{Name: "state-dir", EnvVars: []string{"MLCTL_STATE_DIR"}, Value: serving.DefaultStateDir(), Usage: "directory for what must outlive the process: alerts not yet delivered (spooled while PostgreSQL or the alerts file's disk is unavailable) and the last model verified (served when the scorer starts without PostgreSQL)"},
 			&ucli.Int64Flag{Name: "alert-spool-max", Value: serving.DefaultSpoolMaxBytes, Usage: "bytes of alerts each sink (registry, alerts file) may spool under --state-dir while it cannot take them; beyond it alerts are dropped, counted and logged"},
-			&ucli.BoolFlag{Name: "json", Usage: "log as JSON lines on stderr"},
+			&ucli.BoolFlag{Name: "json", Usage: "log as JSON lines on stderr (the same as the global --log-format json)"},
 		}, prefilterFlags()...),
 		Action: serve,
 		Subcommands: []*ucli.Command{
@@ -200,11 +199,14 @@ func serve(c *ucli.Context) error {
 		}
 		cfg.Flow.Blacklist = bl
 	}
-	var h slog.Handler = slog.NewTextHandler(c.App.ErrWriter, nil)
-	if c.Bool("json") {
-		h = slog.NewJSONHandler(c.App.ErrWriter, nil)
+	logs, err := loggingOf(c)
+	if err != nil {
+		return err
 	}
-	log := slog.New(h)
+	if c.Bool("json") {
+		logs.format = logJSON // serve's own --json, kept as an alias of --log-format json
+	}
+	log := logs.logger(c.App.ErrWriter)
 	// A scorer starts without PostgreSQL (serving its cached model, if
 	// any); a registry that answers but cannot be migrated stops it.
 	db, err := connectDB(c)

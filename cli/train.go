@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"strings"
 	"time"
@@ -123,8 +122,12 @@ func train(c *ucli.Context) error {
 		fmt.Fprintf(c.App.Writer, "started TrainModel %s\nweb UI: %s\n", id, ui)
 		return nil
 	}
-	fmt.Fprintf(c.App.ErrWriter, "TrainModel %s\nweb UI: %s\n", id, ui)
-	res, err := waitTrain(c.Context, tc, temporalTarget(c).Address, run, c.App.ErrWriter)
+	out, err := newLiveProgress(c)
+	if err != nil {
+		return err
+	}
+	out.started("TrainModel", id, ui, "")
+	res, err := waitTrain(c.Context, tc, temporalTarget(c).Address, run, out)
 	if err != nil {
 		return fmt.Errorf("TrainModel %s failed: %w", id, rootCause(err))
 	}
@@ -156,27 +159,24 @@ func train(c *ucli.Context) error {
 	return nil
 }
 
-// waitTrain waits for a TrainModel run, drawing its progress on w.
-func waitTrain(ctx context.Context, tc client.Client, addr string, run client.WorkflowRun, w io.Writer) (*workflows.TrainModelResult, error) {
-	return waitRun[workflows.TrainModelResult](ctx, tc, addr, run, w, progressLine)
+// waitTrain waits for a TrainModel run, showing its progress on out.
+func waitTrain(ctx context.Context, tc client.Client, addr string, run client.WorkflowRun, out *liveProgress) (*workflows.TrainModelResult, error) {
+	return waitRun[workflows.TrainModelResult](ctx, tc, addr, run, out, progressLine)
 }
 
-// waitRun polls a run's progress query once a second, drawing line(P) as
-// one live line on w, until the workflow ends with its result R.
-func waitRun[R, P any](ctx context.Context, tc client.Client, addr string, run client.WorkflowRun, w io.Writer, line func(P) string) (*R, error) {
+// waitRun polls a run's progress query once a second, showing line(P) on
+// out, until the workflow ends with its result R.
+func waitRun[R, P any](ctx context.Context, tc client.Client, addr string, run client.WorkflowRun, out *liveProgress, line func(P) string) (*R, error) {
 	done := make(chan error, 1)
 	var res R
 	go func() { done <- run.Get(ctx, &res) }()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
-	drawn := false
 	started := time.Now()
 	for {
 		select {
 		case err := <-done:
-			if drawn {
-				fmt.Fprintln(w)
-			}
+			out.done()
 			if err != nil {
 				return nil, err
 			}
@@ -187,8 +187,7 @@ func waitRun[R, P any](ctx context.Context, tc client.Client, addr string, run c
 			cancel()
 			if err != nil {
 				if time.Since(started) > 5*time.Second {
-					fmt.Fprintf(w, "\r%-100s", waitingLine(ctx, tc, addr, err)+"  "+fmtDuration(time.Since(started).Seconds()))
-					drawn = true
+					out.waiting(waitingLine(ctx, tc, addr, err), time.Since(started))
 				}
 				continue
 			}
@@ -196,8 +195,7 @@ func waitRun[R, P any](ctx context.Context, tc client.Client, addr string, run c
 			if v.Get(&p) != nil {
 				continue
 			}
-			fmt.Fprintf(w, "\r%-100s", line(p))
-			drawn = true
+			out.update(line(p), p)
 		}
 	}
 }

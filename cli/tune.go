@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -161,17 +160,17 @@ func tuneSpace(c *ucli.Context, l training.Learner, prefix string) (tuning.Space
 		return tuning.Space{}, fmt.Errorf("--%sparam %w", prefix, err)
 	}
 	if f := c.String(prefix + "space"); f != "" {
-		fh, err := os.Open(f)
+		fh, err := openInput(c, f)
 		if err != nil {
 			return tuning.Space{}, fmt.Errorf("--%sspace: %w", prefix, err)
 		}
 		defer fh.Close()
-		file, err := tuning.ReadSpace(fh, f)
+		file, err := tuning.ReadSpace(fh, fh.Name)
 		if err != nil {
 			return tuning.Space{}, fmt.Errorf("--%sspace %w", prefix, err)
 		}
 		if space, err = space.Merge(file); err != nil {
-			return tuning.Space{}, fmt.Errorf("--%sspace %s and --%sparam: %w", prefix, f, prefix, err)
+			return tuning.Space{}, fmt.Errorf("--%sspace %s and --%sparam: %w", prefix, fh.Name, prefix, err)
 		}
 	}
 	if !space.Searched() {
@@ -230,9 +229,13 @@ func tune(c *ucli.Context) error {
 		fmt.Fprintf(c.App.Writer, "started Tune %s\nweb UI: %s\nfollow it: mlctl tune show %s\n", id, ui, id)
 		return nil
 	}
-	fmt.Fprintf(c.App.ErrWriter, "Tune %s: %d trials of %s, %d folds grouped by %s, objective %s\nweb UI: %s\n",
-		id, in.Trials, in.Algo, in.Folds, in.Group, in.Objective, ui)
-	res, err := waitRun[workflows.TuneResult](c.Context, tc, temporalTarget(c).Address, run, c.App.ErrWriter, tuneProgressLine)
+	out, err := newLiveProgress(c)
+	if err != nil {
+		return err
+	}
+	out.started("Tune", id, ui, fmt.Sprintf(": %d trials of %s, %d folds grouped by %s, objective %s", in.Trials, in.Algo, in.Folds, in.Group, in.Objective),
+		"trials", in.Trials, "algo", in.Algo, "folds", in.Folds, "group", in.Group, "objective", in.Objective)
+	res, err := waitRun[workflows.TuneResult](c.Context, tc, temporalTarget(c).Address, run, out, tuneProgressLine)
 	if err != nil {
 		return fmt.Errorf("Tune %s failed: %w", id, rootCause(err))
 	}

@@ -30,18 +30,20 @@ type vectorInputs struct {
 func readVectorInputs(c *ucli.Context, kind, path, format string) (*vectorInputs, error) {
 	switch kind {
 	case "flow":
-		recs, bad, err := datasets.ReadFlows(path, format)
+		recs, bad, err := readInputRecords(c, path, func(f *inputFile) ([]datasets.ConnRecord, []datasets.BadRow, error) {
+			return datasets.ReadFlowsFrom(f, f.Name, format)
+		})
 		if err != nil {
 			return nil, err
 		}
 		reportSkipped(c, bad)
 		if len(recs) == 0 {
-			return nil, fmt.Errorf("%s: no flows in %d lines; a flow model scores a Zeek conn.log (TSV or JSON) or the flow analyzer's flow CSV", path, len(bad))
+			return nil, fmt.Errorf("%s: no flows in %d lines; a flow model scores a Zeek conn.log (TSV or JSON) or the flow analyzer's flow CSV", inputName(path), len(bad))
 		}
 		set := flow.DefaultWindowSet()
 		units, err := flow.Windows(recs, flow.WindowsConfig{Set: set})
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, fmt.Errorf("%s: %w", inputName(path), err)
 		}
 		in := &vectorInputs{columns: set.Names(), units: units, keys: make([]string, len(units)), vectors: make([][]float64, len(units))}
 		for i, u := range units {
@@ -49,17 +51,19 @@ func readVectorInputs(c *ucli.Context, kind, path, format string) (*vectorInputs
 		}
 		return in, nil
 	case "dns-domain":
-		recs, bad, err := readDNSRecords(path, format)
+		recs, bad, err := readInputRecords(c, path, func(f *inputFile) ([]datasets.DNSRecord, []datasets.BadRow, error) {
+			return readDNSRecords(f, format)
+		})
 		if err != nil {
 			return nil, err
 		}
 		reportSkipped(c, bad)
 		units, _, err := dnsdomain.Windows(recs, dnsdomain.Config{})
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, fmt.Errorf("%s: %w", inputName(path), err)
 		}
 		if len(units) == 0 {
-			return nil, fmt.Errorf("%s: no queries with a registrable domain in %d records (%d bad lines); a dns-domain model scores a Zeek dns.log, a dnstap capture or a DNS server's log (--format %s)", path, len(recs), len(bad), logFormatsUsage())
+			return nil, fmt.Errorf("%s: no queries with a registrable domain in %d records (%d bad lines); a dns-domain model scores a Zeek dns.log, a dnstap capture or a DNS server's log (--format %s)", inputName(path), len(recs), len(bad), logFormatsUsage())
 		}
 		in := &vectorInputs{columns: dnsdomain.Names(), domains: units, keys: make([]string, len(units)), vectors: make([][]float64, len(units))}
 		for i, u := range units {
@@ -67,11 +71,14 @@ func readVectorInputs(c *ucli.Context, kind, path, format string) (*vectorInputs
 		}
 		return in, nil
 	case "tabular":
-		t, err := datasets.ReadTabular(path, datasets.TabularOptions{Format: format,
-			KeyColumns: c.StringSlice("key-column"), IgnoreColumns: c.StringSlice("ignore-column")})
+		t, err := withInput(c, path, func(f *inputFile) (*datasets.Table, error) {
+			return datasets.ReadTabularFrom(f, f.Name, datasets.TabularOptions{Format: format,
+				KeyColumns: c.StringSlice("key-column"), IgnoreColumns: c.StringSlice("ignore-column")})
+		})
 		if err != nil {
 			return nil, err
 		}
+		path = t.File
 		reportSkipped(c, t.Bad)
 		if len(t.Values) == 0 {
 			return nil, fmt.Errorf("%s: no usable rows in %d lines; a tabular model scores a CSV, TSV or JSON Lines table of numeric columns", path, len(t.Bad))
@@ -86,6 +93,16 @@ func readVectorInputs(c *ucli.Context, kind, path, format string) (*vectorInputs
 		return in, nil
 	}
 	return nil, usagef("--kind %s: want dga, flow, dns-domain or tabular", kind)
+}
+
+// readInputRecords reads the records of the file argument path with read.
+func readInputRecords[R any](c *ucli.Context, path string, read func(f *inputFile) ([]R, []datasets.BadRow, error)) ([]R, []datasets.BadRow, error) {
+	f, err := openInput(c, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	return read(f)
 }
 
 // window fills the window fields of input i's JSON line: a flow window's

@@ -1,47 +1,56 @@
 package cli
 
 import (
-	"runtime/debug"
+	"fmt"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/mlctl/mlctl"
 )
 
 // version is stamped at build time by the image and release builds:
 //
 //	go build -ldflags "-X github.com/mlctl/mlctl/cli.version=v1.2.3" ./cmd/mlctl
 //
-// Left empty, Version falls back to what the Go toolchain recorded.
+// Left empty, the version is what the Go toolchain recorded (mlctl.ReadBuild).
 var version string
 
-// Version is mlctl's version as `mlctl --version` prints it: the stamped
-// version, else the module version of a `go install ...@vX`, else the VCS
-// revision of a build from a checkout ("+dirty" with uncommitted changes),
-// else "devel".
-func Version() string {
+// build is the running binary's build, with the stamped version when there is one.
+func build() mlctl.Build {
+	b := mlctl.ReadBuild()
 	if version != "" {
-		return version
+		b.Version = version
 	}
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "devel"
-	}
-	if v := bi.Main.Version; v != "" && v != "(devel)" {
-		return v
-	}
-	var rev, dirty string
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			if s.Value == "true" {
-				dirty = "+dirty"
+	return b
+}
+
+// Version is mlctl's version as `mlctl --version` prints it: the stamped
+// version, else the module version the toolchain recorded (a tag, or a
+// pseudo-version of the commit of a build from a checkout).
+func Version() string { return build().Version }
+
+func versionCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "version",
+		Usage: "print the module version, the git commit it was built from and the Go version",
+		Flags: []ucli.Flag{
+			&ucli.BoolFlag{Name: "json", Usage: `print {"version","revision","time","modified","go","platform"}`},
+		},
+		Action: func(c *ucli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("version: unexpected argument %q%s", c.Args().First(), seeHelp("version"))
 			}
-		}
+			return printVersion(c, c.Bool("json"))
+		},
 	}
-	if rev == "" {
-		return "devel"
+}
+
+// printVersion prints the binary's build on one line, or as JSON.
+func printVersion(c *ucli.Context, asJSON bool) error {
+	b := build()
+	if asJSON {
+		return printJSON(c.App.Writer, b)
 	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	return "devel-" + rev + dirty
+	_, err := fmt.Fprintln(c.App.Writer, b)
+	return err
 }

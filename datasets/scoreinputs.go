@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"fmt"
+	"io"
 	"os"
 )
 
@@ -37,13 +38,20 @@ func ReadInputsWith(path string, opt ReadOptions) (*Inputs, error) {
 		return nil, fmt.Errorf("read inputs: %w", err)
 	}
 	defer f.Close()
+	return ReadInputsFrom(f, path, opt)
+}
+
+// ReadInputsFrom is ReadInputsWith on an open stream (standard input, say);
+// file names it in reports ("<stdin>:3: ...") and its extension, if any,
+// guides format detection.
+func ReadInputsFrom(rd io.Reader, file string, opt ReadOptions) (*Inputs, error) {
 	zero := 0
 	opt = ReadOptions{Format: opt.Format, Label: &zero, Input: opt.Input, Log: opt.Log}
-	r, err := readFrom(f, path, opt, &collector{read: &Read{File: path}, keepAll: true, input: opt.input()})
+	r, err := readFrom(rd, file, opt, &collector{read: &Read{File: file}, keepAll: true, input: opt.input()})
 	if err != nil {
 		return nil, err
 	}
-	in := &Inputs{File: path, Format: r.Format, Bad: r.Bad, Inputs: make([]string, len(r.Rows)), Labels: make([]int, len(r.Rows))}
+	in := &Inputs{File: file, Format: r.Format, Bad: r.Bad, Inputs: make([]string, len(r.Rows)), Labels: make([]int, len(r.Rows))}
 	for i, row := range r.Rows {
 		in.Inputs[i], in.Labels[i] = row.Name, row.Label
 	}

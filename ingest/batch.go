@@ -23,11 +23,17 @@ func (b *Batch) Add(path, sum string, opt datasets.ReadOptions) (*datasets.Read,
 	if err != nil {
 		return nil, err
 	}
+	b.AddRead(r, path, sum)
+	return r, nil
+}
+
+// AddRead adds r, what was read from the file at path (standard input,
+// say) whose SHA-256 is sum, to the batch.
+func (b *Batch) AddRead(r *datasets.Read, path, sum string) {
 	b.Reads = append(b.Reads, r)
 	b.Lines += r.Lines
 	b.Skipped += r.Skipped
 	b.Sources = append(b.Sources, registry.SourceFile{Path: path, SHA256: sum, Lines: r.Lines, Rows: len(r.Rows), Bad: len(r.Bad), Duplicates: r.Duplicates})
-	return r, nil
 }
 
 // Merge returns the batch's rows, de-duplicated across its files, the bad

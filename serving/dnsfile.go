@@ -24,6 +24,12 @@ func ReadDNSLog(path string) ([]datasets.DNSRecord, []datasets.BadRow, error) {
 		return nil, nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	defer f.Close()
+	return ReadDNSLogFrom(f, path)
+}
+
+// ReadDNSLogFrom is ReadDNSLog on an open stream (standard input, say);
+// path names it in bad rows and errors.
+func ReadDNSLogFrom(f io.Reader, path string) ([]datasets.DNSRecord, []datasets.BadRow, error) {
 	p := newZeekDNSParser(path)
 	var recs []datasets.DNSRecord
 	var bad []datasets.BadRow
@@ -70,6 +76,12 @@ func ReadDnstapFile(path string) ([]datasets.DNSRecord, []datasets.BadRow, error
 		return nil, nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	defer f.Close()
+	return ReadDnstapFrom(f, path)
+}
+
+// ReadDnstapFrom is ReadDnstapFile on an open stream (standard input,
+// say); path names it in bad rows and errors.
+func ReadDnstapFrom(f io.Reader, path string) ([]datasets.DNSRecord, []datasets.BadRow, error) {
 	fr, err := framestream.NewReader(f, &framestream.ReaderOptions{ContentTypes: [][]byte{dnstap.FSContentType}})
 	if err != nil {
 		return nil, nil, fmt.Errorf("dnstap capture %s: %w", path, err)

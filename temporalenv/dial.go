@@ -14,8 +14,14 @@ import (
 // when the TLS handshake is what failed, what the server said and which
 // setting to change.
 func (c Config) Dial(ctx context.Context, logger log.Logger) (client.Client, error) {
+	return c.DialWith(ctx, client.Options{Logger: logger})
+}
+
+// DialWith is Dial with with's logger and metrics handler (the worker's
+// Prometheus handler) on the resolved connection's options.
+func (c Config) DialWith(ctx context.Context, with client.Options) (client.Client, error) {
 	opts := c.Options
-	opts.Logger = logger
+	opts.Logger, opts.MetricsHandler = with.Logger, with.MetricsHandler
 	tc, err := client.DialContext(ctx, opts)
 	if err != nil {
 		if why := c.diagnose(ctx); why != "" {

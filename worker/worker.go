@@ -58,7 +58,12 @@ func newWorker(c client.Client, queue string, acts *activities.Activities, onFat
 // returns that error, so the process exits and its supervisor restarts it
 // rather than leaving it running with nothing polling.
 func Run(ctx context.Context, c client.Client, queues []string, db *registry.DB, webhookSecret []byte) error {
-	acts := &activities.Activities{DB: db, Client: c, WebhookSecret: webhookSecret}
+	return Serve(ctx, c, queues, &activities.Activities{DB: db, Client: c, WebhookSecret: webhookSecret})
+}
+
+// Serve is Run with the activities given: their registry, client,
+// webhook secret and metrics.
+func Serve(ctx context.Context, c client.Client, queues []string, acts *activities.Activities) error {
 	fatal := make(chan error, len(queues))
 	var ws []sdkworker.Worker
 	for _, q := range queues {
