@@ -84,10 +84,20 @@ def main():
     if len(sys.argv) == 4 and sys.argv[1] == "train":
         train(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == "serve":
+        import socket
+
         import uvicorn
 
-        uvicorn.run("fastapi_scorer:app", factory=True, host="127.0.0.1", port=int(sys.argv[2]),
-                    workers=int(sys.argv[3]), log_level="warning", access_log=False, app_dir=HERE)
+        # uvicorn 0.17 (h11) writes a response's head and body apart; without
+        # TCP_NODELAY every keep-alive request then waits for the client's
+        # delayed ACK (40 ms). Accepted sockets inherit it from this one.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind(("127.0.0.1", int(sys.argv[2])))
+        sock.set_inheritable(True)
+        uvicorn.run("fastapi_scorer:app", factory=True, fd=sock.fileno(), workers=int(sys.argv[3]),
+                    log_level="warning", access_log=False, app_dir=HERE)
     else:
         sys.exit("usage: fastapi_scorer.py train CORPUS.csv MODEL.json | serve PORT WORKERS")
 
