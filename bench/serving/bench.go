@@ -286,13 +286,21 @@ func runDnstap(sock, addr string, frames [][]byte, rate int) (DnstapBurst, error
 		if after, err = scrape(addr); err != nil {
 			return DnstapBurst{}, err
 		}
+		prefiltered := 0.0
+		for k, v := range after {
+			if strings.HasPrefix(k, "mlctl_prefiltered_total{") && strings.Contains(k, `source="dnstap"`) {
+				prefiltered += v - before[k]
+			}
+		}
 		done := delta(after, key("mlctl_source_scored_total")) + delta(after, key("mlctl_source_dropped_total")) +
-			delta(after, key("mlctl_source_skipped_total")) + delta(after, key("mlctl_source_bad_total"))
+			delta(after, key("mlctl_source_skipped_total")) + delta(after, key("mlctl_source_bad_total")) + prefiltered
 		if int(done) >= n {
 			break
 		}
 		if time.Since(start) > 2*time.Minute {
-			return DnstapBurst{}, fmt.Errorf("dnstap: only %.0f of %d frames accounted for after 2 minutes", done, n)
+			return DnstapBurst{}, fmt.Errorf("dnstap: only %.0f of %d frames accounted for after 2 minutes (read %.0f, parsed %.0f, scored %.0f, prefiltered %.0f, skipped %.0f, bad %.0f, dropped %.0f)",
+				done, n, delta(after, key("mlctl_source_read_total")), delta(after, key("mlctl_source_parsed_total")), delta(after, key("mlctl_source_scored_total")), prefiltered,
+				delta(after, key("mlctl_source_skipped_total")), delta(after, key("mlctl_source_bad_total")), delta(after, key("mlctl_source_dropped_total")))
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

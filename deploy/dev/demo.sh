@@ -83,8 +83,10 @@ say "promoting $MODEL@$V1 to alias $ALIAS (Rollout workflow: verify sha256, gate
 "$MLCTL" promote "$MODEL@$V1" --alias "$ALIAS" --force --reason "demo: start from this run's model" --wait
 
 say "starting a scorer on http://$HTTP that follows $ALIAS and a Zeek dns.log (log: $DEMO/scorer.log)"
-rm -f "$DEMO/dns.log" "$DEMO/alerts.jsonl"
-"$MLCTL" serve --alias "$ALIAS" --http "$HTTP" --zeek-dns "$DEMO/dns.log" --alerts "$DEMO/alerts.jsonl" >"$DEMO/scorer.log" 2>&1 &
+say "  alerts also go to $DEMO/alerts.ecs.jsonl as ECS documents (--sink; syslog, Elasticsearch, Splunk HEC and Kafka work the same way)"
+rm -f "$DEMO/dns.log" "$DEMO/alerts.jsonl" "$DEMO/alerts.ecs.jsonl"
+"$MLCTL" serve --alias "$ALIAS" --http "$HTTP" --zeek-dns "$DEMO/dns.log" --alerts "$DEMO/alerts.jsonl" \
+  --sink "ecs:$DEMO/alerts.ecs.jsonl" >"$DEMO/scorer.log" 2>&1 &
 SCORER=$!
 for _ in $(seq 100); do curl -fs "http://$HTTP/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS "http://$HTTP/healthz"; echo
@@ -92,6 +94,9 @@ curl -fsS "http://$HTTP/healthz"; echo
 say "POST /v1/score"
 curl -fsS "http://$HTTP/v1/score" -H 'Content-Type: application/json' \
   -d '{"names":["www.google.com","xjw3kq9vbz1m.net","qwpzlrmvtyxkbnsd.info","bad..name"]}'; echo
+say "the same scorer speaks the Open Inference Protocol (KServe v2): POST /v2/models/$ALIAS/infer"
+curl -fsS "http://$HTTP/v2/models/$ALIAS/infer" -H 'Content-Type: application/json' \
+  -d '{"inputs":[{"name":"names","shape":[2],"datatype":"BYTES","data":["www.google.com","xjw3kq9vbz1m.net"]}]}'; echo
 
 say "a Zeek dns.log grows: DGA queries become alerts ($DEMO/alerts.jsonl and the alerts table)"
 # 10.0.0.66 is infected: it looks up a DGA's names of the day (generated
@@ -123,6 +128,9 @@ grep '"kind":"name"' "$DEMO/alerts.jsonl" | head -3 | cut -c1-200 || true
 say "client alerts: a client whose distinct DGA domains in a 5-minute window reach --client-min-names (3)"
 grep '"kind":"client"' "$DEMO/alerts.jsonl" || echo "no client alert yet (see $DEMO/scorer.log)"
 curl -fsS "http://$HTTP/metrics" | grep -E '^mlctl_(alerts_total|alerts_deduplicated_total|client_windows_open)' || true
+echo "the first alert as a SIEM receives it (ECS, $DEMO/alerts.ecs.jsonl):"
+for _ in $(seq 20); do [ -s "$DEMO/alerts.ecs.jsonl" ] && break; sleep 0.2; done
+head -1 "$DEMO/alerts.ecs.jsonl" | cut -c1-400 || true
 
 say "training a second model and promoting it: the scorer swaps with no restart"
 "$MLCTL" train "${DATASETS[@]}" --algo gbdt --model "$MODEL" --param threshold_fpr=0.001 --seed 2 --wait >/dev/null
