@@ -50,9 +50,12 @@ func measureAuth(ctx context.Context, s *stack, dir, plain, single string, d tim
 		if c.addr, err = netfault.FreeAddr(); err != nil {
 			return nil, err
 		}
-		if err := s.startScorerAt(fmt.Sprintf("scorer-auth-%d", i), c.scheme, c.addr, c.headers, c.args...); err != nil {
+		p, err := s.startScorerAt(fmt.Sprintf("scorer-auth-%d", i), c.scheme, c.addr, c.headers, c.args...)
+		if err != nil {
 			return nil, err
 		}
+		// Stopped once measured: the promotions count the alias's scorers.
+		defer p.Stop(10 * time.Second)
 	}
 	runs := make([][]Latency, len(configs))
 	for run := range 3 {

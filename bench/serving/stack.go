@@ -35,16 +35,18 @@ func newStack(ctx context.Context, bin, dir, serverURL, temporal string) (*stack
 
 // startScorer starts `mlctl serve` and waits until its model is loaded.
 func (s *stack) startScorer(name, addr string, args ...string) error {
-	return s.startScorerAt(name, "http", addr, nil, args...)
+	_, err := s.startScorerAt(name, "http", addr, nil, args...)
+	return err
 }
 
 // startScorerAt is startScorer for a scorer answering scheme (http or
 // https, whose certificate is not checked), its /healthz asked with
 // headers ("Name: value").
-func (s *stack) startScorerAt(name, scheme, addr string, headers []string, args ...string) error {
+func (s *stack) startScorerAt(name, scheme, addr string, headers []string, args ...string) (*mlctlproc.Proc, error) {
 	all := append([]string{"serve", "--alias", "production", "--http", addr}, args...)
-	if _, err := s.Start(name+".log", all...); err != nil {
-		return err
+	p, err := s.Start(name+".log", all...)
+	if err != nil {
+		return nil, err
 	}
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 	deadline := time.Now().Add(30 * time.Second)
@@ -58,11 +60,11 @@ func (s *stack) startScorerAt(name, scheme, addr string, headers []string, args 
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
-				return nil
+				return p, nil
 			}
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("scorer %s did not load a model within 30s (see %s/%s.log)", addr, s.dir, name)
+			return nil, fmt.Errorf("scorer %s did not load a model within 30s (see %s/%s.log)", addr, s.dir, name)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
