@@ -108,7 +108,16 @@ func TestWorkerMetricsAndJSONLogs(t *testing.T) {
 		t.Fatalf("train result %+v: %v", res, err)
 	}
 
+	// The client sees the workflow's result as the worker's last task
+	// completes; the worker counts it a moment later: scrape until the
+	// SDK's workflow_completed is there (or 10 s).
 	m := scrape()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); m = scrape() {
+		if regexp.MustCompile(`(?m)^temporal_workflow_completed_total\{.*workflow_type="TrainModel".*\} 1$`).MatchString(m) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	for _, want := range []string{
 		`mlctl_trainings_started_total{algo="gbdt"} 1`,
 		`mlctl_trainings_total{algo="gbdt",outcome="succeeded"} 1`,
