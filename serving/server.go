@@ -411,14 +411,24 @@ func (s *Server) Run(ctx context.Context) error {
 	pipeDone := make(chan struct{})
 	go func() { defer close(pipeDone); s.pipeline.Run(ctx) }()
 
-	errs := make(chan error, 5)
+	// The first source (or the HTTP API) to fail stops the scorer; a
+	// failure after it is logged, never waited on: the sources outnumber
+	// any fixed buffer as they are added.
+	errs := make(chan error, 1)
+	fail := func(err error) {
+		select {
+		case errs <- err:
+		default:
+			s.log.Error("source failed while the scorer stops", "error", err)
+		}
+	}
 	var srcWG sync.WaitGroup
 	start := func(name string, run func(context.Context) error) {
 		srcWG.Add(1)
 		go func() {
 			defer srcWG.Done()
 			if err := run(ctx); err != nil && ctx.Err() == nil {
-				errs <- fmt.Errorf("%s: %w", name, err)
+				fail(fmt.Errorf("%s: %w", name, err))
 			}
 		}()
 	}
@@ -470,7 +480,7 @@ func (s *Server) Run(ctx context.Context) error {
 		go func() {
 			defer srcWG.Done()
 			if err := srv.Serve(s.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				errs <- fmt.Errorf("http: %w", err)
+				fail(fmt.Errorf("http: %w", err))
 			}
 		}()
 		shutdown = make(chan struct{})
