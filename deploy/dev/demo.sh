@@ -207,7 +207,7 @@ grep '"kind":"tunnel"' "$DEMO/tunnel-alerts.jsonl" | sed -n 's/.*"domain":"\([^"
 echo "the tunnel sessions in that log (tool: domain):"
 grep -v '^#' "$DEMO/live.dns.log" | awk -F'\t' '$(NF-1) == "malicious" { n = split($9, l, "."); d = l[n-1] "." l[n]; if (l[n-1] ~ /^(co|com)$/) d = l[n-2] "." d; print "  " $NF ": " d }' | sort -u
 echo "the first alert:"
-grep '"kind":"tunnel"' "$DEMO/tunnel-alerts.jsonl" | head -1 | cut -c1-600
+grep -m1 '"kind":"tunnel"' "$DEMO/tunnel-alerts.jsonl" | cut -c1-600
 
 # The shared corpora: $MLCTL_SHARED_DATA, else ../shared/data (relative
 # paths from the repository root, as deploy/devenv.SharedData reads them).
