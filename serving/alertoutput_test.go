@@ -425,8 +425,10 @@ func TestDeadSinkDoesNotBlockScoring(t *testing.T) {
 		return d[SinkRegistry].Delivered == total && d[esURL].Dropped+uint64(d[esURL].Buffered) >= total-100
 	}, sink)
 	c := sink.Delivery()[esURL]
-	if c.Delivered != 0 || c.Buffered != 1000 || c.Dropped != total-1000-100 {
-		t.Fatalf("dead Elasticsearch: %+v, want 1000 buffered, %d dropped, 100 in flight", c, total-1100)
+	// One batch (100) is in flight; the buffer holds 1000, or 900 when the
+	// output took its batch from a full buffer after the last Add.
+	if c.Delivered != 0 || c.Dropped+uint64(c.Buffered) != total-100 || c.Buffered < 900 || c.Buffered > 1000 {
+		t.Fatalf("dead Elasticsearch: %+v, want 100 in flight, 900 to 1000 buffered, the rest (%d in all) dropped", c, total-100)
 	}
 	start = time.Now()
 	if err := sink.Close(); err != nil {
